@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConnectApiConfig(AppConfig):
+    """Registered so the shared management commands (seed_demo) are found."""
+
+    name = "connect_api"
+    verbose_name = "connect-api"

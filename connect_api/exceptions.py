@@ -1,0 +1,104 @@
+"""One exception handler: every error, DRF's, Django's or the domain's, in one JSON shape.
+
+`{"detail": "...", "code": "...", "errors": {"field.path": ["message", ...]}}`
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from connect_api.errors import DomainError
+
+logger = logging.getLogger("connect_api")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "Request body is larger than the configured limit."
+    default_code = "payload_too_large"
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error detail into {"a.0.b": ["message"]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors" and prefix:
+                path = prefix
+            flat.update(_merge(flat, flatten_errors(value, path)))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            if detail:
+                flat[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                path = f"{prefix}.{index}" if prefix else str(index)
+                flat.update(_merge(flat, flatten_errors(item, path)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(detail)]
+    return flat
+
+
+def _merge(existing: dict[str, list[str]], new: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {key: existing.get(key, []) + messages for key, messages in new.items()}
+
+
+def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict:
+    body = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    field, messages = next(iter(errors.items()))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    if field == "non_field_errors":
+        return f"{messages[0]}{more}"
+    return f"{field}: {messages[0]}{more}"
+
+
+def api_exception_handler(exc, context):
+    headers = {}
+    if isinstance(exc, DomainError):
+        set_rollback()
+        body = error_body(exc.message, exc.code, exc.errors)
+        return Response(body, status=exc.status)
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if not isinstance(exc, exceptions.APIException):
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+        set_rollback()
+        return Response(
+            error_body("Internal server error.", "server_error"),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(max(1, int(exc.wait)))
+
+    set_rollback()
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        body = error_body(f"Invalid input. {_summary(errors)}", "invalid", errors)
+    else:
+        detail = exc.detail
+        if isinstance(detail, (dict, list)):
+            errors = flatten_errors(detail)
+            body = error_body(_summary(errors), exc.default_code, errors)
+        else:
+            body = error_body(str(detail), getattr(detail, "code", exc.default_code))
+    return Response(body, status=exc.status_code, headers=headers)

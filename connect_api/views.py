@@ -1,0 +1,77 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.views import LoginView, LogoutView
+from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny
+
+from connect_api.authentication import authenticate_with_lockout
+from connect_api.exceptions import error_body
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def not_found(request, exception=None):
+    return JsonResponse(error_body("Not found.", "not_found"), status=404)
+
+
+def server_error(request):
+    return JsonResponse(error_body("Internal server error.", "server_error"), status=500)
+
+
+def bad_request(request, exception=None):
+    return JsonResponse(error_body("Bad request.", "bad_request"), status=400)
+
+
+class TokenLoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenObtainView(LoginView):
+    """POST username/password (JSON or form) -> {"token", "expiry"} (knox: stored hashed)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request):
+        return "Token"
+
+    @extend_schema(
+        request=TokenLoginSerializer,
+        responses=inline_serializer(
+            "TokenResponse",
+            {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+        ),
+        auth=[],
+    )
+    def post(self, request, format=None):
+        login = TokenLoginSerializer(data=request.data)
+        login.is_valid(raise_exception=True)
+        user = authenticate_with_lockout(request, **login.validated_data)
+        if user is None or not user.is_active:
+            raise exceptions.AuthenticationFailed("Unable to log in with the given credentials.")
+        request.user = user
+        return super().post(request, format=format)
+
+
+class TokenLogoutView(LogoutView):
+    """Revoke the token the request was made with."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format=format)
