@@ -1,0 +1,230 @@
+"""Organizations, their supplier connection requests (with integrations) and connections.
+
+Integer keys stay inside the server: every row the API shows has a `uuid`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from connections.choices import (
+    ConnectionRequestStatus,
+    ConnectionStatus,
+    IntegrationType,
+    OrganizationStatus,
+    OrganizationType,
+)
+
+
+class Person(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    job_title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email or str(self.uuid)
+
+
+class AccountManager(models.Model):
+    """A staff user of the operator who looks after organizations and decides requests."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_manager"
+    )
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="account_manager")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class Organization(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    org_type = models.CharField(max_length=10, choices=OrganizationType.choices)
+    status = models.CharField(
+        max_length=10, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
+    )
+    created_date = models.DateTimeField(default=timezone.now)
+    active_date = models.DateTimeField(null=True, blank=True)
+    account_manager = models.ForeignKey(
+        AccountManager,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organizations",
+    )
+    contact = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="organizations"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["org_type", "status"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_org_type_display()})"
+
+
+class OrganizationMembership(models.Model):
+    """One organization per non-staff user: the tenant everything they see is scoped to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organization_membership",
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_date = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization.name}"
+
+
+class ConnectionRequest(models.Model):
+    """An organization asking to be connected to a counterpart it names and describes."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    requester = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="connection_requests"
+    )
+    counterpart = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incoming_connection_requests",
+    )
+    counterpart_name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200)
+    contact_phone = models.CharField(max_length=20, blank=True)
+    contact_email = models.EmailField(blank=True)
+    account_number = models.CharField(max_length=100, blank=True)
+    additional_information = models.TextField(blank=True)
+    request_date = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10,
+        choices=ConnectionRequestStatus.choices,
+        default=ConnectionRequestStatus.PENDING,
+    )
+    approved_by = models.ForeignKey(
+        AccountManager,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_requests",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-request_date", "-id"]
+        indexes = [
+            models.Index(fields=["requester", "-request_date"]),
+            models.Index(fields=["status", "-request_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.requester.name} -> {self.counterpart_name} ({self.status})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ConnectionRequestStatus.APPROVED
+
+
+class Integration(models.Model):
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(
+        ConnectionRequest, on_delete=models.CASCADE, related_name="integrations"
+    )
+    integration_type = models.CharField(max_length=20, choices=IntegrationType.choices)
+    update_frequency = models.CharField(max_length=100, blank=True)
+    file_locations = models.TextField(blank=True)
+    file_specs = models.TextField(blank=True)
+    rules = models.TextField(blank=True)
+    date_created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date_created", "id"]
+
+    def __str__(self):
+        return f"{self.integration_type} ({self.update_frequency})"
+
+
+class Connection(models.Model):
+    """A retailer-supplier link made when staff approve a request; the counterpart confirms."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    retailer = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="retailer_connections"
+    )
+    supplier = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="supplier_connections"
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=ConnectionStatus.choices,
+        default=ConnectionStatus.CONFIRMATION_WAITING,
+    )
+    account_manager = models.ForeignKey(
+        AccountManager,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="connections",
+    )
+    allocation_type = models.CharField(max_length=50, blank=True)
+    suppliers_retailer_account_number = models.CharField(max_length=100, blank=True)
+    retailers_supplier_account_number = models.CharField(max_length=100, blank=True)
+    created_date = models.DateTimeField(default=timezone.now)
+    confirmed_date = models.DateTimeField(null=True, blank=True)
+    deactivated_date = models.DateTimeField(null=True, blank=True)
+    request = models.OneToOneField(
+        ConnectionRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="connection",
+    )
+
+    class Meta:
+        ordering = ["-created_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(retailer=F("supplier")), name="connection_two_organizations"
+            ),
+            models.UniqueConstraint(
+                fields=["retailer", "supplier"],
+                condition=~Q(status=ConnectionStatus.DEACTIVATED),
+                name="connection_one_live_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.retailer.name} <-> {self.supplier.name} ({self.status})"
