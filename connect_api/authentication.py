@@ -46,7 +46,11 @@ def authenticate_with_lockout(request, *, username: str, password: str):
     credentials = {"username": username}
     if AxesProxyHandler.is_locked(http_request, credentials):
         raise LockedOut(wait=_seconds_until_unlocked(http_request, username))
-    return authenticate(request=http_request, username=username, password=password)
+    user = authenticate(request=http_request, username=username, password=password)
+    # The failure that reaches the limit is still answered 401 (by us, in the API's error
+    # shape); AxesMiddleware would otherwise swap the response for its own lockout page.
+    http_request.axes_locked_out = False
+    return user
 
 
 class CachedBasicAuthentication(BasicAuthentication):

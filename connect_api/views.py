@@ -2,7 +2,6 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.views import LoginView, LogoutView
 from rest_framework import exceptions, serializers

@@ -10,6 +10,11 @@ from rest_framework.test import APIClient
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_clean_caches(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests do not run collectstatic, so no manifest of hashed names exists.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     caches["credentials"].clear()
     yield
     caches["credentials"].clear()

@@ -5,6 +5,7 @@ so the apps' demo data never collide in one file.
 """
 
 from importlib import import_module
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -30,9 +31,13 @@ class Command(BaseCommand):
                     continue
                 credentials.extend(module.seed())
 
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Users (HTTP Basic or /api/token/):"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data loaded. Users (HTTP Basic or /api/token/):")
+        )
         for credential in credentials:
-            self.stdout.write(f"  {credential.username} / {credential.password}  ({credential.role})")
+            self.stdout.write(
+                f"  {credential.username} / {credential.password}  ({credential.role})"
+            )
         for credential in credentials:
             if credential.print_token:
                 user = get_user_model().objects.get(username=credential.username)
