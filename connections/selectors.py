@@ -1,6 +1,13 @@
-"""Every read of this app: querysets already scoped to the caller and prefetched."""
+"""Every read of this app: querysets already scoped to the caller and prefetched.
 
-from connections.models import Organization
+A view starts from these, so another organization's row is simply not found (404).
+"""
+
+from django.db.models import Q, QuerySet
+
+from connect_api.errors import Conflict
+from connections.choices import OrganizationStatus
+from connections.models import Connection, ConnectionRequest, Integration, Organization
 
 
 def organization_for(user) -> Organization | None:
@@ -8,3 +15,64 @@ def organization_for(user) -> Organization | None:
     if not getattr(user, "is_authenticated", False) or user.is_staff:
         return None
     return Organization.objects.filter(memberships__user_id=user.pk).first()
+
+
+def requesting_organization_for(user) -> Organization:
+    """The ACTIVE organization a caller requests (and edits requests) for; 409 otherwise."""
+    organization = organization_for(user)
+    if organization is None:
+        who = "Staff users" if user.is_staff else "Users without an organization"
+        raise Conflict(
+            f"{who} cannot request connections: only members of an active retailer or "
+            "supplier organization can.",
+            code="no_active_organization",
+        )
+    if organization.status != OrganizationStatus.ACTIVE:
+        raise Conflict(
+            f"Organization {organization.name!r} is not active: it cannot request connections.",
+            code="organization_inactive",
+        )
+    return organization
+
+
+def _uploads_installed() -> bool:
+    return hasattr(ConnectionRequest, "uploaded_files")
+
+
+def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
+    """Requests the caller may see (staff: all), with what their representation reads."""
+    queryset = ConnectionRequest.objects.select_related(
+        "requester", "approved_by__person"
+    ).prefetch_related("integrations")
+    if _uploads_installed():
+        queryset = queryset.prefetch_related("uploaded_files")
+    if user.is_staff:
+        return queryset
+    organization = organization_for(user)
+    if organization is None:
+        return queryset.none()
+    return queryset.filter(requester=organization)
+
+
+def integrations_of(connection_request: ConnectionRequest) -> dict[str, Integration]:
+    return {str(item.uuid): item for item in connection_request.integrations.all()}
+
+
+_PARTY = (
+    "retailer__contact",
+    "retailer__account_manager__person",
+    "supplier__contact",
+    "supplier__account_manager__person",
+    "account_manager__person",
+)
+
+
+def connections_for(user) -> QuerySet[Connection]:
+    """Connections the caller's organization is a side of (staff: all)."""
+    queryset = Connection.objects.select_related(*_PARTY, "request__requester")
+    if user.is_staff:
+        return queryset
+    organization = organization_for(user)
+    if organization is None:
+        return queryset.none()
+    return queryset.filter(Q(retailer=organization) | Q(supplier=organization))

@@ -1,0 +1,436 @@
+"""Input and output shapes of the supplier connection API.
+
+Input serializers accept the seeds' aliases and map them onto one internal name (the model
+field, through `source`); output is built by hand from prefetched rows (the request list is
+the hot read path), with serializer classes declaring the same fields for the schema.
+"""
+
+from collections.abc import Mapping
+from datetime import UTC
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from connections.choices import IntegrationType, OrganizationType
+from connections.models import AccountManager, Connection, ConnectionRequest, Organization, Person
+from connections.validators import VALID_CRON_FORMS, validate_update_frequency
+
+# --- input -------------------------------------------------------------------------------
+
+
+class AliasedSerializer(serializers.Serializer):
+    """`aliases = {"field": ("alias", ...)}`: any one spelling is accepted, two of them -> 400.
+
+    Errors name the field the way the client spelled it.
+    """
+
+    aliases: dict[str, tuple[str, ...]] = {}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        data = dict(data)
+        sent_as: dict[str, str] = {}
+        conflicts: dict[str, list[str]] = {}
+        for field, alternatives in self.aliases.items():
+            present = [name for name in (field, *alternatives) if name in data]
+            if len(present) > 1:
+                conflicts[present[1]] = [
+                    f"Give only one of {', '.join(present)}: they name the same field."
+                ]
+            elif present and present[0] != field:
+                data[field] = data.pop(present[0])
+                sent_as[field] = present[0]
+        if conflicts:
+            raise serializers.ValidationError(conflicts)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, Mapping):
+                raise serializers.ValidationError(
+                    {sent_as.get(key, key): value for key, value in error.detail.items()}
+                ) from None
+            raise
+
+
+class IntegrationTypeField(serializers.ChoiceField):
+    """`item`, `order`, ... also spelled in the plural (`items`) as the seeds do; any case."""
+
+    default_error_messages = {
+        "invalid_choice": (
+            '"{input}" is not a valid integration type: use item, order, allocation, '
+            "tracking or other (plural spellings such as items are accepted)."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=IntegrationType.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            value = data.strip().lower()
+            if value not in IntegrationType.values and value.endswith("s"):
+                value = value[:-1]
+            if value in IntegrationType.values:
+                return value
+        self.fail("invalid_choice", input=data)
+
+
+class IntegrationInputSerializer(AliasedSerializer):
+    """One integration of a POST or PATCH body.
+
+    On PATCH `record_uuid` names an integration of this request to update (only the fields
+    given) or, with `"delete": true`, to remove; without it the item is a new integration.
+    On POST `record_uuid` is read-only and ignored.
+    """
+
+    aliases = {"type": ("integration_type",), "file_locations": ("feed_source_file_locations",)}
+
+    record_uuid = serializers.UUIDField(required=False, help_text="PATCH only; ignored on POST.")
+    delete = serializers.BooleanField(
+        required=False, default=False, help_text="PATCH only: remove the integration."
+    )
+    type = IntegrationTypeField(source="integration_type", help_text="Alias: integration_type.")
+    update_frequency = serializers.CharField(
+        max_length=100,
+        validators=[validate_update_frequency],
+        error_messages={"blank": "Give an update frequency: " + VALID_CRON_FORMS},
+        help_text="Cron: " + VALID_CRON_FORMS,
+    )
+    file_locations = serializers.CharField(
+        required=False, allow_blank=True, help_text="Alias: feed_source_file_locations."
+    )
+    file_specs = serializers.CharField(required=False, allow_blank=True)
+    rules = serializers.CharField(required=False, allow_blank=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and not self.context.get("merging", False):
+            data = {
+                key: value for key, value in data.items() if key not in ("record_uuid", "delete")
+            }
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if not self.context.get("merging", False):
+            return attrs
+        if attrs.get("delete") and "record_uuid" not in attrs:
+            raise serializers.ValidationError(
+                {"delete": ["Name the integration to delete with its record_uuid."]}
+            )
+        if "record_uuid" not in attrs:
+            missing = {
+                name: ["This field is required for a new integration."]
+                for name, source in (("type", "integration_type"), ("update_frequency",) * 2)
+                if source not in attrs
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class UploadReferenceField(serializers.Field):
+    """An upload named as `{"uuid": ...}` or as a bare uuid string; kept as a string."""
+
+    default_error_messages = {"invalid": 'Give an upload as {"uuid": "<uuid>"} or "<uuid>".'}
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            data = data.get("uuid")
+        if not isinstance(data, str) or not data:
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return {"uuid": str(value)}
+
+
+class ConnectionRequestInputSerializer(AliasedSerializer):
+    """POST (all required fields) and PATCH (`partial=True`, integrations merged) body."""
+
+    aliases = {
+        "organization_name": ("org_name",),
+        "primary_contact_name": ("org_contact_full_name",),
+        "organization_account_number": ("retailer_account_number", "supplier_account_number"),
+        "integrations": ("requested_integrations",),
+    }
+
+    organization_name = serializers.CharField(
+        source="counterpart_name", max_length=200, help_text="Alias: org_name."
+    )
+    primary_contact_name = serializers.CharField(
+        source="contact_name", max_length=200, help_text="Alias: org_contact_full_name."
+    )
+    primary_contact_phone = serializers.CharField(
+        source="contact_phone", max_length=20, required=False, allow_blank=True
+    )
+    primary_contact_email = serializers.EmailField(
+        source="contact_email", required=False, allow_blank=True
+    )
+    organization_account_number = serializers.CharField(
+        source="account_number",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "The requester's account number in the counterpart's system. "
+            "Aliases: retailer_account_number, supplier_account_number."
+        ),
+    )
+    additional_information = serializers.CharField(required=False, allow_blank=True)
+    integrations = IntegrationInputSerializer(
+        many=True, required=False, max_length=50, help_text="Alias: requested_integrations."
+    )
+    uploaded_files = serializers.ListField(
+        child=UploadReferenceField(),
+        required=False,
+        max_length=100,
+        help_text="Uploads of the caller's organization; on PATCH the list replaces the set.",
+    )
+
+    def validate_integrations(self, items):
+        named = [item["record_uuid"] for item in items if "record_uuid" in item]
+        if len(named) != len(set(named)):
+            raise serializers.ValidationError("Each record_uuid may appear only once.")
+        return items
+
+
+class ConnectionRequestCreatedSerializer(serializers.Serializer):
+    request_uuid = serializers.UUIDField()
+    request_date = serializers.DateTimeField()
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    supplier_uuid = serializers.UUIDField(
+        required=False, help_text="Existing supplier to link (when a retailer requested)."
+    )
+    retailer_uuid = serializers.UUIDField(
+        required=False, help_text="Existing retailer to link (when a supplier requested)."
+    )
+
+    def validate(self, attrs):
+        if len(attrs) > 1:
+            raise serializers.ValidationError(
+                {"retailer_uuid": ["Give supplier_uuid or retailer_uuid, not both."]}
+            )
+        return attrs
+
+
+class RejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+def iso_utc(value) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def person_data(person: Person | None) -> dict | None:
+    if person is None:
+        return None
+    return {
+        "uuid": str(person.uuid),
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "phone": person.phone,
+        "job_title": person.job_title,
+    }
+
+
+def account_manager_data(manager: AccountManager | None) -> dict | None:
+    if manager is None:
+        return None
+    return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
+
+
+def connection_request_data(connection_request: ConnectionRequest) -> dict:
+    """The request as the API shows it; expects the selector's prefetches."""
+    approved = connection_request.is_approved
+    account_key = (
+        "supplier_account_number"
+        if connection_request.requester.org_type == OrganizationType.SUPPLIER
+        else "retailer_account_number"
+    )
+    return {
+        "record_uuid": str(connection_request.uuid),
+        "org_name": connection_request.counterpart_name,
+        "org_contact_full_name": connection_request.contact_name,
+        "primary_contact_phone": connection_request.contact_phone,
+        "primary_contact_email": connection_request.contact_email,
+        account_key: connection_request.account_number,
+        "additional_information": connection_request.additional_information,
+        "request_date": iso_utc(connection_request.request_date),
+        "status": connection_request.status,
+        "is_approved": approved,
+        "approved_by": account_manager_data(connection_request.approved_by) if approved else None,
+        "integrations": [
+            {
+                "record_uuid": str(integration.uuid),
+                "integration_type": integration.integration_type,
+                "update_frequency": integration.update_frequency,
+                "feed_source_file_locations": integration.file_locations,
+                "file_specs": integration.file_specs,
+                "rules": integration.rules,
+                "date_created": iso_utc(integration.date_created),
+            }
+            for integration in connection_request.integrations.all()
+        ],
+        "uploaded_files": uploaded_files_data(connection_request),
+    }
+
+
+def uploaded_files_data(connection_request: ConnectionRequest) -> list[dict]:
+    files = getattr(connection_request, "uploaded_files", None)
+    if files is None:
+        return []
+    return [{"name": upload.name, "uuid": str(upload.uuid)} for upload in files.all()]
+
+
+def organization_data(organization: Organization) -> dict:
+    return {
+        "uuid": str(organization.uuid),
+        "organization": {
+            "uuid": str(organization.uuid),
+            "name": organization.name,
+            "website": organization.website,
+            "org_type": organization.org_type,
+            "status": organization.status,
+            "created_date": iso_utc(organization.created_date),
+            "active_date": iso_utc(organization.active_date),
+            "account_manager": account_manager_data(organization.account_manager),
+        },
+        "contact": person_data(organization.contact),
+    }
+
+
+def connection_data(connection: Connection) -> dict:
+    return {
+        "uuid": str(connection.uuid),
+        "retailer": organization_data(connection.retailer),
+        "supplier": organization_data(connection.supplier),
+        "status": connection.status,
+        "account_manager": account_manager_data(connection.account_manager),
+        "allocation_type": connection.allocation_type,
+        "suppliers_retailer_account_number": connection.suppliers_retailer_account_number,
+        "retailers_supplier_account_number": connection.retailers_supplier_account_number,
+        "deactivated_date": iso_utc(connection.deactivated_date),
+    }
+
+
+class HandBuiltOutputSerializer(serializers.Serializer):
+    """Declares the output fields (for the schema); `build` makes the dict without them."""
+
+    build = None
+
+    def to_representation(self, instance):
+        return type(self).build(instance)
+
+
+class PersonOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    job_title = serializers.CharField()
+
+
+class AccountManagerOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    person = PersonOutputSerializer()
+
+
+class IntegrationOutputSerializer(serializers.Serializer):
+    record_uuid = serializers.UUIDField()
+    integration_type = serializers.ChoiceField(choices=IntegrationType.choices)
+    update_frequency = serializers.CharField()
+    feed_source_file_locations = serializers.CharField()
+    file_specs = serializers.CharField()
+    rules = serializers.CharField()
+    date_created = serializers.DateTimeField()
+
+
+class UploadedFileOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    uuid = serializers.UUIDField()
+
+
+class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
+    build = staticmethod(connection_request_data)
+
+    record_uuid = serializers.UUIDField()
+    org_name = serializers.CharField()
+    org_contact_full_name = serializers.CharField()
+    primary_contact_phone = serializers.CharField()
+    primary_contact_email = serializers.CharField()
+    retailer_account_number = serializers.CharField(
+        required=False, help_text="Present when the requester is a retailer."
+    )
+    supplier_account_number = serializers.CharField(
+        required=False, help_text="Present when the requester is a supplier."
+    )
+    additional_information = serializers.CharField()
+    request_date = serializers.DateTimeField()
+    status = serializers.CharField()
+    is_approved = serializers.BooleanField()
+    approved_by = AccountManagerOutputSerializer(allow_null=True)
+    integrations = IntegrationOutputSerializer(many=True)
+    uploaded_files = UploadedFileOutputSerializer(many=True)
+
+
+class OrganizationDetailOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+    website = serializers.CharField()
+    org_type = serializers.ChoiceField(choices=OrganizationType.choices)
+    status = serializers.CharField()
+    created_date = serializers.DateTimeField()
+    active_date = serializers.DateTimeField(allow_null=True)
+    account_manager = AccountManagerOutputSerializer(allow_null=True)
+
+
+class ConnectionPartyOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    organization = OrganizationDetailOutputSerializer()
+    contact = PersonOutputSerializer(allow_null=True)
+
+
+class ConnectionOutputSerializer(HandBuiltOutputSerializer):
+    build = staticmethod(connection_data)
+
+    uuid = serializers.UUIDField()
+    retailer = ConnectionPartyOutputSerializer()
+    supplier = ConnectionPartyOutputSerializer()
+    status = serializers.CharField()
+    account_manager = AccountManagerOutputSerializer(allow_null=True)
+    allocation_type = serializers.CharField()
+    suppliers_retailer_account_number = serializers.CharField()
+    retailers_supplier_account_number = serializers.CharField()
+    deactivated_date = serializers.DateTimeField(allow_null=True)
+
+
+class ConnectionRequestDecisionSerializer(serializers.Serializer):
+    """What an approve/reject answers: the decision and, on approval, the new connection."""
+
+    record_uuid = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    is_approved = serializers.BooleanField()
+    approved_by = serializers.SerializerMethodField()
+    decided_at = serializers.DateTimeField()
+    rejection_reason = serializers.CharField()
+    connection_uuid = serializers.SerializerMethodField()
+
+    @extend_schema_field(AccountManagerOutputSerializer(allow_null=True))
+    def get_approved_by(self, connection_request):
+        if not connection_request.is_approved:
+            return None
+        return account_manager_data(connection_request.approved_by)
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_connection_uuid(self, connection_request):
+        connection = getattr(connection_request, "connection", None)
+        return str(connection.uuid) if connection is not None else None

@@ -1,0 +1,155 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from connect_api.authentication import SUPPLIER_AUTHENTICATION
+from connect_api.pagination import StartLimitPagination
+from connect_api.parsers import LimitedJSONParser
+from connections import selectors, services
+from connections.api import serializers as s
+from connections.filters import ConnectionRequestFilterSet
+from connections.permissions import IsStaffDecider
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+class SupplierApiMixin:
+    authentication_classes = SUPPLIER_AUTHENTICATION
+    parser_classes = [LimitedJSONParser]
+    lookup_field = "uuid"
+    lookup_value_regex = UUID_PATTERN
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the caller's connection requests (staff: all)"),
+    retrieve=extend_schema(summary="Connection request detail"),
+)
+class ConnectionRequestViewSet(
+    SupplierApiMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = s.ConnectionRequestOutputSerializer
+    filterset_class = ConnectionRequestFilterSet
+    pagination_class = StartLimitPagination.keyed("requests")
+
+    def get_queryset(self):
+        return selectors.connection_requests_for(self.request.user)
+
+    def filter_queryset(self, queryset):
+        """Filters (and hiding WITHDRAWN) shape the list only; a uuid finds its request."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_permissions(self):
+        if self.action in ("approve", "reject"):
+            return [*super().get_permissions(), IsStaffDecider()]
+        return super().get_permissions()
+
+    def _valid_input(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(
+        summary="Request a connection",
+        request=s.ConnectionRequestInputSerializer,
+        responses={201: s.ConnectionRequestCreatedSerializer},
+    )
+    def create(self, request):
+        organization = selectors.requesting_organization_for(request.user)
+        data = self._valid_input(s.ConnectionRequestInputSerializer)
+        created = services.connection_request_create(
+            organization=organization, user=request.user, data=data
+        )
+        body = {"request_uuid": str(created.uuid), "request_date": s.iso_utc(created.request_date)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a PENDING connection request (integrations merge by record_uuid)",
+        request=s.ConnectionRequestInputSerializer,
+        responses={204: None},
+    )
+    def partial_update(self, request, uuid=None):
+        connection_request = self.get_object()
+        organization = selectors.requesting_organization_for(request.user)
+        data = self._valid_input(
+            s.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
+        )
+        services.connection_request_update(
+            connection_request=connection_request, organization=organization, data=data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Withdraw a PENDING connection request", responses={204: None})
+    def destroy(self, request, uuid=None):
+        connection_request = self.get_object()
+        selectors.requesting_organization_for(request.user)
+        services.connection_request_withdraw(connection_request=connection_request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Approve (staff): link or create the counterpart, open a Connection",
+        request=s.ApproveInputSerializer,
+        responses={200: s.ConnectionRequestDecisionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, uuid=None):
+        connection_request = self.get_object()
+        data = self._valid_input(s.ApproveInputSerializer)
+        decided = services.connection_request_approve(
+            connection_request=connection_request, user=request.user, **data
+        )
+        return Response(s.ConnectionRequestDecisionSerializer(decided).data)
+
+    @extend_schema(
+        summary="Reject (staff) with a reason",
+        request=s.RejectInputSerializer,
+        responses={200: s.ConnectionRequestDecisionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, uuid=None):
+        connection_request = self.get_object()
+        data = self._valid_input(s.RejectInputSerializer)
+        decided = services.connection_request_reject(
+            connection_request=connection_request, user=request.user, reason=data["reason"]
+        )
+        return Response(s.ConnectionRequestDecisionSerializer(decided).data)
+
+
+class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ConnectionOutputSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.connections_for(self.request.user)
+
+    @extend_schema(summary="The caller organization's connections (staff: all)")
+    def list(self, request):
+        return super().list(request)
+
+    @extend_schema(
+        summary="Confirm (the request's counterpart or staff): CONFIRMATION WAITING -> ACTIVE",
+        request=None,
+        responses={200: s.ConnectionOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, uuid=None):
+        connection = services.connection_confirm(connection=self.get_object(), user=request.user)
+        return Response(s.connection_data(self._reloaded(connection)))
+
+    @extend_schema(
+        summary="Deactivate (either side or staff)",
+        request=None,
+        responses={200: s.ConnectionOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, uuid=None):
+        connection = services.connection_deactivate(connection=self.get_object(), user=request.user)
+        return Response(s.connection_data(self._reloaded(connection)))
+
+    def _reloaded(self, connection):
+        return self.get_queryset().get(pk=connection.pk)

@@ -1,0 +1,99 @@
+from datetime import UTC, datetime, time
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from connections.choices import ConnectionRequestStatus, IntegrationType
+from connections.models import ConnectionRequest, Integration
+
+
+class DateOrDateTimeField(forms.Field):
+    """ISO 8601 date (`2026-03-01`) or datetime (`2026-03-01T12:00:00Z`); naive means UTC."""
+
+    default_error_messages = {
+        "invalid": "Use an ISO 8601 date (2026-03-01) or date-time (2026-03-01T12:00:00Z)."
+    }
+
+    def __init__(self, *, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            day = parse_date(value)
+            if day is not None:
+                moment = datetime.combine(day, time.max if self.end_of_day else time.min)
+            else:
+                moment = parse_datetime(value)
+            if moment is None:
+                raise ValueError(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, UTC)
+        return moment
+
+
+class DateOrDateTimeFilter(django_filters.Filter):
+    field_class = DateOrDateTimeField
+
+
+class IntegrationTypeFilterField(django_filters.fields.ChoiceField):
+    """Singular or plural spelling, any case, as the request body accepts."""
+
+    def to_python(self, value):
+        value = (value or "").strip().lower()
+        if value and value not in IntegrationType.values and value.endswith("s"):
+            value = value[:-1]
+        return value
+
+
+class IntegrationTypeFilter(django_filters.ChoiceFilter):
+    field_class = IntegrationTypeFilterField
+
+
+class ConnectionRequestFilterSet(django_filters.FilterSet):
+    """Withdrawn requests are listed only when `status=WITHDRAWN` is asked for."""
+
+    status = django_filters.ChoiceFilter(choices=ConnectionRequestStatus.choices)
+    is_approved = django_filters.BooleanFilter(method="filter_is_approved")
+    integration_type = IntegrationTypeFilter(
+        choices=IntegrationType.choices, method="filter_integration_type"
+    )
+    request_date_after = DateOrDateTimeFilter(field_name="request_date", lookup_expr="gte")
+    request_date_before = DateOrDateTimeFilter(
+        field_name="request_date", lookup_expr="lte", end_of_day=True
+    )
+    search = django_filters.CharFilter(method="filter_search", max_length=200)
+
+    class Meta:
+        model = ConnectionRequest
+        fields = []
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.exclude(status=ConnectionRequestStatus.WITHDRAWN)
+        return super().filter_queryset(queryset)
+
+    def filter_is_approved(self, queryset, name, value):
+        approved = Q(status=ConnectionRequestStatus.APPROVED)
+        return queryset.filter(approved if value else ~approved)
+
+    def filter_integration_type(self, queryset, name, value):
+        of_type = Integration.objects.filter(request=OuterRef("pk"), integration_type=value)
+        return queryset.filter(Exists(of_type))
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(counterpart_name__icontains=value)
+            | Q(contact_name__icontains=value)
+            | Q(contact_email__icontains=value)
+        )

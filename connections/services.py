@@ -1,0 +1,359 @@
+"""Every write of this app: keyword-only, one transaction each, domain errors only."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
+from connections.choices import (
+    ConnectionRequestStatus,
+    ConnectionStatus,
+    OrganizationStatus,
+    OrganizationType,
+)
+from connections.models import (
+    AccountManager,
+    Connection,
+    ConnectionRequest,
+    Integration,
+    Organization,
+    Person,
+)
+from connections.selectors import integrations_of, organization_for
+
+REQUEST_FIELDS = (
+    "counterpart_name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "account_number",
+    "additional_information",
+)
+INTEGRATION_FIELDS = (
+    "integration_type",
+    "update_frequency",
+    "file_locations",
+    "file_specs",
+    "rules",
+)
+
+
+def _attach_uploads(*, connection_request: ConnectionRequest, organization, uuids: list[str]):
+    from uploads.selectors import uploads_for_attachment
+
+    uploads = uploads_for_attachment(organization=organization, uuids=uuids)
+    connection_request.uploaded_files.set(uploads)
+
+
+def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
+    return (
+        ConnectionRequest.objects.select_for_update(of=("self",))
+        .select_related("requester")
+        .get(pk=connection_request.pk)
+    )
+
+
+@transaction.atomic
+def connection_request_create(
+    *, organization: Organization, user, data: dict[str, Any]
+) -> ConnectionRequest:
+    """The request, its integrations and its file links, all or nothing."""
+    connection_request = ConnectionRequest.objects.create(
+        requester=organization,
+        created_by=user,
+        **{field: data[field] for field in REQUEST_FIELDS if field in data},
+    )
+    Integration.objects.bulk_create(
+        Integration(
+            request=connection_request,
+            **{field: item[field] for field in INTEGRATION_FIELDS if field in item},
+        )
+        for item in data.get("integrations", [])
+    )
+    if "uploaded_files" in data:
+        _attach_uploads(
+            connection_request=connection_request,
+            organization=organization,
+            uuids=data["uploaded_files"],
+        )
+    return connection_request
+
+
+@transaction.atomic
+def connection_request_update(
+    *, connection_request: ConnectionRequest, organization: Organization, data: dict[str, Any]
+) -> ConnectionRequest:
+    """Change the named fields; `integrations` merge by record_uuid; `uploaded_files` replace.
+
+    The request row is locked and re-read first, so concurrent PATCHes apply one after the
+    other and none is lost.
+    """
+    locked = _lock(connection_request)
+    if locked.status != ConnectionRequestStatus.PENDING:
+        raise Unprocessable(
+            f"Only PENDING requests can be changed; this one is {locked.status}.",
+            code="not_pending",
+        )
+    changed = [field for field in REQUEST_FIELDS if field in data]
+    for field in changed:
+        setattr(locked, field, data[field])
+    if changed:
+        locked.save(update_fields=changed)
+    if "integrations" in data:
+        integrations_merge(connection_request=locked, items=data["integrations"])
+    if "uploaded_files" in data:
+        _attach_uploads(
+            connection_request=locked, organization=organization, uuids=data["uploaded_files"]
+        )
+    return locked
+
+
+@transaction.atomic
+def integrations_merge(*, connection_request: ConnectionRequest, items: list[dict]) -> None:
+    """Update (named fields only), delete or add integrations; call inside the request lock."""
+    existing = integrations_of(connection_request)
+    unknown = {
+        f"integrations.{index}.record_uuid": [
+            f"No integration {item['record_uuid']} in this connection request."
+        ]
+        for index, item in enumerate(items)
+        if "record_uuid" in item and str(item["record_uuid"]) not in existing
+    }
+    if unknown:
+        raise Unprocessable(
+            "An integration record_uuid does not belong to this connection request.",
+            code="unknown_integration",
+            errors=unknown,
+        )
+    new = []
+    for item in items:
+        fields = {field: item[field] for field in INTEGRATION_FIELDS if field in item}
+        if "record_uuid" not in item:
+            new.append(Integration(request=connection_request, **fields))
+            continue
+        integration = existing[str(item["record_uuid"])]
+        if item.get("delete"):
+            integration.delete()
+        elif fields:
+            for field, value in fields.items():
+                setattr(integration, field, value)
+            integration.save(update_fields=list(fields))
+    Integration.objects.bulk_create(new)
+
+
+@transaction.atomic
+def connection_request_withdraw(*, connection_request: ConnectionRequest) -> ConnectionRequest:
+    locked = _lock(connection_request)
+    if locked.status != ConnectionRequestStatus.PENDING:
+        raise Unprocessable(
+            f"Only PENDING requests can be withdrawn; this one is {locked.status}.",
+            code="not_pending",
+        )
+    locked.status = ConnectionRequestStatus.WITHDRAWN
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_at"])
+    return locked
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    first, _, last = full_name.strip().partition(" ")
+    return first[:100], last.strip()[:100]
+
+
+@transaction.atomic
+def account_manager_get_or_create(*, user) -> AccountManager:
+    """The staff user's AccountManager, made from the user's own name and email if missing."""
+    if not user.is_staff:
+        raise PermissionDenied("Only staff users decide connection requests.", code="not_staff")
+    manager = AccountManager.objects.select_related("person").filter(user=user).first()
+    if manager is None:
+        person = Person.objects.create(
+            first_name=user.first_name[:100] or user.get_username()[:100],
+            last_name=user.last_name[:100],
+            email=user.email,
+        )
+        manager = AccountManager.objects.create(user=user, person=person)
+    return manager
+
+
+def _locked_undecided(connection_request: ConnectionRequest) -> ConnectionRequest:
+    locked = _lock(connection_request)
+    if locked.status != ConnectionRequestStatus.PENDING:
+        raise Conflict(
+            f"This connection request is already {locked.status}.", code="already_decided"
+        )
+    return locked
+
+
+def _counterpart_for(
+    *, connection_request: ConnectionRequest, manager: AccountManager, counterpart_uuid
+) -> Organization:
+    wanted_type = (
+        OrganizationType.SUPPLIER
+        if connection_request.requester.org_type == OrganizationType.RETAILER
+        else OrganizationType.RETAILER
+    )
+    if counterpart_uuid is not None:
+        counterpart = Organization.objects.filter(
+            uuid=counterpart_uuid, org_type=wanted_type
+        ).first()
+        if counterpart is None:
+            field = f"{wanted_type.lower()}_uuid"
+            raise DomainError(
+                f"No {wanted_type.label.lower()} organization with this uuid.",
+                errors={
+                    field: [f"No {wanted_type.label.lower()} organization {counterpart_uuid}."]
+                },
+            )
+        return counterpart
+    first_name, last_name = _split_name(connection_request.contact_name)
+    contact = Person.objects.create(
+        first_name=first_name,
+        last_name=last_name,
+        email=connection_request.contact_email,
+        phone=connection_request.contact_phone,
+    )
+    now = timezone.now()
+    return Organization.objects.create(
+        name=connection_request.counterpart_name,
+        org_type=wanted_type,
+        status=OrganizationStatus.ACTIVE,
+        active_date=now,
+        contact=contact,
+        account_manager=manager,
+    )
+
+
+@transaction.atomic
+def connection_request_approve(
+    *,
+    connection_request: ConnectionRequest,
+    user,
+    supplier_uuid=None,
+    retailer_uuid=None,
+) -> ConnectionRequest:
+    """Link (or create) the counterpart organization and open a Connection awaiting its
+    confirmation. `supplier_uuid` fits a retailer's request, `retailer_uuid` a supplier's."""
+    manager = account_manager_get_or_create(user=user)
+    locked = _locked_undecided(connection_request)
+    requester = locked.requester
+    given = {"supplier_uuid": supplier_uuid, "retailer_uuid": retailer_uuid}
+    expected, other = (
+        ("supplier_uuid", "retailer_uuid")
+        if requester.org_type == OrganizationType.RETAILER
+        else ("retailer_uuid", "supplier_uuid")
+    )
+    if given[other] is not None:
+        raise DomainError(
+            f"The requester is a {requester.org_type}: give {expected}.",
+            errors={other: [f"The requester is a {requester.org_type}; give {expected} instead."]},
+        )
+    counterpart = _counterpart_for(
+        connection_request=locked, manager=manager, counterpart_uuid=given[expected]
+    )
+    if counterpart.pk == requester.pk:
+        raise DomainError(
+            "An organization cannot connect to itself.", errors={expected: ["Same organization."]}
+        )
+    retailer, supplier = (
+        (requester, counterpart)
+        if requester.org_type == OrganizationType.RETAILER
+        else (counterpart, requester)
+    )
+    account_numbers = (
+        {"suppliers_retailer_account_number": locked.account_number}
+        if requester.org_type == OrganizationType.RETAILER
+        else {"retailers_supplier_account_number": locked.account_number}
+    )
+    try:
+        with transaction.atomic():
+            Connection.objects.create(
+                retailer=retailer,
+                supplier=supplier,
+                status=ConnectionStatus.CONFIRMATION_WAITING,
+                account_manager=manager,
+                request=locked,
+                **account_numbers,
+            )
+    except IntegrityError:
+        raise Conflict(
+            f"{retailer.name} and {supplier.name} already have a live connection.",
+            code="already_connected",
+        ) from None
+    locked.status = ConnectionRequestStatus.APPROVED
+    locked.counterpart = counterpart
+    locked.approved_by = manager
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "counterpart", "approved_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def connection_request_reject(
+    *, connection_request: ConnectionRequest, user, reason: str
+) -> ConnectionRequest:
+    """Reject with a reason; `approved_by` records who decided (shown only on approval)."""
+    manager = account_manager_get_or_create(user=user)
+    if not reason.strip():
+        raise DomainError("A rejection needs a reason.", errors={"reason": ["Give a reason."]})
+    locked = _locked_undecided(connection_request)
+    locked.status = ConnectionRequestStatus.REJECTED
+    locked.approved_by = manager
+    locked.rejection_reason = reason.strip()
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "approved_by", "rejection_reason", "decided_at"])
+    return locked
+
+
+def _lock_connection(connection: Connection) -> Connection:
+    return (
+        Connection.objects.select_for_update(of=("self",))
+        .select_related("request__requester")
+        .get(pk=connection.pk)
+    )
+
+
+def _is_side(organization: Organization | None, connection: Connection) -> bool:
+    return organization is not None and organization.pk in (
+        connection.retailer_id,
+        connection.supplier_id,
+    )
+
+
+@transaction.atomic
+def connection_confirm(*, connection: Connection, user) -> Connection:
+    """The counterpart of the original request (or staff) makes the connection ACTIVE."""
+    locked = _lock_connection(connection)
+    if not user.is_staff:
+        organization = organization_for(user)
+        requested_by_caller = (
+            organization is not None
+            and locked.request_id is not None
+            and locked.request.requester_id == organization.pk
+        )
+        if not _is_side(organization, locked) or requested_by_caller:
+            raise PermissionDenied(
+                "Only the counterpart of the request (or staff) can confirm this connection.",
+                code="not_counterpart",
+            )
+    if locked.status != ConnectionStatus.CONFIRMATION_WAITING:
+        raise Conflict(f"This connection is already {locked.status}.", code="not_waiting")
+    locked.status = ConnectionStatus.ACTIVE
+    locked.confirmed_date = timezone.now()
+    locked.save(update_fields=["status", "confirmed_date"])
+    return locked
+
+
+@transaction.atomic
+def connection_deactivate(*, connection: Connection, user) -> Connection:
+    """Either side (or staff) ends the connection."""
+    locked = _lock_connection(connection)
+    if not user.is_staff and not _is_side(organization_for(user), locked):
+        raise PermissionDenied("Only a side of this connection can deactivate it.")
+    if locked.status == ConnectionStatus.DEACTIVATED:
+        raise Conflict("This connection is already DEACTIVATED.", code="already_deactivated")
+    locked.status = ConnectionStatus.DEACTIVATED
+    locked.deactivated_date = timezone.now()
+    locked.save(update_fields=["status", "deactivated_date"])
+    return locked
