@@ -1,0 +1,156 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+
+from connect_api.errors import DomainError
+from connections import services
+from connections.choices import ConnectionRequestStatus
+from connections.models import (
+    AccountManager,
+    Connection,
+    ConnectionRequest,
+    Integration,
+    Organization,
+    OrganizationMembership,
+    Person,
+)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["first_name", "last_name", "email", "phone", "job_title"]
+    search_fields = ["first_name", "last_name", "email", "phone", "uuid"]
+    readonly_fields = ["uuid"]
+
+
+@admin.register(AccountManager)
+class AccountManagerAdmin(admin.ModelAdmin):
+    list_display = ["person", "user", "uuid"]
+    search_fields = ["person__first_name", "person__last_name", "person__email", "user__username"]
+    list_select_related = ["person", "user"]
+    autocomplete_fields = ["person", "user"]
+    readonly_fields = ["uuid"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganizationMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "created_date"]
+    readonly_fields = ["created_date"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_type", "status", "account_manager", "created_date", "active_date"]
+    list_filter = ["org_type", "status"]
+    search_fields = ["name", "website", "uuid", "memberships__user__username"]
+    list_select_related = ["account_manager__person"]
+    autocomplete_fields = ["account_manager", "contact"]
+    readonly_fields = ["uuid"]
+    inlines = [MembershipInline]
+
+
+class IntegrationInline(admin.TabularInline):
+    model = Integration
+    extra = 0
+    fields = [
+        "integration_type",
+        "update_frequency",
+        "file_locations",
+        "file_specs",
+        "rules",
+        "date_created",
+    ]
+    readonly_fields = ["date_created"]
+
+
+class DecisionActionForm(ActionForm):
+    reason = forms.CharField(
+        required=False, label="Rejection reason", widget=forms.TextInput(attrs={"size": 40})
+    )
+
+
+@admin.register(ConnectionRequest)
+class ConnectionRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "counterpart_name",
+        "requester",
+        "status",
+        "request_date",
+        "approved_by",
+        "decided_at",
+    ]
+    list_filter = [
+        "status",
+        "requester__org_type",
+        "integrations__integration_type",
+        "request_date",
+    ]
+    search_fields = [
+        "counterpart_name",
+        "contact_name",
+        "contact_email",
+        "requester__name",
+        "uuid",
+    ]
+    list_select_related = ["requester", "approved_by__person"]
+    date_hierarchy = "request_date"
+    autocomplete_fields = ["requester", "counterpart", "approved_by", "created_by"]
+    readonly_fields = ["uuid", "status", "approved_by", "decided_at", "rejection_reason"]
+    inlines = [IntegrationInline]
+    action_form = DecisionActionForm
+    actions = ["approve_selected", "reject_selected"]
+
+    def _decide(self, request, queryset, decide, verb: str):
+        done = 0
+        for connection_request in queryset.filter(status=ConnectionRequestStatus.PENDING):
+            try:
+                decide(connection_request)
+            except DomainError as error:
+                self.message_user(request, f"{connection_request}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        skipped = queryset.exclude(status=ConnectionRequestStatus.PENDING).count()
+        if skipped:
+            self.message_user(
+                request, f"{skipped} request(s) skipped: not PENDING.", messages.WARNING
+            )
+        if done:
+            self.message_user(request, f"{done} request(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected requests (create counterpart and connection)")
+    def approve_selected(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda connection_request: services.connection_request_approve(
+                connection_request=connection_request, user=request.user
+            ),
+            "approved",
+        )
+
+    @admin.action(description="Reject selected requests (give the reason in the field)")
+    def reject_selected(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "Give a rejection reason.", messages.ERROR)
+            return
+        self._decide(
+            request,
+            queryset,
+            lambda connection_request: services.connection_request_reject(
+                connection_request=connection_request, user=request.user, reason=reason
+            ),
+            "rejected",
+        )
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "account_manager", "created_date", "deactivated_date"]
+    list_filter = ["status", "allocation_type"]
+    search_fields = ["retailer__name", "supplier__name", "uuid"]
+    list_select_related = ["retailer", "supplier", "account_manager__person"]
+    autocomplete_fields = ["retailer", "supplier", "account_manager", "request"]
+    readonly_fields = ["uuid"]

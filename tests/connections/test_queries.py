@@ -1,0 +1,87 @@
+"""Every list runs a constant number of queries, at 1 row and at 100."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from connections.choices import OrganizationType
+from tests.connections.conftest import member_of
+from tests.factories import (
+    AccountManagerFactory,
+    ConnectionFactory,
+    ConnectionRequestFactory,
+    IntegrationFactory,
+    OrganizationFactory,
+    PersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Foundation overhead on every call: knox token (2) and the user throttle in the DB cache (6).
+OVERHEAD = 8
+# caller's organization, count, page (requester and approver joined), integrations,
+# uploaded files (the uploads app's prefetch).
+REQUEST_LIST_MAX_QUERIES = OVERHEAD + 5
+# caller's organization, the connections with every party joined.
+CONNECTION_LIST_MAX_QUERIES = OVERHEAD + 2
+
+
+def make_requests(organization, count: int):
+    manager = AccountManagerFactory()
+    for index in range(count):
+        connection_request = ConnectionRequestFactory(
+            requester=organization, approved_by=manager if index % 2 else None
+        )
+        IntegrationFactory.create_batch(5, request=connection_request)
+
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured), response.json()
+
+
+@pytest.mark.parametrize("rows", [1, 100])
+def test_request_list_query_count_is_constant(token_client, django_assert_max_num_queries, rows):
+    organization = OrganizationFactory()
+    client = token_client(member_of(organization))
+    make_requests(organization, rows)
+    with django_assert_max_num_queries(REQUEST_LIST_MAX_QUERIES):
+        body = client.get("/organizations/connections/request/", {"limit": 100}).json()
+    assert len(body["requests"]) == rows
+    assert all(len(item["integrations"]) == 5 for item in body["requests"])
+
+
+def test_request_list_same_count_for_1_and_100_rows_and_for_staff(token_client):
+    organization = OrganizationFactory()
+    client = token_client(member_of(organization))
+    make_requests(organization, 1)
+    one, _ = count_queries(client, "/organizations/connections/request/")
+    make_requests(organization, 99)
+    hundred, body = count_queries(client, "/organizations/connections/request/", {"limit": 100})
+    assert len(body["requests"]) == 100
+    assert one == hundred
+    staff = AccountManagerFactory().user
+    staff_count, _ = count_queries(token_client(staff), "/organizations/connections/request/")
+    assert staff_count <= hundred
+
+
+def make_connections(organization, count: int):
+    manager = AccountManagerFactory()
+    for _ in range(count):
+        supplier = OrganizationFactory(
+            org_type=OrganizationType.SUPPLIER, contact=PersonFactory(), account_manager=manager
+        )
+        ConnectionFactory(retailer=organization, supplier=supplier, account_manager=manager)
+
+
+@pytest.mark.parametrize("rows", [1, 100])
+def test_connection_list_query_count_is_constant(token_client, django_assert_max_num_queries, rows):
+    organization = OrganizationFactory(contact=PersonFactory())
+    client = token_client(member_of(organization))
+    make_connections(organization, rows)
+    with django_assert_max_num_queries(CONNECTION_LIST_MAX_QUERIES):
+        body = client.get("/organizations/connections/").json()
+    assert len(body) == rows
+    assert all(item["supplier"]["contact"]["uuid"] for item in body)
