@@ -6,3 +6,6 @@ class ConnectApiConfig(AppConfig):
 
     name = "connect_api"
     verbose_name = "connect-api"
+
+    def ready(self):
+        from connect_api import schema  # noqa: F401  (registers the OpenAPI extensions)

@@ -1,0 +1,11 @@
+"""OpenAPI extensions for the shared authentication classes (loaded in AppConfig.ready)."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class CachedBasicAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "connect_api.authentication.CachedBasicAuthentication"
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic"}
