@@ -53,6 +53,13 @@ class AliasedSerializer(serializers.Serializer):
             raise
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [*IntegrationType.values, *(f"{value}s" for value in IntegrationType.values)],
+        "description": "Singular or plural spelling; responses give the singular.",
+    }
+)
 class IntegrationTypeField(serializers.ChoiceField):
     """`item`, `order`, ... also spelled in the plural (`items`) as the seeds do; any case."""
 
@@ -128,6 +135,18 @@ class IntegrationInputSerializer(AliasedSerializer):
         return attrs
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"uuid": {"type": "string", "format": "uuid"}},
+                "required": ["uuid"],
+            },
+            {"type": "string", "format": "uuid"},
+        ]
+    }
+)
 class UploadReferenceField(serializers.Field):
     """An upload named as `{"uuid": ...}` or as a bare uuid string; kept as a string."""
 
