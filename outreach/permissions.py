@@ -1,0 +1,149 @@
+"""The outreach rights model, evaluated here and nowhere else.
+
+A user works at a site only through a SiteMembership (no membership -> 404 for every path
+under the site). Yes/no rights are granted only by "A"; for comments "V" means read-only.
+Administrators pass every check (and are never limited to their own assignments).
+"""
+
+from rest_framework.permissions import BasePermission
+
+from connect_api.errors import NotFound
+from outreach.choices import Right, SecurityRole
+from outreach.models import ConnectionType, SiteMembership
+
+RIGHT_FIELDS: dict[str, str] = {
+    "CreateChangeRequest": "create_change_request",
+    "LocatePerson": "locate_person",
+    "MemberSearch": "member_search",
+    "ViewAddComments": "view_add_comments",
+    "ReassignConnection": "reassign_connection",
+    "AssignedContactsOnly": "assigned_contacts_only",
+}
+"""The vendor app's name of each yes/no right -> the SiteMembership field holding it."""
+
+
+def membership_for(user, site_number) -> SiteMembership:
+    """The user's membership at the site, its per-type rights prefetched; else NotFound."""
+    membership = None
+    if user is not None and user.is_authenticated:
+        membership = (
+            SiteMembership.objects.select_related("site", "individual")
+            .prefetch_related("type_rights")
+            .filter(user=user, site__number=site_number)
+            .first()
+        )
+    if membership is None:
+        raise NotFound(f"Site {site_number} not found.")
+    return membership
+
+
+def grants(right_value: str) -> bool:
+    """Only "A" grants a yes/no right."""
+    return right_value == Right.GRANTED
+
+
+def is_administrator(membership: SiteMembership) -> bool:
+    return membership.security_role == SecurityRole.ADMINISTRATOR
+
+
+def has_right(membership: SiteMembership, right_name: str) -> bool:
+    """Whether the membership holds the vendor-named yes/no right (e.g. "LocatePerson")."""
+    return is_administrator(membership) or grants(getattr(membership, RIGHT_FIELDS[right_name]))
+
+
+def _type_rights_by_type_id(membership: SiteMembership) -> dict[int, str]:
+    cached = getattr(membership, "_type_rights_by_type_id", None)
+    if cached is None:
+        cached = {row.connection_type_id: row.right for row in membership.type_rights.all()}
+        membership._type_rights_by_type_id = cached
+    return cached
+
+
+def type_right(membership: SiteMembership, connection_type: ConnectionType | int) -> str:
+    """The membership's "A"/"V"/"N" on a connection type (object or primary key)."""
+    if is_administrator(membership):
+        return Right.GRANTED
+    type_id = connection_type if isinstance(connection_type, int) else connection_type.pk
+    return _type_rights_by_type_id(membership).get(type_id, Right.NONE)
+
+
+def has_full_right_on_some_type(membership: SiteMembership) -> bool:
+    return is_administrator(membership) or any(
+        grants(value) for value in _type_rights_by_type_id(membership).values()
+    )
+
+
+def can_locate_people(membership: SiteMembership) -> bool:
+    """Individual search and lookup: LocatePerson A or MemberSearch A."""
+    return has_right(membership, "LocatePerson") or has_right(membership, "MemberSearch")
+
+
+def can_view_comments(membership: SiteMembership) -> bool:
+    return is_administrator(membership) or membership.view_add_comments in (
+        Right.GRANTED,
+        Right.VIEW,
+    )
+
+
+def can_add_comments(membership: SiteMembership) -> bool:
+    return has_right(membership, "ViewAddComments")
+
+
+def can_reassign_connections(membership: SiteMembership) -> bool:
+    return has_right(membership, "ReassignConnection")
+
+
+def sees_only_assigned_connections(membership: SiteMembership) -> bool:
+    """AssignedContactsOnly A: only connections assigned to the user or to the user's teams."""
+    return not is_administrator(membership) and grants(membership.assigned_contacts_only)
+
+
+def change_request_gate_missing(membership: SiteMembership) -> list[str]:
+    """What the membership lacks to post change requests (empty: the gate passes)."""
+    if is_administrator(membership):
+        return []
+    missing = []
+    if not has_right(membership, "CreateChangeRequest"):
+        missing.append("CreateChangeRequest")
+    if not has_full_right_on_some_type(membership):
+        missing.append("ConnectionType")
+    if not can_locate_people(membership):
+        missing.append("LocatePerson or MemberSearch")
+    if not can_add_comments(membership):
+        missing.append("ViewAddComments")
+    return missing
+
+
+def effective_rights(membership: SiteMembership) -> dict[str, str]:
+    """The yes/no rights as the server applies them (Administrators: all A, unrestricted)."""
+    if not is_administrator(membership):
+        return {name: getattr(membership, field) for name, field in RIGHT_FIELDS.items()}
+    rights = dict.fromkeys(RIGHT_FIELDS, Right.GRANTED)
+    rights["AssignedContactsOnly"] = Right.NONE
+    return rights
+
+
+class SiteMember(BasePermission):
+    """Every outreach view: the URL's site_number resolves to the caller's membership (404
+    otherwise), stored on the request as `request.membership` and `request.site`."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        membership = membership_for(request.user, view.kwargs["site_number"])
+        request.membership = membership
+        request.site = membership.site
+        return True
+
+
+class CanLocatePeople(BasePermission):
+    """Individual search and lookup (after SiteMember)."""
+
+    message = "Locating people needs the LocatePerson or MemberSearch right (A)."
+
+    def has_permission(self, request, view):
+        return can_locate_people(request.membership)
+
+
+OUTREACH_PERMISSIONS = [SiteMember]
+"""The permission classes every outreach view starts with."""
