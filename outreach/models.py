@@ -9,7 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from outreach.choices import ChangeRequestKind, ConnectionCategory, Right, SecurityRole
+from outreach.choices import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
+    ConnectionCategory,
+    Right,
+    SecurityRole,
+)
 
 
 def _site_number_constraint(model_name: str) -> models.UniqueConstraint:
@@ -234,6 +240,14 @@ class ConnectionHistory(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=ChangeRequestKind.choices)
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+    change_request = models.ForeignKey(
+        "outreach.ChangeRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="history",
+        help_text="The change request whose apply made this change.",
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -241,3 +255,59 @@ class ConnectionHistory(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of connection {self.connection_id} at {self.changed_at}"
+
+
+# --- change requests ---
+
+
+class ChangeRequest(models.Model):
+    """A connection change sent from the mobile app (seed 004), waiting for a site
+    Administrator to apply or reject it. `number` is the ConnectionCRId the POST returns."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="change_requests")
+    number = models.PositiveIntegerField("ConnectionCRId")
+    kind = models.CharField(max_length=20, choices=ChangeRequestKind.choices)
+    status = models.CharField(
+        max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    payload = models.JSONField(
+        help_text="The submitted fields the kind uses (snake_case, ISO dates, null for -1)."
+    )
+    connection = models.ForeignKey(
+        Connection,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        help_text="The connection changed; for an add, the one created when applied.",
+    )
+    base_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The connection's version when submitted."
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="outreach_change_requests",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outreach_change_requests_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_message = models.TextField(blank=True)
+    failure_reason = models.TextField(
+        blank=True, help_text="Why the last attempt to apply it failed (it stays PENDING)."
+    )
+
+    class Meta:
+        ordering = ["site", "-number"]
+        constraints = [_site_number_constraint("changerequest")]
+        indexes = [models.Index(fields=["site", "status", "kind"])]
+
+    def __str__(self):
+        return f"Change request {self.number} ({self.get_kind_display()}, {self.status})"
