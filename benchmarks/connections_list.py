@@ -5,7 +5,7 @@
 
 One page of 50 requests with 5 integrations each, served in-process (no network) by:
   1. the real endpoint (DRF: knox token, DB-cache throttle, filters, pagination, hand-built dicts);
-  2. the same endpoint with its output built by stock nested ModelSerializers instead;
+  2. the same endpoint the stock way: prefetched Integration instances, nested ModelSerializers;
   3. a plain Django view running the same selector queries and the same dict builder.
 """
 
@@ -28,7 +28,7 @@ from django.core.management import call_command  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
-from rest_framework import serializers  # noqa: E402
+from rest_framework import mixins, serializers  # noqa: E402
 
 from connections.api import serializers as output  # noqa: E402
 from connections.api.views import ConnectionRequestViewSet  # noqa: E402
@@ -39,7 +39,7 @@ from connections.models import (  # noqa: E402
     Organization,
     OrganizationMembership,
 )
-from connections.selectors import connection_requests_for  # noqa: E402
+from connections.selectors import connection_requests_for, with_integration_rows  # noqa: E402
 
 ROWS = 50
 ROUNDS = 5
@@ -103,7 +103,15 @@ class ConnectionRequestModelSerializer(serializers.ModelSerializer):
 
 
 class ModelSerializerViewSet(ConnectionRequestViewSet):
+    """The stock way: prefetch Integration instances, nested ModelSerializers, stock list()."""
+
     serializer_class = ConnectionRequestModelSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("integrations")
+
+    def list(self, request):
+        return mixins.ListModelMixin.list(self, request)
 
 
 def plain_list(request):
@@ -112,7 +120,8 @@ def plain_list(request):
         status=ConnectionRequestStatus.WITHDRAWN
     )
     total = queryset.count()
-    page = [output.connection_request_data(row) for row in queryset[:50]]
+    rows = with_integration_rows(list(queryset[:50]))
+    page = [output.connection_request_data(row) for row in rows]
     return JsonResponse(
         {"requests": page, "pagination": {"total_count": total, "start": 0, "limit": 50}}
     )

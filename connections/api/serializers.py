@@ -267,7 +267,8 @@ def account_manager_data(manager: AccountManager | None) -> dict | None:
 
 
 def connection_request_data(connection_request: ConnectionRequest) -> dict:
-    """The request as the API shows it; expects the selector's prefetches."""
+    """The request as the API shows it, from `connection_requests_for` rows given their
+    `integration_rows` by `with_integration_rows`."""
     approved = connection_request.is_approved
     account_key = (
         "supplier_account_number"
@@ -288,15 +289,24 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         "approved_by": account_manager_data(connection_request.approved_by) if approved else None,
         "integrations": [
             {
-                "record_uuid": str(integration.uuid),
-                "integration_type": integration.integration_type,
-                "update_frequency": integration.update_frequency,
-                "feed_source_file_locations": integration.file_locations,
-                "file_specs": integration.file_specs,
-                "rules": integration.rules,
-                "date_created": iso_utc(integration.date_created),
+                "record_uuid": str(integration_uuid),
+                "integration_type": integration_type,
+                "update_frequency": update_frequency,
+                "feed_source_file_locations": file_locations,
+                "file_specs": file_specs,
+                "rules": rules,
+                "date_created": iso_utc(date_created),
             }
-            for integration in connection_request.integrations.all()
+            for (
+                _,
+                integration_uuid,
+                integration_type,
+                update_frequency,
+                file_locations,
+                file_specs,
+                rules,
+                date_created,
+            ) in connection_request.integration_rows
         ],
         "uploaded_files": uploaded_files_data(connection_request),
     }

@@ -49,6 +49,15 @@ class ConnectionRequestViewSet(
             return [*super().get_permissions(), IsStaffDecider()]
         return super().get_permissions()
 
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.with_integration_rows(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, uuid=None):
+        (connection_request,) = selectors.with_integration_rows([self.get_object()])
+        return Response(self.get_serializer(connection_request).data)
+
     def _valid_input(self, serializer_class, **kwargs) -> dict:
         serializer = serializer_class(data=self.request.data, **kwargs)
         serializer.is_valid(raise_exception=True)
