@@ -99,7 +99,9 @@ class ConnectionRequestModelSerializer(serializers.ModelSerializer):
         return output.account_manager_data(obj.approved_by) if obj.is_approved else None
 
     def get_uploaded_files(self, obj):
-        return output.uploaded_files_data(obj)
+        return [
+            {"name": upload.name, "uuid": str(upload.uuid)} for upload in obj.uploaded_files.all()
+        ]
 
 
 class ModelSerializerViewSet(ConnectionRequestViewSet):

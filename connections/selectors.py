@@ -37,16 +37,12 @@ def requesting_organization_for(user) -> Organization:
     return organization
 
 
-def _uploads_installed() -> bool:
-    return hasattr(ConnectionRequest, "uploaded_files")
-
-
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
     (integrations come from `with_integration_rows` once the page is known)."""
-    queryset = ConnectionRequest.objects.select_related("requester", "approved_by__person")
-    if _uploads_installed():
-        queryset = queryset.prefetch_related("uploaded_files")
+    queryset = ConnectionRequest.objects.select_related(
+        "requester", "approved_by__person"
+    ).prefetch_related("uploaded_files")
     if user.is_staff:
         return queryset
     organization = organization_for(user)

@@ -21,6 +21,7 @@ from connections.models import (
     Person,
 )
 from connections.selectors import integrations_of, organization_for
+from uploads.selectors import uploads_for_attachment
 
 REQUEST_FIELDS = (
     "counterpart_name",
@@ -40,8 +41,8 @@ INTEGRATION_FIELDS = (
 
 
 def _attach_uploads(*, connection_request: ConnectionRequest, organization, uuids: list[str]):
-    from uploads.selectors import uploads_for_attachment
-
+    """Replace the request's files with these uploads of the organization (400 naming any
+    uuid that is not one of them)."""
     uploads = uploads_for_attachment(organization=organization, uuids=uuids)
     connection_request.uploaded_files.set(uploads)
 

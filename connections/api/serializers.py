@@ -150,7 +150,7 @@ class IntegrationInputSerializer(AliasedSerializer):
 class UploadReferenceField(serializers.Field):
     """An upload named as `{"uuid": ...}` or as a bare uuid string; kept as a string."""
 
-    default_error_messages = {"invalid": 'Give an upload as {"uuid": "<uuid>"} or "<uuid>".'}
+    default_error_messages = {"invalid": 'Give an upload as {{"uuid": "<uuid>"}} or "<uuid>".'}
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -308,15 +308,11 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
                 date_created,
             ) in connection_request.integration_rows
         ],
-        "uploaded_files": uploaded_files_data(connection_request),
+        "uploaded_files": [
+            {"name": upload.name, "uuid": str(upload.uuid)}
+            for upload in connection_request.uploaded_files.all()
+        ],
     }
-
-
-def uploaded_files_data(connection_request: ConnectionRequest) -> list[dict]:
-    files = getattr(connection_request, "uploaded_files", None)
-    if files is None:
-        return []
-    return [{"name": upload.name, "uuid": str(upload.uuid)} for upload in files.all()]
 
 
 def organization_data(organization: Organization) -> dict:
