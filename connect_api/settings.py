@@ -218,7 +218,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OutreachRightEnum": "outreach.choices.Right",
+        "ConnectionCategoryEnum": "outreach.choices.ConnectionCategory",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,128 @@
+from django.contrib import admin
+
+from outreach import models
+
+
+@admin.register(models.Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    search_fields = ["name", "number"]
+
+
+class ConnectionTypeRightInline(admin.TabularInline):
+    model = models.ConnectionTypeRight
+    extra = 0
+    autocomplete_fields = ["connection_type"]
+
+
+@admin.register(models.SiteMembership)
+class SiteMembershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "site",
+        "security_role",
+        "create_change_request",
+        "locate_person",
+        "member_search",
+        "view_add_comments",
+        "reassign_connection",
+        "assigned_contacts_only",
+    ]
+    list_filter = ["site", "security_role"]
+    search_fields = ["user__username", "user__email", "site__name"]
+    list_select_related = ["user", "site"]
+    autocomplete_fields = ["user", "site", "individual"]
+    inlines = [ConnectionTypeRightInline]
+
+
+@admin.register(models.Individual)
+class IndividualAdmin(admin.ModelAdmin):
+    list_display = ["number", "site", "first_name", "last_name", "goes_by_name", "email", "phone"]
+    list_filter = ["site", "member_status"]
+    search_fields = ["first_name", "last_name", "goes_by_name", "email", "phone", "=number"]
+    list_select_related = ["site"]
+
+
+@admin.register(models.Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "site"]
+    list_filter = ["site"]
+    search_fields = ["name"]
+    autocomplete_fields = ["members"]
+    list_select_related = ["site"]
+
+
+class ResponseInline(admin.TabularInline):
+    model = models.Response
+    extra = 0
+    fields = ["number", "description", "site"]
+
+
+@admin.register(models.ConnectionType)
+class ConnectionTypeAdmin(admin.ModelAdmin):
+    list_display = ["number", "description", "category", "active", "site"]
+    list_filter = ["site", "category", "active"]
+    search_fields = ["description"]
+    list_select_related = ["site"]
+    inlines = [ResponseInline]
+
+
+@admin.register(models.Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["number", "description", "connection_type", "site"]
+    list_filter = ["site"]
+    search_fields = ["description"]
+    list_select_related = ["site", "connection_type"]
+
+
+class ConnectionCommentInline(admin.TabularInline):
+    model = models.ConnectionComment
+    extra = 0
+    fields = ["created", "author", "author_name", "text"]
+    raw_id_fields = ["author"]
+
+
+class ConnectionHistoryInline(admin.TabularInline):
+    model = models.ConnectionHistory
+    extra = 0
+    fields = ["changed_at", "changed_by", "kind", "changes"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "site",
+        "connection_type",
+        "contact",
+        "caller",
+        "team",
+        "due_date",
+        "completed",
+        "version",
+    ]
+    list_filter = ["site", "completed", "connection_type__category"]
+    search_fields = ["contact__first_name", "contact__last_name", "=number"]
+    list_select_related = ["site", "connection_type", "contact", "caller", "team"]
+    autocomplete_fields = ["contact", "caller", "team", "responses"]
+    readonly_fields = ["version"]
+    inlines = [ConnectionCommentInline, ConnectionHistoryInline]
+
+
+@admin.register(models.ConnectionComment)
+class ConnectionCommentAdmin(admin.ModelAdmin):
+    list_display = ["connection", "author_name", "created"]
+    search_fields = ["text", "author_name"]
+    raw_id_fields = ["connection", "author"]
+
+
+@admin.register(models.ConnectionHistory)
+class ConnectionHistoryAdmin(admin.ModelAdmin):
+    list_display = ["connection", "kind", "changed_by", "changed_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["connection", "changed_by"]

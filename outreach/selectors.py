@@ -1,0 +1,133 @@
+"""Outreach reads: every queryset scoped to the caller's site (another site's ids are simply
+not found) and, where the rights say so, to the caller's own assignments."""
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+
+from connect_api.errors import NotFound
+from outreach import permissions
+from outreach.models import (
+    Connection,
+    ConnectionComment,
+    ConnectionType,
+    Individual,
+    Response,
+    SiteMembership,
+    Team,
+)
+
+
+def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionType, str]]:
+    """The site's active types with the caller's permission on each; types with N left out."""
+    types = ConnectionType.objects.filter(site_id=membership.site_id, active=True).order_by(
+        "number"
+    )
+    with_rights = [
+        (connection_type, permissions.type_right(membership, connection_type))
+        for connection_type in types
+    ]
+    return [(connection_type, right) for connection_type, right in with_rights if right != "N"]
+
+
+def connection_type_get(membership: SiteMembership, number: int) -> ConnectionType:
+    connection_type = ConnectionType.objects.filter(
+        site_id=membership.site_id, number=number
+    ).first()
+    if connection_type is None:
+        raise NotFound(f"Connection type {number} not found.")
+    return connection_type
+
+
+def responses_for(membership: SiteMembership, connection_type_number: int) -> QuerySet[Response]:
+    """Responses of a type the caller may see (a type with N is not found, as in the type list)."""
+    connection_type = connection_type_get(membership, connection_type_number)
+    if permissions.type_right(membership, connection_type) == "N":
+        raise NotFound(f"Connection type {connection_type_number} not found.")
+    return Response.objects.filter(connection_type=connection_type).order_by("number")
+
+
+def teams_for(membership: SiteMembership) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(site_id=membership.site_id)
+        .annotate(member_count=Count("members"))
+        .order_by("number")
+    )
+
+
+def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
+    """Case-insensitive substring search on names, email and phone (pg_trgm-indexed on
+    PostgreSQL, see migration 0001)."""
+    individuals = Individual.objects.filter(site_id=membership.site_id)
+    query = query.strip()
+    if query:
+        individuals = individuals.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(goes_by_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(phone__icontains=query)
+        )
+    return individuals.order_by("last_name", "first_name", "number")
+
+
+def individual_get(membership: SiteMembership, number: int) -> Individual:
+    individual = Individual.objects.filter(site_id=membership.site_id, number=number).first()
+    if individual is None:
+        raise NotFound(f"Individual {number} not found.")
+    return individual
+
+
+def _assigned_to(individual_id: int | None) -> Q:
+    """Connections whose caller is the individual or whose team has the individual as member."""
+    if individual_id is None:
+        return Q(pk__in=[])
+    return Q(caller_id=individual_id) | Q(
+        team_id__in=Team.objects.filter(members=individual_id).values("pk")
+    )
+
+
+def connections_visible_to(membership: SiteMembership) -> QuerySet[Connection]:
+    connections = Connection.objects.filter(site_id=membership.site_id)
+    if permissions.sees_only_assigned_connections(membership):
+        connections = connections.filter(_assigned_to(membership.individual_id))
+    return connections.select_related("connection_type", "contact", "caller", "team")
+
+
+def connection_get(membership: SiteMembership, number: int, *, with_comments: bool) -> Connection:
+    prefetches = [
+        Prefetch("team__members", queryset=Individual.objects.order_by("last_name", "first_name")),
+        Prefetch("responses", queryset=Response.objects.order_by("number")),
+    ]
+    if with_comments:
+        prefetches.append(
+            Prefetch("comments", queryset=ConnectionComment.objects.order_by("created", "id"))
+        )
+    connection = (
+        connections_visible_to(membership)
+        .prefetch_related(*prefetches)
+        .filter(number=number)
+        .first()
+    )
+    if connection is None:
+        raise NotFound(f"Connection {number} not found.")
+    return connection
+
+
+def assignments_for(membership: SiteMembership) -> QuerySet[Connection]:
+    """Connections assigned to the caller (as caller or through a team), any type."""
+    return (
+        Connection.objects.filter(site_id=membership.site_id)
+        .filter(_assigned_to(membership.individual_id))
+        .select_related("connection_type", "contact", "caller", "team")
+        .order_by("due_date", "number")
+    )
+
+
+def assignment_summary_for(membership: SiteMembership) -> list[dict]:
+    """Per connection type: how many open connections the caller is assigned, earliest due."""
+    return list(
+        Connection.objects.filter(site_id=membership.site_id, completed=False)
+        .filter(_assigned_to(membership.individual_id))
+        .values("connection_type__number", "connection_type__description")
+        .annotate(total=Count("pk"), earliest_due_date=Min("due_date"))
+        .order_by("connection_type__number")
+    )
