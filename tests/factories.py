@@ -108,3 +108,136 @@ class ConnectionFactory(factory.django.DjangoModelFactory):
 
 
 # --- outreach (issues 5 and 6) ---
+from datetime import date  # noqa: E402
+
+from outreach import models as outreach_models  # noqa: E402
+from outreach.choices import (  # noqa: E402
+    ChangeRequestKind,
+    ConnectionCategory,
+    Right,
+    SecurityRole,
+)
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.Site
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: 20000 + n)
+    name = factory.Sequence(lambda n: f"Site {n}")
+
+
+class IndividualFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.Individual
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 1000 + n)
+    family_number = factory.Sequence(lambda n: 5000 + n)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    family_position = "Head"
+    email = factory.LazyAttribute(lambda o: f"{o.first_name}.{o.last_name}@example.org".lower())
+    phone = "801-555-0100"
+    member_status = "Member"
+
+
+class SiteMembershipFactory(factory.django.DjangoModelFactory):
+    """A Staff member without rights (all N) unless the test grants some."""
+
+    class Meta:
+        model = outreach_models.SiteMembership
+
+    user = factory.SubFactory(UserFactory)
+    site = factory.SubFactory(SiteFactory)
+    individual = factory.SubFactory(IndividualFactory, site=factory.SelfAttribute("..site"))
+    security_role = SecurityRole.STAFF
+
+
+class ConnectionTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.ConnectionType
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 100 + n)
+    description = factory.Sequence(lambda n: f"Connection type {n}")
+    category = ConnectionCategory.OUTWARD
+
+
+class ConnectionTypeRightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.ConnectionTypeRight
+
+    membership = factory.SubFactory(SiteMembershipFactory)
+    connection_type = factory.SubFactory(
+        ConnectionTypeFactory, site=factory.SelfAttribute("..membership.site")
+    )
+    right = Right.GRANTED
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.Response
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 100 + n)
+    connection_type = factory.SubFactory(
+        ConnectionTypeFactory, site=factory.SelfAttribute("..site")
+    )
+    description = factory.Sequence(lambda n: f"Response {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.Team
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 100 + n)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def members(team, create, extracted, **kwargs):
+        if create and extracted:
+            team.members.set(extracted)
+
+
+class OutreachConnectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.Connection
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 100 + n)
+    connection_type = factory.SubFactory(
+        ConnectionTypeFactory, site=factory.SelfAttribute("..site")
+    )
+    contact = factory.SubFactory(IndividualFactory, site=factory.SelfAttribute("..site"))
+    due_date = date(2015, 6, 12)
+
+    @factory.post_generation
+    def responses(connection, create, extracted, **kwargs):
+        if create and extracted:
+            connection.responses.set(extracted)
+
+
+class ConnectionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.ConnectionComment
+
+    connection = factory.SubFactory(OutreachConnectionFactory)
+    author_name = "John Adams"
+    text = factory.Sequence(lambda n: f"Comment {n}")
+
+
+class ConnectionHistoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.ConnectionHistory
+
+    connection = factory.SubFactory(OutreachConnectionFactory)
+    kind = ChangeRequestKind.MODIFY
+    changes = factory.LazyFunction(lambda: {"due_date": ["06/12/2015", "06/19/2015"]})
+
+
+# change requests (issue 6)
