@@ -7,7 +7,7 @@ from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.pagination import StartLimitPagination
 from connect_api.parsers import LimitedJSONParser
 from connections import selectors, services
-from connections.api import serializers as s
+from connections.api import serializers as shapes
 from connections.filters import ConnectionRequestFilterSet
 from connections.permissions import IsStaffDecider
 
@@ -31,7 +31,7 @@ class ConnectionRequestViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    serializer_class = s.ConnectionRequestOutputSerializer
+    serializer_class = shapes.ConnectionRequestOutputSerializer
     filterset_class = ConnectionRequestFilterSet
     pagination_class = StartLimitPagination.keyed("requests")
 
@@ -65,28 +65,31 @@ class ConnectionRequestViewSet(
 
     @extend_schema(
         summary="Request a connection",
-        request=s.ConnectionRequestInputSerializer,
-        responses={201: s.ConnectionRequestCreatedSerializer},
+        request=shapes.ConnectionRequestInputSerializer,
+        responses={201: shapes.ConnectionRequestCreatedSerializer},
     )
     def create(self, request):
         organization = selectors.requesting_organization_for(request.user)
-        data = self._valid_input(s.ConnectionRequestInputSerializer)
+        data = self._valid_input(shapes.ConnectionRequestInputSerializer)
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
         )
-        body = {"request_uuid": str(created.uuid), "request_date": s.iso_utc(created.request_date)}
+        body = {
+            "request_uuid": str(created.uuid),
+            "request_date": shapes.iso_utc(created.request_date),
+        }
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a PENDING connection request (integrations merge by record_uuid)",
-        request=s.ConnectionRequestInputSerializer,
+        request=shapes.ConnectionRequestInputSerializer,
         responses={204: None},
     )
     def partial_update(self, request, uuid=None):
         connection_request = self.get_object()
         organization = selectors.requesting_organization_for(request.user)
         data = self._valid_input(
-            s.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
+            shapes.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
         )
         services.connection_request_update(
             connection_request=connection_request, organization=organization, data=data
@@ -102,35 +105,35 @@ class ConnectionRequestViewSet(
 
     @extend_schema(
         summary="Approve (staff): link or create the counterpart, open a Connection",
-        request=s.ApproveInputSerializer,
-        responses={200: s.ConnectionRequestDecisionSerializer},
+        request=shapes.ApproveInputSerializer,
+        responses={200: shapes.ConnectionRequestDecisionSerializer},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, uuid=None):
         connection_request = self.get_object()
-        data = self._valid_input(s.ApproveInputSerializer)
+        data = self._valid_input(shapes.ApproveInputSerializer)
         decided = services.connection_request_approve(
             connection_request=connection_request, user=request.user, **data
         )
-        return Response(s.ConnectionRequestDecisionSerializer(decided).data)
+        return Response(shapes.ConnectionRequestDecisionSerializer(decided).data)
 
     @extend_schema(
         summary="Reject (staff) with a reason",
-        request=s.RejectInputSerializer,
-        responses={200: s.ConnectionRequestDecisionSerializer},
+        request=shapes.RejectInputSerializer,
+        responses={200: shapes.ConnectionRequestDecisionSerializer},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, uuid=None):
         connection_request = self.get_object()
-        data = self._valid_input(s.RejectInputSerializer)
+        data = self._valid_input(shapes.RejectInputSerializer)
         decided = services.connection_request_reject(
             connection_request=connection_request, user=request.user, reason=data["reason"]
         )
-        return Response(s.ConnectionRequestDecisionSerializer(decided).data)
+        return Response(shapes.ConnectionRequestDecisionSerializer(decided).data)
 
 
 class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.ConnectionOutputSerializer
+    serializer_class = shapes.ConnectionOutputSerializer
     pagination_class = None
 
     def get_queryset(self):
@@ -143,22 +146,22 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(
         summary="Confirm (the request's counterpart or staff): CONFIRMATION WAITING -> ACTIVE",
         request=None,
-        responses={200: s.ConnectionOutputSerializer},
+        responses={200: shapes.ConnectionOutputSerializer},
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, uuid=None):
         connection = services.connection_confirm(connection=self.get_object(), user=request.user)
-        return Response(s.connection_data(self._reloaded(connection)))
+        return Response(shapes.connection_data(self._reloaded(connection)))
 
     @extend_schema(
         summary="Deactivate (either side or staff)",
         request=None,
-        responses={200: s.ConnectionOutputSerializer},
+        responses={200: shapes.ConnectionOutputSerializer},
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, uuid=None):
         connection = services.connection_deactivate(connection=self.get_object(), user=request.user)
-        return Response(s.connection_data(self._reloaded(connection)))
+        return Response(shapes.connection_data(self._reloaded(connection)))
 
     def _reloaded(self, connection):
         return self.get_queryset().get(pk=connection.pk)
