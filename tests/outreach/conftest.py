@@ -1,0 +1,125 @@
+"""A small site 12345 (seed ids) and a site 54321 reusing the same numbers."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from outreach.choices import ConnectionCategory, Right, SecurityRole
+from outreach.models import Connection, ConnectionType, Individual, Site, Team
+from tests.factories import (
+    ConnectionCommentFactory,
+    ConnectionTypeFactory,
+    ConnectionTypeRightFactory,
+    IndividualFactory,
+    OutreachConnectionFactory,
+    ResponseFactory,
+    SiteFactory,
+    SiteMembershipFactory,
+    TeamFactory,
+)
+
+BASE = "/api_accessacs_mobile/v2/12345"
+OTHER_BASE = "/api_accessacs_mobile/v2/54321"
+
+
+@dataclass
+class LookupSite:
+    site: Site
+    other_site: Site
+    types: dict[int, ConnectionType]
+    contact: Individual
+    team: Team
+    caller_individual: Individual
+    connections: dict[str, Connection] = field(default_factory=dict)
+
+
+@pytest.fixture
+def lookup_site(db) -> LookupSite:
+    """Site 12345: types 1 (O), 2 (I), 3 (O, inactive); individual 76; team 1 of two members;
+    connections 1 (assigned to individual 70), 2 (assigned to team 1), 3 (someone else's).
+    Site 54321 has its own type 1, individual 76, team 1 and connection 1."""
+    site = SiteFactory(number=12345, name="Grace")
+    other_site = SiteFactory(number=54321, name="Hillside")
+    types = {
+        1: ConnectionTypeFactory(site=site, number=1, description="First Time Guest"),
+        2: ConnectionTypeFactory(
+            site=site, number=2, description="New Member Class", category=ConnectionCategory.INWARD
+        ),
+        3: ConnectionTypeFactory(site=site, number=3, description="Retired", active=False),
+    }
+    for number, description in [(1, "Left a message"), (2, "Spoke with them")]:
+        ResponseFactory(site=site, number=number, connection_type=types[1], description=description)
+    ResponseFactory(site=site, number=3, connection_type=types[2], description="Registered")
+    caller_individual = IndividualFactory(
+        site=site, number=70, first_name="John", last_name="Adams"
+    )
+    contact = IndividualFactory(
+        site=site,
+        number=76,
+        family_number=25,
+        first_name="Thomas",
+        last_name="Wright",
+        goes_by_name="Tom",
+        email="Tom.Wright@Example.org",
+        phone="801-555-0176",
+    )
+    team_mate = IndividualFactory(site=site, number=74, first_name="Ruth", last_name="Baker")
+    team = TeamFactory(site=site, number=1, name="Care Team", members=[team_mate, contact])
+    world = LookupSite(site, other_site, types, contact, team, caller_individual)
+    world.connections["mine"] = OutreachConnectionFactory(
+        site=site, number=1, connection_type=types[1], contact=contact, caller=caller_individual
+    )
+    ConnectionCommentFactory(connection=world.connections["mine"], text="Called once")
+    world.connections["team"] = OutreachConnectionFactory(
+        site=site, number=2, connection_type=types[1], contact=caller_individual, team=team
+    )
+    world.connections["other"] = OutreachConnectionFactory(
+        site=site, number=3, connection_type=types[2], contact=contact
+    )
+
+    other_type = ConnectionTypeFactory(site=other_site, number=1, description="Elsewhere")
+    other_contact = IndividualFactory(site=other_site, number=76, first_name="Olivia")
+    TeamFactory(site=other_site, number=1, name="Youth", members=[other_contact])
+    ResponseFactory(site=other_site, number=1, connection_type=other_type)
+    OutreachConnectionFactory(
+        site=other_site, number=1, connection_type=other_type, contact=other_contact
+    )
+    OutreachConnectionFactory(
+        site=other_site, number=76, connection_type=other_type, contact=other_contact
+    )
+    return world
+
+
+def make_member(
+    world: LookupSite,
+    *,
+    role: str = SecurityRole.STAFF,
+    individual: Individual | None = None,
+    type_rights: dict[int, str] | None = None,
+    **rights: str,
+):
+    """A user at site 12345 with the given role, yes/no rights and per-type rights."""
+    membership = SiteMembershipFactory(
+        site=world.site,
+        security_role=role,
+        individual=individual or IndividualFactory(site=world.site),
+        **rights,
+    )
+    for type_number, right in (type_rights or {}).items():
+        ConnectionTypeRightFactory(
+            membership=membership, connection_type=world.types[type_number], right=right
+        )
+    return membership
+
+
+def full_rights() -> dict[str, str]:
+    return dict.fromkeys(
+        [
+            "create_change_request",
+            "locate_person",
+            "member_search",
+            "view_add_comments",
+            "reassign_connection",
+        ],
+        Right.GRANTED,
+    )
