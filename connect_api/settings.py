@@ -153,6 +153,22 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# --- uploads (issue 4) ---
+# Types an upload may have (extensions; the bytes must prove them, see uploads/inspection.py).
+UPLOAD_ALLOWED_EXTENSIONS = env.list(
+    "UPLOAD_ALLOWED_EXTENSIONS",
+    default="csv tsv txt json xml pdf xlsx xls docx rtf zip edi x12".split(),
+)
+# The size-cap handler goes first: it stops reading a request's files past UPLOAD_MAX_BYTES
+# (-> 413, nothing kept); files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "uploads.handlers.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# --- end uploads ---
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",

@@ -105,6 +105,28 @@ class ConnectionFactory(factory.django.DjangoModelFactory):
 
 
 # --- uploads (issue 4) ---
+import hashlib  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from uploads.models import Upload  # noqa: E402
+
+
+class UploadFactory(factory.django.DjangoModelFactory):
+    """A CSV upload whose bytes are saved through the default storage."""
+
+    class Meta:
+        model = Upload
+
+    class Params:
+        content = b"sku,quantity\nA-1,3\n"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"items-{n}.csv")
+    file = factory.LazyAttribute(lambda upload: ContentFile(upload.content, name="upload"))
+    size = factory.LazyAttribute(lambda upload: len(upload.content))
+    sha256 = factory.LazyAttribute(lambda upload: hashlib.sha256(upload.content).hexdigest())
+    content_type = "text/csv"
 
 
 # --- outreach (issues 5 and 6) ---
@@ -241,3 +263,144 @@ class ConnectionHistoryFactory(factory.django.DjangoModelFactory):
 
 
 # change requests (issue 6)
+from dataclasses import dataclass  # noqa: E402
+
+from outreach.services import site_number_next  # noqa: E402
+
+SEED_ADD_PAYLOAD = {
+    "connection_type_id": 1,
+    "contact_indv_id": 76,
+    "family_connection": False,
+    "complete": False,
+    "connection_date": "2015-06-05",
+    "new_caller_indv_id": None,
+    "new_team_id": 1,
+    "open_category_id": 1,
+    "comment": "Test",
+    "response_ids": [],
+}
+"""Seed 004's body as a change request stores it (needs type 1, individual 76, team 1)."""
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A PENDING modify of `connection`; `add=True` gives the seed's PENDING add instead."""
+
+    class Meta:
+        model = outreach_models.ChangeRequest
+
+    class Params:
+        add = factory.Trait(
+            kind=ChangeRequestKind.ADD,
+            connection=None,
+            payload=factory.LazyFunction(lambda: dict(SEED_ADD_PAYLOAD)),
+        )
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.LazyAttribute(
+        lambda o: site_number_next(site=o.site, model=outreach_models.ChangeRequest)
+    )
+    kind = ChangeRequestKind.MODIFY
+    connection = factory.SubFactory(OutreachConnectionFactory, site=factory.SelfAttribute("..site"))
+    base_version = factory.LazyAttribute(lambda o: o.connection.version if o.connection else None)
+    payload = factory.LazyFunction(
+        lambda: {"connection_date": "2015-07-01", "comment": "Called", "response_ids": []}
+    )
+    submitted_by = factory.SubFactory(UserFactory)
+
+
+FULL_CALLER_RIGHTS = {
+    "create_change_request": Right.GRANTED,
+    "locate_person": Right.GRANTED,
+    "member_search": Right.NONE,
+    "view_add_comments": Right.GRANTED,
+    "reassign_connection": Right.GRANTED,
+}
+
+
+@dataclass
+class ChangeRequestWorld:
+    """Site 12345 as seed 004 needs it (type 1, individual 76, team 1) plus site 54321.
+
+    Site 12345: types 1 (responses 11, 12) and 2 (response 21), individuals 76 and 77, team 1,
+    connection 1 (type 1, contact 76, team 1, due 06/01/2015), a caller with every right the
+    POST needs and A on type 1, and an Administrator. Site 54321: individual 88, team 2, type 1
+    and its connection 500.
+    """
+
+    site: outreach_models.Site
+    other_site: outreach_models.Site
+    connection_type: outreach_models.ConnectionType
+    other_type: outreach_models.ConnectionType
+    responses: list
+    team: outreach_models.Team
+    connection: outreach_models.Connection
+    other_connection: outreach_models.Connection
+    caller: outreach_models.SiteMembership
+    admin: outreach_models.SiteMembership
+
+    @classmethod
+    def build(cls) -> "ChangeRequestWorld":
+        site = SiteFactory(number=12345)
+        other_site = SiteFactory(number=54321)
+        connection_type = ConnectionTypeFactory(site=site, number=1)
+        other_type = ConnectionTypeFactory(site=site, number=2)
+        responses = [
+            ResponseFactory(site=site, connection_type=connection_type, number=number)
+            for number in (11, 12)
+        ]
+        ResponseFactory(site=site, connection_type=other_type, number=21)
+        contact = IndividualFactory(site=site, number=76)
+        IndividualFactory(site=site, number=77)
+        team = TeamFactory(site=site, number=1)
+        connection = OutreachConnectionFactory(
+            site=site,
+            number=1,
+            connection_type=connection_type,
+            contact=contact,
+            team=team,
+            due_date=date(2015, 6, 1),
+        )
+        IndividualFactory(site=other_site, number=88)
+        TeamFactory(site=other_site, number=2)
+        other_connection = OutreachConnectionFactory(
+            site=other_site,
+            number=500,
+            connection_type=ConnectionTypeFactory(site=other_site, number=1),
+        )
+        world = cls(
+            site=site,
+            other_site=other_site,
+            connection_type=connection_type,
+            other_type=other_type,
+            responses=responses,
+            team=team,
+            connection=connection,
+            other_connection=other_connection,
+            caller=None,
+            admin=SiteMembershipFactory(site=site, security_role=SecurityRole.ADMINISTRATOR),
+        )
+        world.caller = world.member()
+        return world
+
+    def member(
+        self, *, role=SecurityRole.STAFF, rights=None, type_rights=None
+    ) -> outreach_models.SiteMembership:
+        """A member of site 12345 with the full caller's rights, changed by `rights`, and
+        `type_rights` ({type number: right}; default A on type 1)."""
+        membership = SiteMembershipFactory(
+            site=self.site, security_role=role, **{**FULL_CALLER_RIGHTS, **(rights or {})}
+        )
+        types = {1: self.connection_type, 2: self.other_type}
+        for number, right in (
+            type_rights if type_rights is not None else {1: Right.GRANTED}
+        ).items():
+            ConnectionTypeRightFactory(
+                membership=membership, connection_type=types[number], right=right
+            )
+        return membership
+
+    @staticmethod
+    def set_type_right(membership, connection_type, right: str) -> None:
+        outreach_models.ConnectionTypeRight.objects.update_or_create(
+            membership=membership, connection_type=connection_type, defaults={"right": right}
+        )

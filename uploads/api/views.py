@@ -1,0 +1,87 @@
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from connect_api.authentication import SUPPLIER_AUTHENTICATION
+from connect_api.pagination import StartLimitPagination
+from uploads import selectors, services
+from uploads.api.serializers import (
+    UploadCreatedSerializer,
+    UploadInputSerializer,
+    UploadOutputSerializer,
+)
+from uploads.throttling import UploadRateThrottle
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the caller organization's uploads (staff: all)"),
+    retrieve=extend_schema(summary="Upload metadata"),
+)
+class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    authentication_classes = SUPPLIER_AUTHENTICATION
+    serializer_class = UploadOutputSerializer
+    pagination_class = StartLimitPagination.keyed("files")
+    lookup_field = "uuid"
+    lookup_value_regex = UUID_PATTERN
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.uploads_for(self.request.user)
+        return selectors.readable_uploads_for(self.request.user)
+
+    def get_throttles(self):
+        if self.action == "upload":
+            return [*super().get_throttles(), UploadRateThrottle()]
+        return super().get_throttles()
+
+    def perform_content_negotiation(self, request, force=False):
+        """A download answers whatever the client's Accept header asks for (no 406)."""
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+    @extend_schema(
+        summary="Upload a file (multipart): type checked from the bytes, size capped",
+        request={"multipart/form-data": UploadInputSerializer},
+        responses={201: UploadCreatedSerializer},
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    def upload(self, request):
+        organization = selectors.uploading_organization_for(request.user)
+        serializer = UploadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = services.upload_create(
+            organization=organization,
+            user=request.user,
+            file=serializer.validated_data["file"],
+            filename=serializer.validated_data.get("filename", ""),
+        )
+        body = UploadCreatedSerializer(upload).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download the uploaded bytes",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The identical bytes, as an attachment."
+            )
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, uuid=None):
+        upload = self.get_object()
+        response = FileResponse(
+            upload.file.open("rb"),
+            as_attachment=True,
+            filename=upload.name,
+            content_type=upload.content_type,
+        )
+        response["Content-Length"] = str(upload.size)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
