@@ -89,12 +89,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Throttle counters live in the database cache so every worker process shares them.
+# Throttle counters live in a cache every worker process shares: the database by default
+# (nothing else to run), Redis in production with CACHE_URL=redis://host:6379/0.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "connect_api_cache",
-    },
+    "default": env.cache("CACHE_URL", default="dbcache://connect_api_cache"),
     # Verified Basic credentials: per process, short-lived, never shared or persisted.
     "credentials": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
