@@ -126,3 +126,94 @@ class ConnectionHistoryAdmin(admin.ModelAdmin):
     list_display = ["connection", "kind", "changed_by", "changed_at"]
     list_filter = ["kind"]
     raw_id_fields = ["connection", "changed_by"]
+
+
+# --- change requests ---
+from django import forms  # noqa: E402
+from django.contrib import messages  # noqa: E402
+from django.contrib.admin.helpers import ActionForm  # noqa: E402
+
+from connect_api.errors import DomainError  # noqa: E402
+from outreach import change_request_services  # noqa: E402
+
+
+class ChangeRequestReviewForm(ActionForm):
+    message = forms.CharField(
+        required=False, label="Rejection message", widget=forms.TextInput(attrs={"size": 40})
+    )
+
+
+@admin.register(models.ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    """Staff review: apply or reject selected change requests, each in its own transaction."""
+
+    list_display = [
+        "number",
+        "site",
+        "kind",
+        "status",
+        "connection",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "failure_reason",
+    ]
+    list_filter = ["status", "kind", "site"]
+    search_fields = ["=number", "submitted_by__username", "review_message", "failure_reason"]
+    list_select_related = ["site", "connection__connection_type", "submitted_by", "reviewed_by"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [
+        "site",
+        "number",
+        "kind",
+        "status",
+        "payload",
+        "connection",
+        "base_version",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_message",
+        "failure_reason",
+    ]
+    action_form = ChangeRequestReviewForm
+    actions = ["apply_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _review(self, request, queryset, review, verb: str):
+        done = 0
+        for change_request in queryset.order_by("site", "number"):
+            try:
+                review(change_request)
+            except DomainError as error:
+                self.message_user(request, f"{change_request}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} change request(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Apply selected change requests to their connections")
+    def apply_selected(self, request, queryset):
+        self._review(
+            request,
+            queryset,
+            lambda change_request: change_request_services.change_request_apply(
+                change_request=change_request, reviewer=request.user
+            ),
+            "applied",
+        )
+
+    @admin.action(description="Reject selected change requests (optional message in the field)")
+    def reject_selected(self, request, queryset):
+        message = request.POST.get("message", "").strip()
+        self._review(
+            request,
+            queryset,
+            lambda change_request: change_request_services.change_request_reject(
+                change_request=change_request, reviewer=request.user, message=message
+            ),
+            "rejected",
+        )
