@@ -71,7 +71,7 @@ TYPES_54321 = [(1, "Visitor Follow-up", ConnectionCategory.OUTWARD, [(1, "Called
 
 def seed() -> list[DemoCredential]:
     """All outreach demo data; issue 6's change-request demo data is added by its own function."""
-    return seed_lookups()
+    return seed_lookups() + seed_change_requests()
 
 
 def seed_lookups() -> list[DemoCredential]:
@@ -305,3 +305,30 @@ def _comment(connection, author_name: str, created: datetime, text: str) -> None
         text=text,
         defaults={"author_name": author_name, "created": timezone.make_aware(created)},
     )
+
+
+# --- change requests (issue 6) ---
+from outreach.change_request_services import change_request_submit  # noqa: E402
+from outreach.choices import ChangeRequestKind  # noqa: E402
+from outreach.models import ChangeRequest  # noqa: E402
+
+
+def seed_change_requests() -> list[DemoCredential]:
+    """A PENDING change request from the seed's caller (ConnectionCRId 1 on fresh data): a
+    modify of connection 2, so the review list has something to show (idempotent)."""
+    caller = SiteMembership.objects.select_related("site", "user").get(
+        site__number=SITE_NUMBER, user__username=CALLER[0]
+    )
+    connection = Connection.objects.get(site=caller.site, number=2)
+    if not ChangeRequest.objects.filter(connection=connection, submitted_by=caller.user).exists():
+        change_request_submit(
+            membership=caller,
+            data={
+                "kind": ChangeRequestKind.MODIFY,
+                "connection_id": connection.number,
+                "connection_date": date(2015, 6, 27),
+                "comment": "Spoke briefly after church; call again next week.",
+                "response_ids": [2],
+            },
+        )
+    return []
