@@ -1,0 +1,84 @@
+"""The OpenAPI schema documents the lookups with their PascalCase names; the alias is left out."""
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+BASE = "/api_accessacs_mobile/v2/{site_number}"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_lookups_are_documented_and_the_alias_is_not(schema):
+    paths = set(schema["paths"])
+    for path in [
+        "account/",
+        "types/connections/",
+        "types/responses/{connection_type_id}/",
+        "connections/teams/",
+        "individuals/",
+        "individuals/{individual_id}/",
+        "connections/{connection_id}/",
+        "connections/assignments/",
+        "connections/assignments/{connection_type_id}/",
+    ]:
+        assert f"{BASE}/{path}" in paths
+    assert not [path for path in paths if "api_accesssacs_mobile" in path]
+
+
+@pytest.mark.parametrize(
+    "component, fields",
+    [
+        (
+            "ConnectionType",
+            {"ConnectionTypeId", "ConnectionTypeDesc", "ConnectionCategory", "Permission"},
+        ),
+        ("Response", {"RespID", "Resp_Desc"}),
+        ("Team", {"TeamId", "TeamName", "TeamMemberCount"}),
+        ("IndividualPage", {"Page", "PageIndex", "PageCount", "PageSize"}),
+        (
+            "Assignment",
+            {
+                "ConnectionTypeId",
+                "ConnectionTypeDescription",
+                "TotalConnections",
+                "EarliestDueDate",
+            },
+        ),
+        ("Account", {"SiteNumber", "UserName", "IndvId", "SecurityRole", "Rights"}),
+    ],
+)
+def test_components_use_the_vendor_names(schema, component, fields):
+    assert set(schema["components"]["schemas"][component]["properties"]) == fields
+
+
+def test_connection_detail_names(schema):
+    properties = schema["components"]["schemas"]["ConnectionDetail"]["properties"]
+    assert {
+        "ConnectionId",
+        "ConnectionTypeId",
+        "ConnectionTypeDescription",
+        "ContactType",
+        "DueDate",
+        "Completed",
+        "CompletedDate",
+        "FamilyConnection",
+        "FamId",
+        "Comments",
+        "DateCreated",
+        "ContactInformation",
+        "Caller",
+        "Team",
+        "TeamMembers",
+        "Responses",
+    } <= set(properties)
+
+
+def test_lookups_use_basic_auth_and_document_application_id(schema):
+    operation = schema["paths"][f"{BASE}/types/connections/"]["get"]
+    assert operation["security"][0] == {"basicAuth": []}
+    assert any(
+        p["name"] == "ApplicationId" and p["in"] == "header" for p in operation["parameters"]
+    )
