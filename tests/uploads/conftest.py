@@ -71,3 +71,29 @@ def staff_user(db):
 @pytest.fixture
 def staff_client(token_client, staff_user):
     return token_client(staff_user)
+
+
+def raw_multipart(*parts: tuple[str, str | None, bytes]) -> tuple[bytes, str]:
+    """A multipart body written byte by byte, so a test controls the part's filename exactly
+    (Django's test client would reduce it to its basename first)."""
+    boundary = "----connect-api-test-boundary"
+    body = b""
+    for field, filename, content in parts:
+        disposition = f'form-data; name="{field}"'
+        if filename is not None:
+            disposition += f'; filename="{filename}"'
+        body += (
+            (
+                f"--{boundary}\r\nContent-Disposition: {disposition}\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    body += f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def post_raw(client, *parts):
+    body, content_type = raw_multipart(*parts)
+    return client.post(UPLOAD_URL, data=body, content_type=content_type)
