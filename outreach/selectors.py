@@ -59,14 +59,18 @@ def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[
     individuals = Individual.objects.filter(site_id=membership.site_id)
     query = query.strip()
     if query:
-        individuals = individuals.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(goes_by_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(phone__icontains=query)
-        )
+        individuals = individuals.filter(individual_search_filter(query))
     return individuals.order_by("last_name", "first_name", "number")
+
+
+def individual_search_filter(query: str) -> Q:
+    return (
+        Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+        | Q(goes_by_name__icontains=query)
+        | Q(email__icontains=query)
+        | Q(phone__icontains=query)
+    )
 
 
 def individual_get(membership: SiteMembership, number: int) -> Individual:
