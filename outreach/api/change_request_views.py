@@ -5,22 +5,19 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
-    extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from connect_api.authentication import OUTREACH_AUTHENTICATION
 from connect_api.pagination import StartLimitPagination
 from outreach import change_request_selectors as selectors
 from outreach import change_request_services as services
 from outreach.api import change_request_serializers as s
+from outreach.api.views import OutreachView, outreach_schema
 from outreach.parsers import OUTREACH_PARSERS
-from outreach.permissions import OUTREACH_PERMISSIONS
 
 SEED_BODY = {
     "ConnectionId": -1,
@@ -37,13 +34,7 @@ SEED_BODY = {
     "ResponseIdList": [-1],
 }
 
-APPLICATION_ID = OpenApiParameter(
-    "ApplicationId",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Sent by the vendor's mobile app; accepted and not checked.",
-)
+CHANGE_REQUEST_ID = OpenApiParameter("ConnectionCRId", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 class ChangeRequestGate(BasePermission):
@@ -63,13 +54,12 @@ class SiteAdministrator(BasePermission):
         return True
 
 
-class ConnectionChangeRequestView(APIView):
-    authentication_classes = OUTREACH_AUTHENTICATION
-    permission_classes = [*OUTREACH_PERMISSIONS, ChangeRequestGate]
+class ConnectionChangeRequestView(OutreachView):
+    permission_classes = [*OutreachView.permission_classes, ChangeRequestGate]
     parser_classes = OUTREACH_PARSERS
 
-    @extend_schema(
-        operation_id="connection_change_request_create",
+    @outreach_schema(
+        operation_id="outreach_connection_change_request",
         summary="Post a connection change request (add, complete, modify or reassign)",
         description=(
             "Seed 004. Checks in this order: membership (404), the rights gate (403), the "
@@ -78,8 +68,6 @@ class ConnectionChangeRequestView(APIView):
             "vendor app's `Content-Type: application/x-www-form-urlencoded` with a JSON body "
             "is accepted. Answers the new ConnectionCRId as a bare JSON integer."
         ),
-        tags=["outreach change requests"],
-        parameters=[APPLICATION_ID],
         request=s.ChangeRequestInputSerializer,
         responses={
             200: OpenApiResponse(OpenApiTypes.INT, description="The new ConnectionCRId."),
@@ -123,25 +111,27 @@ class ChangeRequestPagination(StartLimitPagination):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List the site's change requests (Administrators)",
+    list=outreach_schema(
+        operation_id="outreach_change_requests",
+        summary="List the site's change requests, newest first (Administrators)",
         parameters=[s.ChangeRequestListQuerySerializer],
     ),
-    retrieve=extend_schema(summary="One change request (Administrators)"),
+    retrieve=outreach_schema(
+        operation_id="outreach_change_request",
+        summary="One change request (Administrators)",
+        parameters=[CHANGE_REQUEST_ID],
+    ),
 )
-@extend_schema(tags=["outreach change requests"])
 class ChangeRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    authentication_classes = OUTREACH_AUTHENTICATION
-    permission_classes = [*OUTREACH_PERMISSIONS, SiteAdministrator]
+    authentication_classes = OutreachView.authentication_classes
+    permission_classes = [*OutreachView.permission_classes, SiteAdministrator]
     parser_classes = OUTREACH_PARSERS
     serializer_class = s.ChangeRequestOutputSerializer
     pagination_class = ChangeRequestPagination
     filter_backends = []
-    lookup_field = "number"
     lookup_url_kwarg = "ConnectionCRId"
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if self.action != "list":
@@ -162,8 +152,10 @@ class ChangeRequestViewSet(
     def retrieve(self, request, site_number, ConnectionCRId):
         return Response(s.change_request_data(self.get_object()))
 
-    @extend_schema(
+    @outreach_schema(
+        operation_id="outreach_change_request_apply",
         summary="Apply a PENDING change request to its connection (Administrators)",
+        parameters=[CHANGE_REQUEST_ID],
         request=None,
         responses={200: s.ChangeRequestOutputSerializer},
     )
@@ -174,8 +166,10 @@ class ChangeRequestViewSet(
         )
         return Response(s.change_request_data(self._reloaded(applied)))
 
-    @extend_schema(
+    @outreach_schema(
+        operation_id="outreach_change_request_reject",
         summary="Reject a PENDING change request, optionally with a Message (Administrators)",
+        parameters=[CHANGE_REQUEST_ID],
         request=s.ChangeRequestRejectInputSerializer,
         responses={200: s.ChangeRequestOutputSerializer},
     )
@@ -191,8 +185,8 @@ class ChangeRequestViewSet(
         )
         return Response(s.change_request_data(self._reloaded(rejected)))
 
-    @extend_schema(
-        operation_id="change_requests_apply_all",
+    @outreach_schema(
+        operation_id="outreach_change_requests_apply_all",
         summary="Apply every PENDING change request, each in its own transaction",
         request=None,
         responses={200: s.ApplyAllOutputSerializer},

@@ -72,19 +72,17 @@ from outreach.api.change_request_views import (  # noqa: E402
 )
 
 CHANGE_REQUEST = rf"changerequests/(?P<ConnectionCRId>{ID})"
+_CHANGE_REQUEST_VIEWSETS = (
+    (BASE_PATH, ChangeRequestViewSet, ""),
+    (ALIAS_PATH, _schema_excluded(ChangeRequestViewSet), "-alias"),
+)
 
 
 def _change_request_routes(path: str, actions: dict[str, str], name: str) -> list:
     """Review routes under both base paths; the alias is left out of the schema."""
-    alias = _schema_excluded(ChangeRequestViewSet)
     return [
-        re_path(
-            rf"^{base}/v2/{SITE}/{path}/?$", viewset.as_view(actions), name=f"{name}{suffix}"
-        )
-        for base, viewset, suffix in (
-            (BASE_PATH, ChangeRequestViewSet, ""),
-            (ALIAS_PATH, alias, "-alias"),
-        )
+        re_path(rf"^{base}/v2/{SITE}/{path}/?$", viewset.as_view(actions), name=f"{name}{suffix}")
+        for base, viewset, suffix in _CHANGE_REQUEST_VIEWSETS
     ]
 
 

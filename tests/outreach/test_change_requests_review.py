@@ -346,3 +346,21 @@ def test_comment_date_is_the_submission_time(world, caller, admin):
     comment = ConnectionComment.objects.get(text="Test")
     assert comment.created == submitted_at
     assert comment.created <= timezone.now()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api_accessacs_mobile/v2/12345/changerequests/{number}/",
+        "/api_accesssacs_mobile/v2/12345/changerequests/{number}",
+        "/api_accesssacs_mobile/v2/12345/changerequests/{number}/apply/",
+    ],
+)
+def test_review_answers_with_the_slash_and_under_the_alias(world, caller, admin, path):
+    number = submit(caller, SEED_BODY)
+    method = admin.post if path.endswith("apply/") else admin.get
+    assert method(path.format(number=number)).status_code == 200
+
+
+def test_apply_all_is_post_only(world, admin):
+    assert admin.get(f"{BASE}/changerequests/apply").status_code == 405
