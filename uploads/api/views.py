@@ -10,6 +10,7 @@ from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.pagination import StartLimitPagination
 from uploads import selectors, services
 from uploads.api.serializers import (
+    UploadErrorSerializer,
     UploadCreatedSerializer,
     UploadInputSerializer,
     UploadOutputSerializer,
@@ -19,9 +20,16 @@ from uploads.throttling import UploadRateThrottle
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
+NOT_FOUND = OpenApiResponse(
+    UploadErrorSerializer, description="Unknown, or not readable by the caller."
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List the caller organization's uploads (staff: all)"),
-    retrieve=extend_schema(summary="Upload metadata"),
+    retrieve=extend_schema(
+        summary="Upload metadata", responses={200: UploadOutputSerializer, 404: NOT_FOUND}
+    ),
 )
 class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     authentication_classes = SUPPLIER_AUTHENTICATION
@@ -49,7 +57,19 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary="Upload a file (multipart): type checked from the bytes, size capped",
         request={"multipart/form-data": UploadInputSerializer},
-        responses={201: UploadCreatedSerializer},
+        responses={
+            201: UploadCreatedSerializer,
+            400: OpenApiResponse(UploadErrorSerializer, description="No file, or an empty one."),
+            409: OpenApiResponse(
+                UploadErrorSerializer, description="Caller has no active organization."
+            ),
+            413: OpenApiResponse(UploadErrorSerializer, description="File over UPLOAD_MAX_BYTES."),
+            415: OpenApiResponse(
+                UploadErrorSerializer,
+                description="Type outside the allow-list, or bytes contradicting the extension.",
+            ),
+            429: OpenApiResponse(UploadErrorSerializer, description="Upload rate exceeded."),
+        },
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
     def upload(self, request):
@@ -70,7 +90,8 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The identical bytes, as an attachment."
-            )
+            ),
+            404: NOT_FOUND,
         },
     )
     @action(detail=True, methods=["get"])
