@@ -10,8 +10,8 @@ from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.pagination import StartLimitPagination
 from uploads import selectors, services
 from uploads.api.serializers import (
-    UploadErrorSerializer,
     UploadCreatedSerializer,
+    UploadErrorSerializer,
     UploadInputSerializer,
     UploadOutputSerializer,
 )
