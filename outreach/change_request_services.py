@@ -90,16 +90,12 @@ def change_request_submit(*, membership: SiteMembership, data: dict) -> ChangeRe
 
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:
+    """The type an add names; unknown -> 400 at once (rights cannot be checked on nothing)."""
     connection_type = ConnectionType.objects.filter(site=site, number=number).first()
     if connection_type is None:
         raise DomainError(
             "Unknown connection type.",
             errors={"ConnectionTypeId": [f"No connection type {number} in this site."]},
-        )
-    if not connection_type.active:
-        raise DomainError(
-            "Inactive connection type.",
-            errors={"ConnectionTypeId": [f"Connection type {number} is no longer active."]},
         )
     return connection_type
 
@@ -130,6 +126,10 @@ def _check_type_rights(*, membership, connection_type: ConnectionType, kind: str
 
 def _check_ids_exist(*, site, connection_type: ConnectionType, data: dict) -> None:
     errors: dict[str, list[str]] = {}
+    if data["kind"] == ChangeRequestKind.ADD and not connection_type.active:
+        errors["ConnectionTypeId"] = [
+            f"Connection type {connection_type.number} is no longer active."
+        ]
     contact = data.get("contact_indv_id")
     if contact is not None and not Individual.objects.filter(site=site, number=contact).exists():
         errors["ContactIndvId"] = [f"No individual {contact} in this site."]
@@ -152,7 +152,7 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, data: dict) -> No
                 f"Not responses of connection type {connection_type.number}: {unknown}."
             ]
     if errors:
-        raise DomainError("Unknown ids in this site: " + ", ".join(errors), errors=errors)
+        raise DomainError("Ids not usable in this site: " + ", ".join(errors), errors=errors)
 
 
 def _stored_payload(data: dict) -> dict:

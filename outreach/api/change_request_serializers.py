@@ -316,9 +316,11 @@ class ChangeRequestRejectInputSerializer(serializers.Serializer):
 
 class ChangeRequestListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=ChangeRequestStatus.choices, required=False, help_text="PENDING, APPLIED or ..."
+        choices=ChangeRequestStatus.choices, required=False, help_text="Any case."
     )
-    kind = serializers.ChoiceField(choices=ChangeRequestKind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=ChangeRequestKind.choices, required=False, help_text="Any case."
+    )
     submitter = serializers.CharField(
         required=False, max_length=150, help_text="The submitter's username."
     )
