@@ -365,10 +365,8 @@ def submitted_fields(change_request: ChangeRequest) -> dict:
         elif value is None:
             value = NONE
         fields[_SUBMITTED_NAMES[key]] = value
-    if change_request.kind == ChangeRequestKind.COMPLETE:
-        fields["Complete"] = True
-    elif change_request.kind == ChangeRequestKind.MODIFY:
-        fields["Complete"] = False
+    if change_request.kind != ChangeRequestKind.ADD:
+        fields["Complete"] = change_request.kind == ChangeRequestKind.COMPLETE
     return fields
 
 

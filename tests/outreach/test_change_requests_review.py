@@ -155,6 +155,8 @@ def test_apply_reassign_moves_the_connection_to_a_caller(world, caller, admin):
 
     assert apply(admin, number).status_code == 200
 
+    detail = admin.get(f"{BASE}/changerequests/{number}").json()
+    assert detail["Request"] == {**body, "NewTeamId": -1, "Complete": False}
     connection.refresh_from_db()
     assert (connection.caller.number, connection.team) == (77, None)
     assert connection.due_date == date(2015, 7, 1)
