@@ -7,6 +7,7 @@ import pytest
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right, SecurityRole
 from outreach.models import ChangeRequest
 from tests.factories import (
+    ChangeRequestFactory,
     ChangeRequestWorld,
     OutreachConnectionFactory,
     SiteMembershipFactory,
@@ -117,10 +118,13 @@ def test_seed_body_labelled_as_form_with_application_id(world, basic_client, url
 
 
 def test_numbers_are_issued_per_site(world, basic_client):
+    ChangeRequestFactory.create_batch(3, site=world.other_site, connection=world.other_connection)
     client = basic_client(world.caller.user.username)
+
     first, second = (post(client, SEED_BODY).json() for _ in range(2))
+
     assert (first, second) == (1, 2)
-    assert ChangeRequest.objects.filter(site=world.other_site).count() == 0
+    assert ChangeRequest.objects.get(site=world.site, number=2).kind == ChangeRequestKind.ADD
 
 
 @pytest.mark.parametrize(
