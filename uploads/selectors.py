@@ -17,7 +17,7 @@ from uploads.models import Upload
 
 def uploads_for(user) -> QuerySet[Upload]:
     """Uploads the caller's organization made (staff: every upload): the list endpoint."""
-    queryset = Upload.objects.select_related("organization")
+    queryset = Upload.objects.all()
     if user.is_staff:
         return queryset
     organization = organization_for(user)
@@ -29,7 +29,7 @@ def uploads_for(user) -> QuerySet[Upload]:
 def readable_uploads_for(user) -> QuerySet[Upload]:
     """Uploads the caller may read: its organization's, staff all, and the counterpart's of
     a request the upload is attached to once that request is APPROVED."""
-    queryset = Upload.objects.select_related("organization")
+    queryset = Upload.objects.all()
     if user.is_staff:
         return queryset
     organization = organization_for(user)
