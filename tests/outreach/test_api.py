@@ -1,5 +1,7 @@
 """The mobile lookups through HTTP with real Basic headers, as the vendor's app calls them."""
 
+from datetime import date
+
 import pytest
 
 from outreach.api import serializers as shapes
@@ -304,8 +306,6 @@ def test_connection_detail_with_caller_and_comments(caller):
 
 
 def test_completed_connection_shows_the_completed_date(caller, lookup_site):
-    from datetime import date
-
     OutreachConnectionFactory(
         site=lookup_site.site,
         number=9,
@@ -350,8 +350,6 @@ def test_assigned_contacts_only_without_a_directory_entry_sees_nothing(lookup_si
 
 
 def _assign(lookup_site, number, *, type_number=1, due=None, completed=False, **assignee):
-    from datetime import date
-
     return OutreachConnectionFactory(
         site=lookup_site.site,
         number=number,
@@ -364,8 +362,6 @@ def _assign(lookup_site, number, *, type_number=1, due=None, completed=False, **
 
 
 def test_assignment_summary_per_type(caller, lookup_site):
-    from datetime import date
-
     me = lookup_site.caller_individual
     _assign(lookup_site, 10, due=date(2015, 6, 1), caller=me)
     _assign(lookup_site, 11, due=date(2015, 5, 1), caller=me, completed=True)
@@ -402,8 +398,6 @@ def test_assignments_count_team_connections_of_my_teams(lookup_site, basic_clien
 
 
 def test_assignments_of_a_type_with_filters(caller, lookup_site):
-    from datetime import date
-
     me = lookup_site.caller_individual
     _assign(lookup_site, 10, due=date(2015, 6, 1), caller=me)
     _assign(lookup_site, 11, due=date(2015, 5, 1), caller=me, completed=True)
@@ -447,10 +441,9 @@ def test_assignments_of_an_unknown_type_are_404(caller):
     assert caller.get(f"{BASE}/connections/assignments/42").status_code == 404
 
 
-def test_post_to_connections_is_not_a_lookup(caller):
-    """`<site>/connections` belongs to the change-request POST, never to a lookup."""
-    response = caller.get(f"{BASE}/connections")
-    assert response.status_code in (404, 405)
+def test_site_connections_is_left_to_the_change_request_post(caller):
+    """`<site>/connections` is the change-request POST (issue 6), never a lookup."""
+    assert caller.get(f"{BASE}/connections").status_code == 405
 
 
 # --- shapes ----------------------------------------------------------------------------------
