@@ -155,7 +155,21 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Types an upload may have (extensions; the bytes must prove them, see uploads/inspection.py).
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS",
-    default="csv tsv txt json xml pdf xlsx xls docx rtf zip edi x12".split(),
+    default=[
+        "csv",
+        "tsv",
+        "txt",
+        "json",
+        "xml",
+        "pdf",
+        "xlsx",
+        "xls",
+        "docx",
+        "rtf",
+        "zip",
+        "edi",
+        "x12",
+    ],
 )
 # The size-cap handler goes first: it stops reading a request's files past UPLOAD_MAX_BYTES
 # (-> 413, nothing kept); files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
