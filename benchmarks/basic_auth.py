@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect_api.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_basic.sqlite3")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

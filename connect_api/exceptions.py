@@ -71,8 +71,12 @@ def api_exception_handler(exc, context):
         body = error_body(exc.message, exc.code, exc.errors)
         return Response(body, status=exc.status)
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
-        exc = PayloadTooLarge()
-    elif isinstance(exc, Http404):
+        set_rollback()
+        field = getattr(exc, "field", None)
+        if field is None:
+            return Response(error_body(PayloadTooLarge.default_detail, "payload_too_large"), 413)
+        return Response(error_body(str(exc), "payload_too_large", {field: [str(exc)]}), 413)
+    if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

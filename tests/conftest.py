@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_clean_caches(settings):
+def _fast_passwords_and_clean_caches(settings, tmp_path_factory):
+    # Uploaded bytes (the demo seed stores some too) never land in the project's media/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests do not run collectstatic, so no manifest of hashed names exists.
     settings.STORAGES = {

@@ -12,7 +12,9 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 
 class UploadTooLarge(RequestDataTooBig):
-    """Rendered 413 by connect_api.exceptions (as Django's own body-size error)."""
+    """Rendered 413 by connect_api.exceptions, naming the `file` field."""
+
+    field = "file"
 
 
 class UploadSizeLimitHandler(FileUploadHandler):

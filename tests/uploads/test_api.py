@@ -273,6 +273,7 @@ def test_over_the_limit_is_413_with_nothing_on_disk(settings, retailer_client, i
 
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
+    assert list(response.json()["errors"]) == ["file"]
     assert not Upload.objects.exists()
     assert files_under(settings.FILE_UPLOAD_TEMP_DIR) == []
     assert files_under(isolated_storage) == []
