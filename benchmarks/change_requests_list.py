@@ -48,26 +48,13 @@ from outreach.models import (  # noqa: E402
     Team,
 )
 from tests.conftest import basic_header  # noqa: E402
+from tests.seeds import OUTREACH_SEED_BODY  # noqa: E402
 
 SITE_NUMBER = 777
 BASE = f"/api_accessacs_mobile/v2/{SITE_NUMBER}"
 ROWS = 100
 ROUNDS = 5
 CALLS_PER_ROUND = 30
-SEED_BODY = {
-    "ConnectionId": -1,
-    "Complete": False,
-    "ConnectionDate": "06/05/2015",
-    "ConnectionTypeId": 1,
-    "FamilyConnection": False,
-    "ContactIndvId": 76,
-    "OpenCategoryId": 1,
-    "Reassign": False,
-    "NewCallerIndvId": -1,
-    "NewTeamId": 1,
-    "Comment": "Test",
-    "ResponseIdList": [-1],
-}
 
 
 class UserNameSerializer(serializers.ModelSerializer):
@@ -195,7 +182,7 @@ def main() -> None:
 
     def submit():
         response = caller_client.post(
-            f"{BASE}/connections", json.dumps(SEED_BODY), content_type="application/json"
+            f"{BASE}/connections", json.dumps(OUTREACH_SEED_BODY), content_type="application/json"
         )
         assert response.status_code == 200
 

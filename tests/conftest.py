@@ -6,6 +6,8 @@ from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+pytest_plugins = ["tests.supplier_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords_and_clean_caches(settings, tmp_path_factory):

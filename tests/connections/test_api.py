@@ -13,27 +13,10 @@ from tests.factories import (
     IntegrationFactory,
     OrganizationFactory,
 )
+from tests.seeds import SUPPLIER_SEED_PATCH_BODY
 
 pytestmark = pytest.mark.django_db
 
-# The seed's PATCH body, byte for byte as its curl sends it.
-SEED_PATCH_BODY = """{
-  "integrations": [
-    {
-      "rules": "if you can't say anything nice, don't say anything at all",
-      "file_specs": "items specs",
-      "record_uuid": "3a438d7e-1234-46e1-96d2-efd9dac561d9",
-      "update_frequency": "* 20 12 3 8,9 *",
-      "integration_type": "items"
-    }
-  ],
-  "retailer_account_number": "ABC123",
-  "additional_information": "What's up doc",
-  "primary_contact_name": "owner user",
-  "primary_contact_phone": "801-555-1212",
-  "organization_name": "Thomas-Perkins",
-  "primary_contact_email": "roger@rabbit.com"
-}"""
 
 CREATE_BODY = {
     "organization_name": "Thomas-Perkins",
@@ -73,7 +56,7 @@ def test_seed_patch_body_as_sent_returns_204_and_changes_exactly_what_it_names(
     response = api_client.generic(
         "PATCH",
         f"/organizations/connections/request/{SEED_REQUEST_UUID}/",
-        SEED_PATCH_BODY.encode(),
+        SUPPLIER_SEED_PATCH_BODY.encode(),
         content_type="application/json; charset=utf-8",
         HTTP_AUTHORIZATION=token_header(retailer_user),
         HTTP_COOKIE="sessionid=fi1us4q9rlphkjbscpo0dtz9iltj7ovp",
@@ -105,7 +88,7 @@ def test_seed_patch_without_trailing_slash(retailer_client, pending_request):
     response = retailer_client.generic(
         "PATCH",
         f"/organizations/connections/request/{SEED_REQUEST_UUID}",
-        SEED_PATCH_BODY,
+        SUPPLIER_SEED_PATCH_BODY,
         content_type="application/json; charset=utf-8",
     )
     assert response.status_code == 204

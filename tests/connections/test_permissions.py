@@ -4,7 +4,6 @@ import pytest
 
 from connections.choices import ConnectionStatus, OrganizationStatus, OrganizationType
 from tests.conftest import token_header
-from tests.connections.conftest import member_of
 from tests.factories import (
     AccountManagerFactory,
     ConnectionFactory,
@@ -14,6 +13,7 @@ from tests.factories import (
     StaffUserFactory,
     UserFactory,
 )
+from tests.supplier_fixtures import member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from connections.choices import OrganizationType
-from tests.connections.conftest import member_of
 from tests.factories import (
     AccountManagerFactory,
     ConnectionFactory,
@@ -14,6 +13,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
 )
+from tests.supplier_fixtures import member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from connections.choices import (
 )
 from connections.models import AccountManager, Connection
 from connections.validators import is_valid_cron
-from tests.connections.conftest import member_of
 from tests.factories import (
     ConnectionFactory,
     ConnectionRequestFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     StaffUserFactory,
     UserFactory,
 )
+from tests.supplier_fixtures import member_of
 
 
 @pytest.mark.parametrize(

@@ -13,26 +13,10 @@ from tests.factories import (
     SiteMembershipFactory,
     UserFactory,
 )
+from tests.seeds import OUTREACH_SEED_BODY, OUTREACH_SEED_BODY_TEXT
 
 pytestmark = pytest.mark.django_db
 
-SEED_BODY_TEXT = """{
-  "ConnectionId": -1,
-  "Complete": false,
-  "ConnectionDate": "06/05/2015",
-  "ConnectionTypeId": 1,
-  "FamilyConnection": false,
-  "ContactIndvId": 76,
-  "OpenCategoryId": 1,
-  "Reassign": false,
-  "NewCallerIndvId": -1,
-  "NewTeamId": 1,
-  "Comment": "Test",
-  "ResponseIdList": [-1]
-}"""
-"""Seed 004's example body, character for character."""
-
-SEED_BODY = json.loads(SEED_BODY_TEXT)
 URL = "/api_accessacs_mobile/v2/12345/connections"
 
 
@@ -48,11 +32,11 @@ def post(client, body, url=URL, **extra):
 
 
 def changed(**fields) -> dict:
-    return {**SEED_BODY, **fields}
+    return {**OUTREACH_SEED_BODY, **fields}
 
 
 def without(*names) -> dict:
-    return {key: value for key, value in SEED_BODY.items() if key not in names}
+    return {key: value for key, value in OUTREACH_SEED_BODY.items() if key not in names}
 
 
 def modify_body(connection_number: int, **fields) -> dict:
@@ -71,7 +55,7 @@ def modify_body(connection_number: int, **fields) -> dict:
 
 
 def test_seed_body_as_json_returns_the_new_change_request_id(world, basic_client):
-    response = post(basic_client(world.caller.user.username), SEED_BODY_TEXT)
+    response = post(basic_client(world.caller.user.username), OUTREACH_SEED_BODY_TEXT)
 
     assert response.status_code == 200, response.content
     assert response.content == b"1"
@@ -107,7 +91,7 @@ def test_seed_body_as_json_returns_the_new_change_request_id(world, basic_client
 def test_seed_body_labelled_as_form_with_application_id(world, basic_client, url):
     response = post(
         basic_client(world.caller.user.username),
-        SEED_BODY_TEXT,
+        OUTREACH_SEED_BODY_TEXT,
         url=url,
         content_type="application/x-www-form-urlencoded",
         HTTP_APPLICATIONID="com.accesssacs.mobile",
@@ -121,7 +105,7 @@ def test_numbers_are_issued_per_site(world, basic_client):
     ChangeRequestFactory.create_batch(3, site=world.other_site, connection=world.other_connection)
     client = basic_client(world.caller.user.username)
 
-    first, second = (post(client, SEED_BODY).json() for _ in range(2))
+    first, second = (post(client, OUTREACH_SEED_BODY).json() for _ in range(2))
 
     assert (first, second) == (1, 2)
     assert ChangeRequest.objects.get(site=world.site, number=2).kind == ChangeRequestKind.ADD
@@ -143,7 +127,7 @@ def test_a_body_that_is_not_json_is_400(world, basic_client, content_type, body)
 
 def test_other_content_types_are_415(world, basic_client):
     response = post(
-        basic_client(world.caller.user.username), SEED_BODY_TEXT, content_type="text/plain"
+        basic_client(world.caller.user.username), OUTREACH_SEED_BODY_TEXT, content_type="text/plain"
     )
     assert response.status_code == 415
 
@@ -160,7 +144,7 @@ def test_a_body_over_the_limit_is_413(world, basic_client, settings):
 
 
 def test_no_credentials_is_401_asking_for_basic(world, api_client):
-    response = post(api_client, SEED_BODY)
+    response = post(api_client, OUTREACH_SEED_BODY)
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Basic")
 
@@ -198,7 +182,7 @@ def test_no_credentials_is_401_asking_for_basic(world, api_client):
         ),
         (without("NewTeamId"), ["NewTeamId"]),
         (without("FamilyConnection", "ResponseIdList"), ["FamilyConnection", "ResponseIdList"]),
-        ([SEED_BODY], ["non_field_errors"]),
+        ([OUTREACH_SEED_BODY], ["non_field_errors"]),
         ("null", ["non_field_errors"]),
     ],
 )
@@ -316,7 +300,7 @@ def test_no_membership_at_the_site_is_404_before_anything_else(world, basic_clie
 def test_unknown_site_is_404(world, basic_client):
     response = post(
         basic_client(world.caller.user.username),
-        SEED_BODY,
+        OUTREACH_SEED_BODY,
         url="/api_accessacs_mobile/v2/99999/connections",
     )
     assert response.status_code == 404
@@ -410,13 +394,13 @@ def test_ids_of_another_site_are_not_found(world, basic_client):
 def test_an_inactive_type_cannot_get_new_connections(world, basic_client):
     world.connection_type.active = False
     world.connection_type.save()
-    response = post(basic_client(world.caller.user.username), SEED_BODY)
+    response = post(basic_client(world.caller.user.username), OUTREACH_SEED_BODY)
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["ConnectionTypeId"]
 
 
 def test_an_administrator_needs_no_listed_rights(world, basic_client):
-    response = post(basic_client(world.admin.user.username), SEED_BODY)
+    response = post(basic_client(world.admin.user.username), OUTREACH_SEED_BODY)
     assert response.status_code == 200
 
 
@@ -425,5 +409,5 @@ def test_another_users_membership_elsewhere_does_not_help(world, basic_client):
     SiteMembershipFactory(
         user=user, site=world.other_site, security_role=SecurityRole.ADMINISTRATOR
     )
-    response = post(basic_client(user.username), SEED_BODY)
+    response = post(basic_client(user.username), OUTREACH_SEED_BODY)
     assert response.status_code == 404

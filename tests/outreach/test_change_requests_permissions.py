@@ -8,6 +8,7 @@ import pytest
 from outreach.choices import Right, SecurityRole
 from outreach.models import ChangeRequest
 from tests.factories import ChangeRequestFactory, ChangeRequestWorld, SiteMembershipFactory
+from tests.seeds import OUTREACH_SEED_BODY
 
 pytestmark = pytest.mark.django_db
 
@@ -18,20 +19,7 @@ KINDS = ["add", "modify", "complete", "reassign"]
 
 def body_for(kind: str, world: ChangeRequestWorld) -> dict:
     if kind == "add":
-        return {
-            "ConnectionId": -1,
-            "Complete": False,
-            "ConnectionDate": "06/05/2015",
-            "ConnectionTypeId": 1,
-            "FamilyConnection": False,
-            "ContactIndvId": 76,
-            "OpenCategoryId": 1,
-            "Reassign": False,
-            "NewCallerIndvId": -1,
-            "NewTeamId": 1,
-            "Comment": "Test",
-            "ResponseIdList": [-1],
-        }
+        return dict(OUTREACH_SEED_BODY)
     return {
         "ConnectionId": world.connection.number,
         "Complete": kind == "complete",

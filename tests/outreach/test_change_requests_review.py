@@ -13,24 +13,11 @@ from tests.factories import (
     ConnectionCommentFactory,
     SiteMembershipFactory,
 )
+from tests.seeds import OUTREACH_SEED_BODY
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api_accessacs_mobile/v2/12345"
-SEED_BODY = {
-    "ConnectionId": -1,
-    "Complete": False,
-    "ConnectionDate": "06/05/2015",
-    "ConnectionTypeId": 1,
-    "FamilyConnection": False,
-    "ContactIndvId": 76,
-    "OpenCategoryId": 1,
-    "Reassign": False,
-    "NewCallerIndvId": -1,
-    "NewTeamId": 1,
-    "Comment": "Test",
-    "ResponseIdList": [-1],
-}
 
 
 @pytest.fixture
@@ -74,7 +61,7 @@ def apply(client, number: int):
 
 
 def test_seed_add_then_apply_creates_the_connection(world, caller, admin):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
 
     response = apply(admin, number)
 
@@ -169,7 +156,7 @@ def test_apply_reassign_moves_the_connection_to_a_caller(world, caller, admin):
 @pytest.mark.parametrize("first", ["apply", "reject"])
 @pytest.mark.parametrize("second", ["apply", "reject"])
 def test_a_decided_change_request_is_409(world, caller, admin, first, second):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
     assert admin.post(f"{BASE}/changerequests/{number}/{first}").status_code == 200
 
     response = admin.post(f"{BASE}/changerequests/{number}/{second}")
@@ -198,7 +185,7 @@ def test_a_connection_changed_since_submission_is_409_and_stays_pending(world, c
 
 
 def test_an_add_whose_team_is_gone_is_409_and_stays_pending(world, caller, admin):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
     world.connection.delete()
     world.team.delete()
 
@@ -230,7 +217,7 @@ def test_reject_keeps_the_message_and_changes_nothing(world, caller, admin):
 
 
 def test_reject_message_must_be_a_string(world, caller, admin):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
     response = admin.post(f"{BASE}/changerequests/{number}/reject", {"Message": 3}, format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["Message"]
@@ -238,10 +225,10 @@ def test_reject_message_must_be_a_string(world, caller, admin):
 
 def test_apply_all_reports_what_failed_and_why(world, caller, admin):
     connection = world.connection
-    add = submit(caller, SEED_BODY)
+    add = submit(caller, OUTREACH_SEED_BODY)
     first = submit(caller, change_body(connection, ConnectionDate="07/01/2015"))
     stale = submit(caller, change_body(connection, ConnectionDate="08/01/2015"))
-    rejected = submit(caller, SEED_BODY)
+    rejected = submit(caller, OUTREACH_SEED_BODY)
     admin.post(f"{BASE}/changerequests/{rejected}/reject")
 
     response = admin.post(f"{BASE}/changerequests/apply")
@@ -258,7 +245,7 @@ def test_apply_all_reports_what_failed_and_why(world, caller, admin):
 
 
 def test_detail_shows_the_submitted_fields_in_the_posts_names(world, caller, admin):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
 
     response = admin.get(f"{BASE}/changerequests/{number}")
 
@@ -269,13 +256,13 @@ def test_detail_shows_the_submitted_fields_in_the_posts_names(world, caller, adm
     assert body["Status"] == "PENDING"
     assert body["SubmittedBy"] == world.caller.user.username
     assert body["ConnectionId"] is None
-    assert body["Request"] == SEED_BODY
+    assert body["Request"] == OUTREACH_SEED_BODY
 
 
 def test_list_filters_by_status_kind_and_submitter(world, caller, admin):
-    added = submit(caller, SEED_BODY)
+    added = submit(caller, OUTREACH_SEED_BODY)
     modified = submit(caller, change_body(world.connection))
-    by_admin = submit(admin, SEED_BODY)
+    by_admin = submit(admin, OUTREACH_SEED_BODY)
     apply(admin, added)
 
     def numbers(query: str) -> list[int]:
@@ -341,7 +328,7 @@ def test_unknown_change_request_is_404(world, admin):
 
 
 def test_comment_date_is_the_submission_time(world, caller, admin):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
     submitted_at = ChangeRequest.objects.get(number=number).submitted_at
     apply(admin, number)
     comment = ConnectionComment.objects.get(text="Test")
@@ -357,7 +344,7 @@ def test_comment_date_is_the_submission_time(world, caller, admin):
     ],
 )
 def test_review_answers_with_the_slash_and_under_the_alias(world, caller, admin, path):
-    number = submit(caller, SEED_BODY)
+    number = submit(caller, OUTREACH_SEED_BODY)
     method = admin.post if path.endswith("apply/") else admin.get
     assert method(path.format(number=number)).status_code == 200
 

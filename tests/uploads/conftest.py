@@ -1,14 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from connections.choices import OrganizationType
-from tests.factories import (
-    AccountManagerFactory,
-    OrganizationFactory,
-    OrganizationMembershipFactory,
-    StaffUserFactory,
-)
-
 UPLOAD_URL = "/organizations/files/upload/"
 FILES_URL = "/organizations/files/"
 
@@ -28,10 +20,6 @@ def files_under(directory) -> list:
     return [path for path in directory.rglob("*") if path.is_file()] if directory.exists() else []
 
 
-def member_of(organization):
-    return OrganizationMembershipFactory(organization=organization).user
-
-
 def file_url(upload_uuid, suffix: str = "") -> str:
     return f"{FILES_URL}{upload_uuid}/{suffix}"
 
@@ -41,36 +29,6 @@ def post_file(client, name: str, content: bytes, **fields):
     return client.post(
         UPLOAD_URL, {"file": SimpleUploadedFile(name, content), **fields}, format="multipart"
     )
-
-
-@pytest.fixture
-def retailer(db):
-    return OrganizationFactory(name="Acme Retail", org_type=OrganizationType.RETAILER)
-
-
-@pytest.fixture
-def supplier(db):
-    return OrganizationFactory(name="Thomas-Perkins", org_type=OrganizationType.SUPPLIER)
-
-
-@pytest.fixture
-def retailer_user(retailer):
-    return member_of(retailer)
-
-
-@pytest.fixture
-def retailer_client(token_client, retailer_user):
-    return token_client(retailer_user)
-
-
-@pytest.fixture
-def staff_user(db):
-    return AccountManagerFactory(user=StaffUserFactory(username="manager")).user
-
-
-@pytest.fixture
-def staff_client(token_client, staff_user):
-    return token_client(staff_user)
 
 
 def raw_multipart(*parts: tuple[str, str | None, bytes]) -> tuple[bytes, str]:

@@ -12,13 +12,13 @@ from django.test import RequestFactory
 
 from connections.choices import OrganizationStatus
 from tests.factories import OrganizationFactory, UploadFactory, UserFactory
+from tests.supplier_fixtures import member_of
 from tests.uploads.conftest import (
     CSV,
     FILES_URL,
     UPLOAD_URL,
     file_url,
     files_under,
-    member_of,
     post_file,
     post_raw,
     raw_multipart,

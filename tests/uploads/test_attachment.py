@@ -15,7 +15,8 @@ from tests.factories import (
     OrganizationFactory,
     UploadFactory,
 )
-from tests.uploads.conftest import CSV, FILES_URL, file_url, member_of, post_file
+from tests.supplier_fixtures import member_of
+from tests.uploads.conftest import CSV, FILES_URL, file_url, post_file
 from uploads.selectors import uploads_for_attachment
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from tests.factories import (
     UploadFactory,
     UserFactory,
 )
-from tests.uploads.conftest import FILES_URL, file_url, member_of
+from tests.supplier_fixtures import member_of
+from tests.uploads.conftest import FILES_URL, file_url
 
 pytestmark = pytest.mark.django_db
 
