@@ -151,7 +151,7 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
-# --- uploads (issue 4) ---
+# --- uploads ---
 # Types an upload may have (extensions; the bytes must prove them, see uploads/inspection.py).
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS",

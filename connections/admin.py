@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 
-from connect_api.errors import DomainError
+from connect_api.admin_actions import run_for_each
 from connections import services
 from connections.choices import ConnectionRequestStatus
 from connections.models import (
@@ -103,21 +103,13 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected"]
 
     def _decide(self, request, queryset, decide, verb: str):
-        done = 0
-        for connection_request in queryset.filter(status=ConnectionRequestStatus.PENDING):
-            try:
-                decide(connection_request)
-            except DomainError as error:
-                self.message_user(request, f"{connection_request}: {error.message}", messages.ERROR)
-            else:
-                done += 1
+        pending = queryset.filter(status=ConnectionRequestStatus.PENDING)
+        run_for_each(self, request, pending, decide, done=f"{{count}} request(s) {verb}.")
         skipped = queryset.exclude(status=ConnectionRequestStatus.PENDING).count()
         if skipped:
             self.message_user(
                 request, f"{skipped} request(s) skipped: not PENDING.", messages.WARNING
             )
-        if done:
-            self.message_user(request, f"{done} request(s) {verb}.", messages.SUCCESS)
 
     @admin.action(description="Approve selected requests (create counterpart and connection)")
     def approve_selected(self, request, queryset):

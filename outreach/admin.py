@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ActionForm
 
-from outreach import models
+from connect_api.admin_actions import run_for_each
+from outreach import change_request_services, models
 
 
 @admin.register(models.Site)
@@ -129,12 +132,6 @@ class ConnectionHistoryAdmin(admin.ModelAdmin):
 
 
 # --- change requests ---
-from django import forms  # noqa: E402
-from django.contrib import messages  # noqa: E402
-from django.contrib.admin.helpers import ActionForm  # noqa: E402
-
-from connect_api.errors import DomainError  # noqa: E402
-from outreach import change_request_services  # noqa: E402
 
 
 class ChangeRequestReviewForm(ActionForm):
@@ -184,16 +181,8 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         return False
 
     def _review(self, request, queryset, review, verb: str):
-        done = 0
-        for change_request in queryset.order_by("site", "number"):
-            try:
-                review(change_request)
-            except DomainError as error:
-                self.message_user(request, f"{change_request}: {error.message}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, f"{done} change request(s) {verb}.", messages.SUCCESS)
+        rows = queryset.order_by("site", "number")
+        run_for_each(self, request, rows, review, done=f"{{count}} change request(s) {verb}.")
 
     @admin.action(description="Apply selected change requests to their connections")
     def apply_selected(self, request, queryset):

@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from connect_api.demo import DemoCredential
-from outreach.choices import ConnectionCategory, Right, SecurityRole
+from outreach.change_request_services import change_request_submit
+from outreach.choices import ChangeRequestKind, ConnectionCategory, Right, SecurityRole
 from outreach.models import (
+    ChangeRequest,
     Connection,
     ConnectionComment,
     ConnectionType,
@@ -70,7 +72,7 @@ TYPES_54321 = [(1, "Visitor Follow-up", ConnectionCategory.OUTWARD, [(1, "Called
 
 
 def seed() -> list[DemoCredential]:
-    """All outreach demo data; issue 6's change-request demo data is added by its own function."""
+    """All outreach demo data: the directory and lookups, then change requests."""
     return seed_lookups() + seed_change_requests()
 
 
@@ -307,10 +309,7 @@ def _comment(connection, author_name: str, created: datetime, text: str) -> None
     )
 
 
-# --- change requests (issue 6) ---
-from outreach.change_request_services import change_request_submit  # noqa: E402
-from outreach.choices import ChangeRequestKind  # noqa: E402
-from outreach.models import ChangeRequest  # noqa: E402
+# --- change requests ---
 
 
 def seed_change_requests() -> list[DemoCredential]:

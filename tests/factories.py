@@ -1,7 +1,28 @@
 """One factory per model. Every user's password is "password" unless a test says otherwise."""
 
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+
+from connections import models as connection_models
+from connections.choices import (
+    ConnectionStatus,
+    IntegrationType,
+    OrganizationType,
+)
+from outreach import models as outreach_models
+from outreach.choices import (
+    ChangeRequestKind,
+    ConnectionCategory,
+    Right,
+    SecurityRole,
+)
+from outreach.services import site_number_next
+from uploads.models import Upload
 
 DEFAULT_PASSWORD = "password"
 
@@ -28,13 +49,7 @@ class StaffUserFactory(UserFactory):
     is_staff = True
 
 
-# --- connections (issue 3) ---
-from connections import models as connection_models  # noqa: E402
-from connections.choices import (  # noqa: E402
-    ConnectionStatus,
-    IntegrationType,
-    OrganizationType,
-)
+# --- connections ---
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -104,12 +119,7 @@ class ConnectionFactory(factory.django.DjangoModelFactory):
     status = ConnectionStatus.CONFIRMATION_WAITING
 
 
-# --- uploads (issue 4) ---
-import hashlib  # noqa: E402
-
-from django.core.files.base import ContentFile  # noqa: E402
-
-from uploads.models import Upload  # noqa: E402
+# --- uploads ---
 
 
 class UploadFactory(factory.django.DjangoModelFactory):
@@ -129,16 +139,7 @@ class UploadFactory(factory.django.DjangoModelFactory):
     content_type = "text/csv"
 
 
-# --- outreach (issues 5 and 6) ---
-from datetime import date  # noqa: E402
-
-from outreach import models as outreach_models  # noqa: E402
-from outreach.choices import (  # noqa: E402
-    ChangeRequestKind,
-    ConnectionCategory,
-    Right,
-    SecurityRole,
-)
+# --- outreach ---
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -262,10 +263,8 @@ class ConnectionHistoryFactory(factory.django.DjangoModelFactory):
     changes = factory.LazyFunction(lambda: {"due_date": ["06/12/2015", "06/19/2015"]})
 
 
-# change requests (issue 6)
-from dataclasses import dataclass  # noqa: E402
+# --- outreach change requests ---
 
-from outreach.services import site_number_next  # noqa: E402
 
 SEED_ADD_PAYLOAD = {
     "connection_type_id": 1,

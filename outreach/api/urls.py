@@ -8,6 +8,10 @@ from django.urls import re_path
 from drf_spectacular.utils import extend_schema
 
 from outreach.api import views
+from outreach.api.change_request_views import (
+    ChangeRequestViewSet,
+    ConnectionChangeRequestView,
+)
 
 BASE_PATH = "api_accessacs_mobile"
 ALIAS_PATH = "api_accesssacs_mobile"
@@ -64,12 +68,8 @@ urlpatterns = [
     ),
 ]
 
-# change-request routes (issue 6) are added below
+# change-request routes
 
-from outreach.api.change_request_views import (  # noqa: E402
-    ChangeRequestViewSet,
-    ConnectionChangeRequestView,
-)
 
 CHANGE_REQUEST = rf"changerequests/(?P<ConnectionCRId>{ID})"
 _CHANGE_REQUEST_VIEWSETS = (

@@ -442,7 +442,7 @@ def test_assignments_of_an_unknown_type_are_404(caller):
 
 
 def test_site_connections_is_left_to_the_change_request_post(caller):
-    """`<site>/connections` is the change-request POST (issue 6), never a lookup."""
+    """`<site>/connections` is the change-request POST, never a lookup."""
     assert caller.get(f"{BASE}/connections").status_code == 405
 
 
