@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import models
 
 from connect_api.admin_actions import run_for_each
 from connections import services
@@ -49,6 +50,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["account_manager", "contact"]
     readonly_fields = ["uuid"]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class IntegrationInline(admin.TabularInline):
