@@ -90,9 +90,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Throttle counters live in a cache every worker process shares: the database by default
-# (nothing else to run), Redis in production with CACHE_URL=redis://host:6379/0.
+# (nothing else to run), Redis in production with CACHE_URL=redis://host:6379/0. The database
+# cache culls only past MAX_ENTRIES; Django's default of 300 would drop live throttle histories
+# as soon as a few hundred clients are active.
 CACHES = {
-    "default": env.cache("CACHE_URL", default="dbcache://connect_api_cache"),
+    "default": env.cache("CACHE_URL", default="dbcache://connect_api_cache?max_entries=20000"),
     # Verified Basic credentials: per process, short-lived, never shared or persisted.
     "credentials": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
