@@ -65,13 +65,10 @@ def _summary(errors: dict[str, list[str]]) -> str:
 
 
 def api_exception_handler(exc, context):
-    headers = {}
+    set_rollback()
     if isinstance(exc, DomainError):
-        set_rollback()
-        body = error_body(exc.message, exc.code, exc.errors)
-        return Response(body, status=exc.status)
+        return Response(error_body(exc.message, exc.code, exc.errors), status=exc.status)
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
-        set_rollback()
         field = getattr(exc, "field", None)
         if field is None:
             return Response(error_body(PayloadTooLarge.default_detail, "payload_too_large"), 413)
@@ -83,26 +80,23 @@ def api_exception_handler(exc, context):
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
-        set_rollback()
         return Response(
             error_body("Internal server error.", "server_error"),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
 
+    headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(max(1, int(exc.wait)))
 
-    set_rollback()
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         body = error_body(f"Invalid input. {_summary(errors)}", "invalid", errors)
+    elif isinstance(exc.detail, (dict, list)):
+        errors = flatten_errors(exc.detail)
+        body = error_body(_summary(errors), exc.default_code, errors)
     else:
-        detail = exc.detail
-        if isinstance(detail, (dict, list)):
-            errors = flatten_errors(detail)
-            body = error_body(_summary(errors), exc.default_code, errors)
-        else:
-            body = error_body(str(detail), getattr(detail, "code", exc.default_code))
+        body = error_body(str(exc.detail), getattr(exc.detail, "code", exc.default_code))
     return Response(body, status=exc.status_code, headers=headers)
