@@ -15,6 +15,7 @@ from django.utils import timezone
 from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
+from outreach.dates import us_date
 from outreach.models import (
     ChangeRequest,
     Connection,
@@ -296,11 +297,11 @@ def _connection_add(change_request: ChangeRequest, payload: dict) -> tuple[Conne
         "FamilyConnection": [None, payload["family_connection"]],
         "CallerIndvId": [None, payload["new_caller_indv_id"]],
         "TeamId": [None, payload["new_team_id"]],
-        "DueDate": [None, _us(due_date)],
+        "DueDate": [None, us_date(due_date)],
         "Completed": [None, payload["complete"]],
     }
     if payload["complete"]:
-        changes["CompletedDate"] = [None, _us(due_date)]
+        changes["CompletedDate"] = [None, us_date(due_date)]
     return connection, changes
 
 
@@ -367,14 +368,10 @@ def _optional(model, site, number: int | None, noun: str):
     return None if number is None else _still_there(model, site, number, noun)
 
 
-def _us(value: date | None) -> str | None:
-    return value.strftime("%m/%d/%Y") if value is not None else None
-
-
 def _shown(value):
     """A history value as the API shows it: dates MM/DD/YYYY, people and teams by number."""
     if isinstance(value, date):
-        return _us(value)
+        return us_date(value)
     if isinstance(value, Individual | Team):
         return value.number
     return value

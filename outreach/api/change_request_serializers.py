@@ -6,27 +6,19 @@ validated data uses the snake_case form of each field name, which is also the sh
 request's stored payload keeps.
 """
 
-import re
 from datetime import date
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
+from outreach.dates import us_date, us_date_parse, us_datetime
 from outreach.models import ChangeRequest
 
 NONE = -1
 """The vendor's "nothing": a new connection's ConnectionId, no caller/team, no responses."""
 
 MAX_ID = 2**31 - 1
-DATE_FORMAT = "%m/%d/%Y"
-_DATE_SHAPE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
-
-
-def us_date(value: date | None) -> str | None:
-    return value.strftime(DATE_FORMAT) if value is not None else None
-
 
 # --- strict JSON fields ------------------------------------------------------------------
 
@@ -78,14 +70,13 @@ class UsDateField(serializers.Field):
     }
 
     def to_internal_value(self, data):
-        match = _DATE_SHAPE.match(data) if isinstance(data, str) else None
-        if match is None:
-            self.fail("format")
-        month, day, year = (int(part) for part in match.groups())
         try:
-            return date(year, month, day)
+            parsed = us_date_parse(data) if isinstance(data, str) else None
         except ValueError:
             self.fail("impossible", value=data)
+        if parsed is None:
+            self.fail("format")
+        return parsed
 
     def to_representation(self, value):
         return us_date(value)
@@ -368,11 +359,6 @@ def submitted_fields(change_request: ChangeRequest) -> dict:
     if change_request.kind != ChangeRequestKind.ADD:
         fields["Complete"] = change_request.kind == ChangeRequestKind.COMPLETE
     return fields
-
-
-def us_datetime(value) -> str | None:
-    """MM/DD/YYYY HH:MM:SS in the server's time zone (a review needs more than the day)."""
-    return timezone.localtime(value).strftime(f"{DATE_FORMAT} %H:%M:%S") if value else None
 
 
 def change_request_data(change_request: ChangeRequest) -> dict:

@@ -5,24 +5,11 @@ ModelSerializers); the Serializer classes beside each describe the same shape fo
 schema, and tests check that both name the same keys.
 """
 
-from datetime import date, datetime
-
-from django.utils import timezone
 from rest_framework import serializers
 
 from outreach.choices import ConnectionCategory, Right, SecurityRole
+from outreach.dates import us_date
 from outreach.models import Connection, ConnectionComment, Individual, Response, Team
-
-DATE_FORMAT = "%m/%d/%Y"
-
-
-def us_date(value: date | datetime | None) -> str | None:
-    """MM/DD/YYYY; a datetime is shown as its date in the server's time zone."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return value.strftime(DATE_FORMAT)
 
 
 class USDateField(serializers.CharField):
@@ -125,6 +112,29 @@ class IndividualSerializer(serializers.Serializer):
 
 class IndividualDetailSerializer(IndividualSerializer):
     MemberStatus = serializers.CharField()
+
+
+class IndividualSearchQuerySerializer(serializers.Serializer):
+    """`?q=&pageIndex=&pageSize=` of the individual search."""
+
+    MAX_PAGE_SIZE = 100
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        default="",
+        help_text="Part of a name, email or phone (any case).",
+    )
+    pageIndex = serializers.IntegerField(
+        required=False, min_value=0, default=0, help_text="From 0."
+    )
+    pageSize = serializers.IntegerField(
+        required=False, min_value=1, default=25, help_text="Default 25; above 100 means 100."
+    )
+
+    def validate_pageSize(self, value: int) -> int:
+        return min(value, self.MAX_PAGE_SIZE)
 
 
 class IndividualPageSerializer(serializers.Serializer):

@@ -15,8 +15,10 @@ from outreach.api.change_request_views import (
 
 BASE_PATH = "api_accessacs_mobile"
 ALIAS_PATH = "api_accesssacs_mobile"
-SITE = r"(?P<site_number>[0-9]{1,9})"
-ID = "[0-9]{1,9}"
+ID = "[0-9]{1,10}"
+"""Up to 10 digits: every PositiveIntegerField value (to 2147483647); larger ones are not
+found."""
+SITE = rf"(?P<site_number>{ID})"
 
 
 def _schema_excluded(view_class):

@@ -9,7 +9,6 @@ import math
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 from connect_api.authentication import OUTREACH_AUTHENTICATION
 from outreach import permissions, selectors
 from outreach.api import serializers as shapes
+from outreach.dates import us_date
 from outreach.filters import AssignmentFilterSet
 from outreach.models import Connection
 
@@ -119,49 +119,22 @@ class TeamListView(OutreachView):
         return Response([shapes.team_data(team) for team in teams])
 
 
-def _page_parameter(request, name: str, *, default: int, minimum: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or value < minimum:
-        raise ValidationError({name: [f"Must be an integer of at least {minimum}."]})
-    return value
-
-
 class IndividualSearchView(OutreachView):
     """Individual search, paged by `pageIndex` (from 0) and `pageSize` (capped at 100)."""
 
     permission_classes = [*OutreachView.permission_classes, permissions.CanLocatePeople]
-    default_page_size = 25
-    max_page_size = 100
 
     @outreach_schema(
         operation_id="outreach_individual_search",
         summary="Search individuals (needs LocatePerson or MemberSearch A)",
-        parameters=[
-            OpenApiParameter(
-                "q", OpenApiTypes.STR, description="Part of a name, email or phone (any case)."
-            ),
-            OpenApiParameter("pageIndex", OpenApiTypes.INT, description="From 0 (default 0)."),
-            OpenApiParameter(
-                "pageSize", OpenApiTypes.INT, description="Default 25; above 100 means 100."
-            ),
-        ],
+        parameters=[shapes.IndividualSearchQuerySerializer],
         responses=shapes.IndividualPageSerializer,
     )
     def get(self, request, site_number):
-        page_index = _page_parameter(request, "pageIndex", default=0, minimum=0)
-        page_size = min(
-            _page_parameter(request, "pageSize", default=self.default_page_size, minimum=1),
-            self.max_page_size,
-        )
-        individuals = selectors.individuals_search(
-            request.membership, request.query_params.get("q", "")
-        )
+        query = shapes.IndividualSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page_index, page_size = query.validated_data["pageIndex"], query.validated_data["pageSize"]
+        individuals = selectors.individuals_search(request.membership, query.validated_data["q"])
         total = individuals.count()
         start = page_index * page_size
         page = individuals[start : start + page_size] if start < total else []
@@ -221,7 +194,7 @@ class AssignmentSummaryView(OutreachView):
                     "ConnectionTypeId": row["connection_type__number"],
                     "ConnectionTypeDescription": row["connection_type__description"],
                     "TotalConnections": row["total"],
-                    "EarliestDueDate": shapes.us_date(row["earliest_due_date"]),
+                    "EarliestDueDate": us_date(row["earliest_due_date"]),
                 }
                 for row in selectors.assignment_summary_for(request.membership)
             ]
