@@ -116,6 +116,19 @@ class ConnectionAdmin(admin.ModelAdmin):
     readonly_fields = ["version"]
     inlines = [ConnectionCommentInline, ConnectionHistoryInline]
 
+    def save_model(self, request, obj, form, change):
+        """An edit here changes the connection as an applied change request does: the version
+        moves on, so change requests based on the old one are stale (409 on apply). The row is
+        locked so the edit never writes back a version an apply has meanwhile raised."""
+        if change and form.has_changed():
+            current = (
+                models.Connection.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=obj.pk)
+            )
+            obj.version = current + 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(models.ConnectionComment)
 class ConnectionCommentAdmin(admin.ModelAdmin):

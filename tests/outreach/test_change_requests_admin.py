@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from outreach.choices import ChangeRequestStatus
 from tests.factories import ChangeRequestFactory, ChangeRequestWorld, StaffUserFactory
@@ -65,3 +66,42 @@ def test_reject_action_keeps_the_message(staff_client):
     assert messages == ["1 change request(s) rejected."]
     messages = run_action(staff_client, "apply_selected", [change_request])
     assert any("already rejected" in message for message in messages)
+
+
+def test_an_admin_edit_of_the_connection_makes_pending_change_requests_stale(
+    staff_client, basic_client
+):
+    """Editing a connection in the admin moves its version on, like an applied change: a change
+    request based on the old version is 409 on apply and stays PENDING."""
+    world = ChangeRequestWorld.build()
+    change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
+    connection = world.connection
+    url = reverse("admin:outreach_connection_change", args=[connection.pk])
+    form = {
+        "site": connection.site_id,
+        "number": connection.number,
+        "connection_type": connection.connection_type_id,
+        "contact": connection.contact_id,
+        "team": connection.team_id,
+        "due_date": "2015-06-30",
+        "created_0": "2015-06-01",
+        "created_1": "09:00:00",
+        "open_category": 1,
+        "comments-TOTAL_FORMS": 0,
+        "comments-INITIAL_FORMS": 0,
+        "history-TOTAL_FORMS": 0,
+        "history-INITIAL_FORMS": 0,
+    }
+
+    response = staff_client.post(url, form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    connection.refresh_from_db()
+    assert (connection.due_date.isoformat(), connection.version) == ("2015-06-30", 2)
+    admin = basic_client(world.admin.user.username)
+    applied = admin.post(
+        f"/api_accessacs_mobile/v2/12345/changerequests/{change_request.number}/apply"
+    )
+    assert applied.status_code == 409
+    change_request.refresh_from_db()
+    assert change_request.status == "PENDING"
