@@ -23,18 +23,15 @@ RIGHT_FIELDS: dict[str, str] = {
 
 
 def membership_for(user, site_number) -> SiteMembership:
-    """The user's membership at the site, its per-type rights prefetched; else NotFound."""
-    membership = None
-    if user is not None and user.is_authenticated:
-        membership = (
-            SiteMembership.objects.select_related("site", "individual")
-            .prefetch_related("type_rights")
-            .filter(user=user, site__number=site_number)
-            .first()
-        )
-    if membership is None:
+    """The user's membership at the site; else NotFound. Its per-type rights are read once,
+    on the first check that needs them (most lookups never do)."""
+    if user is None or not user.is_authenticated:
         raise NotFound(f"Site {site_number} not found.")
-    return membership
+    memberships = SiteMembership.objects.select_related("site", "individual")
+    try:
+        return memberships.get(user=user, site__number=site_number)
+    except SiteMembership.DoesNotExist:
+        raise NotFound(f"Site {site_number} not found.") from None
 
 
 def grants(right_value: str) -> bool:
@@ -54,7 +51,7 @@ def has_right(membership: SiteMembership, right_name: str) -> bool:
 def _type_rights_by_type_id(membership: SiteMembership) -> dict[int, str]:
     cached = getattr(membership, "_type_rights_by_type_id", None)
     if cached is None:
-        cached = {row.connection_type_id: row.right for row in membership.type_rights.all()}
+        cached = dict(membership.type_rights.values_list("connection_type_id", "right"))
         membership._type_rights_by_type_id = cached
     return cached
 

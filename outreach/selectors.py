@@ -16,6 +16,15 @@ from outreach.models import (
 )
 
 
+def _one(queryset: QuerySet, not_found: str):
+    """The one row a unique lookup finds (no ORDER BY: `first()` would join the models'
+    default orderings in for a single row), else NotFound."""
+    try:
+        return queryset.get()
+    except queryset.model.DoesNotExist:
+        raise NotFound(not_found) from None
+
+
 def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionType, str]]:
     """The site's active types with the caller's permission on each; types with N left out."""
     types = ConnectionType.objects.filter(site_id=membership.site_id, active=True).order_by(
@@ -29,12 +38,10 @@ def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionTyp
 
 
 def connection_type_get(membership: SiteMembership, number: int) -> ConnectionType:
-    connection_type = ConnectionType.objects.filter(
-        site_id=membership.site_id, number=number
-    ).first()
-    if connection_type is None:
-        raise NotFound(f"Connection type {number} not found.")
-    return connection_type
+    return _one(
+        ConnectionType.objects.filter(site_id=membership.site_id, number=number),
+        f"Connection type {number} not found.",
+    )
 
 
 def responses_for(membership: SiteMembership, connection_type_number: int) -> QuerySet[Response]:
@@ -74,10 +81,10 @@ def individual_search_filter(query: str) -> Q:
 
 
 def individual_get(membership: SiteMembership, number: int) -> Individual:
-    individual = Individual.objects.filter(site_id=membership.site_id, number=number).first()
-    if individual is None:
-        raise NotFound(f"Individual {number} not found.")
-    return individual
+    return _one(
+        Individual.objects.filter(site_id=membership.site_id, number=number),
+        f"Individual {number} not found.",
+    )
 
 
 def _assigned_to(individual_id: int | None) -> Q:
@@ -105,15 +112,10 @@ def connection_get(membership: SiteMembership, number: int, *, with_comments: bo
         prefetches.append(
             Prefetch("comments", queryset=ConnectionComment.objects.order_by("created", "id"))
         )
-    connection = (
-        connections_visible_to(membership)
-        .prefetch_related(*prefetches)
-        .filter(number=number)
-        .first()
+    return _one(
+        connections_visible_to(membership).prefetch_related(*prefetches).filter(number=number),
+        f"Connection {number} not found.",
     )
-    if connection is None:
-        raise NotFound(f"Connection {number} not found.")
-    return connection
 
 
 def assignments_for(membership: SiteMembership) -> QuerySet[Connection]:

@@ -20,9 +20,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 BASE = "/api_accessacs_mobile/v2/12345"
-# Basic credential from the cache (user row, 1), the caller's membership with its per-type
-# rights (2) and the foundation's user throttle in the DB cache (6).
-OVERHEAD = 9
+# Basic credential from the cache (user row, 1), the caller's membership (1) and the
+# foundation's user throttle in the DB cache (6). Per-type rights are read only where needed.
+OVERHEAD = 8
 
 
 @pytest.fixture
@@ -64,12 +64,12 @@ def _assigned_connections(site, member, rows, connection_type):
 def _populate(endpoint, site, member, rows):
     if endpoint == "types/connections":
         _types(site, member, rows)
-        return endpoint, 1
+        return endpoint, 2  # the caller's per-type rights, the types
     if endpoint == "types/responses/1":
         connection_type = ConnectionTypeFactory(site=site, number=1)
         ConnectionTypeRightFactory(membership=member, connection_type=connection_type)
         ResponseFactory.create_batch(rows, site=site, connection_type=connection_type)
-        return endpoint, 2  # the type, its responses
+        return endpoint, 3  # the type, the caller's per-type rights, its responses
     if endpoint == "connections/teams":
         for _ in range(rows):
             TeamFactory(site=site, members=IndividualFactory.create_batch(2, site=site))
