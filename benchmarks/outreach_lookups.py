@@ -1,0 +1,260 @@
+"""Requests/s of the outreach lookups the mobile app calls most (its hot read paths).
+
+    DATABASE_URL=sqlite:////tmp/bench_outreach_lookups.sqlite3 \
+        .venv/bin/python benchmarks/outreach_lookups.py
+
+Site 99001 with 2,000 individuals; served in-process (no network) by:
+  1. the real endpoints (DRF: cached HTTP Basic, membership and rights, throttle, hand-built
+     dicts), with the user throttle and without it;
+  2. plain Django views running the same membership lookup, the same selector queries and the
+     same dict builders (no authentication: the request's user is set directly).
+Paths: the individual search page (`individuals?q=son&pageSize=25`), a connection's detail
+(team of 8, 3 responses, 10 comments) and the assignments of one type (50 connections).
+About a minute in all.
+"""
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect_api.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_outreach_lookups.sqlite3")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import caches  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+from outreach import permissions, selectors  # noqa: E402
+from outreach.api import serializers as shapes  # noqa: E402
+from outreach.api import views  # noqa: E402
+from outreach.choices import Right, SecurityRole  # noqa: E402
+from outreach.models import (  # noqa: E402
+    Connection,
+    ConnectionComment,
+    ConnectionType,
+    ConnectionTypeRight,
+    Individual,
+    Response,
+    Site,
+    SiteMembership,
+    Team,
+)
+from tests.conftest import basic_header  # noqa: E402
+
+SITE_NUMBER = 99001
+INDIVIDUALS = 2000
+ASSIGNED = 50
+ROUNDS = 5
+CALLS_PER_ROUND = 40
+USERNAME, PASSWORD = "bench-outreach-caller", "bench-password"
+LAST_NAMES = ["Anderson", "Baker", "Carlson", "Davis", "Ellison", "Foster", "Garcia", "Hudson"]
+
+
+def prepare() -> tuple:
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    Connection.objects.filter(site__number=SITE_NUMBER).delete()  # PROTECTs type and contact
+    Site.objects.filter(number=SITE_NUMBER).delete()
+    site = Site.objects.create(number=SITE_NUMBER, name="Bench")
+    Individual.objects.bulk_create(
+        Individual(
+            site=site,
+            number=number,
+            family_number=number // 3,
+            first_name=f"First{number}",
+            last_name=LAST_NAMES[number % len(LAST_NAMES)],
+            email=f"person{number}@example.org",
+            phone=f"801-555-{number:04d}",
+            family_position="Head",
+            member_status="Member",
+        )
+        for number in range(1, INDIVIDUALS + 1)
+    )
+    people = list(Individual.objects.filter(site=site).order_by("number"))
+    me = people[0]
+    connection_type = ConnectionType.objects.create(site=site, number=1, description="Guest")
+    responses = [
+        Response.objects.create(
+            site=site, number=number, connection_type=connection_type, description=f"R{number}"
+        )
+        for number in (1, 2, 3)
+    ]
+    team = Team.objects.create(site=site, number=1, name="Care Team")
+    team.members.set([me, *people[1:8]])
+
+    user, _ = get_user_model().objects.get_or_create(username=USERNAME)
+    user.set_password(PASSWORD)
+    user.save()
+    membership = SiteMembership.objects.create(
+        user=user,
+        site=site,
+        individual=me,
+        security_role=SecurityRole.STAFF,
+        locate_person=Right.GRANTED,
+        view_add_comments=Right.GRANTED,
+    )
+    ConnectionTypeRight.objects.create(
+        membership=membership, connection_type=connection_type, right=Right.GRANTED
+    )
+    connections = Connection.objects.bulk_create(
+        Connection(
+            site=site,
+            number=number,
+            connection_type=connection_type,
+            contact=people[100 + number],
+            caller=me if number % 2 else None,
+            team=None if number % 2 else team,
+            due_date=date(2015, 6, 1) + timedelta(days=number),
+        )
+        for number in range(1, ASSIGNED + 1)
+    )
+    detail = connections[1]  # assigned to the team
+    detail.responses.set(responses)
+    ConnectionComment.objects.bulk_create(
+        ConnectionComment(connection=detail, author_name="Bench", text=f"Comment {index}")
+        for index in range(10)
+    )
+    caches["credentials"].clear()
+    return user, detail.number
+
+
+# --- the same work without DRF -------------------------------------------------------------
+
+
+def plain_search(request, site_number):
+    membership = permissions.membership_for(request.user, site_number)
+    if not permissions.can_locate_people(membership):
+        return JsonResponse({"detail": "forbidden"}, status=403)
+    page_size = 25
+    individuals = selectors.individuals_search(membership, request.GET.get("q", ""))
+    total = individuals.count()
+    return JsonResponse(
+        {
+            "Page": [shapes.individual_data(individual) for individual in individuals[:page_size]],
+            "PageIndex": 0,
+            "PageCount": math.ceil(total / page_size),
+            "PageSize": page_size,
+        }
+    )
+
+
+def plain_connection(request, site_number, connection_id):
+    membership = permissions.membership_for(request.user, site_number)
+    with_comments = permissions.can_view_comments(membership)
+    connection = selectors.connection_get(
+        membership, int(connection_id), with_comments=with_comments
+    )
+    return JsonResponse(shapes.connection_detail_data(connection, with_comments=with_comments))
+
+
+def plain_assignments(request, site_number, connection_type_id):
+    membership = permissions.membership_for(request.user, site_number)
+    connection_type = selectors.connection_type_get(membership, int(connection_type_id))
+    connections = selectors.assignments_for(membership).filter(connection_type=connection_type)
+    return JsonResponse([shapes.connection_summary_data(c) for c in connections], safe=False)
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def rate(call) -> float:
+    """Median requests/s over ROUNDS rounds of CALLS_PER_ROUND calls."""
+    call()  # warm up
+    rates = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for _ in range(CALLS_PER_ROUND):
+            call()
+        rates.append(CALLS_PER_ROUND / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def main() -> None:
+    user, detail_number = prepare()
+    factory = RequestFactory()
+    authorization = basic_header(USERNAME, PASSWORD)
+    base = f"/api_accessacs_mobile/v2/{SITE_NUMBER}"
+    paths = {
+        "individual search page": (
+            f"{base}/individuals",
+            {"q": "son", "pageSize": 25},
+            views.IndividualSearchView,
+            plain_search,
+            {},
+        ),
+        "connection detail": (
+            f"{base}/connections/{detail_number}",
+            {},
+            views.ConnectionDetailView,
+            plain_connection,
+            {"connection_id": str(detail_number)},
+        ),
+        "assignments of a type": (
+            f"{base}/connections/assignments/1",
+            {},
+            views.AssignmentListView,
+            plain_assignments,
+            {"connection_type_id": "1"},
+        ),
+    }
+
+    def endpoint(url, params, view_class, kwargs):
+        view = view_class.as_view()
+
+        def call():
+            request = factory.get(url, params, HTTP_AUTHORIZATION=authorization)
+            response = view(request, site_number=str(SITE_NUMBER), **kwargs)
+            response.render()
+            assert response.status_code == 200, response.content
+            return response
+
+        return call
+
+    def plain(url, params, view_function, kwargs):
+        def call():
+            request = factory.get(url, params)
+            request.user = user
+            response = view_function(request, site_number=str(SITE_NUMBER), **kwargs)
+            assert response.status_code == 200, response.content
+            return response
+
+        return call
+
+    calls = {
+        label: (endpoint(url, params, view_class, kwargs), plain(url, params, function, kwargs))
+        for label, (url, params, view_class, function, kwargs) in paths.items()
+    }
+    for label, (api_call, plain_call) in calls.items():
+        api_body = json.loads(api_call().content)
+        assert json.loads(plain_call().content) == api_body, label
+
+    # 3 x (ROUNDS x CALLS_PER_ROUND + 1) calls stay under the default 1200/min user throttle.
+    with_throttle = {label: rate(api_call) for label, (api_call, _) in calls.items()}
+    views.OutreachView.throttle_classes = []
+    figures = [
+        (label, with_throttle[label], rate(api_call), rate(plain_call))
+        for label, (api_call, plain_call) in calls.items()
+    ]
+    print(
+        f"outreach lookups, site of {INDIVIDUALS} individuals, {django.db.connection.vendor} "
+        "(req/s, median of 5 rounds of 40)"
+    )
+    print(f"  {'path':<24} {'endpoint':>9} {'no throttle':>12} {'plain Django':>13} {'ratio':>6}")
+    for label, throttled, api, floor in figures:
+        print(f"  {label:<24} {throttled:9.1f} {api:12.1f} {floor:13.1f} {floor / api:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
