@@ -25,6 +25,19 @@ class IntegrationType(models.TextChoices):
     TRACKING = "tracking", "Tracking"
     OTHER = "other", "Other"
 
+    @classmethod
+    def from_spelling(cls, spelling) -> str | None:
+        """The type a client's spelling names (any case, singular or plural as the seeds'
+        `items`), or None."""
+        if not isinstance(spelling, str):
+            return None
+        value = spelling.strip().lower()
+        if value in cls.values:
+            return value
+        if value.endswith("s") and value[:-1] in cls.values:
+            return value[:-1]
+        return None
+
 
 class ConnectionStatus(models.TextChoices):
     CONFIRMATION_WAITING = "CONFIRMATION WAITING", "Confirmation waiting"

@@ -47,10 +47,28 @@ class IntegrationTypeFilterField(django_filters.fields.ChoiceField):
     """Singular or plural spelling, any case, as the request body accepts."""
 
     def to_python(self, value):
-        value = (value or "").strip().lower()
-        if value and value not in IntegrationType.values and value.endswith("s"):
-            value = value[:-1]
-        return value
+        value = super().to_python(value)
+        return IntegrationType.from_spelling(value) or value
+
+
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or `1`/`0`, any case); anything else is a 400, never silently ignored
+    as django-filter's BooleanFilter does."""
+
+    default_error_messages = {"invalid": "Use true or false."}
+    SPELLINGS = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.SPELLINGS[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class IntegrationTypeFilter(django_filters.ChoiceFilter):
@@ -61,7 +79,7 @@ class ConnectionRequestFilterSet(django_filters.FilterSet):
     """Withdrawn requests are listed only when `status=WITHDRAWN` is asked for."""
 
     status = django_filters.ChoiceFilter(choices=ConnectionRequestStatus.choices)
-    is_approved = django_filters.BooleanFilter(method="filter_is_approved")
+    is_approved = StrictBooleanFilter(method="filter_is_approved")
     integration_type = IntegrationTypeFilter(
         choices=IntegrationType.choices, method="filter_integration_type"
     )

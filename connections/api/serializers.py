@@ -74,13 +74,10 @@ class IntegrationTypeField(serializers.ChoiceField):
         super().__init__(choices=IntegrationType.choices, **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            value = data.strip().lower()
-            if value not in IntegrationType.values and value.endswith("s"):
-                value = value[:-1]
-            if value in IntegrationType.values:
-                return value
-        self.fail("invalid_choice", input=data)
+        value = IntegrationType.from_spelling(data)
+        if value is None:
+            self.fail("invalid_choice", input=data)
+        return value
 
 
 class IntegrationInputSerializer(AliasedSerializer):

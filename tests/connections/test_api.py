@@ -482,8 +482,12 @@ def assorted_requests(retailer):
         ({"status": "PENDING"}, ["pending"]),
         ({"is_approved": "true"}, ["approved"]),
         ({"is_approved": "false"}, ["rejected", "pending"]),
+        ({"is_approved": "1"}, ["approved"]),
+        ({"is_approved": "False"}, ["rejected", "pending"]),
+        ({"is_approved": "0"}, ["rejected", "pending"]),
         ({"integration_type": "item"}, ["approved"]),
         ({"integration_type": "orders"}, ["pending"]),
+        ({"integration_type": "ITEMS"}, ["approved"]),
         ({"request_date_after": "2026-03-05"}, ["rejected", "approved"]),
         ({"request_date_before": "2026-03-05"}, ["approved", "pending"]),
         ({"request_date_after": "2026-03-02T00:00:00Z", "request_date_before": "2026-03-06"},
@@ -501,7 +505,15 @@ def test_list_filters(retailer_client, assorted_requests, query, expected):
 
 @pytest.mark.parametrize(
     "query",
-    [{"status": "DONE"}, {"integration_type": "invoice"}, {"request_date_after": "yesterday"}],
+    [
+        {"status": "DONE"},
+        {"integration_type": "invoice"},
+        {"integration_type": "s"},
+        {"integration_type": "itemss"},
+        {"is_approved": "maybe"},
+        {"is_approved": "yes"},
+        {"request_date_after": "yesterday"},
+    ],
 )
 def test_bad_filter_values_are_400_naming_the_filter(retailer_client, query):
     response = retailer_client.get(request_url(), query)
