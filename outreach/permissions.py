@@ -7,7 +7,7 @@ Administrators pass every check (and are never limited to their own assignments)
 
 from rest_framework.permissions import BasePermission
 
-from connect_api.errors import NotFound
+from connect_api.errors import NotFound, PermissionDenied
 from outreach.choices import Right, SecurityRole
 from outreach.models import ConnectionType, SiteMembership
 
@@ -134,12 +134,16 @@ class SiteMember(BasePermission):
 
 
 class CanLocatePeople(BasePermission):
-    """Individual search and lookup (after SiteMember)."""
-
-    message = "Locating people needs the LocatePerson or MemberSearch right (A)."
+    """Individual search and lookup (after SiteMember); the 403 names the missing right as the
+    change-request gate does."""
 
     def has_permission(self, request, view):
-        return can_locate_people(request.membership)
+        if not can_locate_people(request.membership):
+            raise PermissionDenied(
+                "Locating people needs the LocatePerson or MemberSearch right (A).",
+                errors={"LocatePerson or MemberSearch": ["A (granted) required."]},
+            )
+        return True
 
 
 OUTREACH_PERMISSIONS = [SiteMember]

@@ -50,6 +50,7 @@ def test_individual_lookups_need_locate_person_or_member_search_a(
     assert response.status_code == _expected_for_people(role, locate_person, member_search)
     if response.status_code == 403:
         assert "LocatePerson" in response.json()["detail"]
+        assert list(response.json()["errors"]) == ["LocatePerson or MemberSearch"]
 
 
 @pytest.mark.parametrize("path", OPEN_TO_EVERY_MEMBER)
