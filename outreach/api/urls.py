@@ -26,19 +26,20 @@ def _schema_excluded(view_class):
     return extend_schema(exclude=True)(alias)
 
 
-def outreach_routes(path: str, view_class, name: str) -> list:
+def outreach_routes(path: str, view_class, name: str, actions: dict[str, str] | None = None):
     """The route `<base>/v2/<site_number>/<path>` under both spellings of the base path.
 
-    `path` is a regex fragment without slashes at either end (e.g. `connections/teams`).
+    `path` is a regex fragment without slashes at either end (e.g. `connections/teams`);
+    `actions` maps methods to a viewset's actions (`{"post": "apply"}`).
     """
-    return [
-        re_path(rf"^{BASE_PATH}/v2/{SITE}/{path}/?$", view_class.as_view(), name=name),
-        re_path(
-            rf"^{ALIAS_PATH}/v2/{SITE}/{path}/?$",
-            _schema_excluded(view_class).as_view(),
-            name=f"{name}-alias",
-        ),
-    ]
+    routes = []
+    for base, view, suffix in (
+        (BASE_PATH, view_class, ""),
+        (ALIAS_PATH, _schema_excluded(view_class), "-alias"),
+    ):
+        as_view = view.as_view(actions) if actions else view.as_view()
+        routes.append(re_path(rf"^{base}/v2/{SITE}/{path}/?$", as_view, name=f"{name}{suffix}"))
+    return routes
 
 
 urlpatterns = [
@@ -71,36 +72,34 @@ urlpatterns = [
 ]
 
 # change-request routes
-
-
 CHANGE_REQUEST = rf"changerequests/(?P<ConnectionCRId>{ID})"
-_CHANGE_REQUEST_VIEWSETS = (
-    (BASE_PATH, ChangeRequestViewSet, ""),
-    (ALIAS_PATH, _schema_excluded(ChangeRequestViewSet), "-alias"),
-)
-
-
-def _change_request_routes(path: str, actions: dict[str, str], name: str) -> list:
-    """Review routes under both base paths; the alias is left out of the schema."""
-    return [
-        re_path(rf"^{base}/v2/{SITE}/{path}/?$", viewset.as_view(actions), name=f"{name}{suffix}")
-        for base, viewset, suffix in _CHANGE_REQUEST_VIEWSETS
-    ]
-
 
 urlpatterns += [
     *outreach_routes(
         "connections", ConnectionChangeRequestView, "outreach-connection-change-request"
     ),
-    *_change_request_routes("changerequests", {"get": "list"}, "outreach-change-requests"),
-    *_change_request_routes(
-        "changerequests/apply", {"post": "apply_all"}, "outreach-change-requests-apply"
+    *outreach_routes(
+        "changerequests", ChangeRequestViewSet, "outreach-change-requests", {"get": "list"}
     ),
-    *_change_request_routes(CHANGE_REQUEST, {"get": "retrieve"}, "outreach-change-request"),
-    *_change_request_routes(
-        f"{CHANGE_REQUEST}/apply", {"post": "apply"}, "outreach-change-request-apply"
+    *outreach_routes(
+        "changerequests/apply",
+        ChangeRequestViewSet,
+        "outreach-change-requests-apply",
+        {"post": "apply_all"},
     ),
-    *_change_request_routes(
-        f"{CHANGE_REQUEST}/reject", {"post": "reject"}, "outreach-change-request-reject"
+    *outreach_routes(
+        CHANGE_REQUEST, ChangeRequestViewSet, "outreach-change-request", {"get": "retrieve"}
+    ),
+    *outreach_routes(
+        f"{CHANGE_REQUEST}/apply",
+        ChangeRequestViewSet,
+        "outreach-change-request-apply",
+        {"post": "apply"},
+    ),
+    *outreach_routes(
+        f"{CHANGE_REQUEST}/reject",
+        ChangeRequestViewSet,
+        "outreach-change-request-reject",
+        {"post": "reject"},
     ),
 ]
