@@ -21,6 +21,12 @@ _FIELD = re.compile(r"^[0-9A-Za-z*,/-]+$")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+def shown(value, limit: int = 60) -> str:
+    """A client's value as an error message quotes it, cut short: a 2 MB body is not echoed."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
 def is_valid_cron(value: str) -> bool:
     """Standard cron only: no `?`, `L`, `W`, `#`, `H` extensions croniter would also take."""
     expression = value.strip()
@@ -43,6 +49,6 @@ def is_valid_cron(value: str) -> bool:
 def validate_update_frequency(value: str) -> str:
     if not is_valid_cron(value):
         raise serializers.ValidationError(
-            f"{value!r} is not a valid cron expression: " + VALID_CRON_FORMS
+            f"{shown(value)!r} is not a valid cron expression: " + VALID_CRON_FORMS
         )
     return value.strip()

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from connections.choices import IntegrationType, OrganizationType
 from connections.models import AccountManager, Connection, ConnectionRequest, Organization, Person
-from connections.validators import VALID_CRON_FORMS, validate_update_frequency
+from connections.validators import VALID_CRON_FORMS, shown, validate_update_frequency
 
 # --- input -------------------------------------------------------------------------------
 
@@ -76,7 +76,7 @@ class IntegrationTypeField(serializers.ChoiceField):
     def to_internal_value(self, data):
         value = IntegrationType.from_spelling(data)
         if value is None:
-            self.fail("invalid_choice", input=data)
+            self.fail("invalid_choice", input=shown(data))
         return value
 
 

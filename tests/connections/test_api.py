@@ -297,6 +297,15 @@ def test_invalid_update_frequencies_are_400_with_a_valid_form(retailer_client, c
     assert ConnectionRequest.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["type", "update_frequency"])
+def test_a_huge_invalid_value_is_not_echoed_back_whole(retailer_client, field):
+    integration = {"type": "item", "update_frequency": "@daily", field: "x" * 100_000}
+    response = create(retailer_client, {**CREATE_BODY, "integrations": [integration]})
+    assert response.status_code == 400
+    assert f"integrations.0.{field}" in response.json()["errors"]
+    assert len(response.content) < 3000
+
+
 def test_malformed_json_is_400(retailer_client):
     response = retailer_client.generic(
         "POST", request_url(), b'{"organization_name": ', content_type="application/json"
