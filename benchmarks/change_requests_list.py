@@ -35,7 +35,6 @@ from rest_framework.test import APIClient  # noqa: E402
 
 from outreach.api import change_request_serializers as shapes  # noqa: E402
 from outreach.api.change_request_views import ChangeRequestViewSet  # noqa: E402
-from outreach.change_request_services import change_request_submit  # noqa: E402
 from outreach.choices import ChangeRequestKind, Right, SecurityRole  # noqa: E402
 from outreach.models import (  # noqa: E402
     ChangeRequest,
@@ -47,6 +46,7 @@ from outreach.models import (  # noqa: E402
     SiteMembership,
     Team,
 )
+from outreach.services import change_request_submit  # noqa: E402
 from tests.conftest import basic_header  # noqa: E402
 from tests.seeds import OUTREACH_SEED_BODY  # noqa: E402
 

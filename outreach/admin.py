@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
 
 from connect_api.admin_actions import run_for_each
-from outreach import change_request_services, models
+from outreach import models, services
 
 
 @admin.register(models.Site)
@@ -202,7 +202,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         self._review(
             request,
             queryset,
-            lambda change_request: change_request_services.change_request_apply(
+            lambda change_request: services.change_request_apply(
                 change_request=change_request, reviewer=request.user
             ),
             "applied",
@@ -214,7 +214,7 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         self._review(
             request,
             queryset,
-            lambda change_request: change_request_services.change_request_reject(
+            lambda change_request: services.change_request_reject(
                 change_request=change_request, reviewer=request.user, message=message
             ),
             "rejected",

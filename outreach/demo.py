@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from connect_api.demo import DemoCredential
-from outreach.change_request_services import change_request_submit
 from outreach.choices import ChangeRequestKind, ConnectionCategory, Right, SecurityRole
 from outreach.models import (
     ChangeRequest,
@@ -25,6 +24,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
+from outreach.services import change_request_submit
 
 SITE_NUMBER = 12345
 OTHER_SITE_NUMBER = 54321

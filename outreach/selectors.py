@@ -6,11 +6,13 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from connect_api.errors import NotFound
 from outreach import permissions
 from outreach.models import (
+    ChangeRequest,
     Connection,
     ConnectionComment,
     ConnectionType,
     Individual,
     Response,
+    Site,
     SiteMembership,
     Team,
 )
@@ -136,4 +138,34 @@ def assignment_summary_for(membership: SiteMembership) -> list[dict]:
         .values("connection_type__number", "connection_type__description")
         .annotate(total=Count("pk"), earliest_due_date=Min("due_date"))
         .order_by("connection_type__number")
+    )
+
+
+# --- change requests ---
+
+
+def change_requests_for(
+    *,
+    site: Site,
+    status: str | None = None,
+    kind: str | None = None,
+    submitter: str | None = None,
+) -> QuerySet[ChangeRequest]:
+    """The site's change requests, newest first, with what the list shows joined in."""
+    change_requests = ChangeRequest.objects.filter(site=site).select_related(
+        "submitted_by", "reviewed_by", "connection__connection_type"
+    )
+    if status:
+        change_requests = change_requests.filter(status=status)
+    if kind:
+        change_requests = change_requests.filter(kind=kind)
+    if submitter:
+        change_requests = change_requests.filter(submitted_by__username=submitter)
+    return change_requests.order_by("-number")
+
+
+def change_request_get(*, site: Site, number: int) -> ChangeRequest:
+    return _one(
+        change_requests_for(site=site).filter(number=number),
+        f"Change request {number} not found.",
     )

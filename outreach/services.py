@@ -1,9 +1,35 @@
-"""Outreach writes. Per-site numbers are issued here, without races."""
+"""Outreach writes: per-site numbers issued without races, and the change requests.
+
+A change request is the mobile app's proposal (submit); nothing touches a Connection until a
+site Administrator (or Django staff) applies it. Applying locks the change-request row and the
+connection row, refuses a connection that moved since submission, and records every changed
+field in the connection's history.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
-from outreach.models import Site
+from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
+from outreach import permissions
+from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
+from outreach.dates import us_date
+from outreach.models import (
+    ChangeRequest,
+    Connection,
+    ConnectionComment,
+    ConnectionHistory,
+    ConnectionType,
+    Individual,
+    Response,
+    Site,
+    SiteMembership,
+    Team,
+)
+from outreach.selectors import connections_visible_to
 
 
 def site_number_next(*, site: Site, model: type[models.Model]) -> int:
@@ -16,3 +42,349 @@ def site_number_next(*, site: Site, model: type[models.Model]) -> int:
         Site.objects.select_for_update().only("pk").get(pk=site.pk)
         highest = model.objects.filter(site=site).aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
+
+
+class StaleChangeRequest(Conflict):
+    """The change request cannot be applied as submitted any more (it stays PENDING)."""
+
+    code = "stale_change_request"
+
+
+# --- rights ------------------------------------------------------------------------------
+
+
+def change_request_gate_check(*, membership: SiteMembership) -> None:
+    """The rights needed to submit any change request (seed 004), checked before the body."""
+    missing = permissions.change_request_gate_missing(membership)
+    if missing:
+        raise PermissionDenied(
+            "You lack the rights to submit a connection change request: " + ", ".join(missing),
+            errors={name: ["Required to submit a connection change request."] for name in missing},
+        )
+
+
+def change_request_review_check(*, membership: SiteMembership) -> None:
+    if not permissions.is_administrator(membership):
+        raise PermissionDenied(
+            "Only the site's Administrators review change requests.",
+            errors={"SecurityRole": ["Administrator required."]},
+        )
+
+
+# --- submit ------------------------------------------------------------------------------
+
+
+def change_request_submit(*, membership: SiteMembership, data: dict) -> ChangeRequest:
+    """Store a PENDING change request from a validated POST body.
+
+    Checks after the body's shape, in the contract's order: the connection exists in the
+    site (404), rights on the type concerned (403), the other ids exist in the site (400).
+    """
+    site = membership.site
+    kind = data["kind"]
+    connection = None
+    if kind == ChangeRequestKind.ADD:
+        connection_type = _connection_type_for_add(site=site, number=data["connection_type_id"])
+    else:
+        connection = _connection_for_change(membership=membership, number=data["connection_id"])
+        connection_type = connection.connection_type
+    _check_type_rights(membership=membership, connection_type=connection_type, kind=kind)
+    _check_ids_exist(site=site, connection_type=connection_type, data=data)
+
+    with transaction.atomic():
+        return ChangeRequest.objects.create(
+            site=site,
+            number=site_number_next(site=site, model=ChangeRequest),
+            kind=kind,
+            payload=_stored_payload(data),
+            connection=connection,
+            base_version=connection.version if connection else None,
+            submitted_by=membership.user,
+        )
+
+
+def _connection_type_for_add(*, site, number: int) -> ConnectionType:
+    """The type an add names; unknown -> 400 at once (rights cannot be checked on nothing)."""
+    connection_type = ConnectionType.objects.filter(site=site, number=number).first()
+    if connection_type is None:
+        raise DomainError(
+            "Unknown connection type.",
+            errors={"ConnectionTypeId": [f"No connection type {number} in this site."]},
+        )
+    return connection_type
+
+
+def _connection_for_change(*, membership: SiteMembership, number: int) -> Connection:
+    connection = connections_visible_to(membership).filter(number=number).first()
+    if connection is None:
+        raise NotFound(
+            "Connection not found.",
+            errors={"ConnectionId": [f"No connection {number} in this site."]},
+        )
+    return connection
+
+
+def _check_type_rights(*, membership, connection_type: ConnectionType, kind: str) -> None:
+    errors = {}
+    if permissions.type_right(membership, connection_type) != Right.GRANTED:
+        errors["ConnectionTypeId"] = [
+            f"Full rights (A) on connection type {connection_type.number} are required."
+        ]
+    if kind == ChangeRequestKind.REASSIGN and not permissions.can_reassign_connections(membership):
+        errors["ReassignConnection"] = ["ReassignConnection (A) is required to reassign."]
+    if errors:
+        raise PermissionDenied(
+            "You lack the rights for this change: " + ", ".join(errors), errors=errors
+        )
+
+
+def _check_ids_exist(*, site, connection_type: ConnectionType, data: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if data["kind"] == ChangeRequestKind.ADD and not connection_type.active:
+        errors["ConnectionTypeId"] = [
+            f"Connection type {connection_type.number} is no longer active."
+        ]
+    contact = data.get("contact_indv_id")
+    if contact is not None and not Individual.objects.filter(site=site, number=contact).exists():
+        errors["ContactIndvId"] = [f"No individual {contact} in this site."]
+    caller = data.get("new_caller_indv_id")
+    if caller is not None and not Individual.objects.filter(site=site, number=caller).exists():
+        errors["NewCallerIndvId"] = [f"No individual {caller} in this site."]
+    team = data.get("new_team_id")
+    if team is not None and not Team.objects.filter(site=site, number=team).exists():
+        errors["NewTeamId"] = [f"No team {team} in this site."]
+    wanted = set(data["response_ids"])
+    if wanted:
+        found = set(
+            Response.objects.filter(connection_type=connection_type, number__in=wanted).values_list(
+                "number", flat=True
+            )
+        )
+        if wanted - found:
+            unknown = ", ".join(str(number) for number in sorted(wanted - found))
+            errors["ResponseIdList"] = [
+                f"Not responses of connection type {connection_type.number}: {unknown}."
+            ]
+    if errors:
+        raise DomainError("Ids not usable in this site: " + ", ".join(errors), errors=errors)
+
+
+def _stored_payload(data: dict) -> dict:
+    """The validated body as JSON: snake_case names, ISO dates, None for the vendor's -1."""
+    payload = {key: value for key, value in data.items() if key not in ("kind", "connection_id")}
+    payload["connection_date"] = data["connection_date"].isoformat()
+    return payload
+
+
+# --- review ------------------------------------------------------------------------------
+
+
+def change_request_apply(*, change_request: ChangeRequest, reviewer) -> ChangeRequest:
+    """Perform the change on its Connection in one transaction and mark it APPLIED.
+
+    Raises Conflict (409) when it was already decided, StaleChangeRequest (409) when the
+    connection changed since submission or an id it names is gone; the latter's reason is
+    kept on the still PENDING change request (after the failed transaction rolled back).
+    """
+    try:
+        return _apply_locked(change_request_pk=change_request.pk, reviewer=reviewer)
+    except StaleChangeRequest as error:
+        ChangeRequest.objects.filter(
+            pk=change_request.pk, status=ChangeRequestStatus.PENDING
+        ).update(failure_reason=error.message)
+        raise
+
+
+def change_request_reject(
+    *, change_request: ChangeRequest, reviewer, message: str = ""
+) -> ChangeRequest:
+    with transaction.atomic():
+        locked = _locked_pending(change_request.pk)
+        locked.status = ChangeRequestStatus.REJECTED
+        locked.reviewed_by = reviewer
+        locked.reviewed_at = timezone.now()
+        locked.review_message = message
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_message"])
+    return locked
+
+
+@dataclass
+class ApplyAllResult:
+    applied: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def change_requests_apply_pending(*, site, reviewer) -> ApplyAllResult:
+    """Apply every PENDING change request of the site, oldest first, each in its own
+    transaction: one failure (a stale connection, a concurrent decision) stops nothing else."""
+    result = ApplyAllResult()
+    pending = ChangeRequest.objects.filter(site=site, status=ChangeRequestStatus.PENDING).order_by(
+        "number"
+    )
+    for change_request in pending.only("pk", "number"):
+        try:
+            change_request_apply(change_request=change_request, reviewer=reviewer)
+        except DomainError as error:
+            result.failed.append((change_request.number, error.message))
+        else:
+            result.applied.append(change_request.number)
+    return result
+
+
+def _locked_pending(pk: int) -> ChangeRequest:
+    locked = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("site", "submitted_by")
+        .get(pk=pk)
+    )
+    if locked.status != ChangeRequestStatus.PENDING:
+        raise Conflict(
+            f"Change request {locked.number} was already {locked.get_status_display().lower()}.",
+            code="already_decided",
+        )
+    return locked
+
+
+@transaction.atomic
+def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
+    change_request = _locked_pending(change_request_pk)
+    payload = change_request.payload
+    if change_request.kind == ChangeRequestKind.ADD:
+        connection, changes = _connection_add(change_request, payload)
+    else:
+        connection = Connection.objects.select_for_update().get(pk=change_request.connection_id)
+        if connection.version != change_request.base_version:
+            raise StaleChangeRequest(
+                f"Connection {connection.number} changed since change request "
+                f"{change_request.number} was submitted (version {change_request.base_version}, "
+                f"now {connection.version}).",
+                errors={"ConnectionId": ["The connection changed since submission."]},
+            )
+        changes = _connection_change(change_request, connection, payload)
+        connection.version += 1
+        connection.save()
+
+    changes.update(_responses_replace(connection, payload["response_ids"]))
+    changes.update(_comment_append(change_request, connection, payload["comment"]))
+    now = timezone.now()
+    ConnectionHistory.objects.create(
+        connection=connection,
+        changed_by=reviewer,
+        changed_at=now,
+        kind=change_request.kind,
+        changes=changes,
+        change_request=change_request,
+    )
+    change_request.status = ChangeRequestStatus.APPLIED
+    change_request.connection = connection
+    change_request.reviewed_by = reviewer
+    change_request.reviewed_at = now
+    change_request.failure_reason = ""
+    change_request.save(
+        update_fields=["status", "connection", "reviewed_by", "reviewed_at", "failure_reason"]
+    )
+    return change_request
+
+
+def _connection_add(change_request: ChangeRequest, payload: dict) -> tuple[Connection, dict]:
+    site = change_request.site
+    connection_type = _still_there(ConnectionType, site, payload["connection_type_id"], "type")
+    due_date = date.fromisoformat(payload["connection_date"])
+    connection = Connection.objects.create(
+        site=site,
+        number=site_number_next(site=site, model=Connection),
+        connection_type=connection_type,
+        contact=_still_there(Individual, site, payload["contact_indv_id"], "individual"),
+        family_connection=payload["family_connection"],
+        caller=_optional(Individual, site, payload["new_caller_indv_id"], "individual"),
+        team=_optional(Team, site, payload["new_team_id"], "team"),
+        due_date=due_date,
+        completed=payload["complete"],
+        completed_date=due_date if payload["complete"] else None,
+        open_category=payload["open_category_id"],
+        created=timezone.now(),
+    )
+    changes = {
+        "ConnectionTypeId": [None, connection_type.number],
+        "ContactIndvId": [None, payload["contact_indv_id"]],
+        "FamilyConnection": [None, payload["family_connection"]],
+        "CallerIndvId": [None, payload["new_caller_indv_id"]],
+        "TeamId": [None, payload["new_team_id"]],
+        "DueDate": [None, us_date(due_date)],
+        "Completed": [None, payload["complete"]],
+    }
+    if payload["complete"]:
+        changes["CompletedDate"] = [None, us_date(due_date)]
+    return connection, changes
+
+
+def _connection_change(change_request: ChangeRequest, connection: Connection, payload) -> dict:
+    """Set the fields a complete / modify / reassign changes; returns {field: [old, new]}."""
+    site = change_request.site
+    when = date.fromisoformat(payload["connection_date"])
+    wanted: dict[str, tuple[str, object, object]] = {}
+    if change_request.kind == ChangeRequestKind.COMPLETE:
+        wanted["Completed"] = ("completed", connection.completed, True)
+        wanted["CompletedDate"] = ("completed_date", connection.completed_date, when)
+    else:
+        wanted["DueDate"] = ("due_date", connection.due_date, when)
+    if change_request.kind == ChangeRequestKind.REASSIGN:
+        caller = _optional(Individual, site, payload["new_caller_indv_id"], "individual")
+        team = _optional(Team, site, payload["new_team_id"], "team")
+        wanted["CallerIndvId"] = ("caller", connection.caller, caller)
+        wanted["TeamId"] = ("team", connection.team, team)
+    changes = {}
+    for label, (attribute, old, new) in wanted.items():
+        if old != new:
+            setattr(connection, attribute, new)
+            changes[label] = [_shown(old), _shown(new)]
+    return changes
+
+
+def _responses_replace(connection: Connection, numbers: list[int]) -> dict:
+    old = sorted(connection.responses.values_list("number", flat=True))
+    responses = list(
+        Response.objects.filter(connection_type=connection.connection_type, number__in=numbers)
+    )
+    if len(responses) != len(set(numbers)):
+        raise StaleChangeRequest(
+            "A response named by this change request no longer exists.",
+            errors={"ResponseIdList": ["A response no longer exists."]},
+        )
+    connection.responses.set(responses)
+    new = sorted(numbers)
+    return {"ResponseIdList": [old, new]} if old != new else {}
+
+
+def _comment_append(change_request: ChangeRequest, connection: Connection, text: str) -> dict:
+    if not text:
+        return {}
+    author = change_request.submitted_by
+    ConnectionComment.objects.create(
+        connection=connection,
+        author=author,
+        author_name=(author.get_full_name() or author.get_username()) if author else "",
+        created=change_request.submitted_at,
+        text=text,
+    )
+    return {"Comment": [None, text]}
+
+
+def _still_there(model, site, number: int, noun: str):
+    found = model.objects.filter(site=site, number=number).first()
+    if found is None:
+        raise StaleChangeRequest(f"The {noun} {number} named by this change request is gone.")
+    return found
+
+
+def _optional(model, site, number: int | None, noun: str):
+    return None if number is None else _still_there(model, site, number, noun)
+
+
+def _shown(value):
+    """A history value as the API shows it: dates MM/DD/YYYY, people and teams by number."""
+    if isinstance(value, date):
+        return us_date(value)
+    if isinstance(value, Individual | Team):
+        return value.number
+    return value

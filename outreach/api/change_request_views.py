@@ -13,8 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
-from outreach import change_request_selectors as selectors
-from outreach import change_request_services as services
+from outreach import selectors, services
 from outreach.api import change_request_serializers as s
 from outreach.api.views import OutreachView, outreach_schema
 from outreach.parsers import OUTREACH_PARSERS

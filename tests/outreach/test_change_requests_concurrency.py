@@ -7,8 +7,8 @@ import pytest
 from django.db import connection as db_connection
 
 from connect_api.errors import Conflict
-from outreach.change_request_services import change_request_apply
 from outreach.choices import ChangeRequestStatus
+from outreach.services import change_request_apply
 from tests.factories import ChangeRequestFactory, ChangeRequestWorld
 
 THREADS = 4
