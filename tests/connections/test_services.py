@@ -154,6 +154,24 @@ def test_decisions_need_staff_and_a_pending_request(pending):
 
 
 @pytest.mark.django_db
+def test_account_manager_made_concurrently_by_another_decision_is_reused(monkeypatch):
+    """The lookup saw none, then a concurrent decision by the same staff user created it:
+    the insert conflicts and the other one's manager is used (no IntegrityError, no 500)."""
+    staff = StaffUserFactory()
+    theirs = services.account_manager_get_or_create(user=staff)
+    real_lookups = iter([False, True])  # the first lookup ran before the other one's commit
+    real_lookup = services._account_manager_of
+    monkeypatch.setattr(
+        services,
+        "_account_manager_of",
+        lambda user: real_lookup(user) if next(real_lookups) else None,
+    )
+
+    assert services.account_manager_get_or_create(user=staff) == theirs
+    assert AccountManager.objects.filter(user=staff).count() == 1
+
+
+@pytest.mark.django_db
 def test_approve_cannot_link_the_requester_itself(pending):
     with pytest.raises(DomainError):
         services.connection_request_approve(
