@@ -236,6 +236,11 @@ class JsonSyntaxCheck:
     _SCALAR_RUN = re.compile(r"[-+.0-9a-zA-Z]+")
     _SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
 
+    # A run this long is kept whole across chunk borders, so an endless one would make the
+    # check quadratic and hold the file in memory; Python's json refuses integers of over
+    # 4,300 digits anyway.
+    MAX_SCALAR_LENGTH = 10_000
+
     # What may come next.
     VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, END = range(7)
 
@@ -304,6 +309,8 @@ class JsonSyntaxCheck:
                 if run is None:
                     raise ValueError(f"unexpected character {char!r}")
                 if run.end() == end and not final:
+                    if end - position > self.MAX_SCALAR_LENGTH:
+                        raise ValueError("a number or literal is too long")
                     break  # a number or literal cut by the chunk border
                 if not self._SCALAR.fullmatch(run.group()):
                     raise ValueError(f"invalid value {run.group()[:20]!r}")

@@ -113,6 +113,18 @@ def test_checks_span_chunk_borders(monkeypatch):
     assert inspect_upload(io.BytesIO(content), kind=KINDS["json"]).size == len(content)
 
 
+def test_a_number_cut_by_chunk_borders_is_kept_up_to_a_bound(monkeypatch):
+    """A long number spanning many chunks is still read whole; an endless one is refused
+    instead of being re-scanned at every chunk (quadratic) and held in memory."""
+    monkeypatch.setattr("uploads.inspection.CHUNK_SIZE", 1000)
+    long_float = b"[0." + b"1" * 5_000 + b"]"
+    assert inspect_upload(io.BytesIO(long_float), kind=KINDS["json"]).size == len(long_float)
+
+    with pytest.raises(UnsupportedFileType) as raised:
+        inspect_upload(io.BytesIO(b"1" * 1_000_000), kind=KINDS["json"])
+    assert "too long" in raised.value.message
+
+
 @pytest.mark.parametrize(
     "names",
     [("program.exe",), ("items",), ("archive.tar.gz",), ("",), ("...",), ("items.CSV.exe",)],
