@@ -19,19 +19,19 @@ def organization_for(user) -> Organization | None:
     return Organization.objects.filter(memberships__user_id=user.pk).first()
 
 
-def requesting_organization_for(user) -> Organization:
-    """The ACTIVE organization a caller requests (and edits requests) for; 409 otherwise."""
+def active_organization_for(user, *, to: str) -> Organization:
+    """The caller's organization, which must be ACTIVE `to` act (e.g. "request connections",
+    "upload files"); 409 for staff, users without one and inactive organizations."""
     organization = organization_for(user)
     if organization is None:
         who = "Staff users" if user.is_staff else "Users without an organization"
         raise Conflict(
-            f"{who} cannot request connections: only members of an active retailer or "
-            "supplier organization can.",
+            f"{who} cannot {to}: only members of an active retailer or supplier organization can.",
             code="no_active_organization",
         )
     if organization.status != OrganizationStatus.ACTIVE:
         raise Conflict(
-            f"Organization {organization.name!r} is not active: it cannot request connections.",
+            f"Organization {organization.name!r} is not active: it cannot {to}.",
             code="organization_inactive",
         )
     return organization

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from connect_api.errors import Conflict, DomainError
-from connections.choices import ConnectionRequestStatus, OrganizationStatus
+from connect_api.errors import DomainError
+from connections.choices import ConnectionRequestStatus
 from connections.models import Organization
 from connections.selectors import organization_for
 from uploads.models import Upload
@@ -67,20 +67,3 @@ def uploads_for_attachment(*, organization: Organization, uuids: Iterable) -> li
             errors={"uploaded_files": [f"Unknown upload {value}." for value in unknown]},
         )
     return [found[value] for value in wanted]
-
-
-def uploading_organization_for(user) -> Organization:
-    """The ACTIVE organization an upload belongs to; 409 for staff and users without one."""
-    organization = organization_for(user)
-    if organization is None:
-        who = "Staff users" if user.is_staff else "Users without an organization"
-        raise Conflict(
-            f"{who} cannot upload files: uploads belong to a retailer or supplier organization.",
-            code="no_active_organization",
-        )
-    if organization.status != OrganizationStatus.ACTIVE:
-        raise Conflict(
-            f"Organization {organization.name!r} is not active: it cannot upload files.",
-            code="organization_inactive",
-        )
-    return organization

@@ -15,6 +15,8 @@ UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-
 
 
 class SupplierApiMixin:
+    """What every supplier-API viewset shares (connections and uploads)."""
+
     authentication_classes = SUPPLIER_AUTHENTICATION
     parser_classes = [LimitedJSONParser]
     lookup_field = "uuid"
@@ -69,7 +71,7 @@ class ConnectionRequestViewSet(
         responses={201: shapes.ConnectionRequestCreatedSerializer},
     )
     def create(self, request):
-        organization = selectors.requesting_organization_for(request.user)
+        organization = selectors.active_organization_for(request.user, to="request connections")
         data = self._valid_input(shapes.ConnectionRequestInputSerializer)
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
@@ -87,7 +89,9 @@ class ConnectionRequestViewSet(
     )
     def partial_update(self, request, uuid=None):
         connection_request = self.get_object()
-        organization = selectors.requesting_organization_for(request.user)
+        organization = selectors.active_organization_for(
+            request.user, to="change connection requests"
+        )
         data = self._valid_input(
             shapes.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
         )
@@ -99,7 +103,7 @@ class ConnectionRequestViewSet(
     @extend_schema(summary="Withdraw a PENDING connection request", responses={204: None})
     def destroy(self, request, uuid=None):
         connection_request = self.get_object()
-        selectors.requesting_organization_for(request.user)
+        selectors.active_organization_for(request.user, to="change connection requests")
         services.connection_request_withdraw(connection_request=connection_request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

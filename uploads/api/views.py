@@ -6,8 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.pagination import StartLimitPagination
+from connections.api.views import SupplierApiMixin
+from connections.selectors import active_organization_for
 from uploads import selectors, services
 from uploads.api.serializers import (
     UploadCreatedSerializer,
@@ -16,9 +17,6 @@ from uploads.api.serializers import (
     UploadOutputSerializer,
 )
 from uploads.throttling import UploadRateThrottle
-
-UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-
 
 NOT_FOUND = OpenApiResponse(
     UploadErrorSerializer, description="Unknown, or not readable by the caller."
@@ -31,12 +29,11 @@ NOT_FOUND = OpenApiResponse(
         summary="Upload metadata", responses={200: UploadOutputSerializer, 404: NOT_FOUND}
     ),
 )
-class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    authentication_classes = SUPPLIER_AUTHENTICATION
+class UploadViewSet(
+    SupplierApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = UploadOutputSerializer
     pagination_class = StartLimitPagination.keyed("files")
-    lookup_field = "uuid"
-    lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
         if self.action == "list":
@@ -73,7 +70,7 @@ class UploadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
     def upload(self, request):
-        organization = selectors.uploading_organization_for(request.user)
+        organization = active_organization_for(request.user, to="upload files")
         serializer = UploadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = services.upload_create(
