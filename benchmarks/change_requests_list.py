@@ -33,8 +33,8 @@ from django.test import RequestFactory  # noqa: E402
 from rest_framework import serializers  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from outreach.api import change_request_serializers as shapes  # noqa: E402
-from outreach.api.change_request_views import ChangeRequestViewSet  # noqa: E402
+from outreach.api import serializers as shapes  # noqa: E402
+from outreach.api.views import ChangeRequestViewSet  # noqa: E402
 from outreach.choices import ChangeRequestKind, Right, SecurityRole  # noqa: E402
 from outreach.models import (  # noqa: E402
     ChangeRequest,

@@ -1,23 +1,102 @@
-"""Shapes of the outreach lookups, with the vendor app's PascalCase names.
+"""Shapes of the outreach API, with the vendor app's PascalCase names and MM/DD/YYYY dates.
 
-The read paths build plain dicts (`*_data` functions, ~1.6x faster than nested
+Lookups (read paths) build plain dicts (`*_data` functions, ~1.6x faster than nested
 ModelSerializers); the Serializer classes beside each describe the same shape for the OpenAPI
 schema, and tests check that both name the same keys.
+
+The change-request POST body is validated strictly: JSON integers, booleans and strings only
+(no "1" for 1), dates as MM/DD/YYYY, the fields each kind of change needs. Unknown keys are
+ignored. The validated data uses the snake_case form of each field name, which is also the
+shape a change request's stored payload keeps.
 """
 
+from datetime import date
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from outreach.choices import ConnectionCategory, Right, SecurityRole
-from outreach.dates import us_date
-from outreach.models import Connection, ConnectionComment, Individual, Response, Team
+from outreach.choices import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
+    ConnectionCategory,
+    Right,
+    SecurityRole,
+)
+from outreach.dates import us_date, us_date_parse, us_datetime
+from outreach.models import (
+    ChangeRequest,
+    Connection,
+    ConnectionComment,
+    Individual,
+    Response,
+    Team,
+)
+
+NONE = -1
+"""The vendor's "nothing": a new connection's ConnectionId, no caller/team, no responses."""
+
+MAX_ID = 2**31 - 1
+
+# --- fields: strict JSON, MM/DD/YYYY -------------------------------------------------------
 
 
-class USDateField(serializers.CharField):
-    """A date shown as MM/DD/YYYY (schema only)."""
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer: "1", 1.0 and true are refused."""
+
+    default_error_messages = {"invalid": "Must be a JSON integer (not a string or a boolean)."}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "MM/DD/YYYY")
+        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean: "true", 1 and "yes" are refused."""
+
+    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string: numbers are refused."""
+
+    default_error_messages = {"invalid": "Must be a JSON string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}/\d{2}/\d{4}$", "example": "06/05/2015"})
+class UsDateField(serializers.Field):
+    """`MM/DD/YYYY`, as the vendor app sends and reads dates; impossible dates are refused."""
+
+    default_error_messages = {
+        "format": "Use the MM/DD/YYYY format (for example 06/05/2015).",
+        "impossible": "{value} is not a date that exists.",
+    }
+
+    def to_internal_value(self, data):
+        try:
+            parsed = us_date_parse(data) if isinstance(data, str) else None
+        except ValueError:
+            self.fail("impossible", value=data)
+        if parsed is None:
+            self.fail("format")
+        return parsed
+
+    def to_representation(self, value):
+        return us_date(value)
 
 
 # --- account -------------------------------------------------------------------------------
@@ -46,7 +125,7 @@ class AccountSerializer(serializers.Serializer):
     Rights = RightsSerializer()
 
 
-# --- types, responses, teams -----------------------------------------------------------------
+# --- types, responses, teams ---------------------------------------------------------------
 
 
 class ConnectionTypeSerializer(serializers.Serializer):
@@ -79,7 +158,7 @@ class TeamSerializer(serializers.Serializer):
     TeamMemberCount = serializers.IntegerField()
 
 
-# --- individuals -----------------------------------------------------------------------------
+# --- individuals ---------------------------------------------------------------------------
 
 
 def individual_data(individual: Individual) -> dict:
@@ -144,7 +223,7 @@ class IndividualPageSerializer(serializers.Serializer):
     PageSize = serializers.IntegerField()
 
 
-# --- connections -----------------------------------------------------------------------------
+# --- connections ---------------------------------------------------------------------------
 
 
 def team_ref_data(team: Team | None) -> dict | None:
@@ -166,7 +245,7 @@ def comment_data(comment: ConnectionComment) -> dict:
 
 class CommentSerializer(serializers.Serializer):
     Author = serializers.CharField()
-    Date = USDateField()
+    Date = UsDateField()
     Comment = serializers.CharField()
 
 
@@ -211,12 +290,12 @@ class ConnectionSummarySerializer(serializers.Serializer):
     ContactType = serializers.ChoiceField(
         choices=ConnectionCategory.choices, help_text="The type's category: I inward, O outward."
     )
-    DueDate = USDateField(allow_null=True)
+    DueDate = UsDateField(allow_null=True)
     Completed = serializers.BooleanField()
-    CompletedDate = USDateField(allow_null=True)
+    CompletedDate = UsDateField(allow_null=True)
     FamilyConnection = serializers.BooleanField()
     FamId = serializers.IntegerField(allow_null=True, help_text="The contact's family.")
-    DateCreated = USDateField()
+    DateCreated = UsDateField()
     ContactInformation = IndividualSerializer()
     Caller = IndividualSerializer(allow_null=True)
     Team = TeamRefSerializer(allow_null=True)
@@ -236,4 +315,357 @@ class AssignmentSerializer(serializers.Serializer):
     ConnectionTypeId = serializers.IntegerField()
     ConnectionTypeDescription = serializers.CharField()
     TotalConnections = serializers.IntegerField(help_text="Open connections assigned to you.")
-    EarliestDueDate = USDateField(allow_null=True)
+    EarliestDueDate = UsDateField(allow_null=True)
+
+
+# --- change requests: the POST body --------------------------------------------------------
+
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    ChangeRequestKind.ADD: (
+        "ConnectionId",
+        "Complete",
+        "ConnectionDate",
+        "ConnectionTypeId",
+        "FamilyConnection",
+        "ContactIndvId",
+        "Reassign",
+        "NewCallerIndvId",
+        "NewTeamId",
+        "Comment",
+        "ResponseIdList",
+    ),
+    ChangeRequestKind.REASSIGN: (
+        "ConnectionId",
+        "Complete",
+        "ConnectionDate",
+        "Reassign",
+        "NewCallerIndvId",
+        "NewTeamId",
+        "Comment",
+        "ResponseIdList",
+    ),
+    ChangeRequestKind.COMPLETE: (
+        "ConnectionId",
+        "Complete",
+        "ConnectionDate",
+        "Reassign",
+        "Comment",
+        "ResponseIdList",
+    ),
+}
+REQUIRED_FIELDS[ChangeRequestKind.MODIFY] = REQUIRED_FIELDS[ChangeRequestKind.COMPLETE]
+
+PAYLOAD_KEYS: dict[str, tuple[str, ...]] = {
+    ChangeRequestKind.ADD: (
+        "connection_type_id",
+        "contact_indv_id",
+        "family_connection",
+        "complete",
+        "connection_date",
+        "new_caller_indv_id",
+        "new_team_id",
+        "open_category_id",
+        "comment",
+        "response_ids",
+    ),
+    ChangeRequestKind.REASSIGN: (
+        "connection_date",
+        "new_caller_indv_id",
+        "new_team_id",
+        "comment",
+        "response_ids",
+    ),
+    ChangeRequestKind.COMPLETE: ("connection_date", "comment", "response_ids"),
+    ChangeRequestKind.MODIFY: ("connection_date", "comment", "response_ids"),
+}
+"""What each kind of change uses from the body; the rest of a body is not stored."""
+
+
+class ChangeRequestInputSerializer(serializers.Serializer):
+    """The body of `POST <site>/connections` (seed 004). Which fields are required depends on
+    the kind of change, read from ConnectionId, Reassign and Complete."""
+
+    ConnectionId = StrictIntegerField(
+        source="connection_id",
+        min_value=NONE,
+        required=False,
+        help_text="-1 adds a new connection; an existing ConnectionId completes, modifies or "
+        "(with Reassign) reassigns it.",
+    )
+    Complete = StrictBooleanField(
+        source="complete", required=False, help_text="Connection completed?"
+    )
+    ConnectionDate = UsDateField(
+        source="connection_date",
+        required=False,
+        help_text="MM/DD/YYYY. The due date (add, modify, reassign) or the date contact was "
+        "made (complete).",
+    )
+    ConnectionTypeId = StrictIntegerField(
+        source="connection_type_id",
+        min_value=1,
+        required=False,
+        help_text="Add only: the connection's type (Connection Types API).",
+    )
+    FamilyConnection = StrictBooleanField(
+        source="family_connection",
+        required=False,
+        help_text="Add only: a family connection rather than an individual one.",
+    )
+    ContactIndvId = StrictIntegerField(
+        source="contact_indv_id",
+        min_value=1,
+        required=False,
+        help_text="Add only: who will be contacted (Individual Search API).",
+    )
+    OpenCategoryId = StrictIntegerField(
+        source="open_category_id",
+        min_value=1,
+        required=False,
+        default=1,
+        help_text="Not used by the vendor; defaults to 1.",
+    )
+    Reassign = StrictBooleanField(
+        source="reassign",
+        required=False,
+        help_text="true reassigns the existing connection to NewCallerIndvId or NewTeamId.",
+    )
+    NewCallerIndvId = StrictIntegerField(
+        source="new_caller_indv_id",
+        min_value=NONE,
+        required=False,
+        help_text="Add and reassign: the individual making the contact, or -1 when a team does.",
+    )
+    NewTeamId = StrictIntegerField(
+        source="new_team_id",
+        min_value=NONE,
+        required=False,
+        help_text="Add and reassign: the team making the contact, or -1 when an individual does.",
+    )
+    Comment = StrictCharField(
+        source="comment",
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        trim_whitespace=True,
+        help_text="Appended to the connection's comments (never replacing earlier ones).",
+    )
+    ResponseIdList = serializers.ListField(
+        source="response_ids",
+        child=StrictIntegerField(min_value=NONE),
+        required=False,
+        max_length=200,
+        help_text="[-1] for no responses, or RespIDs of the connection's type (Available "
+        "Responses API); replaces the connection's responses.",
+    )
+
+    def validate(self, attrs):
+        kind = self._kind(attrs)
+        missing = [name for name in REQUIRED_FIELDS[kind] if self._absent(name, attrs)]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [f"This field is required to {kind.label.lower()}."] for name in missing}
+            )
+        errors: dict[str, list[str]] = {}
+        if kind in (ChangeRequestKind.ADD, ChangeRequestKind.REASSIGN):
+            errors.update(self._assignee_errors(attrs))
+        if kind == ChangeRequestKind.REASSIGN and attrs["complete"]:
+            errors["Complete"] = ["A reassign cannot also complete the connection."]
+        errors.update(self._response_errors(attrs))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return self._normalised(kind, attrs)
+
+    def _kind(self, attrs) -> ChangeRequestKind:
+        if "connection_id" not in attrs:
+            raise serializers.ValidationError({"ConnectionId": ["This field is required."]})
+        if attrs["connection_id"] == 0:
+            raise serializers.ValidationError(
+                {"ConnectionId": ["Use -1 to add a connection, or an existing ConnectionId."]}
+            )
+        if attrs["connection_id"] == NONE:
+            return ChangeRequestKind.ADD
+        if "reassign" not in attrs:
+            raise serializers.ValidationError({"Reassign": ["This field is required."]})
+        if attrs["reassign"]:
+            return ChangeRequestKind.REASSIGN
+        if "complete" not in attrs:
+            raise serializers.ValidationError({"Complete": ["This field is required."]})
+        return ChangeRequestKind.COMPLETE if attrs["complete"] else ChangeRequestKind.MODIFY
+
+    def _absent(self, field_name: str, attrs) -> bool:
+        return self.fields[field_name].source not in attrs
+
+    @staticmethod
+    def _assignee_errors(attrs) -> dict[str, list[str]]:
+        caller, team = attrs["new_caller_indv_id"], attrs["new_team_id"]
+        if (caller == NONE) == (team == NONE):
+            message = (
+                "Exactly one of NewCallerIndvId and NewTeamId must be -1: the connection is "
+                "assigned to an individual or to a team."
+            )
+            return {"NewCallerIndvId": [message], "NewTeamId": [message]}
+        errors = {}
+        for name, value in (("NewCallerIndvId", caller), ("NewTeamId", team)):
+            if value == 0:
+                errors[name] = ["Must be -1 or an existing id."]
+        return errors
+
+    @staticmethod
+    def _response_errors(attrs) -> dict[str, list[str]]:
+        ids = attrs["response_ids"]
+        if NONE in ids and len(ids) > 1:
+            return {"ResponseIdList": ["Send [-1] for no responses, or response ids: not both."]}
+        if any(value < 1 for value in ids if value != NONE):
+            return {"ResponseIdList": ["Response ids are positive integers (or [-1] for none)."]}
+        return {}
+
+    @staticmethod
+    def _normalised(kind: ChangeRequestKind, attrs) -> dict:
+        data = {key: attrs[key] for key in PAYLOAD_KEYS[kind] if key in attrs}
+        data["response_ids"] = sorted({value for value in attrs["response_ids"] if value != NONE})
+        for key in ("new_caller_indv_id", "new_team_id"):
+            if key in data and data[key] == NONE:
+                data[key] = None
+        return {"kind": kind, "connection_id": attrs["connection_id"], **data}
+
+
+class ChangeRequestRejectInputSerializer(serializers.Serializer):
+    Message = StrictCharField(
+        source="message",
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        default="",
+        help_text="Why the change request is rejected (optional).",
+    )
+
+
+class ChangeRequestListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=ChangeRequestStatus.choices, required=False, help_text="Any case."
+    )
+    kind = serializers.ChoiceField(
+        choices=ChangeRequestKind.choices, required=False, help_text="Any case."
+    )
+    submitter = serializers.CharField(
+        required=False, max_length=150, help_text="The submitter's username."
+    )
+
+    def to_internal_value(self, data):
+        data = {key: data[key] for key in self.fields if key in data}
+        for key in ("status", "kind"):
+            if isinstance(data.get(key), str):
+                data[key] = data[key].upper()
+        return super().to_internal_value(data)
+
+
+# --- change requests: output ---------------------------------------------------------------
+
+_SUBMITTED_NAMES = {
+    "connection_type_id": "ConnectionTypeId",
+    "contact_indv_id": "ContactIndvId",
+    "family_connection": "FamilyConnection",
+    "complete": "Complete",
+    "connection_date": "ConnectionDate",
+    "new_caller_indv_id": "NewCallerIndvId",
+    "new_team_id": "NewTeamId",
+    "open_category_id": "OpenCategoryId",
+    "comment": "Comment",
+    "response_ids": "ResponseIdList",
+}
+
+
+def submitted_fields(change_request: ChangeRequest) -> dict:
+    """The stored payload in the POST body's own vocabulary (-1 for none, MM/DD/YYYY)."""
+    payload = change_request.payload
+    if change_request.kind == ChangeRequestKind.ADD:
+        fields = {"ConnectionId": NONE}
+    else:
+        fields = {"ConnectionId": change_request.connection.number}
+    fields["Reassign"] = change_request.kind == ChangeRequestKind.REASSIGN
+    for key, value in payload.items():
+        if key == "connection_date":
+            value = us_date(date.fromisoformat(value))
+        elif key == "response_ids":
+            value = value or [NONE]
+        elif value is None:
+            value = NONE
+        fields[_SUBMITTED_NAMES[key]] = value
+    if change_request.kind != ChangeRequestKind.ADD:
+        fields["Complete"] = change_request.kind == ChangeRequestKind.COMPLETE
+    return fields
+
+
+def change_request_data(change_request: ChangeRequest) -> dict:
+    """One change request as the review endpoints show it (built by hand: the list's path)."""
+    connection = change_request.connection
+    submitter, reviewer = change_request.submitted_by, change_request.reviewed_by
+    return {
+        "ConnectionCRId": change_request.number,
+        "Kind": change_request.kind,
+        "Status": change_request.status,
+        "ConnectionId": connection.number if connection else None,
+        "BaseVersion": change_request.base_version,
+        "SubmittedBy": submitter.get_username() if submitter else None,
+        "SubmittedAt": us_datetime(change_request.submitted_at),
+        "ReviewedBy": reviewer.get_username() if reviewer else None,
+        "ReviewedAt": us_datetime(change_request.reviewed_at),
+        "ReviewMessage": change_request.review_message,
+        "FailureReason": change_request.failure_reason,
+        "Request": submitted_fields(change_request),
+    }
+
+
+class SubmittedFieldsSerializer(serializers.Serializer):
+    """The fields the change request carries, as the POST body named them."""
+
+    ConnectionId = serializers.IntegerField(help_text="-1 for an add.")
+    Reassign = serializers.BooleanField()
+    Complete = serializers.BooleanField()
+    ConnectionDate = UsDateField()
+    ConnectionTypeId = serializers.IntegerField(required=False, help_text="Add only.")
+    ContactIndvId = serializers.IntegerField(required=False, help_text="Add only.")
+    FamilyConnection = serializers.BooleanField(required=False, help_text="Add only.")
+    OpenCategoryId = serializers.IntegerField(required=False, help_text="Add only.")
+    NewCallerIndvId = serializers.IntegerField(required=False, help_text="Add and reassign.")
+    NewTeamId = serializers.IntegerField(required=False, help_text="Add and reassign.")
+    Comment = serializers.CharField()
+    ResponseIdList = serializers.ListField(child=serializers.IntegerField())
+
+
+class ChangeRequestOutputSerializer(serializers.Serializer):
+    """Schema of `change_request_data` (the representation is built by hand)."""
+
+    ConnectionCRId = serializers.IntegerField()
+    Kind = serializers.ChoiceField(choices=ChangeRequestKind.choices)
+    Status = serializers.ChoiceField(choices=ChangeRequestStatus.choices)
+    ConnectionId = serializers.IntegerField(
+        allow_null=True, help_text="null for an add not applied yet."
+    )
+    BaseVersion = serializers.IntegerField(
+        allow_null=True, help_text="The connection's version when submitted (null for an add)."
+    )
+    SubmittedBy = serializers.CharField(allow_null=True)
+    SubmittedAt = serializers.CharField(help_text="MM/DD/YYYY HH:MM:SS (server time zone).")
+    ReviewedBy = serializers.CharField(allow_null=True)
+    ReviewedAt = serializers.CharField(
+        allow_null=True, help_text="MM/DD/YYYY HH:MM:SS (server time zone)."
+    )
+    ReviewMessage = serializers.CharField(allow_blank=True)
+    FailureReason = serializers.CharField(
+        allow_blank=True, help_text="Why the last apply failed (the request stays PENDING)."
+    )
+    Request = SubmittedFieldsSerializer()
+
+
+class ApplyFailureSerializer(serializers.Serializer):
+    ConnectionCRId = serializers.IntegerField()
+    Reason = serializers.CharField()
+
+
+class ApplyAllOutputSerializer(serializers.Serializer):
+    Applied = serializers.ListField(
+        child=serializers.IntegerField(), help_text="ConnectionCRIds applied."
+    )
+    Failed = ApplyFailureSerializer(many=True, help_text="Left PENDING or already decided.")

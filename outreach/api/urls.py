@@ -8,10 +8,6 @@ from django.urls import re_path
 from drf_spectacular.utils import extend_schema
 
 from outreach.api import views
-from outreach.api.change_request_views import (
-    ChangeRequestViewSet,
-    ConnectionChangeRequestView,
-)
 
 BASE_PATH = "api_accessacs_mobile"
 ALIAS_PATH = "api_accesssacs_mobile"
@@ -76,29 +72,29 @@ CHANGE_REQUEST = rf"changerequests/(?P<ConnectionCRId>{ID})"
 
 urlpatterns += [
     *outreach_routes(
-        "connections", ConnectionChangeRequestView, "outreach-connection-change-request"
+        "connections", views.ConnectionChangeRequestView, "outreach-connection-change-request"
     ),
     *outreach_routes(
-        "changerequests", ChangeRequestViewSet, "outreach-change-requests", {"get": "list"}
+        "changerequests", views.ChangeRequestViewSet, "outreach-change-requests", {"get": "list"}
     ),
     *outreach_routes(
         "changerequests/apply",
-        ChangeRequestViewSet,
+        views.ChangeRequestViewSet,
         "outreach-change-requests-apply",
         {"post": "apply_all"},
     ),
     *outreach_routes(
-        CHANGE_REQUEST, ChangeRequestViewSet, "outreach-change-request", {"get": "retrieve"}
+        CHANGE_REQUEST, views.ChangeRequestViewSet, "outreach-change-request", {"get": "retrieve"}
     ),
     *outreach_routes(
         f"{CHANGE_REQUEST}/apply",
-        ChangeRequestViewSet,
+        views.ChangeRequestViewSet,
         "outreach-change-request-apply",
         {"post": "apply"},
     ),
     *outreach_routes(
         f"{CHANGE_REQUEST}/reject",
-        ChangeRequestViewSet,
+        views.ChangeRequestViewSet,
         "outreach-change-request-reject",
         {"post": "reject"},
     ),
