@@ -62,6 +62,8 @@ class OutreachView(APIView):
 
 
 class AccountView(OutreachView):
+    """`<site>/account`: who the caller is at the site and the rights the server applies."""
+
     @outreach_schema(
         operation_id="outreach_account",
         summary="The caller's SecurityRole and rights at the site",
@@ -86,6 +88,8 @@ class AccountView(OutreachView):
 
 
 class ConnectionTypeListView(OutreachView):
+    """`<site>/types/connections`: the types the caller may see (A or V), with that right."""
+
     @outreach_schema(
         operation_id="outreach_connection_types",
         summary="Connection types with the caller's permission (types with N are left out)",
@@ -108,6 +112,8 @@ class ConnectionTypeListView(OutreachView):
 
 
 class ResponseListView(OutreachView):
+    """`<site>/types/responses/<ConnectionTypeId>`: the RespIDs a change request may name."""
+
     @outreach_schema(
         operation_id="outreach_connection_type_responses",
         parameters=[_id_parameter("connection_type_id")],
@@ -120,6 +126,8 @@ class ResponseListView(OutreachView):
 
 
 class TeamListView(OutreachView):
+    """`<site>/connections/teams`: the teams a connection can be assigned to."""
+
     @outreach_schema(
         operation_id="outreach_teams",
         summary="The site's teams",
@@ -160,6 +168,8 @@ class IndividualSearchView(OutreachView):
 
 
 class IndividualDetailView(OutreachView):
+    """`<site>/individuals/<IndvId>`: one person of the site's directory."""
+
     permission_classes = [*OutreachView.permission_classes, permissions.CanLocatePeople]
 
     @outreach_schema(
@@ -193,6 +203,8 @@ class ConnectionDetailView(OutreachView):
 
 
 class AssignmentSummaryView(OutreachView):
+    """`<site>/connections/assignments`: per type, the caller's open assignments."""
+
     @outreach_schema(
         operation_id="outreach_assignments",
         summary="Per connection type, the open connections assigned to the caller",
