@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from connections.choices import OrganizationType
+from connections.choices import ConnectionRequestStatus, OrganizationType
 from tests.factories import (
     AccountManagerFactory,
     ConnectionFactory,
@@ -29,8 +29,13 @@ CONNECTION_LIST_MAX_QUERIES = OVERHEAD + 2
 def make_requests(organization, count: int):
     manager = AccountManagerFactory()
     for index in range(count):
+        approved = index % 2 == 1  # so the list shows (and must join) their approver
         connection_request = ConnectionRequestFactory(
-            requester=organization, approved_by=manager if index % 2 else None
+            requester=organization,
+            status=ConnectionRequestStatus.APPROVED
+            if approved
+            else ConnectionRequestStatus.PENDING,
+            approved_by=manager if approved else None,
         )
         IntegrationFactory.create_batch(5, request=connection_request)
 

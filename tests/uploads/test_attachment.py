@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from connect_api.errors import DomainError
-from connections.choices import OrganizationType
+from connections.choices import ConnectionRequestStatus, OrganizationType
 from connections.models import ConnectionRequest
 from tests.connections.test_queries import REQUEST_LIST_MAX_QUERIES
 from tests.factories import (
@@ -177,8 +177,13 @@ def test_uploads_for_attachment_names_every_unknown_uuid_in_order(retailer):
 def make_requests_with_files(organization, count: int):
     manager = AccountManagerFactory()
     for index in range(count):
+        approved = index % 2 == 1  # so the list shows (and must join) their approver
         connection_request = ConnectionRequestFactory(
-            requester=organization, approved_by=manager if index % 2 else None
+            requester=organization,
+            status=ConnectionRequestStatus.APPROVED
+            if approved
+            else ConnectionRequestStatus.PENDING,
+            approved_by=manager if approved else None,
         )
         IntegrationFactory.create_batch(2, request=connection_request)
         connection_request.uploaded_files.add(
