@@ -96,7 +96,7 @@ class ConnectionRequestModelSerializer(serializers.ModelSerializer):
         ]
 
     def get_approved_by(self, obj):
-        return output.account_manager_data(obj.approved_by) if obj.is_approved else None
+        return output.account_manager_data(obj.decided_by) if obj.is_approved else None
 
     def get_uploaded_files(self, obj):
         return [

@@ -80,7 +80,7 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
         "requester",
         "status",
         "request_date",
-        "approved_by",
+        "decided_by",
         "decided_at",
     ]
     list_filter = [
@@ -96,10 +96,10 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
         "requester__name",
         "uuid",
     ]
-    list_select_related = ["requester", "approved_by__person"]
+    list_select_related = ["requester", "decided_by__person"]
     date_hierarchy = "request_date"
-    autocomplete_fields = ["requester", "counterpart", "approved_by", "created_by"]
-    readonly_fields = ["uuid", "status", "approved_by", "decided_at", "rejection_reason"]
+    autocomplete_fields = ["requester", "counterpart", "decided_by", "created_by"]
+    readonly_fields = ["uuid", "status", "decided_by", "decided_at", "rejection_reason"]
     inlines = [IntegrationInline]
     action_form = DecisionActionForm
     actions = ["approve_selected", "reject_selected"]

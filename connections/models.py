@@ -126,7 +126,7 @@ class ConnectionRequest(models.Model):
         choices=ConnectionRequestStatus.choices,
         default=ConnectionRequestStatus.PENDING,
     )
-    approved_by = models.ForeignKey(
+    decided_by = models.ForeignKey(
         AccountManager,
         null=True,
         blank=True,

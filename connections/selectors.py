@@ -41,7 +41,7 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
     (integrations come from `with_integration_rows` once the page is known)."""
     queryset = ConnectionRequest.objects.select_related(
-        "requester", "approved_by__person"
+        "requester", "decided_by__person"
     ).prefetch_related("uploaded_files")
     if user.is_staff:
         return queryset

@@ -293,9 +293,9 @@ def connection_request_approve(
         ) from None
     locked.status = ConnectionRequestStatus.APPROVED
     locked.counterpart = counterpart
-    locked.approved_by = manager
+    locked.decided_by = manager
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "counterpart", "approved_by", "decided_at"])
+    locked.save(update_fields=["status", "counterpart", "decided_by", "decided_at"])
     return locked
 
 
@@ -303,16 +303,17 @@ def connection_request_approve(
 def connection_request_reject(
     *, connection_request: ConnectionRequest, user, reason: str
 ) -> ConnectionRequest:
-    """Reject with a reason; `approved_by` records who decided (shown only on approval)."""
+    """Reject with a reason. `decided_by` records who; responses show it (as `approved_by`)
+    only on approval."""
     manager = account_manager_get_or_create(user=user)
     if not reason.strip():
         raise DomainError("A rejection needs a reason.", errors={"reason": ["Give a reason."]})
     locked = _locked_undecided(connection_request)
     locked.status = ConnectionRequestStatus.REJECTED
-    locked.approved_by = manager
+    locked.decided_by = manager
     locked.rejection_reason = reason.strip()
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "approved_by", "rejection_reason", "decided_at"])
+    locked.save(update_fields=["status", "decided_by", "rejection_reason", "decided_at"])
     return locked
 
 

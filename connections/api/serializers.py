@@ -283,7 +283,7 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         "request_date": iso_utc(connection_request.request_date),
         "status": connection_request.status,
         "is_approved": approved,
-        "approved_by": account_manager_data(connection_request.approved_by) if approved else None,
+        "approved_by": account_manager_data(connection_request.decided_by) if approved else None,
         "integrations": [
             {
                 "record_uuid": str(integration_uuid),
@@ -450,7 +450,7 @@ class ConnectionRequestDecisionSerializer(serializers.Serializer):
     def get_approved_by(self, connection_request):
         if not connection_request.is_approved:
             return None
-        return account_manager_data(connection_request.approved_by)
+        return account_manager_data(connection_request.decided_by)
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_connection_uuid(self, connection_request):

@@ -237,7 +237,7 @@ def test_read_only_fields_are_ignored_on_create(retailer_client):
     created = ConnectionRequest.objects.get(uuid=response.json()["request_uuid"])
     assert str(created.uuid) != body["record_uuid"]
     assert created.status == ConnectionRequestStatus.PENDING
-    assert created.approved_by is None
+    assert created.decided_by is None
     assert created.request_date.year > 2001
     assert created.integrations.get().date_created.year > 2001
 
@@ -700,7 +700,7 @@ def test_approve_creates_counterpart_and_connection(staff_client, staff_user, pe
     assert body["is_approved"] is True
     assert body["approved_by"]["uuid"] == str(staff_user.account_manager.uuid)
     pending_request.refresh_from_db()
-    assert pending_request.approved_by == staff_user.account_manager
+    assert pending_request.decided_by == staff_user.account_manager
     assert pending_request.decided_at is not None
     counterpart = pending_request.counterpart
     assert (counterpart.name, counterpart.org_type) == ("Old Name", OrganizationType.SUPPLIER)
@@ -790,7 +790,7 @@ def test_reject_records_reason(staff_client, staff_user, pending_request):
     assert response.json()["connection_uuid"] is None
     pending_request.refresh_from_db()
     assert pending_request.rejection_reason == "Unknown supplier"
-    assert pending_request.approved_by == staff_user.account_manager
+    assert pending_request.decided_by == staff_user.account_manager
     assert not Connection.objects.exists()
 
 

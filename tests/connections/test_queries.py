@@ -35,7 +35,7 @@ def make_requests(organization, count: int):
             status=ConnectionRequestStatus.APPROVED
             if approved
             else ConnectionRequestStatus.PENDING,
-            approved_by=manager if approved else None,
+            decided_by=manager if approved else None,
         )
         IntegrationFactory.create_batch(5, request=connection_request)
 

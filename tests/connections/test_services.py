@@ -233,7 +233,7 @@ def test_admin_actions_approve_and_reject(client):
     to_approve.refresh_from_db()
     assert (to_reject.status, to_reject.rejection_reason) == ("REJECTED", "Dup")
     assert to_approve.status == ConnectionRequestStatus.APPROVED
-    assert to_approve.approved_by.user == admin_user
+    assert to_approve.decided_by.user == admin_user
     assert Connection.objects.filter(request=to_approve).exists()
 
 

@@ -183,7 +183,7 @@ def make_requests_with_files(organization, count: int):
             status=ConnectionRequestStatus.APPROVED
             if approved
             else ConnectionRequestStatus.PENDING,
-            approved_by=manager if approved else None,
+            decided_by=manager if approved else None,
         )
         IntegrationFactory.create_batch(2, request=connection_request)
         connection_request.uploaded_files.add(
