@@ -122,10 +122,11 @@ class IntegrationInputSerializer(AliasedSerializer):
                 {"delete": ["Name the integration to delete with its record_uuid."]}
             )
         if "record_uuid" not in attrs:
+            required = {"type": "integration_type", "update_frequency": "update_frequency"}
             missing = {
-                name: ["This field is required for a new integration."]
-                for name, source in (("type", "integration_type"), ("update_frequency",) * 2)
-                if source not in attrs
+                field: ["This field is required for a new integration."]
+                for field, attribute in required.items()
+                if attribute not in attrs
             }
             if missing:
                 raise serializers.ValidationError(missing)
