@@ -46,6 +46,12 @@ class ConnectionRequestViewSet(
             return queryset
         return super().filter_queryset(queryset)
 
+    def get_serializer_class(self):
+        """OPTIONS describes the body a POST takes; everything else answers the output shape."""
+        if self.action == "metadata":
+            return shapes.ConnectionRequestInputSerializer
+        return super().get_serializer_class()
+
     def get_permissions(self):
         if self.action in ("approve", "reject"):
             return [*super().get_permissions(), IsStaffDecider()]

@@ -306,6 +306,13 @@ def test_a_huge_invalid_value_is_not_echoed_back_whole(retailer_client, field):
     assert len(response.content) < 3000
 
 
+def test_options_describes_the_post_body_not_the_response(retailer_client):
+    described = retailer_client.options(request_url()).json()["actions"]["POST"]
+    assert described["organization_name"]["required"] is True
+    assert "record_uuid" not in described
+    assert "org_name" not in described
+
+
 def test_malformed_json_is_400(retailer_client):
     response = retailer_client.generic(
         "POST", request_url(), b'{"organization_name": ', content_type="application/json"
