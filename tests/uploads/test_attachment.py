@@ -123,6 +123,17 @@ def test_invalid_uuid_strings_are_400_naming_them(retailer_client):
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"uploaded_files": ["Unknown upload not-a-uuid."]}
+    assert not ConnectionRequest.objects.exists()
+
+
+@pytest.mark.parametrize("bad", [[{"name": "x"}], [5], [None], "abc", {}])
+def test_malformed_upload_references_are_400(retailer_client, bad):
+    response = retailer_client.post(
+        REQUESTS_URL, new_request_body(uploaded_files=bad), format="json"
+    )
+    assert response.status_code == 400
+    assert any(key.startswith("uploaded_files") for key in response.json()["errors"])
+    assert not ConnectionRequest.objects.exists()
 
 
 def test_counterpart_reads_the_file_once_the_request_is_approved(
