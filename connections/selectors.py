@@ -98,7 +98,7 @@ _PARTY = (
 
 def connections_for(user) -> QuerySet[Connection]:
     """Connections the caller's organization is a side of (staff: all)."""
-    queryset = Connection.objects.select_related(*_PARTY, "request__requester")
+    queryset = Connection.objects.select_related(*_PARTY)
     if user.is_staff:
         return queryset
     organization = organization_for(user)

@@ -320,7 +320,7 @@ def connection_request_reject(
 def _lock_connection(connection: Connection) -> Connection:
     return (
         Connection.objects.select_for_update(of=("self",))
-        .select_related("request__requester")
+        .select_related("request")
         .get(pk=connection.pk)
     )
 
