@@ -563,17 +563,9 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
 # --- change requests: output ---------------------------------------------------------------
 
 _SUBMITTED_NAMES = {
-    "connection_type_id": "ConnectionTypeId",
-    "contact_indv_id": "ContactIndvId",
-    "family_connection": "FamilyConnection",
-    "complete": "Complete",
-    "connection_date": "ConnectionDate",
-    "new_caller_indv_id": "NewCallerIndvId",
-    "new_team_id": "NewTeamId",
-    "open_category_id": "OpenCategoryId",
-    "comment": "Comment",
-    "response_ids": "ResponseIdList",
+    field.source: name for name, field in ChangeRequestInputSerializer().fields.items()
 }
+"""The POST body's name of each stored payload key (the input fields' `source`s, reversed)."""
 
 
 def submitted_fields(change_request: ChangeRequest) -> dict:
