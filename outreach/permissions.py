@@ -146,5 +146,33 @@ class CanLocatePeople(BasePermission):
         return True
 
 
+class ChangeRequestGate(BasePermission):
+    """The rights to submit any change request (seed 004), checked before the body is read;
+    the 403 names each missing right."""
+
+    def has_permission(self, request, view):
+        missing = change_request_gate_missing(request.membership)
+        if missing:
+            raise PermissionDenied(
+                "You lack the rights to submit a connection change request: " + ", ".join(missing),
+                errors={
+                    name: ["Required to submit a connection change request."] for name in missing
+                },
+            )
+        return True
+
+
+class SiteAdministrator(BasePermission):
+    """The change-request review endpoints: the site's Administrators only."""
+
+    def has_permission(self, request, view):
+        if not is_administrator(request.membership):
+            raise PermissionDenied(
+                "Only the site's Administrators review change requests.",
+                errors={"SecurityRole": ["Administrator required."]},
+            )
+        return True
+
+
 OUTREACH_PERMISSIONS = [SiteMember]
 """The permission classes every outreach view starts with."""

@@ -50,27 +50,6 @@ class StaleChangeRequest(Conflict):
     code = "stale_change_request"
 
 
-# --- rights ------------------------------------------------------------------------------
-
-
-def change_request_gate_check(*, membership: SiteMembership) -> None:
-    """The rights needed to submit any change request (seed 004), checked before the body."""
-    missing = permissions.change_request_gate_missing(membership)
-    if missing:
-        raise PermissionDenied(
-            "You lack the rights to submit a connection change request: " + ", ".join(missing),
-            errors={name: ["Required to submit a connection change request."] for name in missing},
-        )
-
-
-def change_request_review_check(*, membership: SiteMembership) -> None:
-    if not permissions.is_administrator(membership):
-        raise PermissionDenied(
-            "Only the site's Administrators review change requests.",
-            errors={"SecurityRole": ["Administrator required."]},
-        )
-
-
 # --- submit ------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -266,25 +266,8 @@ SEED_BODY = {
 CHANGE_REQUEST_ID = OpenApiParameter("ConnectionCRId", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-class ChangeRequestGate(BasePermission):
-    """The rights to submit any change request, checked before the body is read (403 names
-    each missing right)."""
-
-    def has_permission(self, request, view):
-        services.change_request_gate_check(membership=request.membership)
-        return True
-
-
-class SiteAdministrator(BasePermission):
-    """The review endpoints: the site's Administrators only."""
-
-    def has_permission(self, request, view):
-        services.change_request_review_check(membership=request.membership)
-        return True
-
-
 class ConnectionChangeRequestView(OutreachView):
-    permission_classes = [*OutreachView.permission_classes, ChangeRequestGate]
+    permission_classes = [*OutreachView.permission_classes, permissions.ChangeRequestGate]
     parser_classes = OUTREACH_PARSERS
 
     @outreach_schema(
@@ -355,7 +338,7 @@ class ChangeRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     authentication_classes = OutreachView.authentication_classes
-    permission_classes = [*OutreachView.permission_classes, SiteAdministrator]
+    permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
     parser_classes = OUTREACH_PARSERS
     serializer_class = shapes.ChangeRequestOutputSerializer
     pagination_class = ChangeRequestPagination
