@@ -22,9 +22,12 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 
 def shown(value, limit: int = 60) -> str:
-    """A client's value as an error message quotes it, cut short: a 2 MB body is not echoed."""
+    """A client's value as an error message quotes it: cut short (a 2 MB body is not echoed)
+    and with lone surrogates escaped (JSON allows "\\ud800"; the UTF-8 response cannot)."""
     text = str(value)
-    return text if len(text) <= limit else f"{text[:limit]}..."
+    if len(text) > limit:
+        text = f"{text[:limit]}..."
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def is_valid_cron(value: str) -> bool:

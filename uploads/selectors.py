@@ -12,6 +12,7 @@ from connect_api.errors import DomainError
 from connections.choices import ConnectionRequestStatus
 from connections.models import Organization
 from connections.selectors import organization_for
+from connections.validators import shown
 from uploads.models import Upload
 
 
@@ -54,7 +55,7 @@ def uploads_for_attachment(*, organization: Organization, uuids: Iterable) -> li
         try:
             wanted[raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))] = None
         except ValueError:
-            unknown.append(str(raw)[:100])
+            unknown.append(shown(raw))
     found = {
         upload.uuid: upload
         for upload in Upload.objects.filter(organization=organization, uuid__in=list(wanted))

@@ -306,6 +306,27 @@ def test_a_huge_invalid_value_is_not_echoed_back_whole(retailer_client, field):
     assert len(response.content) < 3000
 
 
+@pytest.mark.parametrize(
+    ("fragment", "field"),
+    [
+        ('"integrations": [{"type": "\\ud800", "update_frequency": "@daily"}]',
+         "integrations.0.type"),
+        ('"integrations": [{"type": "item", "update_frequency": "\\ud800"}]',
+         "integrations.0.update_frequency"),
+        ('"uploaded_files": ["\\ud800"]', "uploaded_files"),
+        ('"uploaded_files": [{"uuid": "\\udfff"}]', "uploaded_files"),
+    ],
+)  # fmt: skip
+def test_a_lone_surrogate_quoted_in_an_error_is_400_not_500(retailer_client, fragment, field):
+    """JSON may carry "\\ud800"; quoted back raw it could not be encoded as UTF-8."""
+    body = '{"org_name": "X", "primary_contact_name": "Y", ' + fragment + "}"
+    response = retailer_client.generic(
+        "POST", request_url(), body.encode(), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
 def test_options_describes_the_post_body_not_the_response(retailer_client):
     described = retailer_client.options(request_url()).json()["actions"]["POST"]
     assert described["organization_name"]["required"] is True
