@@ -80,6 +80,7 @@ def test_a_body_that_is_not_an_object_is_400(world, caller, text, content_type):
         ("ConnectionDate", "\u0660\u0666/\u0660\u0665/\u0662\u0660\u0661\u0665"),
         ("Comment", {"text": "Test"}),
         ("Comment", "a\x00b"),
+        ("Comment", "\ud800"),
         ("OpenCategoryId", None),
     ],
 )
