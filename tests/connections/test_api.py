@@ -930,23 +930,27 @@ def test_supplier_side_deactivates_a_waiting_connection(
 def test_connection_list_is_scoped(
     token_client, retailer_client, other_retailer_user, staff_client
 ):
-    mine = ConnectionFactory(
+    between_strangers = ConnectionFactory(
         retailer=OrganizationFactory(), supplier=OrganizationFactory(org_type="SUPPLIER")
     )
-    ours = ConnectionFactory(retailer=other_retailer_user.organization_membership.organization)
+    other_retailers = ConnectionFactory(
+        retailer=other_retailer_user.organization_membership.organization
+    )
     assert retailer_client.get(CONNECTIONS_URL).json() == []
     listed = token_client(other_retailer_user).get(CONNECTIONS_URL).json()
-    assert [item["uuid"] for item in listed] == [str(ours.uuid)]
+    assert [item["uuid"] for item in listed] == [str(other_retailers.uuid)]
     assert {item["uuid"] for item in staff_client.get(CONNECTIONS_URL).json()} == {
-        str(mine.uuid),
-        str(ours.uuid),
+        str(between_strangers.uuid),
+        str(other_retailers.uuid),
     }
-    assert retailer_client.post(f"{CONNECTIONS_URL}{ours.uuid}/deactivate/").status_code == 404
+    deactivate = f"{CONNECTIONS_URL}{other_retailers.uuid}/deactivate/"
+    assert retailer_client.post(deactivate).status_code == 404
 
 
 def test_staff_can_confirm(staff_client, waiting_connection):
     response = staff_client.post(f"{CONNECTIONS_URL}{waiting_connection.uuid}/confirm/")
     assert response.status_code == 200
+    assert response.json()["status"] == ConnectionStatus.ACTIVE
 
 
 def test_create_response_is_json(retailer_client):
