@@ -10,7 +10,7 @@ Site 99001 with 2,000 individuals; served in-process (no network) by:
      same dict builders (no authentication: the request's user is set directly).
 Paths: the individual search page (`individuals?q=son&pageSize=25`), a connection's detail
 (team of 8, 3 responses, 10 comments) and the assignments of one type (50 connections).
-Under a minute in all (about 25 s on SQLite and PostgreSQL here).
+About 15 s on SQLite and 25 s on PostgreSQL on this machine.
 """
 
 import json
