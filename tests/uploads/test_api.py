@@ -208,6 +208,12 @@ def test_missing_file_is_400_naming_the_field(retailer_client):
     assert list(response.json()["errors"]) == ["file"]
 
 
+def test_options_describes_the_upload_body(retailer_client):
+    described = retailer_client.options(UPLOAD_URL).json()["actions"]["POST"]
+    assert set(described) == {"file", "filename"}
+    assert described["file"]["required"] is True
+
+
 def test_json_body_is_415(retailer_client):
     response = retailer_client.post(UPLOAD_URL, {"file": "abc"}, format="json")
     assert response.status_code == 415

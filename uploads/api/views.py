@@ -40,6 +40,12 @@ class UploadViewSet(
             return selectors.uploads_for(self.request.user)
         return selectors.readable_uploads_for(self.request.user)
 
+    def get_serializer_class(self):
+        """OPTIONS on the upload route describes the multipart body it takes."""
+        if self.action == "metadata":
+            return UploadInputSerializer
+        return super().get_serializer_class()
+
     def get_throttles(self):
         if self.action == "upload":
             return [*super().get_throttles(), UploadRateThrottle()]
