@@ -12,6 +12,7 @@ from tests.factories import (
     IntegrationFactory,
     OrganizationFactory,
     PersonFactory,
+    UploadFactory,
 )
 from tests.supplier_fixtures import member_of
 
@@ -26,10 +27,12 @@ REQUEST_LIST_MAX_QUERIES = OVERHEAD + 5
 CONNECTION_LIST_MAX_QUERIES = OVERHEAD + 2
 
 
-def make_requests(organization, count: int):
+def make_requests(organization, count: int, *, integrations: int = 5, files: int = 0):
+    """`count` requests of the organization, every other one APPROVED (so the list shows, and
+    must join, its approver), each with `integrations` integrations and `files` uploads."""
     manager = AccountManagerFactory()
     for index in range(count):
-        approved = index % 2 == 1  # so the list shows (and must join) their approver
+        approved = index % 2 == 1
         connection_request = ConnectionRequestFactory(
             requester=organization,
             status=ConnectionRequestStatus.APPROVED
@@ -37,7 +40,11 @@ def make_requests(organization, count: int):
             else ConnectionRequestStatus.PENDING,
             decided_by=manager if approved else None,
         )
-        IntegrationFactory.create_batch(5, request=connection_request)
+        IntegrationFactory.create_batch(integrations, request=connection_request)
+        if files:
+            connection_request.uploaded_files.add(
+                *UploadFactory.create_batch(files, organization=organization)
+            )
 
 
 def count_queries(client, url, params=None):

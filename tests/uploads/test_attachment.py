@@ -5,13 +5,10 @@ import uuid
 import pytest
 
 from connect_api.errors import DomainError
-from connections.choices import ConnectionRequestStatus, OrganizationType
+from connections.choices import OrganizationType
 from connections.models import ConnectionRequest
-from tests.connections.test_queries import REQUEST_LIST_MAX_QUERIES
+from tests.connections.test_queries import REQUEST_LIST_MAX_QUERIES, make_requests
 from tests.factories import (
-    AccountManagerFactory,
-    ConnectionRequestFactory,
-    IntegrationFactory,
     OrganizationFactory,
     UploadFactory,
 )
@@ -185,30 +182,13 @@ def test_uploads_for_attachment_names_every_unknown_uuid_in_order(retailer):
 # --- query counts ------------------------------------------------------------------------
 
 
-def make_requests_with_files(organization, count: int):
-    manager = AccountManagerFactory()
-    for index in range(count):
-        approved = index % 2 == 1  # so the list shows (and must join) their approver
-        connection_request = ConnectionRequestFactory(
-            requester=organization,
-            status=ConnectionRequestStatus.APPROVED
-            if approved
-            else ConnectionRequestStatus.PENDING,
-            decided_by=manager if approved else None,
-        )
-        IntegrationFactory.create_batch(2, request=connection_request)
-        connection_request.uploaded_files.add(
-            *UploadFactory.create_batch(3, organization=organization)
-        )
-
-
 @pytest.mark.parametrize("rows", [1, 100])
 def test_request_list_with_3_files_per_request_keeps_a_constant_query_count(
     token_client, django_assert_max_num_queries, rows
 ):
     organization = OrganizationFactory()
     client = token_client(member_of(organization))
-    make_requests_with_files(organization, rows)
+    make_requests(organization, rows, integrations=2, files=3)
 
     with django_assert_max_num_queries(REQUEST_LIST_MAX_QUERIES):
         body = client.get(REQUESTS_URL, {"limit": 100}).json()
