@@ -51,33 +51,32 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     return queryset.filter(requester=organization)
 
 
-INTEGRATION_ROW = (
-    "request_id",
-    "uuid",
-    "integration_type",
-    "update_frequency",
-    "file_locations",
-    "file_specs",
-    "rules",
-    "date_created",
-)
-
-
 def with_integration_rows(
     connection_requests: Sequence[ConnectionRequest],
 ) -> Sequence[ConnectionRequest]:
-    """Give each request `integration_rows`: its integrations as tuples (INTEGRATION_ROW), oldest
-    first, in one query. The request list is the hot read path and building Integration
-    instances cost more than all the rest of it (benchmarks/connections_list.py)."""
-    by_request: dict[int, list[tuple]] = {row.pk: [] for row in connection_requests}
+    """Give each request `integration_rows`: its integrations as named rows (`row.uuid`,
+    `row.rules` ...), oldest first, in one query. The request list is the hot read path and
+    building Integration instances cost more than all the rest of it
+    (benchmarks/connections_list.py)."""
+    by_request: dict[int, list] = {row.pk: [] for row in connection_requests}
     if by_request:
         rows = (
             Integration.objects.filter(request_id__in=by_request)
             .order_by("date_created", "id")
-            .values_list(*INTEGRATION_ROW)
+            .values_list(
+                "request_id",
+                "uuid",
+                "integration_type",
+                "update_frequency",
+                "file_locations",
+                "file_specs",
+                "rules",
+                "date_created",
+                named=True,
+            )
         )
         for row in rows:
-            by_request[row[0]].append(row)
+            by_request[row.request_id].append(row)
     for connection_request in connection_requests:
         connection_request.integration_rows = by_request[connection_request.pk]
     return connection_requests

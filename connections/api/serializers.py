@@ -287,24 +287,15 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         "approved_by": account_manager_data(connection_request.decided_by) if approved else None,
         "integrations": [
             {
-                "record_uuid": str(integration_uuid),
-                "integration_type": integration_type,
-                "update_frequency": update_frequency,
-                "feed_source_file_locations": file_locations,
-                "file_specs": file_specs,
-                "rules": rules,
-                "date_created": iso_utc(date_created),
+                "record_uuid": str(row.uuid),
+                "integration_type": row.integration_type,
+                "update_frequency": row.update_frequency,
+                "feed_source_file_locations": row.file_locations,
+                "file_specs": row.file_specs,
+                "rules": row.rules,
+                "date_created": iso_utc(row.date_created),
             }
-            for (
-                _,
-                integration_uuid,
-                integration_type,
-                update_frequency,
-                file_locations,
-                file_specs,
-                rules,
-                date_created,
-            ) in connection_request.integration_rows
+            for row in connection_request.integration_rows
         ],
         "uploaded_files": [
             {"name": upload.name, "uuid": str(upload.uuid)}
