@@ -255,6 +255,27 @@ def test_read_only_fields_are_ignored_on_create(retailer_client):
         ({**CREATE_BODY, "integrations": "items"}, "integrations"),
         ({**CREATE_BODY, "integrations": [{"type": "item", "update_frequency": 5}]},
          "integrations.0.update_frequency"),
+        # wrong JSON types: named as the client spelled them, never a 500
+        ({**CREATE_BODY, "organization_name": None}, "organization_name"),
+        ({"org_name": ["x"], "primary_contact_name": "y"}, "org_name"),
+        ({**CREATE_BODY, "additional_information": {"a": 1}}, "additional_information"),
+        ({**CREATE_BODY, "retailer_account_number": None}, "retailer_account_number"),
+        ({**CREATE_BODY, "integrations": {}}, "integrations"),
+        ({"org_name": "x", "primary_contact_name": "y", "requested_integrations": {}},
+         "requested_integrations"),
+        ({**CREATE_BODY, "integrations": [None]}, "integrations.0"),
+        ({**CREATE_BODY, "integrations": ["item"]}, "integrations.0"),
+        ({"org_name": "x", "primary_contact_name": "y",
+          "requested_integrations": [{"integration_type": ["item"], "update_frequency": "@daily"}]},
+         "requested_integrations.0.integration_type"),
+        ({**CREATE_BODY, "integrations": [{"type": "item", "update_frequency": "@daily",
+                                           "feed_source_file_locations": {}}]},
+         "integrations.0.feed_source_file_locations"),
+        ({**CREATE_BODY, "integrations": [{"type": "item", "update_frequency": "@daily",
+                                           "rules": None}]},
+         "integrations.0.rules"),
+        ({**CREATE_BODY, "uploaded_files": {}}, "uploaded_files"),
+        ({**CREATE_BODY, "uploaded_files": [["x"]]}, "uploaded_files.0"),
     ],
 )  # fmt: skip
 def test_invalid_create_is_400_naming_the_field(retailer_client, body, field):
@@ -650,12 +671,40 @@ def test_patch_record_uuid_of_another_request_is_422_and_changes_nothing(
         ({"record_uuid": "nope"}, "integrations.0.record_uuid"),
         ({"record_uuid": SEED_INTEGRATION_UUID, "update_frequency": "? * * * *"},
          "integrations.0.update_frequency"),
+        ({"record_uuid": None}, "integrations.0.record_uuid"),
+        ({"record_uuid": SEED_INTEGRATION_UUID, "delete": None}, "integrations.0.delete"),
+        ({"record_uuid": SEED_INTEGRATION_UUID, "integration_type": None},
+         "integrations.0.integration_type"),
+        ({"record_uuid": SEED_INTEGRATION_UUID, "rules": ["x"]}, "integrations.0.rules"),
     ],
 )  # fmt: skip
 def test_invalid_patch_integration_is_400(retailer_client, pending_request, item, field):
     response = patch(retailer_client, pending_request, {"integrations": [item]})
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ([], "non_field_errors"),
+        ({"org_name": None}, "org_name"),
+        ({"organization_name": ""}, "organization_name"),
+        ({"integrations": {}}, "integrations"),
+        ({"requested_integrations": "items"}, "requested_integrations"),
+        ({"uploaded_files": None}, "uploaded_files"),
+        ({"supplier_account_number": 1.5, "retailer_account_number": "x"},
+         "supplier_account_number"),
+    ],
+)  # fmt: skip
+def test_patch_with_wrong_types_is_400_and_changes_nothing(
+    retailer_client, pending_request, body, field
+):
+    response = patch(retailer_client, pending_request, body)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    pending_request.refresh_from_db()
+    assert pending_request.counterpart_name == "Old Name"
 
 
 def test_patch_same_record_uuid_twice_is_400(retailer_client, pending_request):
