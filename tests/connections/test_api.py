@@ -824,6 +824,9 @@ def test_approve_supplier_request_links_existing_retailer(
         {"supplier_uuid": "garbage"},
         {"supplier_uuid": "0e0e0e0e-0000-4000-8000-000000000000",
          "retailer_uuid": "0e0e0e0e-0000-4000-8000-000000000001"},
+        {"supplier_uuid": None},
+        {"supplier_uuid": ["0e0e0e0e-0000-4000-8000-000000000000"]},
+        [],
     ],
 )  # fmt: skip
 def test_approve_with_bad_counterpart_is_400_and_stays_pending(staff_client, pending_request, body):
@@ -871,11 +874,15 @@ def test_reject_records_reason(staff_client, staff_user, pending_request):
     assert not Connection.objects.exists()
 
 
-@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}])
+@pytest.mark.parametrize(
+    "body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": None}, {"reason": {"text": "no"}}]
+)
 def test_reject_needs_a_reason(staff_client, pending_request, body):
     response = staff_client.post(request_url(pending_request, "reject/"), body, format="json")
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
+    pending_request.refresh_from_db()
+    assert pending_request.status == ConnectionRequestStatus.PENDING
 
 
 @pytest.mark.parametrize(("first", "second"), [("approve/", "approve/"), ("reject/", "approve/"),
