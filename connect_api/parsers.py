@@ -1,6 +1,7 @@
 import io
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from connect_api.exceptions import PayloadTooLarge
@@ -19,4 +20,7 @@ class LimitedJSONParser(JSONParser):
             if len(body) > limit:
                 raise PayloadTooLarge()
             stream = io.BytesIO(body)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None

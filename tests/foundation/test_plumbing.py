@@ -53,6 +53,28 @@ class TestRequestBodies:
 
         assert response.status_code == 413
 
+    def test_deeply_nested_json_is_400_not_500(self, client_for):
+        body = "[" * 5000 + "]" * 5000
+
+        response = client_for.post("/probe/whoami/", body, content_type="application/json")
+
+        assert response.status_code == 400
+        assert response.json()["code"] == "parse_error"
+
+    def test_lone_surrogate_echoed_back_is_escaped_not_500(self, client_for):
+        response = client_for.post(
+            "/probe/whoami/", '{"name": "\\ud800x"}', content_type="application/json"
+        )
+
+        assert response.status_code == 200
+        assert b'"\\ud800x"' in response.content
+        assert json.loads(response.content) == {"received": {"name": "\ud800x"}}
+
+    def test_non_ascii_stays_readable_utf8(self, client_for):
+        response = client_for.post("/probe/whoami/", {"name": "Zoë"}, format="json")
+
+        assert "Zoë".encode() in response.content
+
     def test_json_under_limit_is_parsed(self, client_for):
         response = client_for.post("/probe/whoami/", {"a": [1, 2]}, format="json")
 
