@@ -7,6 +7,7 @@ import pytest
 from outreach.choices import ConnectionCategory, Right, SecurityRole
 from outreach.models import Connection, ConnectionType, Individual, Site, Team
 from tests.factories import (
+    ChangeRequestWorld,
     ConnectionCommentFactory,
     ConnectionTypeFactory,
     ConnectionTypeRightFactory,
@@ -123,3 +124,20 @@ def full_rights() -> dict[str, str]:
         ],
         Right.GRANTED,
     )
+
+
+@pytest.fixture
+def world(db) -> ChangeRequestWorld:
+    """Site 12345 ready for change requests (see ChangeRequestWorld)."""
+    return ChangeRequestWorld.build()
+
+
+@pytest.fixture
+def caller(world, basic_client):
+    """The fully-righted caller of `world` (test_api.py has its own, on `lookup_site`)."""
+    return basic_client(world.caller.user.username)
+
+
+@pytest.fixture
+def admin(world, basic_client):
+    return basic_client(world.admin.user.username)

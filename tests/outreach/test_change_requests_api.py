@@ -8,7 +8,6 @@ from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right, Secu
 from outreach.models import ChangeRequest
 from tests.factories import (
     ChangeRequestFactory,
-    ChangeRequestWorld,
     OutreachConnectionFactory,
     SiteMembershipFactory,
     UserFactory,
@@ -18,11 +17,6 @@ from tests.seeds import OUTREACH_SEED_BODY, OUTREACH_SEED_BODY_TEXT
 pytestmark = pytest.mark.django_db
 
 URL = "/api_accessacs_mobile/v2/12345/connections"
-
-
-@pytest.fixture
-def world() -> ChangeRequestWorld:
-    return ChangeRequestWorld.build()
 
 
 def post(client, body, url=URL, **extra):

@@ -9,7 +9,6 @@ from outreach.choices import ChangeRequestKind, ChangeRequestStatus, SecurityRol
 from outreach.models import ChangeRequest, Connection, ConnectionComment
 from tests.factories import (
     ChangeRequestFactory,
-    ChangeRequestWorld,
     ConnectionCommentFactory,
     SiteMembershipFactory,
 )
@@ -18,21 +17,6 @@ from tests.seeds import OUTREACH_SEED_BODY
 pytestmark = pytest.mark.django_db
 
 BASE = "/api_accessacs_mobile/v2/12345"
-
-
-@pytest.fixture
-def world() -> ChangeRequestWorld:
-    return ChangeRequestWorld.build()
-
-
-@pytest.fixture
-def caller(world, basic_client):
-    return basic_client(world.caller.user.username)
-
-
-@pytest.fixture
-def admin(world, basic_client):
-    return basic_client(world.admin.user.username)
 
 
 def submit(client, body) -> int:

@@ -10,7 +10,6 @@ from outreach.choices import Right, SecurityRole
 from outreach.models import ChangeRequest
 from tests.factories import (
     ChangeRequestFactory,
-    ChangeRequestWorld,
     IndividualFactory,
     OutreachConnectionFactory,
     SiteFactory,
@@ -22,21 +21,6 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api_accessacs_mobile/v2/12345"
 LARGEST_ID = 2**31 - 1
-
-
-@pytest.fixture
-def world() -> ChangeRequestWorld:
-    return ChangeRequestWorld.build()
-
-
-@pytest.fixture
-def caller(world, basic_client):
-    return basic_client(world.caller.user.username)
-
-
-@pytest.fixture
-def admin(world, basic_client):
-    return basic_client(world.admin.user.username)
 
 
 def post_text(client, text: str, path: str = "connections", content_type="application/json"):
