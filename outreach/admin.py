@@ -30,19 +30,131 @@ class SiteMembershipAdmin(admin.ModelAdmin):
         "view_add_comments",
         "reassign_connection",
         "assigned_contacts_only",
+        "assign_contacts",
+        "view_outreach_history",
     ]
     list_filter = ["site", "security_role"]
     search_fields = ["user__username", "user__email", "site__name"]
     list_select_related = ["user", "site"]
     autocomplete_fields = ["user", "site", "individual"]
     inlines = [ConnectionTypeRightInline]
+    fieldsets = [
+        (None, {"fields": ["user", "site", "individual", "security_role"]}),
+        (
+            "Rights (A granted, V view, N none)",
+            {
+                "fields": [
+                    "create_change_request",
+                    "locate_person",
+                    "member_search",
+                    "view_add_comments",
+                    "reassign_connection",
+                    "assigned_contacts_only",
+                    "assign_contacts",
+                    "view_outreach_history",
+                    "locate_organizations",
+                    "view_organization_record",
+                    "view_staff_roster",
+                ]
+            },
+        ),
+    ]
+
+
+class IndividualEmailInline(admin.TabularInline):
+    model = models.IndividualEmail
+    extra = 0
+    fields = ["number", "email_type", "email", "preferred", "listed", "site"]
+
+
+class PhoneInline(admin.TabularInline):
+    model = models.Phone
+    extra = 0
+    fields = [
+        "number",
+        "phone_type",
+        "phone_number",
+        "extension",
+        "preferred",
+        "listed",
+        "address",
+        "site",
+    ]
+    raw_id_fields = ["address"]
+
+
+class AddressInline(admin.StackedInline):
+    model = models.Address
+    extra = 0
+    fields = [
+        ("number", "site", "address_type", "active", "mailing", "statement"),
+        "company",
+        ("street", "street2"),
+        ("city", "state", "zipcode", "country"),
+        ("latitude", "longitude"),
+    ]
+
+
+class IndividualCommentInline(admin.TabularInline):
+    model = models.IndividualComment
+    extra = 0
+    fields = ["number", "comment_type", "created", "author", "text", "site"]
+    raw_id_fields = ["author"]
 
 
 @admin.register(models.Individual)
 class IndividualAdmin(admin.ModelAdmin):
-    list_display = ["number", "site", "first_name", "last_name", "goes_by_name", "email", "phone"]
+    list_display = ["number", "site", "first_name", "last_name", "goes_by_name", "family"]
     list_filter = ["site", "member_status"]
-    search_fields = ["first_name", "last_name", "goes_by_name", "email", "phone", "=number"]
+    search_fields = [
+        "first_name",
+        "last_name",
+        "goes_by_name",
+        "emails__email",
+        "phones__phone_number",
+        "=number",
+    ]
+    list_select_related = ["site", "family"]
+    autocomplete_fields = ["family"]
+    inlines = [AddressInline, IndividualEmailInline, PhoneInline, IndividualCommentInline]
+
+
+class FamilyMemberInline(admin.TabularInline):
+    model = models.Individual
+    extra = 0
+    fields = ["number", "title", "first_name", "last_name", "family_position", "date_of_birth"]
+    show_change_link = True
+
+
+@admin.register(models.Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "site"]
+    list_filter = ["site"]
+    search_fields = ["name", "=number"]
+    list_select_related = ["site"]
+    inlines = [FamilyMemberInline, AddressInline, PhoneInline]
+
+
+@admin.register(models.CommentType)
+class CommentTypeAdmin(admin.ModelAdmin):
+    list_display = ["number", "description", "color", "active", "site"]
+    list_filter = ["site", "active"]
+    search_fields = ["description"]
+    list_select_related = ["site"]
+
+
+@admin.register(models.IndividualComment)
+class IndividualCommentAdmin(admin.ModelAdmin):
+    list_display = ["number", "site", "individual", "comment_type", "created", "author"]
+    list_filter = ["site", "comment_type"]
+    search_fields = ["text", "individual__last_name", "=number"]
+    list_select_related = ["site", "individual", "comment_type", "author"]
+    raw_id_fields = ["individual", "author", "change_request"]
+
+
+@admin.register(models.GivingMerchant)
+class GivingMerchantAdmin(admin.ModelAdmin):
+    list_display = ["site", "merchant_account_id", "allow_credit_debit_cards", "allow_ach"]
     list_select_related = ["site"]
 
 

@@ -35,3 +35,29 @@ class ChangeRequestStatus(models.TextChoices):
     PENDING = "PENDING", "Pending"
     APPLIED = "APPLIED", "Applied"
     REJECTED = "REJECTED", "Rejected"
+
+
+class AddressType(models.IntegerChoices):
+    """AddrTypeId / AddrType of an address."""
+
+    HOME = 1, "Home"
+    WORK = 2, "Work"
+    MAILING = 3, "Mailing"
+    VACATION = 4, "Vacation"
+    OTHER = 5, "Other"
+
+
+class PhoneType(models.IntegerChoices):
+    """PhoneTypeId / PhoneType of a phone number."""
+
+    HOME = 1, "Home"
+    MOBILE = 2, "Mobile"
+    WORK = 3, "Work"
+    FAX = 4, "Fax"
+    OTHER = 5, "Other"
+
+
+class EmailType(models.TextChoices):
+    HOME = "Home", "Home"
+    WORK = "Work", "Work"
+    OTHER = "Other", "Other"

@@ -5,20 +5,38 @@ The seed's change request (`ContactIndvId` 76, `ConnectionTypeId` 1, `NewTeamId`
 (individual 76, type 1, team 1, connection 1) to show that ids are per site.
 """
 
+import base64
+import uuid
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from connect_api.demo import DemoCredential
-from outreach.choices import ChangeRequestKind, ConnectionCategory, Right, SecurityRole
+from outreach.choices import (
+    AddressType,
+    ChangeRequestKind,
+    ConnectionCategory,
+    EmailType,
+    PhoneType,
+    Right,
+    SecurityRole,
+)
 from outreach.models import (
+    Address,
     ChangeRequest,
+    CommentType,
     Connection,
     ConnectionComment,
     ConnectionType,
     ConnectionTypeRight,
+    Family,
+    GivingMerchant,
     Individual,
+    IndividualComment,
+    IndividualEmail,
+    Phone,
     Response,
     Site,
     SiteMembership,
@@ -36,26 +54,81 @@ VIEWER = ("outreach_viewer", "outreach-viewer-pass")
 """Comments read-only (ViewAddComments V), so the change-request gate stops it."""
 ASSIGNED_ONLY = ("outreach_assigned", "outreach-assigned-pass")
 """AssignedContactsOnly A: sees only connections assigned to it or to its team 1."""
+CALLER_EMAIL = "jadams@example.org"
+"""The seed caller's e-mail: `PUT accounts/findbyemail` with it and password231 lists 12345."""
 OTHER_SITE_ADMINISTRATOR = ("outreach_hillside", "outreach-hillside-pass")
 
 A, V, N = Right.GRANTED, Right.VIEW, Right.NONE
 
-# number, FamId, first name, last name, goes-by name, family position, phone
+# number, FamId, title, first, middle, last, suffix, goes-by, family position, birth date, phone
 INDIVIDUALS_12345 = [
-    (70, 20, "John", "Adams", "Johnny", "Head", "801-555-0170"),
-    (71, 20, "Abigail", "Adams", "Abby", "Spouse", "801-555-0171"),
-    (72, 21, "Maria", "Lopez", "", "Head", "801-555-0172"),
-    (73, 22, "Ken", "Young", "", "Head", "801-555-0173"),
-    (74, 23, "Ruth", "Baker", "", "Head", "801-555-0174"),
-    (75, 24, "Samuel", "Reed", "Sam", "Head", "801-555-0175"),
-    (76, 25, "Thomas", "Wright", "Tom", "Head", "801-555-0176"),
-    (77, 25, "Emily", "Wright", "", "Spouse", "801-555-0177"),
-    (78, 26, "Grace", "Chen", "", "Head", "801-555-0178"),
+    (
+        70,
+        20,
+        "Mr.",
+        "John",
+        "Quincy",
+        "Adams",
+        "",
+        "Johnny",
+        "Head",
+        date(1961, 3, 14),
+        "801-555-0170",
+    ),
+    (
+        71,
+        20,
+        "Mrs.",
+        "Abigail",
+        "",
+        "Adams",
+        "",
+        "Abby",
+        "Spouse",
+        date(1963, 11, 2),
+        "801-555-0171",
+    ),
+    (79, 20, "", "Charles", "", "Adams", "Jr.", "Charlie", "Child", date(1995, 5, 30), ""),
+    (72, 21, "Ms.", "María", "José", "López", "", "", "Head", date(1978, 8, 9), "801-555-0172"),
+    (73, 22, "Mr.", "Ken", "", "Young", "III", "", "Head", None, "801-555-0173"),
+    (74, 23, "Dr.", "Ruth", "Ann", "Baker", "", "", "Head", date(1955, 1, 21), "801-555-0174"),
+    (75, 24, "", "Samuel", "", "Reed", "", "Sam", "Head", None, "801-555-0175"),
+    (
+        76,
+        25,
+        "Mr.",
+        "Thomas",
+        "Lee",
+        "Wright",
+        "Sr.",
+        "Tom",
+        "Head",
+        date(1970, 6, 5),
+        "801-555-0176",
+    ),
+    (77, 25, "Mrs.", "Emily", "", "Wright", "", "", "Spouse", date(1972, 2, 29), "801-555-0177"),
+    (78, 26, "", "Grace", "", "Chen", "", "", "Head", date(2001, 12, 24), "801-555-0178"),
 ]
 INDIVIDUALS_54321 = [
-    (1, 1, "Henry", "Stone", "", "Head", "435-555-0101"),
-    (76, 40, "Olivia", "Stone", "Liv", "Spouse", "435-555-0176"),
+    (1, 1, "", "Henry", "", "Stone", "", "", "Head", None, "435-555-0101"),
+    (76, 40, "", "Olivia", "", "Stone", "", "Liv", "Spouse", None, "435-555-0176"),
 ]
+
+# FamId, street, city, state, zip (the family's home address)
+FAMILY_HOMES_12345 = {
+    20: ("1200 Liberty Ln", "Provo", "UT", "84601", "40.233800", "-111.658500"),
+    21: ("88 Canyon Rd", "Orem", "UT", "84057", None, None),
+    24: ("5 Elm Ct", "Provo", "UT", "84604", None, None),
+    25: ("742 Evergreen Ter", "Springville", "UT", "84663", "40.165200", "-111.610800"),
+}
+
+COMMENT_TYPES_12345 = [(1, "Pastoral", "#3366CC"), (2, "Prayer Request", "#CC3333")]
+COMMENT_TYPES_54321 = [(1, "General", "#339933")]
+
+PICTURE_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+"""A 1x1 PNG: the demo's pictures (served by the API's picture downloads)."""
 
 # number, description, category, [(RespID, description), ...]
 TYPES_12345 = [
@@ -80,6 +153,18 @@ def seed_lookups() -> list[DemoCredential]:
     """Sites, people, rights, teams, types, responses and connections (idempotent)."""
     site = _site(SITE_NUMBER, "Grace Community Church")
     people = {row[0]: _individual(site, *row) for row in INDIVIDUALS_12345}
+    _directory_details(site, people)
+    _comments(site, people, COMMENT_TYPES_12345)
+    GivingMerchant.objects.get_or_create(
+        site=site,
+        defaults={
+            "solution_id": uuid.UUID("6f1c2a64-0b35-4d2b-9a51-3c2d8e1f0a01"),
+            "merchant_account_id": uuid.UUID("1a9e4b7c-52d3-4f60-8c1e-7b2f3d4a5e02"),
+            "deposit_account_id": uuid.UUID("c3d5e7f9-1b2d-4e6f-8a0c-2e4f6a8c0e03"),
+            "allow_credit_debit_cards": True,
+            "allow_ach": True,
+        },
+    )
     types, responses = _types(site, TYPES_12345)
     care_team = _team(site, 1, "Care Team", [people[70], people[74], people[75]])
     greeters = _team(site, 2, "Greeters", [people[71], people[78]])
@@ -97,17 +182,25 @@ def seed_lookups() -> list[DemoCredential]:
                 "member_search",
                 "view_add_comments",
                 "reassign_connection",
+                "assign_contacts",
+                "view_outreach_history",
             ],
             A,
         ),
         type_rights={types[1]: A, types[2]: A, types[3]: V},
+        email=CALLER_EMAIL,
     )
     _membership(
         site,
         VIEWER,
         SecurityRole.MEMBER,
         people[73],
-        rights={"create_change_request": A, "locate_person": A, "view_add_comments": V},
+        rights={
+            "create_change_request": A,
+            "locate_person": A,
+            "view_add_comments": V,
+            "view_outreach_history": V,
+        },
         type_rights={types[1]: A, types[2]: V},
     )
     _membership(
@@ -180,6 +273,7 @@ def seed_lookups() -> list[DemoCredential]:
 
     other = _site(OTHER_SITE_NUMBER, "Hillside Chapel")
     other_people = {row[0]: _individual(other, *row) for row in INDIVIDUALS_54321}
+    _comments(other, other_people, COMMENT_TYPES_54321)
     other_types, _ = _types(other, TYPES_54321)
     youth = _team(other, 1, "Youth Team", [other_people[1]])
     _membership(other, OTHER_SITE_ADMINISTRATOR, SecurityRole.ADMINISTRATOR, other_people[1])
@@ -206,21 +300,142 @@ def _site(number: int, name: str) -> Site:
     return Site.objects.get_or_create(number=number, defaults={"name": name})[0]
 
 
-def _individual(site, number, family_number, first, last, goes_by, position, phone) -> Individual:
-    return Individual.objects.get_or_create(
+def _individual(
+    site, number, family_number, title, first, middle, last, suffix, goes_by, position, born, phone
+) -> Individual:
+    family = Family.objects.get_or_create(
+        site=site, number=family_number, defaults={"name": f"The {last} Family"}
+    )[0]
+    individual, created = Individual.objects.get_or_create(
         site=site,
         number=number,
         defaults={
-            "family_number": family_number,
+            "family": family,
+            "title": title,
             "first_name": first,
+            "middle_name": middle,
             "last_name": last,
+            "suffix": suffix,
             "goes_by_name": goes_by,
             "family_position": position,
-            "email": f"{first}.{last}@example.org".lower(),
-            "phone": phone,
-            "member_status": "Member",
+            "date_of_birth": born,
+            "member_status": "Member" if position != "Child" else "Regular Attender",
         },
-    )[0]
+    )
+    if created:
+        _email(individual, f"{first}.{last}@example.org".lower(), preferred=True)
+        if phone:
+            _phone(individual, phone, phone_type=PhoneType.MOBILE, preferred=True)
+    return individual
+
+
+def _next(model, site) -> int:
+    return (
+        model.objects.filter(site=site).order_by("-number").values_list("number", flat=True).first()
+        or 0
+    ) + 1
+
+
+def _email(individual, address, *, preferred=False, listed=True, email_type=EmailType.HOME):
+    IndividualEmail.objects.create(
+        site=individual.site,
+        number=_next(IndividualEmail, individual.site),
+        individual=individual,
+        email=address,
+        email_type=email_type,
+        preferred=preferred,
+        listed=listed,
+    )
+
+
+def _phone(owner, number, *, phone_type, preferred=False, listed=True, extension="", address=None):
+    family = owner if isinstance(owner, Family) else None
+    Phone.objects.create(
+        site=owner.site,
+        number=_next(Phone, owner.site),
+        individual=None if family else owner,
+        family=family,
+        address=address,
+        phone_type=phone_type,
+        phone_number=number,
+        extension=extension,
+        preferred=preferred,
+        listed=listed,
+    )
+
+
+def _directory_details(site, people) -> None:
+    """Family homes (with a home phone on some), a work address, second emails, an unlisted
+    phone and pictures: varied enough that every field of the app's person screen shows."""
+    if Address.objects.filter(site=site).exists():
+        return
+    for family_number, (street, city, state, zipcode, lat, lng) in FAMILY_HOMES_12345.items():
+        family = Family.objects.get(site=site, number=family_number)
+        home = Address.objects.create(
+            site=site,
+            number=_next(Address, site),
+            family=family,
+            address_type=AddressType.HOME,
+            mailing=True,
+            statement=True,
+            street=street,
+            city=city,
+            state=state,
+            zipcode=zipcode,
+            country="USA",
+            latitude=lat,
+            longitude=lng,
+        )
+        if family_number in (20, 25):
+            _phone(family, f"801-555-{family_number:04d}", phone_type=PhoneType.HOME, address=home)
+    Address.objects.create(
+        site=site,
+        number=_next(Address, site),
+        individual=people[70],
+        address_type=AddressType.WORK,
+        company="Adams & Sons Hardware",
+        street="45 Center St",
+        street2="Suite 200",
+        city="Provo",
+        state="UT",
+        zipcode="84601",
+        country="USA",
+    )
+    _email(people[70], "john.adams@work.example.com", email_type=EmailType.WORK)
+    _email(people[76], "tom.wright@old.example.net", email_type=EmailType.OTHER, listed=False)
+    _phone(people[70], "801-555-0900", phone_type=PhoneType.WORK, extension="12")
+    _phone(people[76], "801-555-0999", phone_type=PhoneType.HOME, listed=False)
+    people[76].picture.save("thomas-wright.png", ContentFile(PICTURE_PNG), save=True)
+    family = people[70].family
+    family.picture.save("adams-family.png", ContentFile(PICTURE_PNG), save=True)
+
+
+def _comments(site, people, comment_types) -> None:
+    types = {
+        number: CommentType.objects.get_or_create(
+            site=site, number=number, defaults={"description": description, "color": color}
+        )[0]
+        for number, description, color in comment_types
+    }
+    if IndividualComment.objects.filter(site=site).exists():
+        return
+    notes = [
+        (76, 1, datetime(2015, 5, 31, 12, 0), "First visit; met after the service."),
+        (76, 1, datetime(2015, 6, 7, 12, 30), "Asked about the men's breakfast."),
+        (76, 2, datetime(2015, 6, 2, 9, 0), "Pray for his mother's surgery."),
+        (77, 1, datetime(2015, 6, 7, 12, 35), "Interested in the choir."),
+        (1, 1, datetime(2015, 6, 1, 9, 0), "Welcome packet sent."),
+    ]
+    for number, type_number, created, text in notes:
+        if number in people and type_number in types:
+            IndividualComment.objects.create(
+                site=site,
+                number=_next(IndividualComment, site),
+                individual=people[number],
+                comment_type=types[type_number],
+                created=timezone.make_aware(created),
+                text=text,
+            )
 
 
 def _types(site, rows) -> tuple[dict[int, ConnectionType], dict[int, Response]]:
@@ -246,10 +461,15 @@ def _team(site, number: int, name: str, members: list[Individual]) -> Team:
     return team
 
 
-def _membership(site, credential, role, individual, *, rights=None, type_rights=None):
+def _membership(site, credential, role, individual, *, rights=None, type_rights=None, email=None):
     username, password = credential
     user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"email": f"{username}@example.org"}
+        username=username,
+        defaults={
+            "email": email or f"{username}@example.org",
+            "first_name": individual.first_name,
+            "last_name": individual.last_name,
+        },
     )
     if created:
         user.set_password(password)

@@ -10,9 +10,12 @@ from django.db import models
 from django.utils import timezone
 
 from outreach.choices import (
+    AddressType,
     ChangeRequestKind,
     ChangeRequestStatus,
     ConnectionCategory,
+    EmailType,
+    PhoneType,
     Right,
     SecurityRole,
 )
@@ -39,19 +42,49 @@ class Site(models.Model):
         return f"{self.number} {self.name}"
 
 
+class Family(models.Model):
+    """A household of a site's directory; `number` is the FamId the mobile API shows."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="families")
+    number = models.PositiveIntegerField("FamId")
+    name = models.CharField(max_length=200, blank=True, help_text='e.g. "The Adams Family".')
+    picture = models.FileField(
+        upload_to="outreach/families/",
+        blank=True,
+        help_text="Served to members only (FamilyPictureUrl), never as public media.",
+    )
+
+    class Meta:
+        ordering = ["site", "number"]
+        constraints = [_site_number_constraint("family")]
+        verbose_name_plural = "families"
+
+    def __str__(self):
+        return f"{self.number} {self.name}".strip()
+
+
 class Individual(models.Model):
     """A person in a site's directory."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="individuals")
     number = models.PositiveIntegerField("IndvId")
-    family_number = models.PositiveIntegerField("FamId", null=True, blank=True)
+    family = models.ForeignKey(
+        Family, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    title = models.CharField(max_length=30, blank=True, help_text="Mr., Mrs., Dr. ...")
     first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     goes_by_name = models.CharField(max_length=100, blank=True)
+    suffix = models.CharField(max_length=30, blank=True, help_text="Jr., Sr., III ...")
     family_position = models.CharField(max_length=50, blank=True)
-    email = models.CharField(max_length=254, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
     member_status = models.CharField(max_length=50, blank=True)
+    picture = models.FileField(
+        upload_to="outreach/individuals/",
+        blank=True,
+        help_text="Served to members only (PictureUrl), never as public media.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "number"]
@@ -62,6 +95,118 @@ class Individual(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} ({self.number})".strip()
+
+
+def _individual_or_family_constraint(model_name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=(
+            models.Q(individual__isnull=False, family__isnull=True)
+            | models.Q(individual__isnull=True, family__isnull=False)
+        ),
+        name=f"outreach_{model_name}_individual_or_family",
+    )
+
+
+class Address(models.Model):
+    """A postal address of one individual, or of a whole family (FamilyAddress)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="addresses")
+    number = models.PositiveIntegerField("AddrId")
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, null=True, blank=True, related_name="addresses"
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="addresses"
+    )
+    address_type = models.PositiveSmallIntegerField(
+        choices=AddressType.choices, default=AddressType.HOME
+    )
+    active = models.BooleanField(default=True)
+    mailing = models.BooleanField(default=False, help_text="Mail goes to this address.")
+    statement = models.BooleanField(default=False, help_text="Statements go to this address.")
+    company = models.CharField(max_length=200, blank=True)
+    street = models.CharField("Address", max_length=200, blank=True)
+    street2 = models.CharField("Address2", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=50, blank=True)
+    zipcode = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["site", "number"]
+        constraints = [
+            _site_number_constraint("address"),
+            _individual_or_family_constraint("address"),
+        ]
+        verbose_name_plural = "addresses"
+
+    def __str__(self):
+        return f"{self.street}, {self.city}".strip(", ")
+
+
+class IndividualEmail(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="emails")
+    number = models.PositiveIntegerField("EmailId")
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="emails")
+    email_type = models.CharField(max_length=20, choices=EmailType.choices, default=EmailType.HOME)
+    email = models.CharField(max_length=254)
+    preferred = models.BooleanField(default=False)
+    listed = models.BooleanField(default=True, help_text="Shown in the member directory.")
+
+    class Meta:
+        ordering = ["-preferred", "number"]
+        constraints = [
+            _site_number_constraint("individualemail"),
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=models.Q(preferred=True),
+                name="outreach_individualemail_one_preferred",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Phone(models.Model):
+    """A phone number of one individual, or of a whole family (FamilyPhone); a phone may belong
+    to one of the addresses (AddrPhone)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="phones")
+    number = models.PositiveIntegerField("PhoneId")
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    address = models.ForeignKey(
+        Address, on_delete=models.SET_NULL, null=True, blank=True, related_name="phones"
+    )
+    phone_type = models.PositiveSmallIntegerField(
+        choices=PhoneType.choices, default=PhoneType.HOME
+    )
+    phone_number = models.CharField(max_length=30)
+    extension = models.CharField(max_length=10, blank=True)
+    preferred = models.BooleanField(default=False)
+    listed = models.BooleanField(default=True, help_text="Shown in the member directory.")
+
+    class Meta:
+        ordering = ["-preferred", "number"]
+        constraints = [
+            _site_number_constraint("phone"),
+            _individual_or_family_constraint("phone"),
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=models.Q(preferred=True),
+                name="outreach_phone_one_preferred",
+            ),
+        ]
+
+    def __str__(self):
+        return self.phone_number
 
 
 class SiteMembership(models.Model):
@@ -88,6 +233,11 @@ class SiteMembership(models.Model):
     view_add_comments = _right_field("ViewAddComments")
     reassign_connection = _right_field("ReassignConnection")
     assigned_contacts_only = _right_field("AssignedContactsOnly")
+    assign_contacts = _right_field("AssignContacts")
+    view_outreach_history = _right_field("ViewOutreachHistory")
+    locate_organizations = _right_field("LocateOrganizations")
+    view_organization_record = _right_field("ViewOrganizationRecord")
+    view_staff_roster = _right_field("ViewStaffRoster")
 
     class Meta:
         ordering = ["site__number", "user__username"]
@@ -311,3 +461,123 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"Change request {self.number} ({self.get_kind_display()}, {self.status})"
+
+
+# --- comments on individuals ---
+
+
+class CommentType(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="comment_types")
+    number = models.PositiveIntegerField("CommentTypeID")
+    description = models.CharField(max_length=200)
+    color = models.CharField(
+        max_length=7, blank=True, help_text="The app's CommentColor, e.g. #3366CC."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["site", "number"]
+        constraints = [_site_number_constraint("commenttype")]
+
+    def __str__(self):
+        return f"{self.number} {self.description}"
+
+
+class CommentChangeRequest(models.Model):
+    """A comment on an individual sent from the mobile app, waiting for a site Administrator
+    to apply it (the comment is then written) or reject it, as the app tells its user
+    ("Comment has been submitted for approval")."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="comment_change_requests"
+    )
+    number = models.PositiveIntegerField("CommentCRId")
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, related_name="comment_change_requests"
+    )
+    comment_type = models.ForeignKey(
+        CommentType, on_delete=models.PROTECT, related_name="change_requests"
+    )
+    text = models.TextField()
+    family_comment = models.BooleanField(
+        default=False, help_text="Applied to every member of the individual's family."
+    )
+    status = models.CharField(
+        max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="outreach_comment_change_requests",
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outreach_comment_change_requests_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["site", "-number"]
+        constraints = [_site_number_constraint("commentchangerequest")]
+        indexes = [models.Index(fields=["site", "status"])]
+
+    def __str__(self):
+        return f"Comment change request {self.number} ({self.status})"
+
+
+class IndividualComment(models.Model):
+    """A comment on an individual's record; `number` is the app's CommentKey."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="individual_comments")
+    number = models.PositiveIntegerField("CommentKey")
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="comments")
+    comment_type = models.ForeignKey(
+        CommentType, on_delete=models.PROTECT, related_name="comments"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    change_request = models.ForeignKey(
+        CommentChangeRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        help_text="The comment change request whose apply wrote it.",
+    )
+
+    class Meta:
+        ordering = ["-created", "-number"]
+        constraints = [_site_number_constraint("individualcomment")]
+        indexes = [models.Index(fields=["individual", "comment_type", "created"])]
+
+    def __str__(self):
+        return f"{self.comment_type.description}: {self.text[:40]}"
+
+
+# --- giving ---
+
+
+class GivingMerchant(models.Model):
+    """The site's online-giving merchant account (the app's `account/merchant`); a site without
+    one answers 204 there."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="giving_merchant")
+    solution_id = models.UUIDField("SolutionId")
+    merchant_account_id = models.UUIDField("MerchantAccountId")
+    deposit_account_id = models.UUIDField("DepositAccountId")
+    allow_credit_debit_cards = models.BooleanField("AllowCreditDebitCards", default=True)
+    allow_ach = models.BooleanField("AllowACH", default=False)
+    debit_cards_only = models.BooleanField("DebitCardsOnly", default=False)
+    non_member_giving_enabled = models.BooleanField("NonMemberGivingEnabled", default=False)
+
+    def __str__(self):
+        return f"Giving merchant of {self.site}"

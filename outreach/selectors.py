@@ -1,7 +1,7 @@
 """Outreach reads: every queryset scoped to the caller's site (another site's ids are simply
 not found) and, where the rights say so, to the caller's own assignments."""
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from connect_api.errors import NotFound
 from outreach import permissions
@@ -11,6 +11,8 @@ from outreach.models import (
     ConnectionComment,
     ConnectionType,
     Individual,
+    IndividualEmail,
+    Phone,
     Response,
     Site,
     SiteMembership,
@@ -63,8 +65,8 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 
 
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
-    """Case-insensitive substring search on names, email and phone (pg_trgm-indexed on
-    PostgreSQL, see migration 0001)."""
+    """Case-insensitive substring search on names, emails and phones (pg_trgm-indexed on
+    PostgreSQL, see migrations 0001 and 0004)."""
     individuals = Individual.objects.filter(site_id=membership.site_id)
     query = query.strip()
     if query:
@@ -73,12 +75,18 @@ def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[
 
 
 def individual_search_filter(query: str) -> Q:
+    """A name matches, or one of the person's emails or phones (an EXISTS each, so a person
+    with two matching emails is still one row)."""
     return (
         Q(first_name__icontains=query)
         | Q(last_name__icontains=query)
         | Q(goes_by_name__icontains=query)
-        | Q(email__icontains=query)
-        | Q(phone__icontains=query)
+        | Q(
+            Exists(
+                IndividualEmail.objects.filter(individual=OuterRef("pk"), email__icontains=query)
+            )
+        )
+        | Q(Exists(Phone.objects.filter(individual=OuterRef("pk"), phone_number__icontains=query)))
     )
 
 
