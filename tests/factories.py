@@ -151,19 +151,122 @@ class SiteFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Site {n}")
 
 
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.Family
+        django_get_or_create = ("site", "number")
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 5000 + n)
+    name = factory.Sequence(lambda n: f"Family {n}")
+
+
 class IndividualFactory(factory.django.DjangoModelFactory):
+    """A person with a family of its own (FamId `family_number`, shared when two people are
+    given the same one), one preferred email and one preferred phone. `email=""` / `phone=""`
+    leave them out."""
+
     class Meta:
         model = outreach_models.Individual
+        skip_postgeneration_save = True
+
+    class Params:
+        family_number = factory.Sequence(lambda n: 5000 + n)
 
     site = factory.SubFactory(SiteFactory)
     number = factory.Sequence(lambda n: 1000 + n)
-    family_number = factory.Sequence(lambda n: 5000 + n)
+    family = factory.SubFactory(
+        FamilyFactory,
+        site=factory.SelfAttribute("..site"),
+        number=factory.SelfAttribute("..family_number"),
+    )
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     family_position = "Head"
-    email = factory.LazyAttribute(lambda o: f"{o.first_name}.{o.last_name}@example.org".lower())
-    phone = "801-555-0100"
     member_status = "Member"
+
+    @factory.post_generation
+    def email(individual, create, extracted, **kwargs):
+        if extracted is None:
+            extracted = f"{individual.first_name}.{individual.last_name}@example.org".lower()
+        if create and extracted:
+            IndividualEmailFactory(individual=individual, email=extracted, preferred=True)
+
+    @factory.post_generation
+    def phone(individual, create, extracted, **kwargs):
+        if extracted is None:
+            extracted = "801-555-0100"
+        if create and extracted:
+            PhoneFactory(individual=individual, phone_number=extracted, preferred=True)
+
+
+class IndividualEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.IndividualEmail
+
+    individual = factory.SubFactory(IndividualFactory)
+    site = factory.SelfAttribute("individual.site")
+    number = factory.Sequence(lambda n: 1000 + n)
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    """An individual's phone (pass `individual=None, family=...` for a family phone)."""
+
+    class Meta:
+        model = outreach_models.Phone
+
+    individual = factory.SubFactory(IndividualFactory)
+    site = factory.LazyAttribute(lambda o: (o.individual or o.family).site)
+    number = factory.Sequence(lambda n: 1000 + n)
+    phone_number = factory.Sequence(lambda n: f"801-555-{n % 10000:04d}")
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    """An individual's address (pass `individual=None, family=...` for a family address)."""
+
+    class Meta:
+        model = outreach_models.Address
+
+    individual = factory.SubFactory(IndividualFactory)
+    site = factory.LazyAttribute(lambda o: (o.individual or o.family).site)
+    number = factory.Sequence(lambda n: 1000 + n)
+    street = factory.Sequence(lambda n: f"{n} Main St")
+    city = "Provo"
+    state = "UT"
+    zipcode = "84601"
+    country = "USA"
+
+
+class CommentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.CommentType
+
+    site = factory.SubFactory(SiteFactory)
+    number = factory.Sequence(lambda n: 100 + n)
+    description = factory.Sequence(lambda n: f"Comment type {n}")
+    color = "#3366CC"
+
+
+class IndividualCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.IndividualComment
+
+    individual = factory.SubFactory(IndividualFactory)
+    site = factory.SelfAttribute("individual.site")
+    number = factory.Sequence(lambda n: 1000 + n)
+    comment_type = factory.SubFactory(CommentTypeFactory, site=factory.SelfAttribute("..site"))
+    text = factory.Sequence(lambda n: f"Note {n}")
+
+
+class GivingMerchantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = outreach_models.GivingMerchant
+
+    site = factory.SubFactory(SiteFactory)
+    solution_id = factory.Faker("uuid4", cast_to=None)
+    merchant_account_id = factory.Faker("uuid4", cast_to=None)
+    deposit_account_id = factory.Faker("uuid4", cast_to=None)
 
 
 class SiteMembershipFactory(factory.django.DjangoModelFactory):
