@@ -1,0 +1,190 @@
+"""The real server: gunicorn started as `make run` starts it, on a free port, against a database
+this session creates and migrates (a temporary SQLite file; a throw-away PostgreSQL database when
+DATABASE_URL names PostgreSQL). A `gunicorn.conf.py` in the project root is picked up by gunicorn
+itself, as under `make run`.
+"""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import environ
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+MAX_BODY_BYTES = 64 * 1024
+UPLOAD_MAX_BYTES = 256 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RawResponse:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
+@dataclass
+class Server:
+    port: int
+    data: dict
+
+    def send(self, raw: bytes, timeout: float = 20) -> RawResponse:
+        """Send `raw` (a whole HTTP/1.1 request, as bytes) and read the one response."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+            sock.sendall(raw)
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            return RawResponse(response.status, response.headers, response.read())
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        chunks: list[bytes] | None = None,
+        auth: str | None = "token",
+    ) -> RawResponse:
+        """A request with `body` (Content-Length) or `chunks` (Transfer-Encoding: chunked)."""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Connection: close"]
+        if auth == "token":
+            lines.append(f"Authorization: Token {self.data['token']}")
+        elif auth:
+            lines.append(f"Authorization: {auth}")
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        payload = b""
+        if chunks is not None:
+            lines.append("Transfer-Encoding: chunked")
+            payload = chunked(chunks)
+        elif body is not None:
+            lines.append(f"Content-Length: {len(body)}")
+            payload = body
+        return self.send(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
+
+
+def chunked(chunks: list[bytes]) -> bytes:
+    """`chunks` framed as a chunked body, ended by the last (zero) chunk."""
+    framed = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks if chunk)
+    return framed + b"0\r\n\r\n"
+
+
+def split(data: bytes, size: int) -> list[bytes]:
+    return [data[index : index + size] for index in range(0, len(data), size)]
+
+
+def _database_url(tmp_path) -> tuple[str, callable]:
+    """A fresh database for the server and the function that drops it."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        import psycopg2
+
+        config = environ.Env.db_url_config(configured)
+        name = f"test_{config['NAME']}_gunicorn"
+        admin = psycopg2.connect(
+            dbname="postgres",
+            user=config["USER"],
+            password=config["PASSWORD"] or None,
+            host=config["HOST"],
+            port=config["PORT"] or 5432,
+        )
+        admin.autocommit = True
+
+        def recreate(drop_only=False):
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if not drop_only:
+                    cursor.execute(f'CREATE DATABASE "{name}"')
+
+        recreate()
+        url = configured.rsplit("/", 1)[0] + f"/{name}"
+
+        def drop():
+            recreate(drop_only=True)
+            admin.close()
+
+        return url, drop
+    return f"sqlite:///{tmp_path / 'server.sqlite3'}", lambda: None
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
+    database_url, drop_database = _database_url(tmp_path)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+        "UPLOAD_MAX_BYTES": str(UPLOAD_MAX_BYTES),
+        "DJANGO_SETTINGS_MODULE": "connect_api.settings",
+        "DEBUG": "false",
+    }
+    manage = [str(BIN / "python"), "manage.py"]
+    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
+        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
+    populated = subprocess.run(
+        [str(BIN / "python"), "-m", "tests.server.populate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if populated.returncode:
+        pytest.fail(f"populating the server's database failed:\n{populated.stderr}")
+    data = json.loads(populated.stdout.strip().splitlines()[-1])
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "connect_api.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    running = Server(port=port, data=data)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if running.request("GET", "/healthz", auth=None).status == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}")
+            time.sleep(0.2)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        drop_database()
