@@ -1,12 +1,29 @@
+from collections.abc import Mapping
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 
+def non_negative_int(raw, name: str) -> int:
+    """A paging number from a query string (`"5"`) or a JSON body (`5`); 400 naming `name`."""
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        return int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return raw
+    raise ValidationError({name: ["Must be a non-negative integer."]})
+
+
 class StartLimitPagination(LimitOffsetPagination):
-    """`?start=&limit=` paging answering `{<items_key>: [...], "pagination": {...}}`.
+    """`start`/`limit` paging answering `{<items_key>: [...], "pagination": {...}}`.
 
     A view names its items key with `pagination_class = StartLimitPagination.keyed("requests")`.
+
+    `start` and `limit` come from the query string or, for a parameter the query string does
+    not name, from a JSON object body as the platform's docs send them: at the top level
+    (`{"start": 0, "limit": 50}`, the request list) or in a `pagination` object
+    (`{"pagination": {"start": 0, "limit": 25}}`, discovery). A `start` at or past the end is
+    answered as `total_count` (the docs: "'start' is forced to the Number-of-suppliers").
     """
 
     offset_query_param = "start"
@@ -20,30 +37,43 @@ class StartLimitPagination(LimitOffsetPagination):
         name = f"{items_key.title().replace('_', '')}Pagination"
         return type(name, (cls,), {"items_key": items_key})
 
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.count = self.get_count(queryset)
+        self.offset = min(self.get_offset(request), self.count)
+        if self.offset == self.count:
+            return []
+        return list(queryset[self.offset : self.offset + self.limit])
+
     def get_limit(self, request):
-        raw = request.query_params.get(self.limit_query_param)
+        raw, name = self._sent(request, self.limit_query_param)
         if raw is None or raw == "":
             return self.default_limit
-        value = self._non_negative_int(raw, self.limit_query_param)
+        value = non_negative_int(raw, name)
         if value == 0:
-            raise ValidationError({self.limit_query_param: ["Must be a positive integer."]})
+            raise ValidationError({name: ["Must be a positive integer."]})
         return min(value, self.max_limit)
 
     def get_offset(self, request):
-        raw = request.query_params.get(self.offset_query_param)
+        raw, name = self._sent(request, self.offset_query_param)
         if raw is None or raw == "":
             return 0
-        return self._non_negative_int(raw, self.offset_query_param)
+        return non_negative_int(raw, name)
 
     @staticmethod
-    def _non_negative_int(raw: str, name: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationError({name: ["Must be a non-negative integer."]}) from None
-        if value < 0:
-            raise ValidationError({name: ["Must be a non-negative integer."]})
-        return value
+    def _sent(request, param: str) -> tuple[object, str]:
+        """The value of `param` and the name the client sent it under."""
+        if param in request.query_params:
+            return request.query_params[param], param
+        body = request.data if request.stream is not None else None
+        if isinstance(body, Mapping):
+            if param in body:
+                return body[param], param
+            nested = body.get("pagination")
+            if isinstance(nested, Mapping) and param in nested:
+                return nested[param], f"pagination.{param}"
+        return None, param
 
     def get_paginated_response(self, data):
         return Response(

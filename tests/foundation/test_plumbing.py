@@ -116,9 +116,78 @@ class TestPagination:
         body = client_for.get("/probe/users/?start=600").json()
         assert body["users"] == []
 
+    def test_start_past_the_end_is_answered_as_total_count(self, client_for, users):
+        """The docs: "If greater than or equal to the number of available suppliers, 'start'
+        is forced to the Number-of-suppliers (which will yield zero results)"."""
+        for start in (6, 600, 10**30):
+            body = client_for.get(f"/probe/users/?start={start}").json()
+
+            assert body == {"users": [], "pagination": {"total_count": 6, "start": 6, "limit": 50}}
+
     def test_limit_above_100_is_forced_to_100(self, client_for):
         body = client_for.get("/probe/users/?limit=1000").json()
         assert body["pagination"]["limit"] == 100
+
+    def get_with_body(self, client, body: str, query: str = ""):
+        return client.generic(
+            "GET", f"/probe/users/{query}", body, content_type="application/json; charset=utf-8"
+        )
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            '{"start": 2, "limit": 3}',
+            '{"pagination": {"start": 2, "limit": 3}}',
+            '{"start": "2", "limit": "3"}',
+        ],
+    )
+    def test_start_and_limit_from_a_json_body(self, client_for, users, body):
+        """As the docs' list example sends them (GET with a JSON body)."""
+        page = self.get_with_body(client_for, body).json()
+
+        assert page == client_for.get("/probe/users/?start=2&limit=3").json()
+        assert page["pagination"] == {"total_count": 6, "start": 2, "limit": 3}
+
+    def test_null_in_the_body_means_the_default(self, client_for, users):
+        page = self.get_with_body(client_for, '{"start": null, "limit": null}').json()
+
+        assert page["pagination"] == {"total_count": 6, "start": 0, "limit": 50}
+
+    def test_query_string_wins_over_the_body_per_parameter(self, client_for, users):
+        page = self.get_with_body(client_for, '{"start": 4, "limit": 1}', "?start=1").json()
+
+        assert page["pagination"] == {"total_count": 6, "start": 1, "limit": 1}
+
+    def test_a_client_paging_until_an_empty_page_stops(self, client_for, users):
+        seen, start = [], 0
+        while True:
+            page = self.get_with_body(client_for, json.dumps({"start": start, "limit": 4})).json()
+            if not page["users"]:
+                break
+            seen += page["users"]
+            start += 4
+            assert start < 100, "paging never ended"
+
+        assert len(seen) == 6
+
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ('{"start": -1}', "start"),
+            ('{"start": true}', "start"),
+            ('{"limit": 1.5}', "limit"),
+            ('{"limit": 0}', "limit"),
+            ('{"pagination": {"limit": "x"}}', "pagination.limit"),
+        ],
+    )
+    def test_bad_body_values_are_400_naming_the_field(self, client_for, body, field):
+        response = self.get_with_body(client_for, body)
+
+        assert response.status_code == 400, response.content
+        assert list(response.json()["errors"]) == [field]
+
+    def test_malformed_json_body_on_a_get_is_400(self, client_for):
+        assert self.get_with_body(client_for, '{"start": ').status_code == 400
 
     @pytest.mark.parametrize(
         ("query", "field"),
