@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from connect_api.errors import DomainError
+from connect_api.sentry import report_exception
 
 logger = logging.getLogger("connect_api")
 
@@ -80,6 +81,7 @@ def api_exception_handler(exc, context):
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+        report_exception(exc)
         return Response(
             error_body("Internal server error.", "server_error"),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,

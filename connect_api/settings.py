@@ -23,7 +23,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
+    "health_check",
+    "django_prometheus",
     "connect_api.apps.ConnectApiConfig",
     "connections.apps.ConnectionsConfig",
     "uploads.apps.UploadsConfig",
@@ -46,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "connect_api.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "connect_api.urls"
@@ -144,7 +150,9 @@ else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed names from collectstatic's manifest; before collectstatic the plain
+    # names (no 500), and /readyz answers 503 naming "staticfiles".
+    "staticfiles": {"BACKEND": "connect_api.staticfiles.ForgivingManifestStaticFilesStorage"},
 }
 
 # Body limits: JSON and form bodies, and uploaded files (streamed to a temporary file).
@@ -232,6 +240,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No AccessLog row per successful login: axes computes its session hash by creating a session
+# (a django_session row per token login). Logins are in the JSON request log instead.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
@@ -254,10 +265,72 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- operations (issue 11): logs, metrics, errors, jobs, readiness ---
+# One JSON object per line on stderr (LOG_FORMAT=text for a console you read yourself); every
+# record carries the request id. connect_api.request logs one line per request.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "connect_api.request_context.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The request line is ours (connect_api.request); Django's own 4xx/5xx lines repeat it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+
+# Prometheus metrics at /metrics, only for `Authorization: Bearer <METRICS_TOKEN>`; without the
+# variable /metrics is 404. Under gunicorn set PROMETHEUS_MULTIPROC_DIR (an empty directory) so
+# the numbers cover every worker process (gunicorn.conf.py cleans up after dead workers).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# Errors to Sentry when SENTRY_DSN is set (and only then); no request bodies, cookies or users.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from connect_api.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# Background jobs (Huey). QUEUE_URL: sqlite:///path (default, for make run), redis://host:6379/N
+# in production, memory:// for a single process. QUEUE_IMMEDIATE=true runs tasks in the caller.
+HUEY = {
+    "huey_class": "connect_api.queue.huey_class",
+    "name": "connect_api",
+    "url": env("QUEUE_URL", default=f"sqlite:///{BASE_DIR / 'huey.sqlite3'}"),
+    "immediate": env.bool("QUEUE_IMMEDIATE", default=False),
+    "results": True,
+    "utc": True,
+    "consumer": {"workers": env.int("QUEUE_WORKERS", default=2), "worker_type": "thread"},
+}
+# Kept by the periodic clean-up jobs (connect_api/tasks.py): lockout history older than this.
+ACCESS_LOG_RETENTION = timedelta(days=env.int("ACCESS_LOG_RETENTION_DAYS", default=30))
+# Tokens kept per user: a login past it deletes that user's oldest tokens.
+TOKENS_PER_USER = env.int("TOKENS_PER_USER", default=10)
+# "apply all" change requests of a site: up to this many pending answer at once (200), more
+# run as a job (202 + a job id to poll at /jobs/<id>).
+OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
+# --- end operations ---

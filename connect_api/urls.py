@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from connect_api.views import TokenLogoutView, TokenObtainView, healthz
+from connect_api.health import ReadinessView
+from connect_api.observability import metrics
+from connect_api.views import JobStatusView, TokenLogoutView, TokenObtainView, healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +13,9 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"^healthz/?$", healthz, name="healthz"),
+    re_path(r"^readyz/?$", ReadinessView.as_view(), name="readyz"),
+    re_path(r"^metrics/?$", metrics, name="metrics"),
+    re_path(r"^jobs/(?P<job_uuid>[0-9a-f-]{36})/?$", JobStatusView.as_view(), name="job"),
     path("organizations/", include("uploads.api.urls")),
     path("organizations/", include("connections.api.urls")),
     path("", include("outreach.api.urls")),

@@ -1,4 +1,5 @@
-from django.db import DatabaseError, connection
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -6,9 +7,13 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.views import LoginView, LogoutView
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from connect_api.authentication import authenticate_with_lockout
 from connect_api.exceptions import error_body
+from connect_api.jobs import job_data, job_get
+from connect_api.maintenance import tokens_cap
 
 
 @never_cache
@@ -26,10 +31,6 @@ def healthz(request):
 
 def not_found(request, exception=None):
     return JsonResponse(error_body("Not found.", "not_found"), status=404)
-
-
-def server_error(request):
-    return JsonResponse(error_body("Internal server error.", "server_error"), status=500)
 
 
 def bad_request(request, exception=None):
@@ -65,7 +66,14 @@ class TokenObtainView(LoginView):
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed("Unable to log in with the given credentials.")
         request.user = user
-        return super().post(request, format=format)
+        with transaction.atomic():
+            return super().post(request, format=format)
+
+    def create_token(self):
+        """A new token, and the user's oldest ones deleted past TOKENS_PER_USER."""
+        created = super().create_token()
+        tokens_cap(user=self.request.user, keep=settings.TOKENS_PER_USER)
+        return created
 
 
 class TokenLogoutView(LogoutView):
@@ -74,3 +82,25 @@ class TokenLogoutView(LogoutView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
+
+
+class JobOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"])
+    result = serializers.JSONField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    created = serializers.DateTimeField()
+    started = serializers.DateTimeField(allow_null=True)
+    finished = serializers.DateTimeField(allow_null=True)
+
+
+class JobStatusView(APIView):
+    """A background job the caller started (staff: any): its status and, once done, result."""
+
+    @extend_schema(responses=JobOutputSerializer, operation_id="job_retrieve")
+    def get(self, request, job_uuid):
+        job = job_get(user=request.user, uuid=job_uuid)
+        if job is None:
+            raise exceptions.NotFound()
+        return Response(job_data(job))
