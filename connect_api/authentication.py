@@ -14,6 +14,13 @@ from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 
+from connect_api.clientip import client_ip
+from connect_api.failed_logins import (
+    TooManyFailedLogins,
+    failed_login_record,
+    failed_logins_check,
+)
+
 
 class LockedOut(exceptions.Throttled):
     default_detail = "Too many failed login attempts for this username from this address."
@@ -38,36 +45,86 @@ def _seconds_until_unlocked(http_request, username: str) -> int:
 
 
 def authenticate_with_lockout(request, *, username: str, password: str):
-    """Check a password unless this (username, IP) pair is locked out; failures are counted.
+    """The one password check of every login endpoint (HTTP Basic, /api/token/, and any other
+    that takes a username and password): returns the user, or None for wrong credentials.
 
-    Returns the user, or None for wrong credentials; raises LockedOut (429) during a lockout.
+    In order, before any password hash runs:
+    1. the (username, address) pair locked by axes (AXES_FAILURE_LIMIT failures within
+       AXES_COOLOFF_TIME) -> LockedOut, 429; the right password too, at that address only;
+    2. the very same wrong password again from the same address (a phone still holding an old
+       password) -> None, answered from the shared cache: no hash, not counted again, so a
+       stale credential never locks its user out and never spends the address's budget;
+    3. the address's failed-login budget (connect_api.failed_logins, every username together)
+       spent -> TooManyFailedLogins, 429.
+    Only then is the password hashed; a failure is counted for the pair (axes) and the address.
     """
     http_request = _http_request(request)
-    credentials = {"username": username}
-    if AxesProxyHandler.is_locked(http_request, credentials):
-        raise LockedOut(wait=_seconds_until_unlocked(http_request, username))
+    address = client_ip(http_request)
+    if AxesProxyHandler.is_locked(http_request, {"username": username}):
+        _refuse(username, address, LockedOut(wait=_seconds_until_unlocked(http_request, username)))
+    known_wrong = _known_wrong_key(address, username, password)
+    shared = caches["default"]
+    if shared.get(known_wrong):
+        return None
+    try:
+        failed_logins_check(address=address)
+    except TooManyFailedLogins as refused:
+        _refuse(username, address, refused)
     user = authenticate(request=http_request, username=username, password=password)
     # The failure that reaches the limit is still answered 401 (by us, in the API's error
     # shape); AxesMiddleware would otherwise swap the response for its own lockout page.
     http_request.axes_locked_out = False
+    if user is None:
+        failed_login_record(address=address)
+        shared.set(known_wrong, True, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return user
+
+
+def _known_wrong_key(address: str, username: str, password: str) -> str:
+    """Names one failed (address, username, password) while the user's password stays what it
+    was (its current hash is part of the key, so a password change forgets every entry)."""
+    current = (
+        get_user_model()
+        ._default_manager.filter(**{get_user_model().USERNAME_FIELD: username})
+        .values_list("password", flat=True)
+        .first()
+    )
+    return "known-wrong:" + _keyed_hash(f"{address}\0{username}\0{password}\0{current or ''}")
+
+
+def _refused_key(username: str, address: str) -> str:
+    return "refused:" + _keyed_hash(f"{username}\0{address}")
+
+
+def _refuse(username: str, address: str, refusal: exceptions.Throttled):
+    """Raise `refusal`; until it ends, this worker also stops honouring remembered Basic
+    credentials of `username` at `address` (see CachedBasicAuthentication)."""
+    caches["credentials"].set(_refused_key(username, address), True, timeout=refusal.wait)
+    raise refusal
 
 
 class CachedBasicAuthentication(BasicAuthentication):
     """HTTP Basic that remembers a verified credential for a few minutes.
 
     The mobile client sends Basic on every call and a password hash costs ~0.4 s of CPU.
-    The cache key is a keyed hash of username and password (neither is stored); the entry
-    also holds a keyed hash of the user's password hash, so a password change drops it.
+    The cache key is a keyed hash of username, password and client address (none is stored);
+    the entry also holds a keyed hash of the user's password hash, so a password change drops
+    it. A remembered credential is honoured only at the address it was verified from, and not
+    for a (username, address) this worker has refused during the current lockout or
+    failed-login block: otherwise a caller at a blocked address could test guesses against
+    remembered credentials without limit. So while an address is over its failed-login limit,
+    users at it who were verified there in the last BASIC_AUTH_CACHE_SECONDS keep working,
+    except the usernames someone at that address keeps guessing.
     """
 
     www_authenticate_realm = "connect-api"
 
     def authenticate_credentials(self, userid, password, request=None):
         cache = caches["credentials"]
-        key = "basic:" + _keyed_hash(f"{userid}\0{password}")
+        address = client_ip(_http_request(request))
+        key = "basic:" + _keyed_hash(f"{userid}\0{password}\0{address}")
         remembered = cache.get(key)
-        if remembered is not None:
+        if remembered is not None and cache.get(_refused_key(userid, address)) is None:
             user_pk, password_fingerprint = remembered
             user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
             if user is not None and hmac.compare_digest(

@@ -4,18 +4,24 @@
 """
 
 import logging
+import sys
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404
+from django.db import InterfaceError, OperationalError, connections
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 from connect_api.errors import DomainError
 from connect_api.sentry import report_exception
 
 logger = logging.getLogger("connect_api")
+
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+"""What the database driver raises when the server is down, restarting or unreachable."""
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -65,8 +71,31 @@ def _summary(errors: dict[str, list[str]]) -> str:
     return f"{field}: {messages[0]}{more}"
 
 
+def _set_rollback() -> None:
+    # DRF's rest_framework.views.set_rollback, without importing the views module here (it
+    # loads the parser classes, which import this module).
+    for db in connections.all():
+        if db.settings_dict["ATOMIC_REQUESTS"] and db.in_atomic_block:
+            db.set_rollback(True)
+
+
+def _unavailable_body() -> dict:
+    return error_body(
+        "The service is temporarily unavailable (database unreachable). Retry shortly.",
+        "service_unavailable",
+    )
+
+
+def _unavailable_headers() -> dict[str, str]:
+    return {"Retry-After": str(settings.DATABASE_OUTAGE_RETRY_AFTER)}
+
+
 def api_exception_handler(exc, context):
-    set_rollback()
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        # Not _set_rollback(): the connection is gone; Django discards it at request end.
+        logger.warning("Database unavailable: %s", exc)
+        return Response(_unavailable_body(), status=503, headers=_unavailable_headers())
+    _set_rollback()
     if isinstance(exc, DomainError):
         return Response(error_body(exc.message, exc.code, exc.errors), status=exc.status)
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
@@ -102,3 +131,12 @@ def api_exception_handler(exc, context):
     else:
         body = error_body(str(exc.detail), getattr(exc.detail, "code", exc.default_code))
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def server_error(request):
+    """handler500: every failure outside DRF's views (middleware, the admin, plain Django views)
+    in the same JSON shape; a database outage is a 503 with Retry-After there too."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return JsonResponse(_unavailable_body(), status=503, headers=_unavailable_headers())
+    return JsonResponse(error_body("Internal server error.", "server_error"), status=500)

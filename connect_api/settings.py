@@ -212,8 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "connect_api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "connect_api.clientip.AnonRateThrottle",
+        "connect_api.clientip.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="120/min"),
@@ -233,7 +233,10 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": None,
 }
 
-# Lockout: 10 failures for one (username, IP) pair in 15 minutes lock that pair only.
+# Lockout: 10 failed password checks for one (username, address) pair in 15 minutes lock that
+# pair only (the right password too, at that address; other addresses still log in). The same
+# wrong password again from the same address is not counted twice (a phone holding an old
+# password), see connect_api.authentication.authenticate_with_lockout.
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -245,6 +248,19 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# --- availability (issue 16) ---
+# Client addresses: X-Forwarded-For is believed only from these proxies (comma-separated CIDRs,
+# e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function
+# (connect_api.clientip.client_ip) for the throttles, the lockout and the failed-login limit.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
+# Failed password checks per client address, every username together, before that address
+# gets 429 without any hash until the window ends (connect_api/failed_logins.py).
+FAILED_LOGINS_PER_ADDRESS = env.int("FAILED_LOGINS_PER_ADDRESS", default=30)
+FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=15 * 60)
+# A database outage answers 503 with this Retry-After (seconds) on every endpoint.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
+# --- end availability ---
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "connect-api",

@@ -23,4 +23,4 @@ urlpatterns = [
 
 handler400 = "connect_api.views.bad_request"
 handler404 = "connect_api.views.not_found"
-handler500 = "connect_api.views.server_error"
+handler500 = "connect_api.exceptions.server_error"

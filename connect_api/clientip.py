@@ -1,0 +1,67 @@
+"""The client's address: one function for the throttles, the lockout and the failed-login limit.
+
+`X-Forwarded-For` is believed only as far as the proxies named in `TRUSTED_PROXIES` (CIDRs)
+vouch for it: walking the chain from the connection's own address leftwards, each hop that
+is a trusted proxy hands over to the address it forwarded for; the first address that is not
+a trusted proxy is the client. Without TRUSTED_PROXIES the header is ignored entirely, so a
+client cannot pick its own identity by sending one.
+"""
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from rest_framework import throttling
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in proxies)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def client_ip(request) -> str:
+    """The address of whoever made `request` (a Django HttpRequest or a DRF Request)."""
+    meta = request.META
+    address = meta.get("REMOTE_ADDR") or ""
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    if not networks:
+        return address
+    forwarded = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [hop for hop in forwarded if hop]
+    while forwarded and _trusted(address, networks):
+        hop = forwarded.pop()
+        if not _valid(hop):
+            break
+        address = hop
+    return address
+
+
+class ClientIpMixin:
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class AnonRateThrottle(ClientIpMixin, throttling.AnonRateThrottle):
+    """DRF's anonymous throttle, keyed by client_ip() instead of the raw X-Forwarded-For."""
+
+
+class UserRateThrottle(ClientIpMixin, throttling.UserRateThrottle):
+    """DRF's user throttle (anonymous callers keyed by client_ip())."""

@@ -1,0 +1,179 @@
+"""Failed logins are cheap to refuse: per-address budget, per-(user, address) lockout, stale
+passwords, remembered credentials (connect_api.authentication / connect_api.failed_logins)."""
+
+import pytest
+from django.core.cache import caches
+from rest_framework.test import APIClient
+
+from connect_api import failed_logins
+from tests.conftest import basic_header
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.foundation.urls")]
+
+OUTREACH_WHOAMI = "/probe/outreach-whoami/"
+BUDGET = 5
+
+
+@pytest.fixture(autouse=True)
+def small_budget(settings):
+    settings.FAILED_LOGINS_PER_ADDRESS = BUDGET
+
+
+@pytest.fixture
+def alice():
+    return UserFactory(username="alice")
+
+
+def basic(username: str, password: str, ip: str):
+    client = APIClient(REMOTE_ADDR=ip)
+    client.credentials(HTTP_AUTHORIZATION=basic_header(username, password))
+    return client.get(OUTREACH_WHOAMI)
+
+
+def token_login(username: str, password: str, ip: str):
+    return APIClient(REMOTE_ADDR=ip).post(
+        "/api/token/", {"username": username, "password": password}
+    )
+
+
+def spend_budget(ip: str) -> list[int]:
+    """BUDGET failed logins from `ip`, each for another (nonexistent) username."""
+    return [basic(f"guess-{n}", "wrong", ip).status_code for n in range(BUDGET)]
+
+
+class TestPerAddressBudget:
+    def test_failures_for_many_usernames_block_the_address_before_any_hash(self, alice, hashes):
+        assert spend_budget("10.1.0.1") == [401] * BUDGET
+        hashes.clear()
+
+        refused = basic("alice", "password", "10.1.0.1")
+
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "too_many_failed_logins"
+        assert refused.json()["detail"].startswith("Too many failed logins from this address.")
+        assert 0 < int(refused["Retry-After"]) <= 15 * 60
+        assert basic("someone-new", "guess", "10.1.0.1").status_code == 429
+        assert hashes == []
+
+    def test_other_addresses_are_not_affected(self, alice):
+        spend_budget("10.1.0.1")
+
+        assert basic("alice", "password", "10.1.0.2").status_code == 200
+        assert token_login("alice", "password", "10.1.0.2").status_code == 200
+
+    def test_the_token_endpoint_spends_and_obeys_the_same_budget(self, alice, hashes):
+        statuses = [token_login(f"guess-{n}", "wrong", "10.1.0.3").status_code for n in range(3)]
+        statuses += [basic(f"other-{n}", "wrong", "10.1.0.3").status_code for n in range(2)]
+        assert statuses == [401] * BUDGET
+        hashes.clear()
+
+        refused = token_login("alice", "password", "10.1.0.3")
+
+        assert refused.status_code == 429
+        assert "Retry-After" in refused
+        assert refused.json()["code"] == "too_many_failed_logins"
+        assert hashes == []
+
+    def test_one_short_of_the_budget_still_checks_the_password(self, alice):
+        [basic(f"guess-{n}", "wrong", "10.1.0.4") for n in range(BUDGET - 1)]
+
+        assert basic("alice", "password", "10.1.0.4").status_code == 200
+
+    def test_the_count_lives_in_the_shared_cache_not_in_the_worker(self, settings, alice):
+        spend_budget("10.1.0.5")
+        caches["credentials"].clear()  # all another worker process would lack
+
+        window, _ = failed_logins._window()
+        assert caches["default"].get(failed_logins._key("10.1.0.5", window)) == BUDGET
+        assert "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
+        assert basic("alice", "password", "10.1.0.5").status_code == 429
+
+    def test_the_budget_is_configurable(self, settings, alice):
+        settings.FAILED_LOGINS_PER_ADDRESS = 2
+        basic("guess-1", "wrong", "10.1.0.6")
+        basic("guess-2", "wrong", "10.1.0.6")
+
+        assert basic("alice", "password", "10.1.0.6").status_code == 429
+
+
+class TestStalePassword:
+    """A phone still sending an old password: one failure, however often it retries."""
+
+    def test_the_same_wrong_password_is_refused_without_a_hash_and_counted_once(
+        self, alice, hashes
+    ):
+        statuses = [basic("alice", "old-password", "10.2.0.1").status_code for _ in range(25)]
+
+        assert statuses == [401] * 25
+        assert len(hashes) == 1
+        assert basic("alice", "password", "10.2.0.1").status_code == 200
+
+    def test_it_does_not_spend_the_address_budget(self, alice):
+        for _ in range(3 * BUDGET):
+            basic("alice", "old-password", "10.2.0.2")
+
+        assert basic("bob-does-not-exist", "x", "10.2.0.2").status_code == 401
+        assert basic("alice", "password", "10.2.0.2").status_code == 200
+
+    def test_a_password_changed_to_the_remembered_wrong_one_works_at_once(self, alice):
+        assert basic("alice", "new-password", "10.2.0.3").status_code == 401
+
+        alice.set_password("new-password")
+        alice.save()
+
+        assert basic("alice", "new-password", "10.2.0.3").status_code == 200
+
+
+class TestPerUserLockout:
+    """AXES_FAILURE_LIMIT different wrong passwords for one user from one address lock that
+    pair: the right password too, there; from any other address the user still logs in."""
+
+    def guess(self, ip: str, times: int = 10) -> list[int]:
+        return [basic("alice", f"guess-{n}", ip).status_code for n in range(times)]
+
+    def test_ten_different_wrong_passwords_lock_the_pair(self, settings, alice):
+        settings.FAILED_LOGINS_PER_ADDRESS = 30
+        assert self.guess("10.3.0.1") == [401] * 10
+
+        locked = basic("alice", "password", "10.3.0.1")
+
+        assert locked.status_code == 429
+        assert locked.json()["code"] == "locked_out"
+        assert 0 < int(locked["Retry-After"]) <= 15 * 60
+
+    def test_a_user_locked_by_someone_elses_guesses_logs_in_elsewhere(self, settings, alice):
+        settings.FAILED_LOGINS_PER_ADDRESS = 30
+        self.guess("10.3.0.2")
+
+        assert basic("alice", "password", "10.3.0.2").status_code == 429
+        assert basic("alice", "password", "10.3.0.3").status_code == 200
+        assert token_login("alice", "password", "10.3.0.3").status_code == 200
+
+
+class TestRememberedCredentials:
+    """While an address is over its budget, a Basic credential verified from that same address
+    (within BASIC_AUTH_CACHE_SECONDS) keeps working; a username someone there keeps guessing,
+    and any credential first presented there during the block, does not."""
+
+    def test_a_user_verified_at_the_address_keeps_working_through_the_block(self, alice, hashes):
+        assert basic("alice", "password", "10.4.0.1").status_code == 200
+        spend_budget("10.4.0.1")
+        hashes.clear()
+
+        assert [basic("alice", "password", "10.4.0.1").status_code for _ in range(3)] == [200] * 3
+        assert hashes == []
+
+    def test_a_guessed_username_is_refused_even_with_the_remembered_password(self, alice):
+        assert basic("alice", "password", "10.4.0.2").status_code == 200
+        spend_budget("10.4.0.2")
+
+        assert basic("alice", "guess", "10.4.0.2").status_code == 429
+        assert basic("alice", "password", "10.4.0.2").status_code == 429
+
+    def test_a_credential_remembered_elsewhere_is_not_honoured_at_a_blocked_address(self, alice):
+        assert basic("alice", "password", "10.4.0.3").status_code == 200
+        spend_budget("10.4.0.4")
+
+        assert basic("alice", "password", "10.4.0.4").status_code == 429
+        assert basic("alice", "password", "10.4.0.3").status_code == 200
