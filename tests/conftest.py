@@ -24,6 +24,14 @@ def _fast_passwords_and_clean_caches(settings, tmp_path_factory):
     caches["credentials"].clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_immediately():
+    """Huey tasks run in the caller during tests (tests/ops starts a real worker where needed)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 def basic_header(username: str, password: str) -> str:
     encoded = base64.b64encode(f"{username}:{password}".encode()).decode()
     return f"Basic {encoded}"

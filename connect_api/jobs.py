@@ -1,0 +1,77 @@
+"""Jobs a client starts and polls: a Huey task whose state and result live in a Job row.
+
+@job_task("outreach.change_requests_apply_all")
+def apply_all(*, site_pk, reviewer_pk) -> dict: ...
+
+job = apply_all.start(user=request.user, site_pk=..., reviewer_pk=...)
+# -> 202 with job_data(job); the client polls GET /jobs/<uuid>
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from huey.contrib.djhuey import db_task
+
+from connect_api.choices import JobStatus
+from connect_api.models import Job
+
+logger = logging.getLogger("connect_api.jobs")
+
+
+def job_task(name: str) -> Callable:
+    """Wrap `fn(**kwargs) -> JSON-able result` as a Huey task with a Job row per run.
+
+    `task.start(user=..., **kwargs)` creates the QUEUED row and enqueues the task once the
+    surrounding transaction commits (the worker must see the row). A failure is stored as the
+    exception's type only: messages may quote data that does not belong in a status endpoint.
+    """
+
+    def decorator(fn: Callable) -> Callable:
+        @db_task(name=name)
+        def run(job_pk: int, kwargs: dict):
+            Job.objects.filter(pk=job_pk).update(status=JobStatus.RUNNING, started=timezone.now())
+            try:
+                result = fn(**kwargs)
+            except Exception as exc:
+                logger.exception("job %s failed", name, extra={"job": name, "job_pk": job_pk})
+                Job.objects.filter(pk=job_pk).update(
+                    status=JobStatus.FAILED,
+                    error=f"{type(exc).__name__}",
+                    finished=timezone.now(),
+                )
+                raise
+            Job.objects.filter(pk=job_pk).update(
+                status=JobStatus.SUCCEEDED, result=result, finished=timezone.now()
+            )
+            return result
+
+        def start(*, user, **kwargs) -> Job:
+            job = Job.objects.create(name=name, user=user)
+            transaction.on_commit(lambda: run(job.pk, kwargs))
+            return job
+
+        run.start = start
+        return run
+
+    return decorator
+
+
+def job_get(*, user, uuid) -> Job | None:
+    """The job if this user started it (staff: any job)."""
+    jobs = Job.objects.all() if user.is_staff else Job.objects.filter(user=user)
+    return jobs.filter(uuid=uuid).first()
+
+
+def job_data(job: Job) -> dict:
+    return {
+        "id": str(job.uuid),
+        "name": job.name,
+        "status": job.status,
+        "result": job.result,
+        "error": job.error or None,
+        "created": job.created,
+        "started": job.started,
+        "finished": job.finished,
+    }

@@ -1,0 +1,29 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from connect_api.choices import JobStatus
+
+
+class Job(models.Model):
+    """A background job a client started and may poll (`GET /jobs/<uuid>`)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["status", "finished"])]
+
+    def __str__(self):
+        return f"{self.name} {self.uuid} ({self.status})"

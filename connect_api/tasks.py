@@ -1,0 +1,35 @@
+"""Periodic jobs (Huey; `manage.py run_huey` runs them, tests run them immediately)."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from connect_api import maintenance
+
+logger = logging.getLogger("connect_api.tasks")
+
+
+def _report(job: str, deleted: int) -> int:
+    logger.info("%s removed %d rows", job, deleted, extra={"job": job, "deleted": deleted})
+    return deleted
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def purge_expired_tokens() -> int:
+    return _report("purge_expired_tokens", maintenance.tokens_purge_expired())
+
+
+@db_periodic_task(crontab(minute="5", hour="*"))
+def purge_expired_sessions() -> int:
+    return _report("purge_expired_sessions", maintenance.sessions_purge_expired())
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def purge_expired_lockouts() -> int:
+    return _report("purge_expired_lockouts", maintenance.lockouts_purge_expired())
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def purge_expired_cache_rows() -> int:
+    return _report("purge_expired_cache_rows", maintenance.cache_purge_expired())
