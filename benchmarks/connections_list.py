@@ -32,14 +32,11 @@ from rest_framework import mixins, serializers  # noqa: E402
 
 from connections.api import serializers as output  # noqa: E402
 from connections.api.views import ConnectionRequestViewSet  # noqa: E402
-from connections.choices import ConnectionRequestStatus, OrganizationType  # noqa: E402
-from connections.models import (  # noqa: E402
-    ConnectionRequest,
-    Integration,
-    Organization,
-    OrganizationMembership,
-)
+from connections.choices import ConnectionRequestStatus  # noqa: E402
+from connections.models import ConnectionRequest, Integration  # noqa: E402
 from connections.selectors import connection_requests_for, with_integration_rows  # noqa: E402
+from organizations.choices import OrganizationType  # noqa: E402
+from organizations.models import Organization, OrganizationMembership  # noqa: E402
 
 ROWS = 50
 ROUNDS = 5

@@ -3,6 +3,14 @@
 from collections.abc import Mapping, Sequence
 
 
+def shown(value, limit: int = 60) -> str:
+    """A client's value as an error message quotes it: cut short (a 2 MB body is not echoed).
+
+    Lone surrogates need nothing here: connect_api's JSON renderer escapes them everywhere."""
+    text = str(value)
+    return f"{text[:limit]}..." if len(text) > limit else text
+
+
 class DomainError(Exception):
     """A rule of the domain was broken.
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "health_check",
     "django_prometheus",
     "connect_api.apps.ConnectApiConfig",
+    "organizations.apps.OrganizationsConfig",
     "connections.apps.ConnectionsConfig",
     "uploads.apps.UploadsConfig",
     "outreach.apps.OutreachConfig",

@@ -1,56 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db import models
 
 from connect_api.admin_actions import run_for_each
 from connections import services
 from connections.choices import ConnectionRequestStatus
-from connections.models import (
-    AccountManager,
-    Connection,
-    ConnectionRequest,
-    Integration,
-    Organization,
-    OrganizationMembership,
-    Person,
-)
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["first_name", "last_name", "email", "phone", "job_title"]
-    search_fields = ["first_name", "last_name", "email", "phone", "uuid"]
-    readonly_fields = ["uuid"]
-
-
-@admin.register(AccountManager)
-class AccountManagerAdmin(admin.ModelAdmin):
-    list_display = ["person", "user", "uuid"]
-    search_fields = ["person__first_name", "person__last_name", "person__email", "user__username"]
-    list_select_related = ["person", "user"]
-    autocomplete_fields = ["person", "user"]
-    readonly_fields = ["uuid"]
-
-
-class MembershipInline(admin.TabularInline):
-    model = OrganizationMembership
-    extra = 0
-    autocomplete_fields = ["user"]
-    fields = ["user", "created_date"]
-    readonly_fields = ["created_date"]
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "org_type", "status", "account_manager", "created_date", "active_date"]
-    list_filter = ["org_type", "status"]
-    search_fields = ["name", "website", "uuid", "memberships__user__username"]
-    list_select_related = ["account_manager__person"]
-    autocomplete_fields = ["account_manager", "contact"]
-    readonly_fields = ["uuid"]
-    inlines = [MembershipInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+from connections.models import Connection, ConnectionRequest, Integration
 
 
 class IntegrationInline(admin.TabularInline):
@@ -99,7 +54,15 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
     list_select_related = ["requester", "decided_by__person"]
     date_hierarchy = "request_date"
     autocomplete_fields = ["requester", "counterpart", "decided_by", "created_by"]
-    readonly_fields = ["uuid", "status", "decided_by", "decided_at", "rejection_reason"]
+    readonly_fields = [
+        "uuid",
+        "status",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        # Attached through the API (checked there); approval grants the counterpart these.
+        "uploaded_files",
+    ]
     inlines = [IntegrationInline]
     action_form = DecisionActionForm
     actions = ["approve_selected", "reject_selected"]

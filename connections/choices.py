@@ -1,16 +1,6 @@
 from django.db import models
 
 
-class OrganizationType(models.TextChoices):
-    RETAILER = "RETAILER", "Retailer"
-    SUPPLIER = "SUPPLIER", "Supplier"
-
-
-class OrganizationStatus(models.TextChoices):
-    ACTIVE = "ACTIVE", "Active"
-    INACTIVE = "INACTIVE", "Inactive"
-
-
 class ConnectionRequestStatus(models.TextChoices):
     PENDING = "PENDING", "Pending"
     APPROVED = "APPROVED", "Approved"

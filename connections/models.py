@@ -1,4 +1,6 @@
-"""Organizations, their supplier connection requests (with integrations) and connections.
+"""Supplier connection requests (with integrations) and the connections approval opens.
+
+The organizations they join are the tenant app's (`organizations`).
 
 Integer keys stay inside the server: every row the API shows has a `uuid`.
 """
@@ -10,94 +12,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from connections.choices import (
-    ConnectionRequestStatus,
-    ConnectionStatus,
-    IntegrationType,
-    OrganizationStatus,
-    OrganizationType,
-)
+from connections.choices import ConnectionRequestStatus, ConnectionStatus, IntegrationType
+from organizations.models import AccountManager, Organization
+from organizations.querysets import TenantQuerySet
 
 
-class Person(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=20, blank=True)
-    job_title = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["last_name", "first_name", "id"]
-        verbose_name_plural = "people"
-
-    def __str__(self):
-        return f"{self.first_name} {self.last_name}".strip() or self.email or str(self.uuid)
+class ConnectionRequestQuerySet(TenantQuerySet):
+    def owned_by(self, organizations) -> Q:
+        return Q(requester__in=organizations)
 
 
-class AccountManager(models.Model):
-    """A staff user of the operator who looks after organizations and decides requests."""
-
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_manager"
-    )
-    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="account_manager")
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self):
-        return str(self.person)
-
-
-class Organization(models.Model):
-    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
-    website = models.URLField(blank=True)
-    org_type = models.CharField(max_length=10, choices=OrganizationType.choices)
-    status = models.CharField(
-        max_length=10, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
-    )
-    created_date = models.DateTimeField(default=timezone.now)
-    active_date = models.DateTimeField(null=True, blank=True)
-    account_manager = models.ForeignKey(
-        AccountManager,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="organizations",
-    )
-    contact = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="organizations"
-    )
-
-    class Meta:
-        ordering = ["name", "id"]
-        indexes = [models.Index(fields=["org_type", "status"])]
-
-    def __str__(self):
-        return f"{self.name} ({self.get_org_type_display()})"
-
-
-class OrganizationMembership(models.Model):
-    """One organization per non-staff user: the tenant everything they see is scoped to."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="organization_membership",
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
-    )
-    created_date = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self):
-        return f"{self.user} @ {self.organization.name}"
+class ConnectionQuerySet(TenantQuerySet):
+    def owned_by(self, organizations) -> Q:
+        return Q(retailer__in=organizations) | Q(supplier__in=organizations)
 
 
 class ConnectionRequest(models.Model):
@@ -142,6 +69,15 @@ class ConnectionRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    uploaded_files = models.ManyToManyField(
+        "uploads.Upload",
+        blank=True,
+        related_name="connection_requests",
+        # Created by `uploads` when the link was declared there; the name (and data) stay.
+        db_table="uploads_upload_connection_requests",
+    )
+
+    objects = ConnectionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-request_date", "-id"]
@@ -212,6 +148,8 @@ class Connection(models.Model):
         on_delete=models.SET_NULL,
         related_name="connection",
     )
+
+    objects = ConnectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_date", "-id"]

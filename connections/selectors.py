@@ -5,50 +5,19 @@ A view starts from these, so another organization's row is simply not found (404
 
 from collections.abc import Sequence
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from connect_api.errors import Conflict
-from connections.choices import OrganizationStatus
-from connections.models import Connection, ConnectionRequest, Integration, Organization
-
-
-def organization_for(user) -> Organization | None:
-    """The caller's organization, or None for staff, anonymous users and users without one."""
-    if not getattr(user, "is_authenticated", False) or user.is_staff:
-        return None
-    return Organization.objects.filter(memberships__user_id=user.pk).first()
-
-
-def active_organization_for(user, *, to: str) -> Organization:
-    """The caller's organization, which must be ACTIVE `to` act (e.g. "request connections",
-    "upload files"); 409 for staff, users without one and inactive organizations."""
-    organization = organization_for(user)
-    if organization is None:
-        who = "Staff users" if user.is_staff else "Users without an organization"
-        raise Conflict(
-            f"{who} cannot {to}: only members of an active retailer or supplier organization can.",
-            code="no_active_organization",
-        )
-    if organization.status != OrganizationStatus.ACTIVE:
-        raise Conflict(
-            f"Organization {organization.name!r} is not active: it cannot {to}.",
-            code="organization_inactive",
-        )
-    return organization
+from connections.models import Connection, ConnectionRequest, Integration
 
 
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
     (integrations come from `with_integration_rows` once the page is known)."""
-    queryset = ConnectionRequest.objects.select_related(
-        "requester", "decided_by__person"
-    ).prefetch_related("uploaded_files")
-    if user.is_staff:
-        return queryset
-    organization = organization_for(user)
-    if organization is None:
-        return queryset.none()
-    return queryset.filter(requester=organization)
+    return (
+        ConnectionRequest.objects.restrict(user)
+        .select_related("requester", "decided_by__person")
+        .prefetch_related("uploaded_files")
+    )
 
 
 def with_integration_rows(
@@ -97,10 +66,4 @@ _PARTY = (
 
 def connections_for(user) -> QuerySet[Connection]:
     """Connections the caller's organization is a side of (staff: all)."""
-    queryset = Connection.objects.select_related(*_PARTY)
-    if user.is_staff:
-        return queryset
-    organization = organization_for(user)
-    if organization is None:
-        return queryset.none()
-    return queryset.filter(Q(retailer=organization) | Q(supplier=organization))
+    return Connection.objects.restrict(user).select_related(*_PARTY)

@@ -6,22 +6,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
-from connections.choices import (
-    ConnectionRequestStatus,
-    ConnectionStatus,
-    OrganizationStatus,
-    OrganizationType,
-)
-from connections.models import (
-    AccountManager,
-    Connection,
-    ConnectionRequest,
-    Integration,
-    Organization,
-    Person,
-)
-from connections.selectors import integrations_of, organization_for
+from connections.choices import ConnectionRequestStatus, ConnectionStatus
+from connections.models import Connection, ConnectionRequest, Integration
+from connections.selectors import integrations_of
+from organizations.choices import OrganizationStatus, OrganizationType
+from organizations.models import AccountManager, Organization, Person
+from organizations.selectors import organization_for
+from organizations.services import account_manager_get_or_create
 from uploads.selectors import uploads_for_attachment
+from uploads.services import upload_grants_create
 
 REQUEST_FIELDS = (
     "counterpart_name",
@@ -162,31 +155,6 @@ def _split_name(full_name: str) -> tuple[str, str]:
     return first[:100], last.strip()[:100]
 
 
-@transaction.atomic
-def account_manager_get_or_create(*, user) -> AccountManager:
-    """The staff user's AccountManager, made from the user's own name and email if missing."""
-    if not user.is_staff:
-        raise PermissionDenied("Only staff users decide connection requests.", code="not_staff")
-    manager = _account_manager_of(user)
-    if manager is not None:
-        return manager
-    try:
-        with transaction.atomic():
-            person = Person.objects.create(
-                first_name=user.first_name[:100] or user.get_username()[:100],
-                last_name=user.last_name[:100],
-                email=user.email,
-            )
-            return AccountManager.objects.create(user=user, person=person)
-    except IntegrityError:
-        # A concurrent decision by the same user created it first.
-        return _account_manager_of(user)
-
-
-def _account_manager_of(user) -> AccountManager | None:
-    return AccountManager.objects.select_related("person").filter(user=user).first()
-
-
 def _locked_undecided(connection_request: ConnectionRequest) -> ConnectionRequest:
     locked = _lock(connection_request)
     if locked.status != ConnectionRequestStatus.PENDING:
@@ -296,6 +264,8 @@ def connection_request_approve(
     locked.decided_by = manager
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "counterpart", "decided_by", "decided_at"])
+    # The counterpart may now read the files attached to the request.
+    upload_grants_create(uploads=locked.uploaded_files.all(), organization=counterpart)
     return locked
 
 

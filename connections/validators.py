@@ -5,6 +5,8 @@ import re
 from croniter import croniter
 from rest_framework import serializers
 
+from connect_api.errors import shown
+
 CRON_NICKNAMES = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
 
 VALID_CRON_FORMS = (
@@ -19,14 +21,6 @@ _NAMES = {
 }  # fmt: skip
 _FIELD = re.compile(r"^[0-9A-Za-z*,/-]+$")
 _WORD = re.compile(r"[A-Za-z]+")
-
-
-def shown(value, limit: int = 60) -> str:
-    """A client's value as an error message quotes it: cut short (a 2 MB body is not echoed).
-
-    Lone surrogates need nothing here: connect_api's JSON renderer escapes them everywhere."""
-    text = str(value)
-    return f"{text[:limit]}..." if len(text) > limit else text
 
 
 def is_valid_cron(value: str) -> bool:

@@ -9,11 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
 from connections import models as connection_models
-from connections.choices import (
-    ConnectionStatus,
-    IntegrationType,
-    OrganizationType,
-)
+from connections.choices import ConnectionStatus, IntegrationType
+from organizations import models as organization_models
+from organizations.choices import OrganizationType
 from outreach import models as outreach_models
 from outreach.choices import (
     ChangeRequestKind,
@@ -54,7 +52,7 @@ class StaffUserFactory(UserFactory):
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = connection_models.Person
+        model = organization_models.Person
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
@@ -65,7 +63,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 class AccountManagerFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = connection_models.AccountManager
+        model = organization_models.AccountManager
 
     user = factory.SubFactory(StaffUserFactory)
     person = factory.SubFactory(PersonFactory)
@@ -73,7 +71,7 @@ class AccountManagerFactory(factory.django.DjangoModelFactory):
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = connection_models.Organization
+        model = organization_models.Organization
 
     name = factory.Sequence(lambda n: f"Organization {n}")
     website = "https://example.com"
@@ -82,7 +80,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 class OrganizationMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = connection_models.OrganizationMembership
+        model = organization_models.OrganizationMembership
 
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)

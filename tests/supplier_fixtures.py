@@ -2,7 +2,7 @@
 
 import pytest
 
-from connections.choices import OrganizationStatus, OrganizationType
+from organizations.choices import OrganizationStatus, OrganizationType
 from tests.factories import (
     AccountManagerFactory,
     OrganizationFactory,

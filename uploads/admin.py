@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.db import transaction
 
 from uploads import services
-from uploads.models import Upload
+from uploads.models import Upload, UploadGrant
+
+
+class UploadGrantInline(admin.TabularInline):
+    """Who else may read the file (written when a request it is attached to is approved)."""
+
+    model = UploadGrant
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "created"]
+    readonly_fields = ["created"]
 
 
 @admin.register(Upload)
@@ -24,7 +34,7 @@ class UploadAdmin(admin.ModelAdmin):
         "content_type",
         "created",
     ]
-    filter_horizontal = ["connection_requests"]
+    inlines = [UploadGrantInline]
     date_hierarchy = "created"
 
     def has_add_permission(self, request):

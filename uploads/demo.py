@@ -1,4 +1,5 @@
-"""Demo data: a small CSV uploaded by the demo retailer and attached to its seed request."""
+"""Demo data: a small CSV uploaded by the demo retailer (`connections.demo` attaches it to
+the seed request)."""
 
 import io
 import uuid
@@ -6,8 +7,8 @@ import uuid
 from django.core.files.base import ContentFile
 
 from connect_api.demo import DemoCredential
-from connections.demo import SEED_REQUEST_UUID
-from connections.models import ConnectionRequest
+from organizations.demo import RETAILER_UUID
+from organizations.models import Organization
 from uploads.inspection import KINDS, inspect_upload
 from uploads.models import Upload
 
@@ -16,14 +17,12 @@ DEMO_CSV = b"sku,description,quantity\nACME-001,Rocket skates,12\nACME-002,Giant
 
 
 def seed() -> list[DemoCredential]:
-    connection_request = ConnectionRequest.objects.select_related("requester").get(
-        uuid=SEED_REQUEST_UUID
-    )
+    retailer = Organization.objects.get(uuid=RETAILER_UUID)
     inspection = inspect_upload(io.BytesIO(DEMO_CSV), kind=KINDS["csv"])
     upload, created = Upload.objects.get_or_create(
         uuid=DEMO_UPLOAD_UUID,
         defaults={
-            "organization": connection_request.requester,
+            "organization": retailer,
             "name": "acme-sample-items.csv",
             "size": inspection.size,
             "sha256": inspection.sha256,
@@ -32,5 +31,4 @@ def seed() -> list[DemoCredential]:
     )
     if created or not upload.file or not upload.file.storage.exists(upload.file.name):
         upload.file.save("upload", ContentFile(DEMO_CSV), save=True)
-    upload.connection_requests.add(connection_request)
     return []

@@ -6,41 +6,22 @@ Another organization's upload is simply not in the queryset, so the API answers 
 import uuid
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from connect_api.errors import DomainError
-from connections.choices import ConnectionRequestStatus
-from connections.models import Organization
-from connections.selectors import organization_for
-from connections.validators import shown
+from connect_api.errors import DomainError, shown
+from organizations.models import Organization
 from uploads.models import Upload
 
 
 def uploads_for(user) -> QuerySet[Upload]:
     """Uploads the caller's organization made (staff: every upload): the list endpoint."""
-    queryset = Upload.objects.all()
-    if user.is_staff:
-        return queryset
-    organization = organization_for(user)
-    if organization is None:
-        return queryset.none()
-    return queryset.filter(organization=organization)
+    return Upload.objects.restrict(user)
 
 
 def readable_uploads_for(user) -> QuerySet[Upload]:
-    """Uploads the caller may read: its organization's, staff all, and the counterpart's of
-    a request the upload is attached to once that request is APPROVED."""
-    queryset = Upload.objects.all()
-    if user.is_staff:
-        return queryset
-    organization = organization_for(user)
-    if organization is None:
-        return queryset.none()
-    shared_with_counterpart = Upload.connection_requests.through.objects.filter(
-        connectionrequest__counterpart=organization,
-        connectionrequest__status=ConnectionRequestStatus.APPROVED,
-    ).values("upload_id")
-    return queryset.filter(Q(organization=organization) | Q(pk__in=shared_with_counterpart))
+    """Uploads the caller may read: its organization's, those granted to it (the
+    counterpart of an approved request the upload is attached to), staff all."""
+    return Upload.objects.readable_by(user)
 
 
 def uploads_for_attachment(*, organization: Organization, uuids: Iterable) -> list[Upload]:

@@ -1,12 +1,14 @@
 """Every write of this app."""
 
+from collections.abc import Iterable
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from connections.models import Organization
+from organizations.models import Organization
 from uploads.filenames import display_name
 from uploads.inspection import claimed_kind, inspect_upload
-from uploads.models import Upload
+from uploads.models import Upload, UploadGrant
 
 
 def upload_create(
@@ -45,3 +47,12 @@ def upload_delete(*, upload: Upload) -> None:
     storage, path = upload.file.storage, upload.file.name
     upload.delete()
     transaction.on_commit(lambda: storage.delete(path))
+
+
+@transaction.atomic
+def upload_grants_create(*, uploads: Iterable[Upload], organization: Organization) -> None:
+    """Let `organization` read these uploads (already granted ones stay as they are)."""
+    UploadGrant.objects.bulk_create(
+        [UploadGrant(upload=upload, organization=organization) for upload in uploads],
+        ignore_conflicts=True,
+    )

@@ -11,9 +11,12 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connections.choices import IntegrationType, OrganizationType
-from connections.models import AccountManager, Connection, ConnectionRequest, Organization, Person
-from connections.validators import VALID_CRON_FORMS, shown, validate_update_frequency
+from connect_api.errors import shown
+from connections.choices import IntegrationType
+from connections.models import Connection, ConnectionRequest
+from connections.validators import VALID_CRON_FORMS, validate_update_frequency
+from organizations.choices import OrganizationType
+from organizations.models import AccountManager, Organization, Person
 
 # --- input -------------------------------------------------------------------------------
 

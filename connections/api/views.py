@@ -3,24 +3,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.pagination import StartLimitPagination
-from connect_api.parsers import LimitedJSONParser
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.filters import ConnectionRequestFilterSet
 from connections.permissions import IsStaffDecider
-
-UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-
-
-class SupplierApiMixin:
-    """What every supplier-API viewset shares (connections and uploads)."""
-
-    authentication_classes = SUPPLIER_AUTHENTICATION
-    parser_classes = [LimitedJSONParser]
-    lookup_field = "uuid"
-    lookup_value_regex = UUID_PATTERN
+from organizations.api.views import SupplierApiMixin
+from organizations.selectors import active_organization_for
 
 
 @extend_schema_view(
@@ -77,7 +66,7 @@ class ConnectionRequestViewSet(
         responses={201: shapes.ConnectionRequestCreatedSerializer},
     )
     def create(self, request):
-        organization = selectors.active_organization_for(request.user, to="request connections")
+        organization = active_organization_for(request.user, to="request connections")
         data = self._valid_input(shapes.ConnectionRequestInputSerializer)
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
@@ -95,9 +84,7 @@ class ConnectionRequestViewSet(
     )
     def partial_update(self, request, uuid=None):
         connection_request = self.get_object()
-        organization = selectors.active_organization_for(
-            request.user, to="change connection requests"
-        )
+        organization = active_organization_for(request.user, to="change connection requests")
         data = self._valid_input(
             shapes.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
         )
@@ -109,7 +96,7 @@ class ConnectionRequestViewSet(
     @extend_schema(summary="Withdraw a PENDING connection request", responses={204: None})
     def destroy(self, request, uuid=None):
         connection_request = self.get_object()
-        selectors.active_organization_for(request.user, to="change connection requests")
+        active_organization_for(request.user, to="change connection requests")
         services.connection_request_withdraw(connection_request=connection_request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

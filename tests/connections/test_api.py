@@ -4,8 +4,10 @@ import json
 
 import pytest
 
-from connections.choices import ConnectionRequestStatus, ConnectionStatus, OrganizationType
-from connections.models import Connection, ConnectionRequest, Integration, Organization
+from connections.choices import ConnectionRequestStatus, ConnectionStatus
+from connections.models import Connection, ConnectionRequest, Integration
+from organizations.choices import OrganizationType
+from organizations.models import Organization
 from tests.connections.conftest import SEED_INTEGRATION_UUID, SEED_REQUEST_UUID, request_url
 from tests.factories import (
     ConnectionFactory,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from connections.choices import ConnectionStatus, OrganizationStatus, OrganizationType
+from connections.choices import ConnectionStatus
+from organizations.choices import OrganizationStatus, OrganizationType
 from tests.conftest import token_header
 from tests.factories import (
     AccountManagerFactory,

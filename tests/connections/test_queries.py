@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from connections.choices import ConnectionRequestStatus, OrganizationType
+from connections.choices import ConnectionRequestStatus
+from organizations.choices import OrganizationType
 from tests.factories import (
     AccountManagerFactory,
     ConnectionFactory,

@@ -3,6 +3,7 @@ from django.test import Client
 
 from connections import demo as connections_demo
 from connections.models import ConnectionRequest
+from organizations import demo as organizations_demo
 from tests.factories import UploadFactory, UserFactory
 from tests.uploads.conftest import files_under
 from uploads import demo as uploads_demo
@@ -52,8 +53,9 @@ def test_admin_delete_removes_the_stored_bytes(
 
 def test_demo_seed_attaches_a_stored_csv_to_the_demo_retailers_request_idempotently():
     for _ in range(2):
-        connections_demo.seed()
+        organizations_demo.seed()
         uploads_demo.seed()
+        connections_demo.seed()
 
     upload = Upload.objects.get()
     request = ConnectionRequest.objects.get(uuid=connections_demo.SEED_REQUEST_UUID)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import LimitedStream
 from django.test import RequestFactory
 
-from connections.choices import OrganizationStatus
+from organizations.choices import OrganizationStatus
 from tests.factories import OrganizationFactory, UploadFactory, UserFactory
 from tests.supplier_fixtures import member_of
 from tests.uploads.conftest import (

@@ -5,8 +5,8 @@ import uuid
 import pytest
 
 from connect_api.errors import DomainError
-from connections.choices import OrganizationType
 from connections.models import ConnectionRequest
+from organizations.choices import OrganizationType
 from tests.connections.test_queries import REQUEST_LIST_MAX_QUERIES, make_requests
 from tests.factories import (
     OrganizationFactory,

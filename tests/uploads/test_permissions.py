@@ -2,7 +2,8 @@
 
 import pytest
 
-from connections.choices import ConnectionRequestStatus, OrganizationType
+from connections import services
+from organizations.choices import OrganizationType
 from tests.factories import (
     ConnectionRequestFactory,
     OrganizationFactory,
@@ -38,18 +39,26 @@ def world(retailer, retailer_user, staff_user):
         "other organization": member_of(OrganizationFactory()),
         "no organization": UserFactory(),
     }
-    for status in ("approved", "pending", "rejected"):
+    decide = {
+        "approved": lambda request, counterpart: services.connection_request_approve(
+            connection_request=request, user=staff_user, supplier_uuid=counterpart.uuid
+        ),
+        "rejected": lambda request, counterpart: services.connection_request_reject(
+            connection_request=request, user=staff_user, reason="No."
+        ),
+        "pending": lambda request, counterpart: None,
+    }
+    for status, decision in decide.items():
         counterpart = OrganizationFactory(org_type=OrganizationType.SUPPLIER)
-        request = ConnectionRequestFactory(
-            requester=retailer,
-            counterpart=counterpart,
-            status=getattr(ConnectionRequestStatus, status.upper()),
-        )
+        request = ConnectionRequestFactory(requester=retailer, counterpart=counterpart)
         request.uploaded_files.add(upload)
+        decision(request, counterpart)
         users[f"counterpart of {status} request"] = member_of(counterpart)
     unrelated = OrganizationFactory(org_type=OrganizationType.SUPPLIER)
-    ConnectionRequestFactory(
-        requester=retailer, counterpart=unrelated, status=ConnectionRequestStatus.APPROVED
+    services.connection_request_approve(
+        connection_request=ConnectionRequestFactory(requester=retailer),
+        user=staff_user,
+        supplier_uuid=unrelated.uuid,
     )
     users["counterpart of approved request without the file"] = member_of(unrelated)
     return upload, users

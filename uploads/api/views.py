@@ -7,8 +7,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
-from connections.api.views import SupplierApiMixin
-from connections.selectors import active_organization_for
+from organizations.api.views import SupplierApiMixin
+from organizations.selectors import active_organization_for
 from uploads import selectors, services
 from uploads.api.serializers import (
     UploadCreatedSerializer,

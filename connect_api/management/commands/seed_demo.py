@@ -13,7 +13,13 @@ from knox.models import AuthToken
 
 from connect_api.demo import DemoCredential
 
-DEMO_MODULES = ["connect_api.demo", "connections.demo", "uploads.demo", "outreach.demo"]
+DEMO_MODULES = [
+    "connect_api.demo",
+    "organizations.demo",
+    "uploads.demo",
+    "connections.demo",
+    "outreach.demo",
+]
 
 
 class Command(BaseCommand):

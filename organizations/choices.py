@@ -1,0 +1,20 @@
+from django.db import models
+
+
+class OrganizationType(models.TextChoices):
+    RETAILER = "RETAILER", "Retailer"
+    SUPPLIER = "SUPPLIER", "Supplier"
+
+    @property
+    def other(self) -> "OrganizationType":
+        """The kind this kind connects to (and discovers)."""
+        return (
+            OrganizationType.SUPPLIER
+            if self == OrganizationType.RETAILER
+            else OrganizationType.RETAILER
+        )
+
+
+class OrganizationStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    INACTIVE = "INACTIVE", "Inactive"

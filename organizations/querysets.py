@@ -1,0 +1,32 @@
+"""The one tenant rule of the supplier API, as a queryset method (NetBox's
+`RestrictedQuerySet.restrict(user)` is the model).
+
+"Staff see everything, a user without an organization sees nothing, everyone else sees the
+rows of their own organization." Each supplier model's queryset says only which rows are an
+organization's (`owned_by`); the rule itself is written here once. The caller's
+organization is a subquery, so restricting costs no query of its own.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+
+from organizations.models import OrganizationMembership
+
+OwnedBy = Callable[[QuerySet], Q]
+
+
+class TenantQuerySet(QuerySet):
+    def owned_by(self, organizations: QuerySet) -> Q:
+        """The rows of these organizations (a queryset of organization ids)."""
+        raise NotImplementedError(f"{type(self).__name__} must say which rows are whose.")
+
+    def restrict(self, user, *, rule: OwnedBy | None = None) -> QuerySet:
+        """The rows `user` may see: all for staff, none without an organization, otherwise
+        those `rule` (default `owned_by`) gives the user's organization."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_staff:
+            return self
+        mine = OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")
+        return self.filter((rule or self.owned_by)(mine))
