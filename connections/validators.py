@@ -1,45 +1,11 @@
-"""Cron expressions for an integration's `update_frequency`."""
+"""Validation of an integration's `update_frequency` (the cron rules live in connections.cron)."""
 
-import re
-
-from croniter import croniter
 from rest_framework import serializers
 
 from connect_api.errors import shown
+from connections.cron import VALID_CRON_FORMS, is_valid_cron
 
-CRON_NICKNAMES = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
-
-VALID_CRON_FORMS = (
-    "use 5 fields 'minute hour day-of-month month day-of-week' (e.g. '0 2 * * *'), "
-    "6 fields with seconds first (e.g. '* 20 12 3 8,9 *'), "
-    "or one of " + ", ".join(CRON_NICKNAMES) + "."
-)
-
-_NAMES = {
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    "sun", "mon", "tue", "wed", "thu", "fri", "sat",
-}  # fmt: skip
-_FIELD = re.compile(r"^[0-9A-Za-z*,/-]+$")
-_WORD = re.compile(r"[A-Za-z]+")
-
-
-def is_valid_cron(value: str) -> bool:
-    """Standard cron only: no `?`, `L`, `W`, `#`, `H` extensions croniter would also take."""
-    expression = value.strip()
-    if expression.startswith("@"):
-        return expression.lower() in CRON_NICKNAMES
-    fields = expression.split()
-    if len(fields) not in (5, 6):
-        return False
-    for field in fields:
-        if not _FIELD.match(field):
-            return False
-        if any(word.lower() not in _NAMES for word in _WORD.findall(field)):
-            return False
-    try:
-        return croniter.is_valid(expression, second_at_beginning=len(fields) == 6, strict=True)
-    except (ValueError, TypeError, KeyError, IndexError):
-        return False
+__all__ = ["VALID_CRON_FORMS", "is_valid_cron", "validate_update_frequency"]
 
 
 def validate_update_frequency(value: str) -> str:

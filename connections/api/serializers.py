@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from connect_api.errors import shown
 from connections.choices import IntegrationType
+from connections.cron import NEXT_RUNS, describe_cron, next_runs
 from connections.models import Connection, ConnectionRequest
 from connections.validators import VALID_CRON_FORMS, validate_update_frequency
 from organizations.choices import OrganizationType
@@ -100,9 +101,11 @@ class IntegrationInputSerializer(AliasedSerializer):
     type = IntegrationTypeField(source="integration_type", help_text="Alias: integration_type.")
     update_frequency = serializers.CharField(
         max_length=100,
+        required=False,
+        allow_null=True,
         validators=[validate_update_frequency],
-        error_messages={"blank": "Give an update frequency: " + VALID_CRON_FORMS},
-        help_text="Cron: " + VALID_CRON_FORMS,
+        error_messages={"blank": "Give an update frequency or null: " + VALID_CRON_FORMS},
+        help_text="Cron, or null (or omitted) for none: " + VALID_CRON_FORMS,
     )
     file_locations = serializers.CharField(
         required=False, allow_blank=True, help_text="Alias: feed_source_file_locations."
@@ -115,7 +118,10 @@ class IntegrationInputSerializer(AliasedSerializer):
             data = {
                 key: value for key, value in data.items() if key not in ("record_uuid", "delete")
             }
-        return super().to_internal_value(data)
+        attrs = super().to_internal_value(data)
+        if attrs.get("update_frequency", "") is None:
+            attrs["update_frequency"] = ""  # stored as no schedule; answered as null
+        return attrs
 
     def validate(self, attrs):
         if not self.context.get("merging", False):
@@ -124,15 +130,10 @@ class IntegrationInputSerializer(AliasedSerializer):
             raise serializers.ValidationError(
                 {"delete": ["Name the integration to delete with its record_uuid."]}
             )
-        if "record_uuid" not in attrs:
-            required = {"type": "integration_type", "update_frequency": "update_frequency"}
-            missing = {
-                field: ["This field is required for a new integration."]
-                for field, attribute in required.items()
-                if attribute not in attrs
-            }
-            if missing:
-                raise serializers.ValidationError(missing)
+        if "record_uuid" not in attrs and "integration_type" not in attrs:
+            raise serializers.ValidationError(
+                {"type": ["This field is required for a new integration."]}
+            )
         return attrs
 
 
@@ -248,6 +249,11 @@ def iso_utc(value) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def or_null(value: str | None) -> str | None:
+    """An optional text field as the docs show it: never set (stored "") is null."""
+    return value or None
+
+
 def person_data(person: Person | None) -> dict | None:
     if person is None:
         return None
@@ -255,9 +261,9 @@ def person_data(person: Person | None) -> dict | None:
         "uuid": str(person.uuid),
         "first_name": person.first_name,
         "last_name": person.last_name,
-        "email": person.email,
-        "phone": person.phone,
-        "job_title": person.job_title,
+        "email": or_null(person.email),
+        "phone": or_null(person.phone),
+        "job_title": or_null(person.job_title),
     }
 
 
@@ -265,6 +271,16 @@ def account_manager_data(manager: AccountManager | None) -> dict | None:
     if manager is None:
         return None
     return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
+
+
+def schedule_data(update_frequency: str) -> dict:
+    """What a schedule means: its next fire times (ISO 8601 UTC) and an English description;
+    null for both when the integration has none."""
+    runs = next_runs(update_frequency)
+    return {
+        "next_runs": None if runs is None else [iso_utc(run) for run in runs],
+        "schedule_description": describe_cron(update_frequency),
+    }
 
 
 def connection_request_data(connection_request: ConnectionRequest) -> dict:
@@ -280,10 +296,10 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         "record_uuid": str(connection_request.uuid),
         "org_name": connection_request.counterpart_name,
         "org_contact_full_name": connection_request.contact_name,
-        "primary_contact_phone": connection_request.contact_phone,
-        "primary_contact_email": connection_request.contact_email,
-        account_key: connection_request.account_number,
-        "additional_information": connection_request.additional_information,
+        "primary_contact_phone": or_null(connection_request.contact_phone),
+        "primary_contact_email": or_null(connection_request.contact_email),
+        account_key: or_null(connection_request.account_number),
+        "additional_information": or_null(connection_request.additional_information),
         "request_date": iso_utc(connection_request.request_date),
         "status": connection_request.status,
         "is_approved": approved,
@@ -292,10 +308,11 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
             {
                 "record_uuid": str(row.uuid),
                 "integration_type": row.integration_type,
-                "update_frequency": row.update_frequency,
-                "feed_source_file_locations": row.file_locations,
-                "file_specs": row.file_specs,
-                "rules": row.rules,
+                "update_frequency": or_null(row.update_frequency),
+                **schedule_data(row.update_frequency),
+                "feed_source_file_locations": or_null(row.file_locations),
+                "file_specs": or_null(row.file_specs),
+                "rules": or_null(row.rules),
                 "date_created": iso_utc(row.date_created),
             }
             for row in connection_request.integration_rows
@@ -308,17 +325,24 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
 
 
 def organization_data(organization: Organization) -> dict:
+    """One side of a connection as the docs show it: the party's uuid, its organization
+    (naming the party again as `retailer_uuid` or `supplier_uuid`; the other one is "", as in
+    the docs' example) and its contact person."""
+    party = str(organization.uuid)
+    is_retailer = organization.org_type == OrganizationType.RETAILER
     return {
-        "uuid": str(organization.uuid),
+        "uuid": party,
         "organization": {
-            "uuid": str(organization.uuid),
+            "uuid": party,
             "name": organization.name,
-            "website": organization.website,
+            "website": or_null(organization.website),
             "org_type": organization.org_type,
             "status": organization.status,
             "created_date": iso_utc(organization.created_date),
             "active_date": iso_utc(organization.active_date),
             "account_manager": account_manager_data(organization.account_manager),
+            "retailer_uuid": party if is_retailer else "",
+            "supplier_uuid": "" if is_retailer else party,
         },
         "contact": person_data(organization.contact),
     }
@@ -331,9 +355,9 @@ def connection_data(connection: Connection) -> dict:
         "supplier": organization_data(connection.supplier),
         "status": connection.status,
         "account_manager": account_manager_data(connection.account_manager),
-        "allocation_type": connection.allocation_type,
-        "suppliers_retailer_account_number": connection.suppliers_retailer_account_number,
-        "retailers_supplier_account_number": connection.retailers_supplier_account_number,
+        "allocation_type": or_null(connection.allocation_type),
+        "suppliers_retailer_account_number": or_null(connection.suppliers_retailer_account_number),
+        "retailers_supplier_account_number": or_null(connection.retailers_supplier_account_number),
         "deactivated_date": iso_utc(connection.deactivated_date),
     }
 
@@ -351,9 +375,9 @@ class PersonOutputSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
-    job_title = serializers.CharField()
+    email = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    job_title = serializers.CharField(allow_null=True)
 
 
 class AccountManagerOutputSerializer(serializers.Serializer):
@@ -364,10 +388,18 @@ class AccountManagerOutputSerializer(serializers.Serializer):
 class IntegrationOutputSerializer(serializers.Serializer):
     record_uuid = serializers.UUIDField()
     integration_type = serializers.ChoiceField(choices=IntegrationType.choices)
-    update_frequency = serializers.CharField()
-    feed_source_file_locations = serializers.CharField()
-    file_specs = serializers.CharField()
-    rules = serializers.CharField()
+    update_frequency = serializers.CharField(allow_null=True)
+    next_runs = serializers.ListField(
+        child=serializers.DateTimeField(),
+        allow_null=True,
+        help_text=f"The next {NEXT_RUNS} times update_frequency fires (UTC); null without one.",
+    )
+    schedule_description = serializers.CharField(
+        allow_null=True, help_text="update_frequency in plain English; null without one."
+    )
+    feed_source_file_locations = serializers.CharField(allow_null=True)
+    file_specs = serializers.CharField(allow_null=True)
+    rules = serializers.CharField(allow_null=True)
     date_created = serializers.DateTimeField()
 
 
@@ -382,15 +414,15 @@ class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
     record_uuid = serializers.UUIDField()
     org_name = serializers.CharField()
     org_contact_full_name = serializers.CharField()
-    primary_contact_phone = serializers.CharField()
-    primary_contact_email = serializers.CharField()
+    primary_contact_phone = serializers.CharField(allow_null=True)
+    primary_contact_email = serializers.CharField(allow_null=True)
     retailer_account_number = serializers.CharField(
-        required=False, help_text="Present when the requester is a retailer."
+        required=False, allow_null=True, help_text="Present when the requester is a retailer."
     )
     supplier_account_number = serializers.CharField(
-        required=False, help_text="Present when the requester is a supplier."
+        required=False, allow_null=True, help_text="Present when the requester is a supplier."
     )
-    additional_information = serializers.CharField()
+    additional_information = serializers.CharField(allow_null=True)
     request_date = serializers.DateTimeField()
     status = serializers.CharField()
     is_approved = serializers.BooleanField()
@@ -402,12 +434,14 @@ class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
 class OrganizationDetailOutputSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     name = serializers.CharField()
-    website = serializers.CharField()
+    website = serializers.CharField(allow_null=True)
     org_type = serializers.ChoiceField(choices=OrganizationType.choices)
     status = serializers.CharField()
     created_date = serializers.DateTimeField()
     active_date = serializers.DateTimeField(allow_null=True)
     account_manager = AccountManagerOutputSerializer(allow_null=True)
+    retailer_uuid = serializers.CharField(help_text='The retailer\'s uuid, or "" for a supplier.')
+    supplier_uuid = serializers.CharField(help_text='The supplier\'s uuid, or "" for a retailer.')
 
 
 class ConnectionPartyOutputSerializer(serializers.Serializer):
@@ -424,9 +458,9 @@ class ConnectionOutputSerializer(HandBuiltOutputSerializer):
     supplier = ConnectionPartyOutputSerializer()
     status = serializers.CharField()
     account_manager = AccountManagerOutputSerializer(allow_null=True)
-    allocation_type = serializers.CharField()
-    suppliers_retailer_account_number = serializers.CharField()
-    retailers_supplier_account_number = serializers.CharField()
+    allocation_type = serializers.CharField(allow_null=True)
+    suppliers_retailer_account_number = serializers.CharField(allow_null=True)
+    retailers_supplier_account_number = serializers.CharField(allow_null=True)
     deactivated_date = serializers.DateTimeField(allow_null=True)
 
 

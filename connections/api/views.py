@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
@@ -85,6 +86,9 @@ class ConnectionRequestViewSet(
     def partial_update(self, request, uuid=None):
         connection_request = self.get_object()
         organization = active_organization_for(request.user, to="change connection requests")
+        if request.stream is None:
+            # No body at all (no Content-Length, or 0): a 204 would claim a change never made.
+            raise ParseError("The PATCH has no body: send the fields to change as a JSON object.")
         data = self._valid_input(
             shapes.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
         )

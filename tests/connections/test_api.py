@@ -252,7 +252,8 @@ def test_read_only_fields_are_ignored_on_create(retailer_client):
         ({**CREATE_BODY, "organization_name": "x" * 201}, "organization_name"),
         ({**CREATE_BODY, "primary_contact_phone": "1" * 21}, "primary_contact_phone"),
         ({**CREATE_BODY, "primary_contact_email": "not-an-email"}, "primary_contact_email"),
-        ({**CREATE_BODY, "integrations": [{"type": "item"}]}, "integrations.0.update_frequency"),
+        ({**CREATE_BODY, "integrations": [{"type": "item", "update_frequency": ""}]},
+         "integrations.0.update_frequency"),
         ({**CREATE_BODY, "integrations": [{"update_frequency": "@daily"}]}, "integrations.0.type"),
         ({**CREATE_BODY, "integrations": "items"}, "integrations"),
         ({**CREATE_BODY, "integrations": [{"type": "item", "update_frequency": 5}]},
@@ -437,12 +438,16 @@ def test_detail_uses_the_output_names(retailer_client, pending_request, retailer
         "record_uuid": SEED_INTEGRATION_UUID,
         "integration_type": "order",
         "update_frequency": "0 2 * * *",
+        "next_runs": integration["next_runs"],
+        "schedule_description": "At 02:00 (UTC)",
         "feed_source_file_locations": "sftp://old",
         "file_specs": "old specs",
         "rules": "old rules",
         "date_created": integration["date_created"],
     }
     assert integration["date_created"].endswith("Z")
+    assert len(integration["next_runs"]) == 3
+    assert all(run.endswith("T02:00:00Z") for run in integration["next_runs"])
 
 
 def test_detail_of_a_supplier_request_says_supplier_account_number(token_client, supplier_user):
@@ -947,8 +952,12 @@ def test_connection_list_shape(retailer_client, waiting_connection):
     assert set(item["retailer"]) == {"uuid", "organization", "contact"}
     assert set(item["supplier"]["organization"]) == {
         "uuid", "name", "website", "org_type", "status", "created_date", "active_date",
-        "account_manager",
+        "account_manager", "retailer_uuid", "supplier_uuid",
     }  # fmt: skip
+    supplier, retailer = item["supplier"]["organization"], item["retailer"]["organization"]
+    assert (supplier["supplier_uuid"], supplier["retailer_uuid"]) == (supplier["uuid"], "")
+    assert (retailer["retailer_uuid"], retailer["supplier_uuid"]) == (retailer["uuid"], "")
+    assert retailer["uuid"] == str(waiting_connection.retailer.uuid)
     assert item["supplier"]["organization"]["name"] == "Thomas-Perkins"
     assert item["account_manager"]["person"]["uuid"]
     assert item["suppliers_retailer_account_number"] == "OLD1"
