@@ -33,7 +33,6 @@ from django.test import RequestFactory  # noqa: E402
 from rest_framework import serializers  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from outreach.api import serializers as shapes  # noqa: E402
 from outreach.api.views import ChangeRequestViewSet  # noqa: E402
 from outreach.choices import ChangeRequestKind, Right, SecurityRole  # noqa: E402
 from outreach.models import (  # noqa: E402
@@ -46,6 +45,7 @@ from outreach.models import (  # noqa: E402
     SiteMembership,
     Team,
 )
+from outreach.payload import ChangeRequestPayload  # noqa: E402
 from outreach.services import change_request_submit  # noqa: E402
 from tests.conftest import basic_header  # noqa: E402
 from tests.seeds import OUTREACH_SEED_BODY  # noqa: E402
@@ -93,7 +93,7 @@ class ChangeRequestModelSerializer(serializers.ModelSerializer):
         ]
 
     def get_request(self, change_request):
-        return shapes.submitted_fields(change_request)
+        return ChangeRequestPayload.of(change_request).to_wire()
 
 
 class StockChangeRequestViewSet(ChangeRequestViewSet):
@@ -138,9 +138,15 @@ def setup() -> tuple[SiteMembership, SiteMembership]:
         site=site, number=1, connection_type=connection_type, contact=contact
     )
     for index in range(ROWS):
-        data = {"kind": ChangeRequestKind.MODIFY, "connection_id": 1, "comment": f"call {index}"}
-        data.update({"connection_date": connection.created.date(), "response_ids": []})
-        change_request_submit(membership=caller, data=data)
+        payload = ChangeRequestPayload(
+            connection_id=1,
+            complete=False,
+            reassign=False,
+            connection_date=connection.created.date(),
+            comment=f"call {index}",
+            response_ids=(),
+        )
+        change_request_submit(membership=caller, payload=payload)
     return caller, admin
 
 

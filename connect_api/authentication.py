@@ -1,5 +1,7 @@
 """Authentication shared by both APIs: cached HTTP Basic, lockout, knox token login/logout."""
 
+import base64
+import binascii
 import hashlib
 import hmac
 from datetime import datetime
@@ -12,7 +14,11 @@ from django.core.cache import caches
 from django.utils import timezone
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import (
+    BasicAuthentication,
+    SessionAuthentication,
+    get_authorization_header,
+)
 
 from connect_api.clientip import client_ip
 from connect_api.failed_logins import (
@@ -103,8 +109,33 @@ def _refuse(username: str, address: str, refusal: exceptions.Throttled):
     raise refusal
 
 
+def basic_credentials(encoded: bytes) -> tuple[str, str]:
+    """(username, password) of a Basic credential in either Base64 alphabet, padded or not.
+
+    The vendor's mobile app encodes with Android's `Base64.URL_SAFE` (`-` and `_` for `+` and
+    `/`); other clients use the standard alphabet. The text is UTF-8, else ISO-8859-1.
+    Raises AuthenticationFailed for anything else.
+    """
+    standard = encoded.rstrip(b"=").replace(b"-", b"+").replace(b"_", b"/")
+    try:
+        raw = base64.b64decode(standard + b"=" * (-len(standard) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise exceptions.AuthenticationFailed(
+            "Invalid basic header. Credentials not correctly base64 encoded."
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    userid, colon, password = text.partition(":")
+    if not colon:
+        raise exceptions.AuthenticationFailed("Invalid basic header. No ':' in the credentials.")
+    return userid, password
+
+
 class CachedBasicAuthentication(BasicAuthentication):
-    """HTTP Basic that remembers a verified credential for a few minutes.
+    """HTTP Basic (both Base64 alphabets) that remembers a verified credential for a few
+    minutes.
 
     The mobile client sends Basic on every call and a password hash costs ~0.4 s of CPU.
     The cache key is a keyed hash of username, password and client address (none is stored);
@@ -118,6 +149,13 @@ class CachedBasicAuthentication(BasicAuthentication):
     """
 
     www_authenticate_realm = "connect-api"
+
+    def authenticate(self, request):
+        auth = get_authorization_header(request).split()
+        if len(auth) != 2 or auth[0].lower() != b"basic":
+            return super().authenticate(request)  # not Basic, or DRF's malformed-header 401s
+        userid, password = basic_credentials(auth[1])
+        return self.authenticate_credentials(userid, password, request)
 
     def authenticate_credentials(self, userid, password, request=None):
         cache = caches["credentials"]

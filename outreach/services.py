@@ -29,6 +29,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
+from outreach.payload import WIRE, ChangeRequestPayload
 from outreach.selectors import connections_visible_to
 
 
@@ -53,29 +54,31 @@ class StaleChangeRequest(Conflict):
 # --- submit ------------------------------------------------------------------------------
 
 
-def change_request_submit(*, membership: SiteMembership, data: dict) -> ChangeRequest:
-    """Store a PENDING change request from a validated POST body.
+def change_request_submit(
+    *, membership: SiteMembership, payload: ChangeRequestPayload
+) -> ChangeRequest:
+    """Store a PENDING change request from a POST body's (shape-checked) payload.
 
     Checks after the body's shape, in the contract's order: the connection exists in the
     site (404), rights on the type concerned (403), the other ids exist in the site (400).
     """
     site = membership.site
-    kind = data["kind"]
+    kind = payload.kind
     connection = None
     if kind == ChangeRequestKind.ADD:
-        connection_type = _connection_type_for_add(site=site, number=data["connection_type_id"])
+        connection_type = _connection_type_for_add(site=site, number=payload.connection_type_id)
     else:
-        connection = _connection_for_change(membership=membership, number=data["connection_id"])
+        connection = _connection_for_change(membership=membership, number=payload.connection_id)
         connection_type = connection.connection_type
     _check_type_rights(membership=membership, connection_type=connection_type, kind=kind)
-    _check_ids_exist(site=site, connection_type=connection_type, data=data)
+    _check_ids_exist(site=site, connection_type=connection_type, payload=payload)
 
     with transaction.atomic():
         return ChangeRequest.objects.create(
             site=site,
             number=site_number_next(site=site, model=ChangeRequest),
             kind=kind,
-            payload=_stored_payload(data),
+            payload=payload.to_stored(),
             connection=connection,
             base_version=connection.version if connection else None,
             submitted_by=membership.user,
@@ -88,7 +91,9 @@ def _connection_type_for_add(*, site, number: int) -> ConnectionType:
     if connection_type is None:
         raise DomainError(
             "Unknown connection type.",
-            errors={"ConnectionTypeId": [f"No connection type {number} in this site."]},
+            errors={
+                WIRE["connection_type_id"].name: [f"No connection type {number} in this site."]
+            },
         )
     return connection_type
 
@@ -98,7 +103,7 @@ def _connection_for_change(*, membership: SiteMembership, number: int) -> Connec
     if connection is None:
         raise NotFound(
             "Connection not found.",
-            errors={"ConnectionId": [f"No connection {number} in this site."]},
+            errors={WIRE["connection_id"].name: [f"No connection {number} in this site."]},
         )
     return connection
 
@@ -106,7 +111,7 @@ def _connection_for_change(*, membership: SiteMembership, number: int) -> Connec
 def _check_type_rights(*, membership, connection_type: ConnectionType, kind: str) -> None:
     errors = {}
     if permissions.type_right(membership, connection_type) != Right.GRANTED:
-        errors["ConnectionTypeId"] = [
+        errors[WIRE["connection_type_id"].name] = [
             f"Full rights (A) on connection type {connection_type.number} are required."
         ]
     if kind == ChangeRequestKind.REASSIGN and not permissions.can_reassign_connections(membership):
@@ -117,22 +122,21 @@ def _check_type_rights(*, membership, connection_type: ConnectionType, kind: str
         )
 
 
-def _check_ids_exist(*, site, connection_type: ConnectionType, data: dict) -> None:
+def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRequestPayload):
     errors: dict[str, list[str]] = {}
-    if data["kind"] == ChangeRequestKind.ADD and not connection_type.active:
-        errors["ConnectionTypeId"] = [
+    if payload.kind == ChangeRequestKind.ADD and not connection_type.active:
+        errors[WIRE["connection_type_id"].name] = [
             f"Connection type {connection_type.number} is no longer active."
         ]
-    contact = data.get("contact_indv_id")
-    if contact is not None and not Individual.objects.filter(site=site, number=contact).exists():
-        errors["ContactIndvId"] = [f"No individual {contact} in this site."]
-    caller = data.get("new_caller_indv_id")
-    if caller is not None and not Individual.objects.filter(site=site, number=caller).exists():
-        errors["NewCallerIndvId"] = [f"No individual {caller} in this site."]
-    team = data.get("new_team_id")
-    if team is not None and not Team.objects.filter(site=site, number=team).exists():
-        errors["NewTeamId"] = [f"No team {team} in this site."]
-    wanted = set(data["response_ids"])
+    for attribute, model, noun in (
+        ("contact_indv_id", Individual, "individual"),
+        ("new_caller_indv_id", Individual, "individual"),
+        ("new_team_id", Team, "team"),
+    ):
+        number = getattr(payload, attribute)
+        if number is not None and not model.objects.filter(site=site, number=number).exists():
+            errors[WIRE[attribute].name] = [f"No {noun} {number} in this site."]
+    wanted = set(payload.response_ids)
     if wanted:
         found = set(
             Response.objects.filter(connection_type=connection_type, number__in=wanted).values_list(
@@ -141,18 +145,11 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, data: dict) -> No
         )
         if wanted - found:
             unknown = ", ".join(str(number) for number in sorted(wanted - found))
-            errors["ResponseIdList"] = [
+            errors[WIRE["response_ids"].name] = [
                 f"Not responses of connection type {connection_type.number}: {unknown}."
             ]
     if errors:
         raise DomainError("Ids not usable in this site: " + ", ".join(errors), errors=errors)
-
-
-def _stored_payload(data: dict) -> dict:
-    """The validated body as JSON: snake_case names, ISO dates, None for the vendor's -1."""
-    payload = {key: value for key, value in data.items() if key not in ("kind", "connection_id")}
-    payload["connection_date"] = data["connection_date"].isoformat()
-    return payload
 
 
 # --- review ------------------------------------------------------------------------------
@@ -227,7 +224,7 @@ def _locked_pending(pk: int) -> ChangeRequest:
 @transaction.atomic
 def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
     change_request = _locked_pending(change_request_pk)
-    payload = change_request.payload
+    payload = ChangeRequestPayload.of(change_request)
     if change_request.kind == ChangeRequestKind.ADD:
         connection, changes = _connection_add(change_request, payload)
     else:
@@ -237,14 +234,14 @@ def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
                 f"Connection {connection.number} changed since change request "
                 f"{change_request.number} was submitted (version {change_request.base_version}, "
                 f"now {connection.version}).",
-                errors={"ConnectionId": ["The connection changed since submission."]},
+                errors={WIRE["connection_id"].name: ["The connection changed since submission."]},
             )
         changes = _connection_change(change_request, connection, payload)
         connection.version += 1
         connection.save()
 
-    changes.update(_responses_replace(connection, payload["response_ids"]))
-    changes.update(_comment_append(change_request, connection, payload["comment"]))
+    changes.update(_responses_replace(connection, payload.response_ids))
+    changes.update(_comment_append(change_request, connection, payload.comment))
     now = timezone.now()
     ConnectionHistory.objects.create(
         connection=connection,
@@ -265,42 +262,46 @@ def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
     return change_request
 
 
-def _connection_add(change_request: ChangeRequest, payload: dict) -> tuple[Connection, dict]:
+def _connection_add(
+    change_request: ChangeRequest, payload: ChangeRequestPayload
+) -> tuple[Connection, dict]:
     site = change_request.site
-    connection_type = _still_there(ConnectionType, site, payload["connection_type_id"], "type")
-    due_date = date.fromisoformat(payload["connection_date"])
+    connection_type = _still_there(ConnectionType, site, payload.connection_type_id, "type")
+    due_date = payload.connection_date
     connection = Connection.objects.create(
         site=site,
         number=site_number_next(site=site, model=Connection),
         connection_type=connection_type,
-        contact=_still_there(Individual, site, payload["contact_indv_id"], "individual"),
-        family_connection=payload["family_connection"],
-        caller=_optional(Individual, site, payload["new_caller_indv_id"], "individual"),
-        team=_optional(Team, site, payload["new_team_id"], "team"),
+        contact=_still_there(Individual, site, payload.contact_indv_id, "individual"),
+        family_connection=payload.family_connection,
+        caller=_optional(Individual, site, payload.new_caller_indv_id, "individual"),
+        team=_optional(Team, site, payload.new_team_id, "team"),
         due_date=due_date,
-        completed=payload["complete"],
-        completed_date=due_date if payload["complete"] else None,
-        open_category=payload["open_category_id"],
+        completed=payload.complete,
+        completed_date=due_date if payload.complete else None,
+        open_category=payload.open_category_id,
         created=timezone.now(),
     )
     changes = {
         "ConnectionTypeId": [None, connection_type.number],
-        "ContactIndvId": [None, payload["contact_indv_id"]],
-        "FamilyConnection": [None, payload["family_connection"]],
-        "CallerIndvId": [None, payload["new_caller_indv_id"]],
-        "TeamId": [None, payload["new_team_id"]],
+        "ContactIndvId": [None, payload.contact_indv_id],
+        "FamilyConnection": [None, payload.family_connection],
+        "CallerIndvId": [None, payload.new_caller_indv_id],
+        "TeamId": [None, payload.new_team_id],
         "DueDate": [None, us_date(due_date)],
-        "Completed": [None, payload["complete"]],
+        "Completed": [None, payload.complete],
     }
-    if payload["complete"]:
+    if payload.complete:
         changes["CompletedDate"] = [None, us_date(due_date)]
     return connection, changes
 
 
-def _connection_change(change_request: ChangeRequest, connection: Connection, payload) -> dict:
+def _connection_change(
+    change_request: ChangeRequest, connection: Connection, payload: ChangeRequestPayload
+) -> dict:
     """Set the fields a complete / modify / reassign changes; returns {field: [old, new]}."""
     site = change_request.site
-    when = date.fromisoformat(payload["connection_date"])
+    when = payload.connection_date
     wanted: dict[str, tuple[str, object, object]] = {}
     if change_request.kind == ChangeRequestKind.COMPLETE:
         wanted["Completed"] = ("completed", connection.completed, True)
@@ -308,8 +309,8 @@ def _connection_change(change_request: ChangeRequest, connection: Connection, pa
     else:
         wanted["DueDate"] = ("due_date", connection.due_date, when)
     if change_request.kind == ChangeRequestKind.REASSIGN:
-        caller = _optional(Individual, site, payload["new_caller_indv_id"], "individual")
-        team = _optional(Team, site, payload["new_team_id"], "team")
+        caller = _optional(Individual, site, payload.new_caller_indv_id, "individual")
+        team = _optional(Team, site, payload.new_team_id, "team")
         wanted["CallerIndvId"] = ("caller", connection.caller, caller)
         wanted["TeamId"] = ("team", connection.team, team)
     changes = {}
@@ -320,7 +321,7 @@ def _connection_change(change_request: ChangeRequest, connection: Connection, pa
     return changes
 
 
-def _responses_replace(connection: Connection, numbers: list[int]) -> dict:
+def _responses_replace(connection: Connection, numbers: tuple[int, ...]) -> dict:
     old = sorted(connection.responses.values_list("number", flat=True))
     responses = list(
         Response.objects.filter(connection_type=connection.connection_type, number__in=numbers)
@@ -328,10 +329,10 @@ def _responses_replace(connection: Connection, numbers: list[int]) -> dict:
     if len(responses) != len(set(numbers)):
         raise StaleChangeRequest(
             "A response named by this change request no longer exists.",
-            errors={"ResponseIdList": ["A response no longer exists."]},
+            errors={WIRE["response_ids"].name: ["A response no longer exists."]},
         )
     connection.responses.set(responses)
-    new = sorted(numbers)
+    new = list(numbers)
     return {"ResponseIdList": [old, new]} if old != new else {}
 
 

@@ -5,13 +5,15 @@ ModelSerializers); the Serializer classes beside each describe the same shape fo
 schema, and tests check that both name the same keys.
 
 The change-request POST body is validated strictly: JSON integers, booleans and strings only
-(no "1" for 1), dates as MM/DD/YYYY, the fields each kind of change needs. Unknown keys are
-ignored. The validated data uses the snake_case form of each field name, which is also the
-shape a change request's stored payload keeps.
+(no "1" for 1), dates as MM/DD/YYYY. Its fields, their vendor names and the body's rules come
+from `outreach.payload` (the validated data is a ChangeRequestPayload); the review endpoints
+show the same payload with `to_wire()`.
 """
 
+import typing
 from datetime import date
 
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -31,9 +33,16 @@ from outreach.models import (
     Response,
     Team,
 )
+from outreach.payload import (
+    ALL_KINDS,
+    PAYLOAD_FIELDS,
+    ChangeRequestPayload,
+    PayloadError,
+    PayloadField,
+)
 
-NONE = -1
-"""The vendor's "nothing": a new connection's ConnectionId, no caller/team, no responses."""
+if typing.TYPE_CHECKING:
+    from outreach.services import ApplyAllResult
 
 MAX_ID = 2**31 - 1
 
@@ -320,214 +329,61 @@ class AssignmentSerializer(serializers.Serializer):
 
 # --- change requests: the POST body --------------------------------------------------------
 
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    ChangeRequestKind.ADD: (
-        "ConnectionId",
-        "Complete",
-        "ConnectionDate",
-        "ConnectionTypeId",
-        "FamilyConnection",
-        "ContactIndvId",
-        "Reassign",
-        "NewCallerIndvId",
-        "NewTeamId",
-        "Comment",
-        "ResponseIdList",
-    ),
-    ChangeRequestKind.REASSIGN: (
-        "ConnectionId",
-        "Complete",
-        "ConnectionDate",
-        "Reassign",
-        "NewCallerIndvId",
-        "NewTeamId",
-        "Comment",
-        "ResponseIdList",
-    ),
-    ChangeRequestKind.COMPLETE: (
-        "ConnectionId",
-        "Complete",
-        "ConnectionDate",
-        "Reassign",
-        "Comment",
-        "ResponseIdList",
-    ),
-}
-REQUIRED_FIELDS[ChangeRequestKind.MODIFY] = REQUIRED_FIELDS[ChangeRequestKind.COMPLETE]
 
-PAYLOAD_KEYS: dict[str, tuple[str, ...]] = {
-    ChangeRequestKind.ADD: (
-        "connection_type_id",
-        "contact_indv_id",
-        "family_connection",
-        "complete",
-        "connection_date",
-        "new_caller_indv_id",
-        "new_team_id",
-        "open_category_id",
-        "comment",
-        "response_ids",
-    ),
-    ChangeRequestKind.REASSIGN: (
-        "connection_date",
-        "new_caller_indv_id",
-        "new_team_id",
-        "comment",
-        "response_ids",
-    ),
-    ChangeRequestKind.COMPLETE: ("connection_date", "comment", "response_ids"),
-    ChangeRequestKind.MODIFY: ("connection_date", "comment", "response_ids"),
-}
-"""What each kind of change uses from the body; the rest of a body is not stored."""
+def _payload_input_field(spec: PayloadField) -> serializers.Field:
+    """The strict JSON field of one payload attribute (absent keys are the payload's rule)."""
+    common = {"source": spec.attribute, "required": False, "help_text": spec.help}
+    value_type = _value_type(spec)
+    if value_type is bool:
+        return StrictBooleanField(**common)
+    if value_type is int:
+        return StrictIntegerField(min_value=spec.min_value, **common)
+    if value_type is str:
+        return StrictCharField(allow_blank=True, max_length=spec.max_length, **common)
+    if value_type is date:
+        return UsDateField(**common)
+    child = StrictIntegerField(min_value=spec.min_value)
+    return serializers.ListField(child=child, max_length=spec.max_length, **common)
+
+
+def _payload_output_field(spec: PayloadField) -> serializers.Field:
+    kinds = ", ".join(kind.label for kind in ChangeRequestKind if kind in spec.needed_by)
+    common = {"required": spec.needed_by == ALL_KINDS, "help_text": f"{kinds}. {spec.help}"}
+    value_type = _value_type(spec)
+    if value_type is date:
+        return UsDateField(**common)
+    if value_type is tuple:
+        return serializers.ListField(child=serializers.IntegerField(), **common)
+    return {bool: serializers.BooleanField, int: serializers.IntegerField}.get(
+        value_type, serializers.CharField
+    )(**common)
+
+
+def _value_type(spec: PayloadField) -> type:
+    """bool, int, str, date or tuple (of ints): the attribute's type without its None."""
+    (value_type,) = (t for t in typing.get_args(spec.type) if t is not type(None))
+    return typing.get_origin(value_type) or value_type
 
 
 class ChangeRequestInputSerializer(serializers.Serializer):
-    """The body of `POST <site>/connections` (seed 004). Which fields are required depends on
-    the kind of change, read from ConnectionId, Reassign and Complete."""
+    """The body of `POST <site>/connections` (seed 004, the vendor's app): one strict JSON
+    field per payload attribute, named as the vendor names it (`outreach.payload`). Which keys
+    are needed depends on the kind of change, read from ConnectionId, Reassign and Complete;
+    unknown keys are ignored. The validated data is a ChangeRequestPayload."""
 
-    ConnectionId = StrictIntegerField(
-        source="connection_id",
-        min_value=NONE,
-        required=False,
-        help_text="-1 adds a new connection; an existing ConnectionId completes, modifies or "
-        "(with Reassign) reassigns it.",
-    )
-    Complete = StrictBooleanField(
-        source="complete", required=False, help_text="Connection completed?"
-    )
-    ConnectionDate = UsDateField(
-        source="connection_date",
-        required=False,
-        help_text="MM/DD/YYYY. The due date (add, modify, reassign) or the date contact was "
-        "made (complete).",
-    )
-    ConnectionTypeId = StrictIntegerField(
-        source="connection_type_id",
-        min_value=1,
-        required=False,
-        help_text="Add only: the connection's type (Connection Types API).",
-    )
-    FamilyConnection = StrictBooleanField(
-        source="family_connection",
-        required=False,
-        help_text="Add only: a family connection rather than an individual one.",
-    )
-    ContactIndvId = StrictIntegerField(
-        source="contact_indv_id",
-        min_value=1,
-        required=False,
-        help_text="Add only: who will be contacted (Individual Search API).",
-    )
-    OpenCategoryId = StrictIntegerField(
-        source="open_category_id",
-        min_value=1,
-        required=False,
-        default=1,
-        help_text="Not used by the vendor; defaults to 1.",
-    )
-    Reassign = StrictBooleanField(
-        source="reassign",
-        required=False,
-        help_text="true reassigns the existing connection to NewCallerIndvId or NewTeamId.",
-    )
-    NewCallerIndvId = StrictIntegerField(
-        source="new_caller_indv_id",
-        min_value=NONE,
-        required=False,
-        help_text="Add and reassign: the individual making the contact, or -1 when a team does.",
-    )
-    NewTeamId = StrictIntegerField(
-        source="new_team_id",
-        min_value=NONE,
-        required=False,
-        help_text="Add and reassign: the team making the contact, or -1 when an individual does.",
-    )
-    Comment = StrictCharField(
-        source="comment",
-        required=False,
-        allow_blank=True,
-        max_length=4000,
-        trim_whitespace=True,
-        help_text="Appended to the connection's comments (never replacing earlier ones).",
-    )
-    ResponseIdList = serializers.ListField(
-        source="response_ids",
-        child=StrictIntegerField(min_value=NONE),
-        required=False,
-        max_length=200,
-        help_text="[-1] for no responses, or RespIDs of the connection's type (Available "
-        "Responses API); replaces the connection's responses.",
-    )
+    def get_fields(self):
+        return {spec.name: _payload_input_field(spec) for spec in PAYLOAD_FIELDS}
 
-    def validate(self, attrs):
-        kind = self._kind(attrs)
-        missing = [name for name in REQUIRED_FIELDS[kind] if self._absent(name, attrs)]
-        if missing:
-            raise serializers.ValidationError(
-                {name: [f"This field is required to {kind.label.lower()}."] for name in missing}
-            )
-        errors: dict[str, list[str]] = {}
-        if kind in (ChangeRequestKind.ADD, ChangeRequestKind.REASSIGN):
-            errors.update(self._assignee_errors(attrs))
-        if kind == ChangeRequestKind.REASSIGN and attrs["complete"]:
-            errors["Complete"] = ["A reassign cannot also complete the connection."]
-        errors.update(self._response_errors(attrs))
-        if errors:
-            raise serializers.ValidationError(errors)
-        return self._normalised(kind, attrs)
+    def to_internal_value(self, data):
+        if isinstance(data, QueryDict):  # DRF's stand-in for an empty form-labelled body
+            data = data.dict()  # (a form's absent booleans would read as false)
+        return super().to_internal_value(data)
 
-    def _kind(self, attrs) -> ChangeRequestKind:
-        if "connection_id" not in attrs:
-            raise serializers.ValidationError({"ConnectionId": ["This field is required."]})
-        if attrs["connection_id"] == 0:
-            raise serializers.ValidationError(
-                {"ConnectionId": ["Use -1 to add a connection, or an existing ConnectionId."]}
-            )
-        if attrs["connection_id"] == NONE:
-            return ChangeRequestKind.ADD
-        if "reassign" not in attrs:
-            raise serializers.ValidationError({"Reassign": ["This field is required."]})
-        if attrs["reassign"]:
-            return ChangeRequestKind.REASSIGN
-        if "complete" not in attrs:
-            raise serializers.ValidationError({"Complete": ["This field is required."]})
-        return ChangeRequestKind.COMPLETE if attrs["complete"] else ChangeRequestKind.MODIFY
-
-    def _absent(self, field_name: str, attrs) -> bool:
-        return self.fields[field_name].source not in attrs
-
-    @staticmethod
-    def _assignee_errors(attrs) -> dict[str, list[str]]:
-        caller, team = attrs["new_caller_indv_id"], attrs["new_team_id"]
-        if (caller == NONE) == (team == NONE):
-            message = (
-                "Exactly one of NewCallerIndvId and NewTeamId must be -1: the connection is "
-                "assigned to an individual or to a team."
-            )
-            return {"NewCallerIndvId": [message], "NewTeamId": [message]}
-        errors = {}
-        for name, value in (("NewCallerIndvId", caller), ("NewTeamId", team)):
-            if value == 0:
-                errors[name] = ["Must be -1 or an existing id."]
-        return errors
-
-    @staticmethod
-    def _response_errors(attrs) -> dict[str, list[str]]:
-        ids = attrs["response_ids"]
-        if NONE in ids and len(ids) > 1:
-            return {"ResponseIdList": ["Send [-1] for no responses, or response ids: not both."]}
-        if any(value < 1 for value in ids if value != NONE):
-            return {"ResponseIdList": ["Response ids are positive integers (or [-1] for none)."]}
-        return {}
-
-    @staticmethod
-    def _normalised(kind: ChangeRequestKind, attrs) -> dict:
-        data = {key: attrs[key] for key in PAYLOAD_KEYS[kind] if key in attrs}
-        data["response_ids"] = sorted({value for value in attrs["response_ids"] if value != NONE})
-        for key in ("new_caller_indv_id", "new_team_id"):
-            if key in data and data[key] == NONE:
-                data[key] = None
-        return {"kind": kind, "connection_id": attrs["connection_id"], **data}
+    def validate(self, attrs) -> ChangeRequestPayload:
+        try:
+            return ChangeRequestPayload.from_fields(attrs)
+        except PayloadError as error:
+            raise serializers.ValidationError(error.errors) from None
 
 
 class ChangeRequestRejectInputSerializer(serializers.Serializer):
@@ -562,32 +418,6 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
 
 # --- change requests: output ---------------------------------------------------------------
 
-_SUBMITTED_NAMES = {
-    field.source: name for name, field in ChangeRequestInputSerializer().fields.items()
-}
-"""The POST body's name of each stored payload key (the input fields' `source`s, reversed)."""
-
-
-def submitted_fields(change_request: ChangeRequest) -> dict:
-    """The stored payload in the POST body's own vocabulary (-1 for none, MM/DD/YYYY)."""
-    payload = change_request.payload
-    if change_request.kind == ChangeRequestKind.ADD:
-        fields = {"ConnectionId": NONE}
-    else:
-        fields = {"ConnectionId": change_request.connection.number}
-    fields["Reassign"] = change_request.kind == ChangeRequestKind.REASSIGN
-    for key, value in payload.items():
-        if key == "connection_date":
-            value = us_date(date.fromisoformat(value))
-        elif key == "response_ids":
-            value = value or [NONE]
-        elif value is None:
-            value = NONE
-        fields[_SUBMITTED_NAMES[key]] = value
-    if change_request.kind != ChangeRequestKind.ADD:
-        fields["Complete"] = change_request.kind == ChangeRequestKind.COMPLETE
-    return fields
-
 
 def change_request_data(change_request: ChangeRequest) -> dict:
     """One change request as the review endpoints show it (built by hand: the list's path)."""
@@ -605,25 +435,25 @@ def change_request_data(change_request: ChangeRequest) -> dict:
         "ReviewedAt": us_datetime(change_request.reviewed_at),
         "ReviewMessage": change_request.review_message,
         "FailureReason": change_request.failure_reason,
-        "Request": submitted_fields(change_request),
+        "Request": ChangeRequestPayload.of(change_request).to_wire(),
+    }
+
+
+def apply_all_data(result: "ApplyAllResult") -> dict:
+    """What `POST <site>/changerequests/apply` answers."""
+    return {
+        "Applied": result.applied,
+        "Failed": [
+            {"ConnectionCRId": number, "Reason": reason} for number, reason in result.failed
+        ],
     }
 
 
 class SubmittedFieldsSerializer(serializers.Serializer):
-    """The fields the change request carries, as the POST body named them."""
+    """The fields the change request carries, as the POST body named them (-1 for none)."""
 
-    ConnectionId = serializers.IntegerField(help_text="-1 for an add.")
-    Reassign = serializers.BooleanField()
-    Complete = serializers.BooleanField()
-    ConnectionDate = UsDateField()
-    ConnectionTypeId = serializers.IntegerField(required=False, help_text="Add only.")
-    ContactIndvId = serializers.IntegerField(required=False, help_text="Add only.")
-    FamilyConnection = serializers.BooleanField(required=False, help_text="Add only.")
-    OpenCategoryId = serializers.IntegerField(required=False, help_text="Add only.")
-    NewCallerIndvId = serializers.IntegerField(required=False, help_text="Add and reassign.")
-    NewTeamId = serializers.IntegerField(required=False, help_text="Add and reassign.")
-    Comment = serializers.CharField()
-    ResponseIdList = serializers.ListField(child=serializers.IntegerField())
+    def get_fields(self):
+        return {spec.name: _payload_output_field(spec) for spec in PAYLOAD_FIELDS}
 
 
 class ChangeRequestOutputSerializer(serializers.Serializer):
@@ -648,7 +478,7 @@ class ChangeRequestOutputSerializer(serializers.Serializer):
     FailureReason = serializers.CharField(
         allow_blank=True, help_text="Why the last apply failed (the request stays PENDING)."
     )
-    Request = SubmittedFieldsSerializer()
+    Request = SubmittedFieldsSerializer(help_text="The submitted fields the kind uses.")
 
 
 class ApplyFailureSerializer(serializers.Serializer):

@@ -94,11 +94,22 @@ def test_non_finite_numbers_are_a_parse_error(world, caller):
     }
 
 
-def test_an_empty_form_labelled_body_is_400_naming_connection_id(world, caller):
+def test_an_empty_form_labelled_body_is_400_naming_what_an_add_needs(world, caller):
+    """No ConnectionId means an add (the vendor's app leaves it out): an empty body names
+    every field an add cannot do without, and the missing caller and team."""
     response = post_text(caller, "", content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 400
-    assert response.json()["errors"] == {"ConnectionId": ["This field is required."]}
+    assert sorted(response.json()["errors"]) == [
+        "Comment",
+        "Complete",
+        "ConnectionDate",
+        "ConnectionTypeId",
+        "ContactIndvId",
+        "FamilyConnection",
+        "Reassign",
+        "ResponseIdList",
+    ]
 
 
 def test_the_gate_comes_before_a_hostile_body(world, basic_client):
