@@ -14,14 +14,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# gunicorn (gunicorn.conf.py) and the job worker (run_huey) together; Ctrl-C stops both.
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn connect_api.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	BIN=$(BIN) scripts/serve
 
 test: $(STAMP)
 	$(BIN)/pytest

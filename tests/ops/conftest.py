@@ -74,15 +74,18 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = 
 
 
 def manage(*args: str, env: dict, check: bool = True, timeout: float = 300):
-    return subprocess.run(
+    """`manage.py ARGS` in a subprocess; a failure shows its output."""
+    result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=check,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+    if check and result.returncode != 0:
+        pytest.fail(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr[-4000:]}")
+    return result
 
 
 def clean_env(**overrides: str) -> dict:

@@ -1,0 +1,49 @@
+"""gunicorn settings, each overridable from the environment (see README "Deploy").
+
+gunicorn -c gunicorn.conf.py connect_api.wsgi
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Sync workers: 2 x cores + 1 is gunicorn's rule of thumb; each worker holds one request.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+# The app writes one JSON line per request (connect_api.request); gunicorn's own access log
+# would repeat it without the request id.
+accesslog = None
+errorlog = "-"
+# X-Forwarded-* are believed only from these addresses (the reverse proxy).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+if Path("/dev/shm").is_dir():
+    worker_tmp_dir = "/dev/shm"
+
+
+def on_starting(server):
+    """Fresh Prometheus multiprocess directory, and a clear word when collectstatic is missing."""
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if metrics_dir:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+    manifest = Path(
+        os.environ.get("STATIC_ROOT") or Path(__file__).resolve().parent / "staticfiles"
+    )
+    if not (manifest / "staticfiles.json").exists():
+        server.log.error(
+            "No %s: run `manage.py collectstatic --noinput`. Until then the admin and "
+            "/api/docs/ have no styles or scripts and /readyz answers 503 (staticfiles).",
+            manifest / "staticfiles.json",
+        )
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
