@@ -43,6 +43,7 @@ class RawResponse:
 class Server:
     port: int
     data: dict
+    env: dict
 
     def send(self, raw: bytes, timeout: float = 20) -> RawResponse:
         """Send `raw` (a whole HTTP/1.1 request, as bytes) and read the one response."""
@@ -165,26 +166,55 @@ def server(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    running = Server(port=port, data=data)
+    running = Server(port=port, data=data, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if running.request("GET", "/healthz", auth=None).status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}")
-            time.sleep(0.2)
+        wait_until_up(running, process, tmp_path / "gunicorn.log")
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
         drop_database()
+
+
+def wait_until_up(server: Server, process, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if server.request("GET", "/healthz", auth=None).status == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"the server did not start: {log_path.read_text()}")
+        time.sleep(0.2)
+
+
+def stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def runserver(server, tmp_path):
+    """Django's development server on the same database (it cannot de-chunk: see
+    connect_api/request_body.py)."""
+    port = free_port()
+    log_path = tmp_path / "runserver.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(BIN / "python"), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=server.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        running = Server(port=port, data=server.data, env=server.env)
+        try:
+            wait_until_up(running, process, log_path)
+            yield running
+        finally:
+            stop(process)

@@ -236,3 +236,34 @@ def test_patch_without_any_body_is_400_not_204(server):
 
     assert response.status == 400, response.body
     assert current(server) == before
+
+
+def test_chunked_patch_under_timp_without_the_slash(server):
+    """The docs' spelling, as a Node client sends it."""
+    path = f"/timp/organizations/connections/request/{server.data['request_uuid']}"
+    body = json.dumps({"primary_contact_name": "Timp Chunked"}).encode()
+
+    response = server.request("PATCH", path, chunks=split(body, 3), headers=JSON)
+
+    assert response.status == 204, response.body
+    assert current(server)["org_contact_full_name"] == "Timp Chunked"
+
+
+def test_post_without_any_body_is_400(server):
+    response = server.request("POST", "/organizations/connections/request/", headers=JSON)
+
+    assert response.status == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_runserver_refuses_a_chunked_body_it_cannot_read(server, runserver):
+    """wsgiref bounds wsgi.input by Content-Length (absent: 0) and leaves the chunk framing in
+    the socket: 411 Length Required, never a 204 that changed nothing."""
+    before = current(server)
+    body = json.dumps({"organization_name": "Never Read"}).encode()
+
+    response = runserver.request("PATCH", request_path(server), chunks=[body], headers=JSON)
+
+    assert response.status == 411, response.body
+    assert response.json()["code"] == "length_required"
+    assert current(server) == before
