@@ -18,3 +18,11 @@ class OrganizationType(models.TextChoices):
 class OrganizationStatus(models.TextChoices):
     ACTIVE = "ACTIVE", "Active"
     INACTIVE = "INACTIVE", "Inactive"
+
+
+class PermissionVisibility(models.TextChoices):
+    """Which kind of organization a permission applies to."""
+
+    RETAILER = "RETAILER", "Retailer"
+    SUPPLIER = "SUPPLIER", "Supplier"
+    BOTH = "BOTH", "Both"

@@ -1,16 +1,27 @@
-"""Demo data: the staff account manager, the demo retailer and supplier and their members.
+"""Demo data: the staff account manager, the demo retailer and supplier and their members
+(holding every permission of their kind), and more suppliers and retailers, varied enough
+for discovery's filters and sorts to show something (names by initial, a digit-named one,
+recent and old catalog entries, an inactive one, one without a contact).
 
 `connections.demo` and `uploads.demo` build on these (run after this module).
 """
 
 import uuid
+from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from connect_api.demo import DemoCredential
-from organizations.choices import OrganizationType
-from organizations.models import AccountManager, Organization, OrganizationMembership, Person
+from organizations.choices import OrganizationStatus, OrganizationType, PermissionVisibility
+from organizations.models import (
+    AccountManager,
+    Organization,
+    OrganizationMembership,
+    Permission,
+    Person,
+)
 
 RETAILER = ("retailer", "retailer-demo-pass")
 SUPPLIER = ("supplier", "supplier-demo-pass")
@@ -67,13 +78,74 @@ def _organization(name: str, org_type: str, manager: AccountManager, **fields) -
 
 def _member(organization: Organization, username: str, password: str) -> None:
     user = _user(username, password, email=f"{username}@example.com")
-    OrganizationMembership.objects.get_or_create(user=user, defaults={"organization": organization})
+    membership, _ = OrganizationMembership.objects.get_or_create(
+        user=user, defaults={"organization": organization}
+    )
+    membership.permissions.add(
+        *Permission.objects.filter(
+            visibility__in=[PermissionVisibility.BOTH, organization.org_type]
+        )
+    )
+
+
+# name, kind, days in the catalog (None: not listed), SKUs, fulfillment %, contact, status
+CATALOG = [
+    ("Thomas-Perkins", OrganizationType.SUPPLIER, 400, 5, "0", ("owner", "user"), None),
+    ("Tandem Textiles", OrganizationType.SUPPLIER, 30, 1250, "97.50", ("Tia", "Tandem"), None),
+    ("Timberline Tools", OrganizationType.SUPPLIER, 75, 310, "88.25", ("Ted", "Lumber"), None),
+    ("Bright Bulbs Co", OrganizationType.SUPPLIER, 10, 42, "99.10", ("Bea", "Bright"), None),
+    ("3 Rivers Outfitters", OrganizationType.SUPPLIER, 200, 870, "91.00", None, None),
+    ("Quiet Quarry", OrganizationType.SUPPLIER, 5, 64, "70.00", ("Quinn", "Stone"),
+     OrganizationStatus.INACTIVE),
+    ("Acme Retail", OrganizationType.RETAILER, None, 0, "0", ("Roger", "Rabbit"), None),
+    ("Corner Shop", OrganizationType.RETAILER, 20, 0, "0", ("Bugs", "Bunny"), None),
+    ("Mega Mart", OrganizationType.RETAILER, 120, 0, "0", ("Daffy", "Duck"), None),
+]  # fmt: skip
+
+DESCRIPTIONS = {
+    "Tandem Textiles": "Organic cotton linens and towels, drop-shipped from two warehouses.",
+    "Timberline Tools": "Hand and power tools for the trade.",
+    "Bright Bulbs Co": "LED lighting, bulbs and smart switches.",
+    "3 Rivers Outfitters": "Camping, fishing and river gear.",
+}
+
+
+def _catalog(manager: AccountManager) -> dict[str, Organization]:
+    now = timezone.now()
+    organizations = {}
+    for name, kind, days, skus, fulfillment, contact, status in CATALOG:
+        person = None
+        if contact is not None:
+            first_name, last_name = contact
+            person, _ = Person.objects.get_or_create(
+                uuid=uuid.uuid5(_NAMESPACE, f"contact {name}"),
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "email": f"{first_name.lower()}@{name.split()[0].lower()}.example.com",
+                    "phone": "801-555-0199",
+                    "job_title": "Account Manager",
+                },
+            )
+        organizations[name] = _organization(
+            name,
+            kind,
+            manager,
+            contact=person,
+            status=status or OrganizationStatus.ACTIVE,
+            description=DESCRIPTIONS.get(name),
+            number_of_skus=skus,
+            fulfillment_percentage=Decimal(fulfillment),
+            discoverable_since=None if days is None else now - timedelta(days=days),
+        )
+    return organizations
 
 
 def seed() -> list[DemoCredential]:
     manager = _manager()
-    _member(_organization("Acme Retail", OrganizationType.RETAILER, manager), *RETAILER)
-    _member(_organization("Thomas-Perkins", OrganizationType.SUPPLIER, manager), *SUPPLIER)
+    organizations = _catalog(manager)
+    _member(organizations["Acme Retail"], *RETAILER)
+    _member(organizations["Thomas-Perkins"], *SUPPLIER)
     return [
         DemoCredential(*RETAILER, "retailer member (Acme Retail)", print_token=True),
         DemoCredential(*SUPPLIER, "supplier member (Thomas-Perkins)"),

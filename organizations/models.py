@@ -9,10 +9,11 @@ moving the models here moved no data.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from organizations.choices import OrganizationStatus, OrganizationType
+from organizations.choices import OrganizationStatus, OrganizationType, PermissionVisibility
 
 
 class Person(models.Model):
@@ -69,6 +70,26 @@ class Organization(models.Model):
     contact = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="organizations"
     )
+    # What discovery shows of it (POST /discovery/suppliers/).
+    description = models.TextField(
+        null=True, blank=True, help_text="What the organization offers, in its own words."
+    )
+    fulfillment_percentage = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Share of the SKUs ordered from it that it delivered (0-100).",
+    )
+    number_of_skus = models.PositiveIntegerField(
+        default=0, help_text="SKUs it made visible in the discovery catalog."
+    )
+    discoverable_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it made its products available in the discovery catalog "
+        "(discovery's `recent` filter).",
+    )
 
     class Meta:
         db_table = "connections_organization"
@@ -81,9 +102,29 @@ class Organization(models.Model):
         return f"{self.name} ({self.get_org_type_display()})"
 
 
-class OrganizationMembership(models.Model):
-    """One organization per non-staff user: the tenant everything they see is scoped to."""
+class Permission(models.Model):
+    """A right a member of an organization may be assigned (the platform's catalog: names,
+    display names and groupings as its docs list them)."""
 
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    name = models.SlugField(max_length=100, unique=True)
+    display_name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    visibility = models.CharField(max_length=10, choices=PermissionVisibility.choices)
+    grouping = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["grouping", "name"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class OrganizationMembership(models.Model):
+    """One organization per non-staff user: the tenant everything they see is scoped to
+    (the platform's "organization user", whose uuid its login answers as `user_uuid`)."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -93,6 +134,7 @@ class OrganizationMembership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     created_date = models.DateTimeField(default=timezone.now)
+    permissions = models.ManyToManyField(Permission, blank=True, related_name="memberships")
 
     class Meta:
         db_table = "connections_organizationmembership"

@@ -1,8 +1,17 @@
-"""Reads of the tenant itself: whose organization a caller is."""
+"""Reads of the tenant itself: whose organization a caller is, what it may do, and which
+organizations it can discover."""
+
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from connect_api.errors import Conflict
-from organizations.choices import OrganizationStatus
-from organizations.models import Organization
+from organizations.choices import OrganizationStatus, OrganizationType, PermissionVisibility
+from organizations.models import Organization, OrganizationMembership, Permission
 
 
 def organization_for(user) -> Organization | None:
@@ -28,3 +37,61 @@ def active_organization_for(user, *, to: str) -> Organization:
             code="organization_inactive",
         )
     return organization
+
+
+def login_membership_for(user) -> OrganizationMembership:
+    """The membership a supplier-platform login answers for: the user's, in an ACTIVE
+    organization (409 otherwise, as every other call of the organization would be)."""
+    organization = active_organization_for(user, to="log in to the supplier platform")
+    return OrganizationMembership.objects.select_related("organization").get(
+        user_id=user.pk, organization=organization
+    )
+
+
+def permission_assignments_for(membership: OrganizationMembership) -> list[tuple[Permission, bool]]:
+    """Every permission of the catalog that applies to the member's kind of organization,
+    each with whether the member holds it (two queries)."""
+    held = set(membership.permissions.values_list("pk", flat=True))
+    applicable = Permission.objects.filter(
+        visibility__in=[PermissionVisibility.BOTH, membership.organization.org_type]
+    )
+    return [(permission, permission.pk in held) for permission in applicable]
+
+
+DISCOVERY_SORT_FIELDS = {
+    "name": "name",
+    "number_of_skus": "number_of_skus",
+    "fulfillment_percentage": "fulfillment_percentage",
+    "date": "discoverable_since",
+}
+"""Discovery's `sort.key` values and the field each orders by."""
+
+
+def discoverable_organizations(
+    *,
+    kind: OrganizationType,
+    initial_character: str | None = None,
+    recent_days: int | None = None,
+    sort_key: str = "name",
+    descending: bool = False,
+) -> QuerySet[Organization]:
+    """ACTIVE organizations of `kind`, with their contact: `initial_character` a letter or
+    digit (any case) their name starts with, or "#" for any digit; `recent_days` those that
+    entered the discovery catalog within that many days."""
+    queryset = Organization.objects.filter(
+        org_type=kind, status=OrganizationStatus.ACTIVE
+    ).select_related("contact")
+    if initial_character == "#":
+        queryset = queryset.filter(
+            reduce(or_, (Q(name__startswith=digit) for digit in "0123456789"))
+        )
+    elif initial_character:
+        queryset = queryset.filter(name__istartswith=initial_character)
+    if recent_days is not None:
+        since = timezone.now() - timedelta(days=recent_days)
+        queryset = queryset.filter(discoverable_since__gte=since)
+    field = F(DISCOVERY_SORT_FIELDS[sort_key])
+    if sort_key == "name":
+        field = Lower("name")  # the docs treat upper and lower case the same
+    order = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    return queryset.order_by(order, Lower("name"), "id")
