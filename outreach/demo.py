@@ -16,7 +16,6 @@ from django.utils import timezone
 from connect_api.demo import DemoCredential
 from outreach.choices import (
     AddressType,
-    ChangeRequestKind,
     ConnectionCategory,
     EmailType,
     PhoneType,
@@ -42,6 +41,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
+from outreach.payload import ChangeRequestPayload
 from outreach.services import change_request_submit
 
 SITE_NUMBER = 12345
@@ -57,6 +57,10 @@ ASSIGNED_ONLY = ("outreach_assigned", "outreach-assigned-pass")
 CALLER_EMAIL = "jadams@example.org"
 """The seed caller's e-mail: `PUT accounts/findbyemail` with it and password231 lists 12345."""
 OTHER_SITE_ADMINISTRATOR = ("outreach_hillside", "outreach-hillside-pass")
+URL_SAFE_BASE64 = ("b64demo", "password??>>~~")
+"""Its `user:password` is `YjY0ZGVtbzpwYXNzd29yZD8/Pj5+fg==` in standard Base64 and
+`YjY0ZGVtbzpwYXNzd29yZD8_Pj5-fg==` in the URL-safe alphabet the vendor's app sends: both log in
+(the vendor-app replay's B64_USER / B64_PASS)."""
 
 A, V, N = Right.GRANTED, Right.VIEW, Right.NONE
 
@@ -205,6 +209,14 @@ def seed_lookups() -> list[DemoCredential]:
     )
     _membership(
         site,
+        URL_SAFE_BASE64,
+        SecurityRole.STAFF,
+        people[75],
+        rights={"create_change_request": A, "locate_person": A, "view_add_comments": A},
+        type_rights={types[1]: A},
+    )
+    _membership(
+        site,
         ASSIGNED_ONLY,
         SecurityRole.LAYLEADER,
         people[74],
@@ -292,6 +304,9 @@ def seed_lookups() -> list[DemoCredential]:
         DemoCredential(*CALLER, "outreach: the seed's caller at site 12345 (all rights)"),
         DemoCredential(*VIEWER, "outreach: site 12345, ViewAddComments V only"),
         DemoCredential(*ASSIGNED_ONLY, "outreach: site 12345, AssignedContactsOnly A"),
+        DemoCredential(
+            *URL_SAFE_BASE64, "outreach: site 12345, Basic differs in the two Base64 alphabets"
+        ),
         DemoCredential(*OTHER_SITE_ADMINISTRATOR, "outreach: Administrator at site 54321"),
     ]
 
@@ -542,12 +557,13 @@ def seed_change_requests() -> list[DemoCredential]:
     if not ChangeRequest.objects.filter(connection=connection, submitted_by=caller.user).exists():
         change_request_submit(
             membership=caller,
-            data={
-                "kind": ChangeRequestKind.MODIFY,
-                "connection_id": connection.number,
-                "connection_date": date(2015, 6, 27),
-                "comment": "Spoke briefly after church; call again next week.",
-                "response_ids": [2],
-            },
+            payload=ChangeRequestPayload(
+                connection_id=connection.number,
+                complete=False,
+                reassign=False,
+                connection_date=date(2015, 6, 27),
+                comment="Spoke briefly after church; call again next week.",
+                response_ids=(2,),
+            ),
         )
     return []

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import base_user
 from rest_framework.test import APIClient
 
+from outreach import demo
 from outreach.choices import SecurityRole
 from tests.factories import ChangeRequestWorld, SiteMembershipFactory, UserFactory
 
@@ -109,3 +110,16 @@ def test_url_safe_failures_count_towards_the_lockout(user, settings):
     assert locked.status_code == 429
     assert "Retry-After" in locked
     assert client_with(right, ip="10.9.0.2").get(SUPPLIER).status_code == 200
+
+
+def test_the_demos_url_safe_user_logs_in_with_the_apps_header():
+    demo.seed()
+    username, password = demo.URL_SAFE_BASE64
+    credentials = f"{username}:{password}"
+    assert standard(credentials) != url_safe(credentials)
+
+    response = client_with("Basic " + url_safe(credentials)).get(
+        "/api_accessacs_mobile/v2/12345/types/connections"
+    )
+
+    assert response.status_code == 200, response.content
