@@ -1,7 +1,6 @@
-"""The real server: gunicorn started as `make run` starts it, on a free port, against a database
-this session creates and migrates (a temporary SQLite file; a throw-away PostgreSQL database when
-DATABASE_URL names PostgreSQL). A `gunicorn.conf.py` in the project root is picked up by gunicorn
-itself, as under `make run`.
+"""The real server: gunicorn started as `make run` starts it (with the project's
+gunicorn.conf.py), on a free port, against a database this session creates and migrates (a
+temporary SQLite file; a throw-away PostgreSQL database when DATABASE_URL names PostgreSQL).
 """
 
 import http.client
@@ -124,6 +123,14 @@ def _database_url(tmp_path) -> tuple[str, callable]:
     return f"sqlite:///{tmp_path / 'server.sqlite3'}", lambda: None
 
 
+def gunicorn_command(port: int) -> list[str]:
+    """As `make run` starts it (scripts/serve): `gunicorn -c gunicorn.conf.py connect_api.wsgi`,
+    bound by BIND; without a gunicorn.conf.py, the same on the command line."""
+    if (ROOT / "gunicorn.conf.py").exists():
+        return [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "connect_api.wsgi"]
+    return [str(BIN / "gunicorn"), "connect_api.wsgi", "--bind", f"127.0.0.1:{port}", "-w", "2"]
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("gunicorn")
@@ -153,16 +160,9 @@ def server(tmp_path_factory):
     data = json.loads(populated.stdout.strip().splitlines()[-1])
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "connect_api.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
+        gunicorn_command(port),
         cwd=ROOT,
-        env=env,
+        env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
