@@ -60,6 +60,8 @@ def test_the_route_list_is_the_supplier_api():
         "upload-detail",
         "upload-upload",
         "upload-download",
+        "user-login",
+        "discovery-suppliers",
     } <= names
 
 
