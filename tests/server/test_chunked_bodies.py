@@ -8,7 +8,8 @@ import base64
 import hashlib
 import json
 
-from tests.seeds import OUTREACH_SEED_BODY_TEXT
+from tests.connections.conftest import SEED_INTEGRATION_UUID, SEED_REQUEST_UUID
+from tests.seeds import OUTREACH_SEED_BODY_TEXT, SUPPLIER_SEED_PATCH_BODY
 from tests.server.conftest import MAX_BODY_BYTES, UPLOAD_MAX_BYTES, chunked, split
 
 JSON = {"Content-Type": "application/json; charset=utf-8"}
@@ -267,3 +268,54 @@ def test_runserver_refuses_a_chunked_body_it_cannot_read(server, runserver):
     assert response.status == 411, response.body
     assert response.json()["code"] == "length_required"
     assert current(server) == before
+
+
+def test_the_seed_patch_sent_chunked_changes_exactly_what_it_names(server):
+    path = f"/organizations/connections/request/{SEED_REQUEST_UUID}/"
+
+    response = server.request(
+        "PATCH", path, chunks=split(SUPPLIER_SEED_PATCH_BODY.encode(), 50), headers=JSON
+    )
+
+    assert response.status == 204, response.body
+    shown = server.request("GET", path).json()
+    assert (shown["org_name"], shown["org_contact_full_name"]) == ("Thomas-Perkins", "owner user")
+    assert shown["primary_contact_phone"] == "801-555-1212"
+    assert shown["primary_contact_email"] == "roger@rabbit.com"
+    assert shown["retailer_account_number"] == "ABC123"
+    assert shown["additional_information"] == "What's up doc"
+    (integration,) = shown["integrations"]
+    assert integration["record_uuid"] == SEED_INTEGRATION_UUID
+    assert integration["integration_type"] == "item"
+    assert integration["update_frequency"] == "* 20 12 3 8,9 *"
+    assert integration["file_specs"] == "items specs"
+    assert integration["rules"] == "if you can't say anything nice, don't say anything at all"
+    assert integration["feed_source_file_locations"] == "sftp://old"  # not named: unchanged
+
+
+def test_the_docs_node_login_and_discovery_sent_chunked(server):
+    """The docs' Node snippets write their JSON with request.write(): chunked bodies."""
+    login = server.request(
+        "POST",
+        "/timp/organizations/user-login/",
+        chunks=[b'{"username":"nick@dobaretailer.com",', b'"password":"thanos_rocks"}'],
+        headers=JSON,
+        auth="Basic Og==",
+    )
+
+    assert login.status == 200, login.body
+    token = login.json()["auth_token"]
+    discovery = server.request(
+        "POST",
+        "/timp/discovery/suppliers/",
+        chunks=split(
+            b'{"initial_character":"T","recent":90,"pagination":{"start":0,"limit":25},'
+            b'"sort":{"key":"number_of_skus","dir":"desc"}}',
+            20,
+        ),
+        headers=JSON,
+        auth=f"Token {token}",
+    )
+
+    assert discovery.status == 200, discovery.body
+    assert [item["name"] for item in discovery.json()["suppliers"]] == ["Thomas-Perkins"]
