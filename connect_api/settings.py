@@ -119,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: Django's hook on every password change, used to revoke the user's tokens.
+    {"NAME": "connect_api.password_revocation.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -249,6 +251,19 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# --- availability (issue 16) ---
+# Client addresses: X-Forwarded-For is believed only from these proxies (comma-separated CIDRs,
+# e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function
+# (connect_api.clientip.client_ip) for the throttles, the lockout and the failed-login limit.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
+# Failed password checks per client address, every username together, before that address
+# gets 429 without any hash until the window ends (connect_api/failed_logins.py).
+FAILED_LOGINS_PER_ADDRESS = env.int("FAILED_LOGINS_PER_ADDRESS", default=30)
+FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=15 * 60)
+# A database outage answers 503 with this Retry-After (seconds) on every endpoint.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
+# --- end availability ---
 # --- availability (issue 16) ---
 # Client addresses: X-Forwarded-For is believed only from these proxies (comma-separated CIDRs,
 # e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function

@@ -1,11 +1,8 @@
-from datetime import UTC, datetime, time
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
+from connect_api.datetimes import parse_iso_moment
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.models import ConnectionRequest, Integration
 
@@ -25,18 +22,9 @@ class DateOrDateTimeField(forms.Field):
         if value in self.empty_values:
             return None
         try:
-            day = parse_date(value)
-            if day is not None:
-                moment = datetime.combine(day, time.max if self.end_of_day else time.min)
-            else:
-                moment = parse_datetime(value)
-            if moment is None:
-                raise ValueError(value)
+            return parse_iso_moment(value, end_of_day=self.end_of_day)
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, UTC)
-        return moment
 
 
 class DateOrDateTimeFilter(django_filters.Filter):
