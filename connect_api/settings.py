@@ -264,19 +264,6 @@ FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=1
 # A database outage answers 503 with this Retry-After (seconds) on every endpoint.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
 # --- end availability ---
-# --- availability (issue 16) ---
-# Client addresses: X-Forwarded-For is believed only from these proxies (comma-separated CIDRs,
-# e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function
-# (connect_api.clientip.client_ip) for the throttles, the lockout and the failed-login limit.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
-# Failed password checks per client address, every username together, before that address
-# gets 429 without any hash until the window ends (connect_api/failed_logins.py).
-FAILED_LOGINS_PER_ADDRESS = env.int("FAILED_LOGINS_PER_ADDRESS", default=30)
-FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=15 * 60)
-# A database outage answers 503 with this Retry-After (seconds) on every endpoint.
-DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
-# --- end availability ---
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "connect-api",
