@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.db import models
 
-from organizations.models import AccountManager, Organization, OrganizationMembership, Person
+from organizations.models import (
+    AccountManager,
+    Organization,
+    OrganizationMembership,
+    Permission,
+    Person,
+)
 
 
 @admin.register(Person)
@@ -20,18 +26,38 @@ class AccountManagerAdmin(admin.ModelAdmin):
     readonly_fields = ["uuid"]
 
 
-class MembershipInline(admin.TabularInline):
+@admin.register(Permission)
+class PermissionAdmin(admin.ModelAdmin):
+    """The platform's permission catalog (seeded by migration); members hold some of it."""
+
+    list_display = ["name", "display_name", "visibility", "grouping", "uuid"]
+    list_filter = ["visibility", "grouping"]
+    search_fields = ["name", "display_name", "uuid"]
+    readonly_fields = ["uuid"]
+
+
+class MembershipInline(admin.StackedInline):
     model = OrganizationMembership
     extra = 0
     autocomplete_fields = ["user"]
-    fields = ["user", "created_date"]
-    readonly_fields = ["created_date"]
+    fields = ["user", "uuid", "permissions", "created_date"]
+    readonly_fields = ["uuid", "created_date"]
+    filter_horizontal = ["permissions"]
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "org_type", "status", "account_manager", "created_date", "active_date"]
-    list_filter = ["org_type", "status"]
+    list_display = [
+        "name",
+        "org_type",
+        "status",
+        "account_manager",
+        "number_of_skus",
+        "fulfillment_percentage",
+        "discoverable_since",
+        "created_date",
+    ]
+    list_filter = ["org_type", "status", "discoverable_since"]
     search_fields = ["name", "website", "uuid", "memberships__user__username"]
     list_select_related = ["account_manager__person"]
     autocomplete_fields = ["account_manager", "contact"]

@@ -16,8 +16,9 @@ from connections.choices import IntegrationType
 from connections.cron import NEXT_RUNS, describe_cron, next_runs
 from connections.models import Connection, ConnectionRequest
 from connections.validators import VALID_CRON_FORMS, validate_update_frequency
+from organizations.api.serializers import or_null, person_data
 from organizations.choices import OrganizationType
-from organizations.models import AccountManager, Organization, Person
+from organizations.models import AccountManager, Organization
 
 # --- input -------------------------------------------------------------------------------
 
@@ -247,24 +248,6 @@ def iso_utc(value) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def or_null(value: str | None) -> str | None:
-    """An optional text field as the docs show it: never set (stored "") is null."""
-    return value or None
-
-
-def person_data(person: Person | None) -> dict | None:
-    if person is None:
-        return None
-    return {
-        "uuid": str(person.uuid),
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": or_null(person.email),
-        "phone": or_null(person.phone),
-        "job_title": or_null(person.job_title),
-    }
 
 
 def account_manager_data(manager: AccountManager | None) -> dict | None:

@@ -12,8 +12,8 @@ from organizations.models import Organization, OrganizationMembership, Permissio
 from organizations.selectors import DISCOVERY_SORT_FIELDS
 
 
-def or_null(value):
-    """An optional text field nobody set is `null`, as the docs show, not `""`."""
+def or_null(value: str | None) -> str | None:
+    """An optional text field as the docs show it: never set (stored "") is null."""
     return value or None
 
 
@@ -166,6 +166,8 @@ class DiscoveryItemOutputSerializer(serializers.Serializer):
 
 
 def person_data(person: Person | None) -> dict | None:
+    """A person (an organization's contact, an account manager) as every supplier response
+    shows one."""
     if person is None:
         return None
     return {

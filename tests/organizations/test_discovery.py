@@ -34,6 +34,11 @@ DOCS_BODY = b"""{
     "dir": "desc"
   }
 }"""
+# The docs' Node.js snippet (both releases): the same request, compact.
+NODE_BODY = (
+    b'{"initial_character":"T","recent":90,"pagination":{"start":0,"limit":25},'
+    b'"sort":{"key":"number_of_skus","dir":"desc"}}'
+)
 DOCS_HEADERS = {
     "content_type": "application/json; charset=utf-8",
     "HTTP_COOKIE": "sessionid=fi1us4q9rlphkjbscpo0dtz9iltj7ovp",
@@ -95,9 +100,10 @@ def discover(client, body, path=PATHS[0], **headers):
     return client.post(path, body, **{**DOCS_HEADERS, **headers})
 
 
+@pytest.mark.parametrize("literal", [DOCS_BODY, NODE_BODY], ids=["curl", "node"])
 @pytest.mark.parametrize("path", PATHS)
-def test_the_docs_request_answers_the_documented_shape(catalog, retailer_client, path):
-    response = discover(retailer_client, DOCS_BODY, path)
+def test_the_docs_request_answers_the_documented_shape(catalog, retailer_client, path, literal):
+    response = discover(retailer_client, literal, path)
 
     assert response.status_code == 200
     body = response.json()
