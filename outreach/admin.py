@@ -1,9 +1,13 @@
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
+from django.utils.html import format_html
 
 from connect_api.admin_actions import run_for_each
 from outreach import models, services
+from outreach.payload import ChangeRequestPayload
 
 
 @admin.register(models.Site)
@@ -284,12 +288,13 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     search_fields = ["=number", "submitted_by__username", "review_message", "failure_reason"]
     list_select_related = ["site", "connection__connection_type", "submitted_by", "reviewed_by"]
     date_hierarchy = "submitted_at"
+    exclude = ["payload"]  # shown through its type, as submitted_request
     readonly_fields = [
         "site",
         "number",
         "kind",
         "status",
-        "payload",
+        "submitted_request",
         "connection",
         "base_version",
         "submitted_by",
@@ -304,6 +309,11 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Request (as the POST body named it)")
+    def submitted_request(self, obj):
+        fields = ChangeRequestPayload.of(obj).to_wire()
+        return format_html("<pre>{}</pre>", json.dumps(fields, indent=2, ensure_ascii=False))
 
     def _review(self, request, queryset, review, verb: str):
         rows = queryset.order_by("site", "number")

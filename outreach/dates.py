@@ -1,8 +1,13 @@
-"""Dates as the vendor's mobile app writes and reads them: MM/DD/YYYY (US order)."""
+"""Dates as the vendor's mobile app writes and reads them: MM/DD/YYYY (US order).
+
+`us_date_parse` is the one MM/DD/YYYY parser: the change-request body (UsDateField) and the
+query filters (UsDateFormField) both use it, so a date is valid in both or in neither.
+"""
 
 import re
 from datetime import date, datetime
 
+from django import forms
 from django.utils import timezone
 
 US_DATE_SHAPE = re.compile(r"(\d{2})/(\d{2})/(\d{4})", re.ASCII)
@@ -34,3 +39,28 @@ def us_date_parse(text: str) -> date | None:
         return None
     month, day, year = (int(part) for part in match.groups())
     return date(year, month, day)
+
+
+class UsDateFormField(forms.DateField):
+    """A form (and django-filter) field reading exactly MM/DD/YYYY with `us_date_parse`."""
+
+    default_error_messages = {
+        "invalid": "Enter a date as MM/DD/YYYY.",
+        "impossible": "%(value)s is not a date that exists.",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, date):
+            return value
+        value = str(value).strip() if value is not None else value
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = us_date_parse(value)
+        except ValueError:
+            raise forms.ValidationError(
+                self.error_messages["impossible"], code="invalid", params={"value": value}
+            ) from None
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed

@@ -2,9 +2,14 @@
 
 import django_filters
 
+from outreach.dates import UsDateFormField
 from outreach.models import Connection
 
-US_DATE_INPUT = ["%m/%d/%Y"]
+
+class UsDateFilter(django_filters.DateFilter):
+    """MM/DD/YYYY through the one parser the change-request body uses too."""
+
+    field_class = UsDateFormField
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
@@ -15,16 +20,14 @@ class AssignmentFilterSet(django_filters.FilterSet):
         method="filter_completed",
         help_text="true: completed only; false: open only; absent: both.",
     )
-    dueDateFrom = django_filters.DateFilter(
+    dueDateFrom = UsDateFilter(
         field_name="due_date",
         lookup_expr="gte",
-        input_formats=US_DATE_INPUT,
         help_text="Due on or after this date (MM/DD/YYYY).",
     )
-    dueDateTo = django_filters.DateFilter(
+    dueDateTo = UsDateFilter(
         field_name="due_date",
         lookup_expr="lte",
-        input_formats=US_DATE_INPUT,
         help_text="Due on or before this date (MM/DD/YYYY).",
     )
 
@@ -34,8 +37,3 @@ class AssignmentFilterSet(django_filters.FilterSet):
 
     def filter_completed(self, queryset, name, value):
         return queryset.filter(completed=value == "true")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("dueDateFrom", "dueDateTo"):
-            self.form.fields[name].error_messages["invalid"] = "Enter a date as MM/DD/YYYY."
