@@ -23,6 +23,7 @@ ordinary body of known length.
 
 import json
 import logging
+import sys
 import tempfile
 
 from django.conf import settings
@@ -37,12 +38,13 @@ MULTIPART_ALLOWANCE = 64 * 1024
 
 
 def body_limit(content_type: str) -> int:
-    """The most bytes a request body of this type may have."""
+    """The most bytes a request body of this type may have (Django's None: no limit)."""
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if fields is None:
+        return sys.maxsize
     if content_type.strip().lower().startswith("multipart/form-data"):
-        return (
-            settings.UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + (MULTIPART_ALLOWANCE)
-        )
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return settings.UPLOAD_MAX_BYTES + fields + MULTIPART_ALLOWANCE
+    return fields
 
 
 def is_chunked(environ) -> bool:

@@ -169,3 +169,13 @@ def test_the_spooled_body_is_closed_with_the_response(limits):
     response.close()
 
     assert inner.environ["wsgi.input"].closed
+
+
+def test_no_django_body_limit_reads_the_whole_body(limits):
+    limits.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    inner = Recorder()
+
+    status, _, _ = call(ChunkedRequestBody(inner), environ_for(b"z" * 3000))
+
+    assert status == 200
+    assert len(inner.body) == 3000
