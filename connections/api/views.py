@@ -1,7 +1,9 @@
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
@@ -11,6 +13,24 @@ from connections.filters import ConnectionRequestFilterSet
 from connections.permissions import IsStaffDecider
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
+
+
+def _refuse_a_body(request, *, except_for: frozenset[str] = frozenset()) -> None:
+    """A call that takes no body (but the names in `except_for`) answers 400 to one that says
+    something else (`{}` says nothing), rather than 2xx having ignored it."""
+    if request.stream is None:
+        return
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise ParseError("This call takes no body (send none, or {}).")
+    unread = sorted(set(data) - except_for)
+    if unread:
+        raise ValidationError(
+            {name: ["Not read here: this call takes no such field in its body."] for name in unread}
+        )
+
+
+PAGING_FIELDS = frozenset({"start", "limit", "pagination"})
 
 
 @extend_schema_view(
@@ -48,12 +68,14 @@ class ConnectionRequestViewSet(
         return super().get_permissions()
 
     def list(self, request):
+        _refuse_a_body(request, except_for=PAGING_FIELDS)  # filters go in the query string
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.with_integration_rows(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, uuid=None):
         (connection_request,) = selectors.with_integration_rows([self.get_object()])
+        _refuse_a_body(request)
         return Response(self.get_serializer(connection_request).data)
 
     def _valid_input(self, serializer_class, **kwargs) -> dict:
@@ -101,6 +123,7 @@ class ConnectionRequestViewSet(
     def destroy(self, request, uuid=None):
         connection_request = self.get_object()
         active_organization_for(request.user, to="change connection requests")
+        _refuse_a_body(request)
         services.connection_request_withdraw(connection_request=connection_request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -142,6 +165,7 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
 
     @extend_schema(summary="The caller organization's connections (staff: all)")
     def list(self, request):
+        _refuse_a_body(request)
         return super().list(request)
 
     @extend_schema(
@@ -151,7 +175,9 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, uuid=None):
-        connection = services.connection_confirm(connection=self.get_object(), user=request.user)
+        connection = self.get_object()
+        _refuse_a_body(request)
+        connection = services.connection_confirm(connection=connection, user=request.user)
         return Response(shapes.connection_data(self._reloaded(connection)))
 
     @extend_schema(
@@ -161,7 +187,9 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, uuid=None):
-        connection = services.connection_deactivate(connection=self.get_object(), user=request.user)
+        connection = self.get_object()
+        _refuse_a_body(request)
+        connection = services.connection_deactivate(connection=connection, user=request.user)
         return Response(shapes.connection_data(self._reloaded(connection)))
 
     def _reloaded(self, connection):

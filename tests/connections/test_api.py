@@ -1024,3 +1024,61 @@ def test_create_response_is_json(retailer_client):
     response = create(retailer_client, CREATE_BODY)
     assert response["Content-Type"] == "application/json"
     json.loads(response.content)
+
+
+@pytest.mark.parametrize("action", ["confirm", "deactivate"])
+def test_a_body_on_a_bodiless_action_is_400_not_ignored(
+    token_client, supplier_user, waiting_connection, action
+):
+    client = token_client(supplier_user)
+    url = f"{CONNECTIONS_URL}{waiting_connection.uuid}/{action}/"
+
+    refused = client.post(url, {"status": "ACTIVE"}, format="json")
+
+    assert refused.status_code == 400
+    waiting_connection.refresh_from_db()
+    assert waiting_connection.status == "CONFIRMATION WAITING"
+    assert client.post(url, "{}", content_type="application/json").status_code == 200
+
+
+def test_a_bodiless_action_takes_no_body_at_all(token_client, supplier_user, waiting_connection):
+    response = token_client(supplier_user).post(
+        f"{CONNECTIONS_URL}{waiting_connection.uuid}/confirm/"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("GET", "/organizations/connections/request/", '{"status": "APPROVED"}', "status"),
+        ("GET", f"/organizations/connections/request/{SEED_REQUEST_UUID}/", '{"org_name": "x"}',
+         "org_name"),
+        ("DELETE", f"/organizations/connections/request/{SEED_REQUEST_UUID}/", '{"reason": "x"}',
+         "reason"),
+        ("GET", "/organizations/connections/", '{"status": "ACTIVE"}', "status"),
+    ],
+)  # fmt: skip
+def test_a_body_a_call_does_not_read_is_400(
+    retailer_client, pending_request, method, url, body, field
+):
+    refused = retailer_client.generic(method, url, body, content_type="application/json")
+
+    assert refused.status_code == 400, refused.content
+    assert list(refused.json()["errors"]) == [field]
+    pending_request.refresh_from_db()
+    assert pending_request.status == "PENDING"
+    accepted = retailer_client.generic(method, url, "{}", content_type="application/json")
+    assert accepted.status_code in (200, 204)
+
+
+def test_the_request_list_reads_paging_from_its_body(retailer_client, pending_request):
+    response = retailer_client.generic(
+        "GET", "/organizations/connections/request/", '{"start": 0, "limit": 1}',
+        content_type="application/json",
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.json()["pagination"] == {"total_count": 1, "start": 0, "limit": 1}
