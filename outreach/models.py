@@ -185,9 +185,7 @@ class Phone(models.Model):
     address = models.ForeignKey(
         Address, on_delete=models.SET_NULL, null=True, blank=True, related_name="phones"
     )
-    phone_type = models.PositiveSmallIntegerField(
-        choices=PhoneType.choices, default=PhoneType.HOME
-    )
+    phone_type = models.PositiveSmallIntegerField(choices=PhoneType.choices, default=PhoneType.HOME)
     phone_number = models.CharField(max_length=30)
     extension = models.CharField(max_length=10, blank=True)
     preferred = models.BooleanField(default=False)
@@ -488,9 +486,7 @@ class CommentChangeRequest(models.Model):
     to apply it (the comment is then written) or reject it, as the app tells its user
     ("Comment has been submitted for approval")."""
 
-    site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="comment_change_requests"
-    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="comment_change_requests")
     number = models.PositiveIntegerField("CommentCRId")
     individual = models.ForeignKey(
         Individual, on_delete=models.CASCADE, related_name="comment_change_requests"
@@ -537,9 +533,7 @@ class IndividualComment(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="individual_comments")
     number = models.PositiveIntegerField("CommentKey")
     individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="comments")
-    comment_type = models.ForeignKey(
-        CommentType, on_delete=models.PROTECT, related_name="comments"
-    )
+    comment_type = models.ForeignKey(CommentType, on_delete=models.PROTECT, related_name="comments")
     created = models.DateTimeField(default=timezone.now)
     text = models.TextField()
     author = models.ForeignKey(

@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 
 from connect_api.errors import NotFound, PermissionDenied
 from outreach.choices import Right, SecurityRole
-from outreach.models import ConnectionType, SiteMembership
+from outreach.models import Connection, ConnectionType, SiteMembership
 
 RIGHT_FIELDS: dict[str, str] = {
     "CreateChangeRequest": "create_change_request",
@@ -18,6 +18,11 @@ RIGHT_FIELDS: dict[str, str] = {
     "ViewAddComments": "view_add_comments",
     "ReassignConnection": "reassign_connection",
     "AssignedContactsOnly": "assigned_contacts_only",
+    "AssignContacts": "assign_contacts",
+    "ViewOutreachHistory": "view_outreach_history",
+    "LocateOrganizations": "locate_organizations",
+    "ViewOrganizationRecord": "view_organization_record",
+    "ViewStaffRoster": "view_staff_roster",
 }
 """The vendor app's name of each yes/no right -> the SiteMembership field holding it."""
 
@@ -86,6 +91,21 @@ def can_add_comments(membership: SiteMembership) -> bool:
     return has_right(membership, "ViewAddComments")
 
 
+def can_view_outreach_history(membership: SiteMembership) -> bool:
+    """A person's outreach history (`individuals/<id>/connections`): ViewOutreachHistory A."""
+    return has_right(membership, "ViewOutreachHistory")
+
+
+def connection_permission_level(membership: SiteMembership, connection: Connection) -> str:
+    """ "ALL" exactly when the caller may change the connection: the change-request gate
+    passes and the caller holds A on its type (what a complete or modify needs; a reassign
+    also needs ReassignConnection A, which the app reads from the account's Rights).
+    Otherwise "VIEW"."""
+    if change_request_gate_missing(membership):
+        return "VIEW"
+    return "ALL" if grants(type_right(membership, connection.connection_type_id)) else "VIEW"
+
+
 def can_reassign_connections(membership: SiteMembership) -> bool:
     return has_right(membership, "ReassignConnection")
 
@@ -144,6 +164,41 @@ class CanLocatePeople(BasePermission):
                 errors={"LocatePerson or MemberSearch": ["A (granted) required."]},
             )
         return True
+
+
+def _require(allowed: bool, message: str, right: str, value: str) -> bool:
+    if not allowed:
+        raise PermissionDenied(message, errors={right: [f"{value} required."]})
+    return True
+
+
+class CanViewOutreachHistory(BasePermission):
+    def has_permission(self, request, view):
+        return _require(
+            can_view_outreach_history(request.membership),
+            "A person's outreach history needs the ViewOutreachHistory right (A).",
+            "ViewOutreachHistory",
+            "A (granted)",
+        )
+
+
+class CanReadOrAddComments(BasePermission):
+    """Comments on people: ViewAddComments V or A reads them, only A adds one."""
+
+    def has_permission(self, request, view):
+        if request.method == "POST":
+            return _require(
+                can_add_comments(request.membership),
+                "Adding a comment needs the ViewAddComments right (A).",
+                "ViewAddComments",
+                "A (granted)",
+            )
+        return _require(
+            can_view_comments(request.membership),
+            "Reading comments needs the ViewAddComments right (V or A).",
+            "ViewAddComments",
+            "V (view) or A (granted)",
+        )
 
 
 class ChangeRequestGate(BasePermission):

@@ -1,16 +1,23 @@
 """Outreach reads: every queryset scoped to the caller's site (another site's ids are simply
 not found) and, where the rights say so, to the caller's own assignments."""
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 
 from connect_api.errors import NotFound
 from outreach import permissions
 from outreach.models import (
+    Address,
     ChangeRequest,
+    CommentType,
     Connection,
     ConnectionComment,
     ConnectionType,
+    Family,
+    GivingMerchant,
     Individual,
+    IndividualComment,
     IndividualEmail,
     Phone,
     Response,
@@ -65,28 +72,25 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 
 
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
-    """Case-insensitive substring search on names, emails and phones (pg_trgm-indexed on
-    PostgreSQL, see migrations 0001 and 0004)."""
+    """Case-insensitive search: each word of `query` is part of a name, an email or a phone
+    ("John Adams" finds John Adams). pg_trgm-indexed on PostgreSQL (migrations 0001, 0004)."""
     individuals = Individual.objects.filter(site_id=membership.site_id)
-    query = query.strip()
-    if query:
-        individuals = individuals.filter(individual_search_filter(query))
+    for word in query.split():
+        individuals = individuals.filter(individual_search_filter(word))
     return individuals.order_by("last_name", "first_name", "number")
 
 
-def individual_search_filter(query: str) -> Q:
-    """A name matches, or one of the person's emails or phones (an EXISTS each, so a person
-    with two matching emails is still one row)."""
+def individual_search_filter(word: str) -> Q:
+    """A name contains the word, or one of the person's emails or phones does (an EXISTS
+    each, so a person with two matching emails is still one row)."""
+    emails = IndividualEmail.objects.filter(individual=OuterRef("pk"), email__icontains=word)
+    phones = Phone.objects.filter(individual=OuterRef("pk"), phone_number__icontains=word)
     return (
-        Q(first_name__icontains=query)
-        | Q(last_name__icontains=query)
-        | Q(goes_by_name__icontains=query)
-        | Q(
-            Exists(
-                IndividualEmail.objects.filter(individual=OuterRef("pk"), email__icontains=query)
-            )
-        )
-        | Q(Exists(Phone.objects.filter(individual=OuterRef("pk"), phone_number__icontains=query)))
+        Q(first_name__icontains=word)
+        | Q(last_name__icontains=word)
+        | Q(goes_by_name__icontains=word)
+        | Q(Exists(emails))
+        | Q(Exists(phones))
     )
 
 
@@ -106,6 +110,25 @@ def _assigned_to(individual_id: int | None) -> Q:
     )
 
 
+def contact_prefetches(path: str = "") -> list[Prefetch]:
+    """What `shapes.contact_data` reads of the individuals at `path` (e.g. "contact__"), whose
+    family is already joined: emails, phones, addresses, the family's addresses and phones.
+    Five queries however many people."""
+    phones = Phone.objects.select_related("address").order_by("-preferred", "number")
+    addresses = Address.objects.order_by("number")
+    return [
+        Prefetch(f"{path}emails", IndividualEmail.objects.order_by("-preferred", "number")),
+        Prefetch(f"{path}phones", phones),
+        Prefetch(f"{path}addresses", addresses),
+        Prefetch(f"{path}family__addresses", addresses),
+        Prefetch(f"{path}family__phones", phones),
+    ]
+
+
+def _people() -> QuerySet[Individual]:
+    return Individual.objects.select_related("family").order_by("last_name", "first_name", "number")
+
+
 def connections_visible_to(membership: SiteMembership) -> QuerySet[Connection]:
     connections = Connection.objects.filter(site_id=membership.site_id)
     if permissions.sees_only_assigned_connections(membership):
@@ -113,39 +136,146 @@ def connections_visible_to(membership: SiteMembership) -> QuerySet[Connection]:
     return connections.select_related("connection_type", "contact", "caller", "team")
 
 
-def connection_get(membership: SiteMembership, number: int, *, with_comments: bool) -> Connection:
+def with_connection_details(
+    connections: QuerySet[Connection], *, with_comments: bool
+) -> QuerySet[Connection]:
+    """Everything `shapes.connection_summary_data` / `connection_detail_data` read, in a
+    constant number of queries for any number of connections."""
     prefetches = [
-        Prefetch("team__members", queryset=Individual.objects.order_by("last_name", "first_name")),
+        Prefetch("team__members", queryset=_people()),
         Prefetch("responses", queryset=Response.objects.order_by("number")),
+        *contact_prefetches("contact__"),
+        *contact_prefetches("caller__"),
+        *contact_prefetches("team__members__"),
     ]
     if with_comments:
         prefetches.append(
             Prefetch("comments", queryset=ConnectionComment.objects.order_by("created", "id"))
         )
+    return connections.select_related(
+        "connection_type", "contact__family", "caller__family", "team"
+    ).prefetch_related(*prefetches)
+
+
+def connection_get(membership: SiteMembership, number: int, *, with_comments: bool) -> Connection:
     return _one(
-        connections_visible_to(membership).prefetch_related(*prefetches).filter(number=number),
+        with_connection_details(
+            connections_visible_to(membership), with_comments=with_comments
+        ).filter(number=number),
         f"Connection {number} not found.",
     )
 
 
 def assignments_for(membership: SiteMembership) -> QuerySet[Connection]:
-    """Connections assigned to the caller (as caller or through a team), any type."""
+    """Connections assigned to the caller (as caller or through a team), any type, soonest
+    due first."""
     return (
         Connection.objects.filter(site_id=membership.site_id)
         .filter(_assigned_to(membership.individual_id))
-        .select_related("connection_type", "contact", "caller", "team")
         .order_by("due_date", "number")
     )
 
 
-def assignment_summary_for(membership: SiteMembership) -> list[dict]:
-    """Per connection type: how many open connections the caller is assigned, earliest due."""
-    return list(
+def assignment_summary_for(membership: SiteMembership) -> QuerySet:
+    """Per connection type: how many open connections the caller is assigned, earliest due
+    (a connection without a due date counts as due the day it was created)."""
+    return (
         Connection.objects.filter(site_id=membership.site_id, completed=False)
         .filter(_assigned_to(membership.individual_id))
         .values("connection_type__number", "connection_type__description")
-        .annotate(total=Count("pk"), earliest_due_date=Min("due_date"))
+        .annotate(
+            total=Count("pk"),
+            earliest_due_date=Min(Coalesce("due_date", TruncDate("created"))),
+        )
         .order_by("connection_type__number")
+    )
+
+
+def individual_history_for(membership: SiteMembership, individual: Individual):
+    """The person's outreach history: the connections made with them, newest first (those
+    the caller may see)."""
+    return (
+        connections_visible_to(membership)
+        .filter(contact=individual)
+        .order_by("-created", "-number")
+    )
+
+
+def individual_detail_get(membership: SiteMembership, number: int) -> Individual:
+    """One person with everything `shapes.individual_detail_data` reads (family members with
+    their contact details included)."""
+    return _one(
+        Individual.objects.filter(site_id=membership.site_id, number=number)
+        .select_related("family")
+        .prefetch_related(
+            *contact_prefetches(),
+            Prefetch("family__members", queryset=_people()),
+            *contact_prefetches("family__members__"),
+        ),
+        f"Individual {number} not found.",
+    )
+
+
+def family_get(membership: SiteMembership, number: int) -> Family:
+    return _one(
+        Family.objects.filter(site_id=membership.site_id, number=number),
+        f"Family {number} not found.",
+    )
+
+
+def usernames_with_email(email: str) -> list[str]:
+    """The usernames of accounts with this e-mail address (any case); none found, the address
+    itself (it may be a username, and a failed login is counted under it either way)."""
+    usernames = list(
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=True)
+        .order_by("pk")
+        .values_list("username", flat=True)
+    )
+    return usernames or [email]
+
+
+def memberships_of(users) -> QuerySet[SiteMembership]:
+    return (
+        SiteMembership.objects.filter(user__in=users)
+        .select_related("site", "user", "individual__family")
+        .order_by("site__number", "user__username")
+    )
+
+
+def giving_merchant_for(membership: SiteMembership) -> GivingMerchant | None:
+    return GivingMerchant.objects.filter(site_id=membership.site_id).first()
+
+
+# --- comments on people ---
+
+
+def comment_types_for(membership: SiteMembership) -> QuerySet[CommentType]:
+    return CommentType.objects.filter(site_id=membership.site_id, active=True).order_by("number")
+
+
+def comment_type_get(membership: SiteMembership, number: int) -> CommentType:
+    return _one(
+        CommentType.objects.filter(site_id=membership.site_id, number=number),
+        f"Comment type {number} not found.",
+    )
+
+
+def comment_summary_for(individual: Individual) -> QuerySet[CommentType]:
+    """The comment types the person has comments of, each with how many and the latest."""
+    return (
+        CommentType.objects.filter(comments__individual=individual)
+        .annotate(comment_count=Count("comments"), last_comment=Max("comments__created"))
+        .order_by("number")
+    )
+
+
+def comments_for(individual: Individual, comment_type: CommentType) -> QuerySet[IndividualComment]:
+    """The person's comments of one type, newest first."""
+    return (
+        IndividualComment.objects.filter(individual=individual, comment_type=comment_type)
+        .select_related("comment_type")
+        .order_by("-created", "-number")
     )
 
 

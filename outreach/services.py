@@ -19,11 +19,14 @@ from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
 from outreach.dates import us_date
 from outreach.models import (
     ChangeRequest,
+    CommentChangeRequest,
+    CommentType,
     Connection,
     ConnectionComment,
     ConnectionHistory,
     ConnectionType,
     Individual,
+    IndividualComment,
     Response,
     Site,
     SiteMembership,
@@ -368,3 +371,90 @@ def _shown(value):
     if isinstance(value, Individual | Team):
         return value.number
     return value
+
+
+# --- comments on people -----------------------------------------------------------------
+# The app posts a comment as a CoreCommentChangeRequest and tells its user "Comment has been
+# submitted for approval": it is stored PENDING and written only when a site Administrator
+# (or Django staff) applies it, like a connection change request.
+
+
+def comment_change_request_submit(
+    *,
+    membership: SiteMembership,
+    individual: Individual,
+    comment_type: CommentType,
+    text: str,
+    family_comment: bool,
+) -> CommentChangeRequest:
+    site = membership.site
+    with transaction.atomic():
+        return CommentChangeRequest.objects.create(
+            site=site,
+            number=site_number_next(site=site, model=CommentChangeRequest),
+            individual=individual,
+            comment_type=comment_type,
+            text=text,
+            family_comment=family_comment,
+            submitted_by=membership.user,
+        )
+
+
+def _locked_pending_comment(pk: int) -> CommentChangeRequest:
+    change_request = (
+        CommentChangeRequest.objects.select_for_update()
+        .select_related("site", "individual")
+        .get(pk=pk)
+    )
+    if change_request.status != ChangeRequestStatus.PENDING:
+        raise Conflict(
+            f"Comment change request {change_request.number} is already "
+            f"{change_request.get_status_display().lower()}."
+        )
+    return change_request
+
+
+def comment_change_request_apply(
+    *, change_request: CommentChangeRequest, reviewer
+) -> CommentChangeRequest:
+    """Write the comment on the person (and, for a family comment, on each member of the
+    person's family), each numbered per site (CommentKey)."""
+    with transaction.atomic():
+        change_request = _locked_pending_comment(change_request.pk)
+        individual = change_request.individual
+        people = [individual]
+        if change_request.family_comment and individual.family_id is not None:
+            people = list(
+                Individual.objects.filter(family_id=individual.family_id).order_by("number")
+            )
+        for person in people:
+            IndividualComment.objects.create(
+                site=change_request.site,
+                number=site_number_next(site=change_request.site, model=IndividualComment),
+                individual=person,
+                comment_type_id=change_request.comment_type_id,
+                created=change_request.submitted_at,
+                text=change_request.text,
+                author=change_request.submitted_by,
+                change_request=change_request,
+            )
+        change_request.status = ChangeRequestStatus.APPLIED
+        change_request.reviewed_by = reviewer
+        change_request.reviewed_at = timezone.now()
+        change_request.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        return change_request
+
+
+def comment_change_request_reject(
+    *, change_request: CommentChangeRequest, reviewer, message: str = ""
+) -> CommentChangeRequest:
+    with transaction.atomic():
+        change_request = _locked_pending_comment(change_request.pk)
+        change_request.status = ChangeRequestStatus.REJECTED
+        change_request.reviewed_by = reviewer
+        change_request.reviewed_at = timezone.now()
+        change_request.review_message = message
+        change_request.save(
+            update_fields=["status", "reviewed_by", "reviewed_at", "review_message"]
+        )
+        return change_request

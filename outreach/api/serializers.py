@@ -1,8 +1,7 @@
 """Shapes of the outreach API, with the vendor app's PascalCase names and MM/DD/YYYY dates.
 
-Lookups (read paths) build plain dicts (`*_data` functions, ~1.6x faster than nested
-ModelSerializers); the Serializer classes beside each describe the same shape for the OpenAPI
-schema, and tests check that both name the same keys.
+What the lookups (read paths) answer is declared and built in `outreach.api.shapes`; this
+module holds their query parameters and request bodies.
 
 The change-request POST body is validated strictly: JSON integers, booleans and strings only
 (no "1" for 1), dates as MM/DD/YYYY. Its fields, their vendor names and the body's rules come
@@ -17,22 +16,9 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from outreach.choices import (
-    ChangeRequestKind,
-    ChangeRequestStatus,
-    ConnectionCategory,
-    Right,
-    SecurityRole,
-)
+from outreach.choices import ChangeRequestKind, ChangeRequestStatus
 from outreach.dates import us_date, us_date_parse, us_datetime
-from outreach.models import (
-    ChangeRequest,
-    Connection,
-    ConnectionComment,
-    Individual,
-    Response,
-    Team,
-)
+from outreach.models import ChangeRequest
 from outreach.payload import (
     ALL_KINDS,
     PAYLOAD_FIELDS,
@@ -108,104 +94,32 @@ class UsDateField(serializers.Field):
         return us_date(value)
 
 
-# --- account -------------------------------------------------------------------------------
+# --- lookups: query parameters and the directory's request bodies ---------------------------
+# (What the lookups answer is declared in `outreach.api.shapes`.)
 
 
-class TypePermissionSerializer(serializers.Serializer):
-    ConnectionTypeId = serializers.IntegerField()
-    Permission = serializers.ChoiceField(choices=Right.choices)
-
-
-class RightsSerializer(serializers.Serializer):
-    CreateChangeRequest = serializers.ChoiceField(choices=Right.choices)
-    LocatePerson = serializers.ChoiceField(choices=Right.choices)
-    MemberSearch = serializers.ChoiceField(choices=Right.choices)
-    ViewAddComments = serializers.ChoiceField(choices=Right.choices)
-    ReassignConnection = serializers.ChoiceField(choices=Right.choices)
-    AssignedContactsOnly = serializers.ChoiceField(choices=Right.choices)
-    ConnectionTypes = TypePermissionSerializer(many=True)
-
-
-class AccountSerializer(serializers.Serializer):
-    SiteNumber = serializers.IntegerField()
-    UserName = serializers.CharField()
-    IndvId = serializers.IntegerField(allow_null=True)
-    SecurityRole = serializers.ChoiceField(choices=SecurityRole.labels)
-    Rights = RightsSerializer()
-
-
-# --- types, responses, teams ---------------------------------------------------------------
-
-
-class ConnectionTypeSerializer(serializers.Serializer):
-    ConnectionTypeId = serializers.IntegerField()
-    ConnectionTypeDesc = serializers.CharField()
-    ConnectionCategory = serializers.ChoiceField(
-        choices=ConnectionCategory.choices, help_text="I inward, O outward"
-    )
-    Permission = serializers.ChoiceField(
-        choices=Right.choices, help_text="A or V (types with N are left out)."
-    )
-
-
-def response_data(response: Response) -> dict:
-    return {"RespID": response.number, "Resp_Desc": response.description}
-
-
-class ResponseSerializer(serializers.Serializer):
-    RespID = serializers.IntegerField()
-    Resp_Desc = serializers.CharField()
-
-
-def team_data(team: Team) -> dict:
-    return {"TeamId": team.number, "TeamName": team.name, "TeamMemberCount": team.member_count}
-
-
-class TeamSerializer(serializers.Serializer):
-    TeamId = serializers.IntegerField()
-    TeamName = serializers.CharField()
-    TeamMemberCount = serializers.IntegerField()
-
-
-# --- individuals ---------------------------------------------------------------------------
-
-
-def individual_data(individual: Individual) -> dict:
-    return {
-        "IndvId": individual.number,
-        "FamId": individual.family_number,
-        "FirstName": individual.first_name,
-        "LastName": individual.last_name,
-        "GoesByName": individual.goes_by_name,
-        "FamilyPosition": individual.family_position,
-        "Email": individual.email,
-        "Phone": individual.phone,
-    }
-
-
-def individual_detail_data(individual: Individual) -> dict:
-    return {**individual_data(individual), "MemberStatus": individual.member_status}
-
-
-class IndividualSerializer(serializers.Serializer):
-    IndvId = serializers.IntegerField()
-    FamId = serializers.IntegerField(allow_null=True)
-    FirstName = serializers.CharField()
-    LastName = serializers.CharField()
-    GoesByName = serializers.CharField()
-    FamilyPosition = serializers.CharField()
-    Email = serializers.CharField()
-    Phone = serializers.CharField()
-
-
-class IndividualDetailSerializer(IndividualSerializer):
-    MemberStatus = serializers.CharField()
-
-
-class IndividualSearchQuerySerializer(serializers.Serializer):
-    """`?q=&pageIndex=&pageSize=` of the individual search."""
+class PageQuerySerializer(serializers.Serializer):
+    """`?pageIndex=&pageSize=` of every paged lookup (the app sends pageIndex only)."""
 
     MAX_PAGE_SIZE = 100
+
+    pageIndex = serializers.IntegerField(
+        required=False, min_value=0, max_value=MAX_ID, default=0, help_text="From 0."
+    )
+    pageSize = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        default=25,
+        help_text="Default 25; above 100 means 100.",
+    )
+
+    def validate_pageSize(self, value: int) -> int:
+        return min(value, self.MAX_PAGE_SIZE)
+
+
+class IndividualSearchQuerySerializer(PageQuerySerializer):
+    """`?q=&pageIndex=&pageSize=` of the individual search."""
 
     q = serializers.CharField(
         required=False,
@@ -214,117 +128,55 @@ class IndividualSearchQuerySerializer(serializers.Serializer):
         default="",
         help_text="Part of a name, email or phone (any case).",
     )
-    pageIndex = serializers.IntegerField(
-        required=False, min_value=0, default=0, help_text="From 0."
-    )
-    pageSize = serializers.IntegerField(
-        required=False, min_value=1, default=25, help_text="Default 25; above 100 means 100."
-    )
-
-    def validate_pageSize(self, value: int) -> int:
-        return min(value, self.MAX_PAGE_SIZE)
 
 
-class IndividualPageSerializer(serializers.Serializer):
-    Page = IndividualSerializer(many=True)
-    PageIndex = serializers.IntegerField(help_text="From 0.")
-    PageCount = serializers.IntegerField()
-    PageSize = serializers.IntegerField()
-
-
-# --- connections ---------------------------------------------------------------------------
-
-
-def team_ref_data(team: Team | None) -> dict | None:
-    return None if team is None else {"TeamId": team.number, "TeamName": team.name}
-
-
-class TeamRefSerializer(serializers.Serializer):
-    TeamId = serializers.IntegerField()
-    TeamName = serializers.CharField()
-
-
-def comment_data(comment: ConnectionComment) -> dict:
-    return {
-        "Author": comment.author_name,
-        "Date": us_date(comment.created),
-        "Comment": comment.text,
-    }
-
-
-class CommentSerializer(serializers.Serializer):
-    Author = serializers.CharField()
-    Date = UsDateField()
-    Comment = serializers.CharField()
-
-
-def connection_summary_data(connection: Connection) -> dict:
-    """A connection without its comments, team members and responses (assignment lists)."""
-    connection_type = connection.connection_type
-    contact = connection.contact
-    return {
-        "ConnectionId": connection.number,
-        "ConnectionTypeId": connection_type.number,
-        "ConnectionTypeDescription": connection_type.description,
-        "ContactType": connection_type.category,
-        "DueDate": us_date(connection.due_date),
-        "Completed": connection.completed,
-        "CompletedDate": us_date(connection.completed_date),
-        "FamilyConnection": connection.family_connection,
-        "FamId": contact.family_number,
-        "DateCreated": us_date(connection.created),
-        "ContactInformation": individual_data(contact),
-        "Caller": None if connection.caller is None else individual_data(connection.caller),
-        "Team": team_ref_data(connection.team),
-    }
-
-
-def connection_detail_data(connection: Connection, *, with_comments: bool) -> dict:
-    data = connection_summary_data(connection)
-    data["TeamMembers"] = (
-        []
-        if connection.team is None
-        else [individual_data(m) for m in connection.team.members.all()]
-    )
-    data["Responses"] = [response_data(response) for response in connection.responses.all()]
-    if with_comments:
-        data["Comments"] = [comment_data(comment) for comment in connection.comments.all()]
-    return data
-
-
-class ConnectionSummarySerializer(serializers.Serializer):
-    ConnectionId = serializers.IntegerField()
-    ConnectionTypeId = serializers.IntegerField()
-    ConnectionTypeDescription = serializers.CharField()
-    ContactType = serializers.ChoiceField(
-        choices=ConnectionCategory.choices, help_text="The type's category: I inward, O outward."
-    )
-    DueDate = UsDateField(allow_null=True)
-    Completed = serializers.BooleanField()
-    CompletedDate = UsDateField(allow_null=True)
-    FamilyConnection = serializers.BooleanField()
-    FamId = serializers.IntegerField(allow_null=True, help_text="The contact's family.")
-    DateCreated = UsDateField()
-    ContactInformation = IndividualSerializer()
-    Caller = IndividualSerializer(allow_null=True)
-    Team = TeamRefSerializer(allow_null=True)
-
-
-class ConnectionDetailSerializer(ConnectionSummarySerializer):
-    TeamMembers = IndividualSerializer(many=True)
-    Responses = ResponseSerializer(many=True)
-    Comments = CommentSerializer(
-        many=True,
+class ConnectionQuerySerializer(serializers.Serializer):
+    includeSelf = serializers.BooleanField(
         required=False,
-        help_text="Present only for callers with ViewAddComments V or A.",
+        default=False,
+        help_text="true: the caller's own person stays in TeamMembers (the app sends true on "
+        "a connection's detail); otherwise it is left out.",
     )
 
 
-class AssignmentSerializer(serializers.Serializer):
-    ConnectionTypeId = serializers.IntegerField()
-    ConnectionTypeDescription = serializers.CharField()
-    TotalConnections = serializers.IntegerField(help_text="Open connections assigned to you.")
-    EarliestDueDate = UsDateField(allow_null=True)
+class FindByEmailInputSerializer(serializers.Serializer):
+    """The body of `PUT accounts/findbyemail` (the app's keys are lower case)."""
+
+    email = StrictCharField(max_length=254)
+    password = StrictCharField(max_length=4096, trim_whitespace=False)
+
+
+class CommentChangeRequestInputSerializer(serializers.Serializer):
+    """The app's CoreCommentChangeRequest. The person and the comment type are the URL's;
+    IndvID and CommentTypeId, when sent, must name the same ones. FamilyComment is 0 or 1 (the
+    app's int; a JSON boolean is accepted too)."""
+
+    IndvID = StrictIntegerField(required=False, min_value=1)
+    CommentTypeId = StrictIntegerField(required=False, min_value=1)
+    CommentType = StrictCharField(
+        required=False, allow_blank=True, max_length=200, help_text="Ignored (the type's name)."
+    )
+    Comment = StrictCharField(source="text", max_length=4000, trim_whitespace=True)
+    FamilyComment = serializers.JSONField(
+        source="family_comment", required=False, default=0, help_text="1: every family member."
+    )
+
+    def validate_FamilyComment(self, value) -> bool:
+        if value not in (0, 1) or (not isinstance(value, bool | int)):
+            raise serializers.ValidationError("Must be 0 or 1.")
+        return bool(value)
+
+    def validate(self, attrs):
+        errors = {}
+        for name, expected in (
+            ("IndvID", self.context["individual"].number),
+            ("CommentTypeId", self.context["comment_type"].number),
+        ):
+            if name in attrs and attrs[name] != expected:
+                errors[name] = [f"Must be {expected}, the one in the URL."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 # --- change requests: the POST body --------------------------------------------------------

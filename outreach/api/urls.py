@@ -38,8 +38,23 @@ def outreach_routes(path: str, view_class, name: str, actions: dict[str, str] | 
     return routes
 
 
+def siteless_routes(path: str, view_class, name: str):
+    """The route `<base>/v2/<path>` (no site: the app's sign-in by e-mail) under both
+    spellings of the base path."""
+    return [
+        re_path(rf"^{base}/v2/{path}/?$", view.as_view(), name=f"{name}{suffix}")
+        for base, view, suffix in (
+            (BASE_PATH, view_class, ""),
+            (ALIAS_PATH, _schema_excluded(view_class), "-alias"),
+        )
+    ]
+
+
 urlpatterns = [
+    *siteless_routes("accounts/findbyemail", views.FindByEmailView, "outreach-find-by-email"),
     *outreach_routes("account", views.AccountView, "outreach-account"),
+    *outreach_routes("account/merchant", views.AccountMerchantView, "outreach-account-merchant"),
+    *outreach_routes("types/comments", views.CommentTypeListView, "outreach-comment-types"),
     *outreach_routes("types/connections", views.ConnectionTypeListView, "outreach-types"),
     *outreach_routes(
         rf"types/responses/(?P<connection_type_id>{ID})",
@@ -51,6 +66,31 @@ urlpatterns = [
         rf"individuals/(?P<individual_id>{ID})",
         views.IndividualDetailView,
         "outreach-individual",
+    ),
+    *outreach_routes(
+        rf"individuals/(?P<individual_id>{ID})/picture",
+        views.IndividualPictureView,
+        "outreach-individual-picture",
+    ),
+    *outreach_routes(
+        rf"families/(?P<family_id>{ID})/picture",
+        views.FamilyPictureView,
+        "outreach-family-picture",
+    ),
+    *outreach_routes(
+        rf"individuals/(?P<individual_id>{ID})/connections",
+        views.IndividualConnectionListView,
+        "outreach-individual-connections",
+    ),
+    *outreach_routes(
+        rf"individuals/(?P<individual_id>{ID})/comments",
+        views.CommentSummaryView,
+        "outreach-individual-comments",
+    ),
+    *outreach_routes(
+        rf"individuals/(?P<individual_id>{ID})/comments/(?P<comment_type_id>{ID})",
+        views.CommentListView,
+        "outreach-individual-comments-of-type",
     ),
     # Named connection paths come before connections/<ConnectionId>.
     *outreach_routes("connections/teams", views.TeamListView, "outreach-teams"),

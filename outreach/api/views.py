@@ -5,8 +5,9 @@ Every view authenticates HTTP Basic first (a 401 says `Basic`), resolves the URL
 the caller's membership (404 without one) and asks `outreach.permissions` for anything else.
 """
 
-import math
+import mimetypes
 
+from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,19 +19,21 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connect_api.authentication import OUTREACH_AUTHENTICATION
+from connect_api.authentication import OUTREACH_AUTHENTICATION, authenticate_with_lockout
+from connect_api.errors import NotFound
 from connect_api.pagination import StartLimitPagination
 from outreach import permissions, selectors, services
+from outreach.api import outputs
 from outreach.api import serializers as shapes
-from outreach.dates import us_date
 from outreach.filters import AssignmentFilterSet
 from outreach.models import Connection
-from outreach.parsers import OUTREACH_PARSERS
+from outreach.parsers import OUTREACH_PARSERS, PlainTextLabelledJSONParser
 
 TAGS = ["outreach"]
 APPLICATION_ID = OpenApiParameter(
@@ -61,29 +64,119 @@ class OutreachView(APIView):
     permission_classes = [IsAuthenticated, *permissions.OUTREACH_PERMISSIONS]
 
 
+def _page_request(request) -> outputs.PageRequest:
+    query = shapes.PageQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return outputs.PageRequest(query.validated_data["pageIndex"], query.validated_data["pageSize"])
+
+
+def _links(request, site_number) -> outputs.Links:
+    """Absolute URLs under the base path this request came in on."""
+    marker = f"/v2/{site_number}"
+    base_path = request.path[: request.path.index(marker) + len(marker)]
+    return outputs.Links(request.build_absolute_uri(base_path))
+
+
+def _viewer(request, site_number, *, include_self: bool = False) -> outputs.Viewer:
+    membership = request.membership
+    return outputs.Viewer(
+        links=_links(request, site_number),
+        individual_id=membership.individual_id,
+        include_self=include_self,
+        with_comments=permissions.can_view_comments(membership),
+        permission_level=lambda connection: permissions.connection_permission_level(
+            membership, connection
+        ),
+    )
+
+
+def _connection_page(request, site_number, connections) -> dict:
+    viewer = _viewer(request, site_number)
+    page = _page_request(request)
+    rows, page_count = page.rows(
+        selectors.with_connection_details(connections, with_comments=viewer.with_comments)
+    )
+    items = [outputs.connection_summary_data(connection, viewer) for connection in rows]
+    return outputs.page_data(items, page, page_count)
+
+
+PAGED = [shapes.PageQuerySerializer]
+
+
 class AccountView(OutreachView):
     """`<site>/account`: who the caller is at the site and the rights the server applies."""
 
     @outreach_schema(
         operation_id="outreach_account",
-        summary="The caller's SecurityRole and rights at the site",
-        responses=shapes.AccountSerializer,
+        summary="The caller at the site: names, ids, SecurityRole and Rights",
+        responses=outputs.schema_serializer(outputs.Account),
     )
     def get(self, request, site_number):
         membership = request.membership
-        rights = permissions.effective_rights(membership)
-        rights["ConnectionTypes"] = [
-            {"ConnectionTypeId": connection_type.number, "Permission": permission}
+        type_permissions = [
+            (connection_type.number, permission)
             for connection_type, permission in selectors.connection_types_for(membership)
         ]
         return Response(
-            {
-                "SiteNumber": membership.site.number,
-                "UserName": request.user.get_username(),
-                "IndvId": membership.individual.number if membership.individual else None,
-                "SecurityRole": membership.get_security_role_display(),
-                "Rights": rights,
-            }
+            outputs.account_data(
+                membership,
+                rights=permissions.effective_rights(membership),
+                type_permissions=type_permissions,
+            )
+        )
+
+
+class AccountMerchantView(OutreachView):
+    """`<site>/account/merchant`: the site's giving merchant, or 204 (the app's login goes on
+    without giving)."""
+
+    @outreach_schema(
+        operation_id="outreach_account_merchant",
+        summary="The site's giving merchant (204 when it has none)",
+        responses={
+            200: outputs.schema_serializer(outputs.Merchant),
+            204: OpenApiResponse(description="The site takes no gifts through the app."),
+        },
+    )
+    def get(self, request, site_number):
+        merchant = selectors.giving_merchant_for(request.membership)
+        if merchant is None:
+            return Response(status=204)
+        return Response(outputs.merchant_data(merchant))
+
+
+class FindByEmailView(APIView):
+    """`PUT accounts/findbyemail` (no site, no Authorization): the app's sign-in by e-mail and
+    password, answering the sites the user works at for its site picker. Each password check
+    goes through the login lockout (429 with Retry-After while locked); a wrong e-mail or
+    password is 401."""
+
+    authentication_classes = OUTREACH_AUTHENTICATION
+    permission_classes = [AllowAny]
+    parser_classes = [*OUTREACH_PARSERS, PlainTextLabelledJSONParser]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="outreach_find_by_email",
+        summary="Sign in by e-mail and password: the user's sites",
+        parameters=[APPLICATION_ID],
+        request=shapes.FindByEmailInputSerializer,
+        responses={200: outputs.schema_serializer(outputs.SiteLogin)(many=True)},
+        auth=[],
+    )
+    def put(self, request):
+        body = shapes.FindByEmailInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        email, password = body.validated_data["email"], body.validated_data["password"]
+        users = [
+            user
+            for username in selectors.usernames_with_email(email)
+            if (user := authenticate_with_lockout(request, username=username, password=password))
+        ]
+        if not users:
+            raise AuthenticationFailed("Unknown e-mail address or wrong password.")
+        return Response(
+            [outputs.site_login_data(membership) for membership in selectors.memberships_of(users)]
         )
 
 
@@ -93,17 +186,12 @@ class ConnectionTypeListView(OutreachView):
     @outreach_schema(
         operation_id="outreach_connection_types",
         summary="Connection types with the caller's permission (types with N are left out)",
-        responses=shapes.ConnectionTypeSerializer(many=True),
+        responses=outputs.schema_serializer(outputs.ConnectionType)(many=True),
     )
     def get(self, request, site_number):
         return Response(
             [
-                {
-                    "ConnectionTypeId": connection_type.number,
-                    "ConnectionTypeDesc": connection_type.description,
-                    "ConnectionCategory": connection_type.category,
-                    "Permission": permission,
-                }
+                outputs.connection_type_data(connection_type, permission)
                 for connection_type, permission in selectors.connection_types_for(
                     request.membership
                 )
@@ -118,11 +206,11 @@ class ResponseListView(OutreachView):
         operation_id="outreach_connection_type_responses",
         parameters=[_id_parameter("connection_type_id")],
         summary="Responses available for a connection type",
-        responses=shapes.ResponseSerializer(many=True),
+        responses=outputs.schema_serializer(outputs.ResponseType)(many=True),
     )
     def get(self, request, site_number, connection_type_id):
         responses = selectors.responses_for(request.membership, int(connection_type_id))
-        return Response([shapes.response_data(response) for response in responses])
+        return Response([outputs.response_data(response) for response in responses])
 
 
 class TeamListView(OutreachView):
@@ -131,11 +219,11 @@ class TeamListView(OutreachView):
     @outreach_schema(
         operation_id="outreach_teams",
         summary="The site's teams",
-        responses=shapes.TeamSerializer(many=True),
+        responses=outputs.schema_serializer(outputs.ConnectionTeam)(many=True),
     )
     def get(self, request, site_number):
         teams = selectors.teams_for(request.membership)
-        return Response([shapes.team_data(team) for team in teams])
+        return Response([outputs.team_data(team) for team in teams])
 
 
 class IndividualSearchView(OutreachView):
@@ -147,28 +235,28 @@ class IndividualSearchView(OutreachView):
         operation_id="outreach_individual_search",
         summary="Search individuals (needs LocatePerson or MemberSearch A)",
         parameters=[shapes.IndividualSearchQuerySerializer],
-        responses=shapes.IndividualPageSerializer,
+        responses=outputs.schema_serializer(outputs.IndividualPage),
     )
     def get(self, request, site_number):
         query = shapes.IndividualSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page_index, page_size = query.validated_data["pageIndex"], query.validated_data["pageSize"]
-        individuals = selectors.individuals_search(request.membership, query.validated_data["q"])
-        total = individuals.count()
-        start = page_index * page_size
-        page = individuals[start : start + page_size] if start < total else []
+        page = outputs.PageRequest(
+            query.validated_data["pageIndex"], query.validated_data["pageSize"]
+        )
+        individuals = selectors.individuals_search(
+            request.membership, query.validated_data["q"]
+        ).select_related("family")
+        rows, page_count = page.rows(individuals.prefetch_related(*selectors.contact_prefetches()))
+        links = _links(request, site_number)
         return Response(
-            {
-                "Page": [shapes.individual_data(individual) for individual in page],
-                "PageIndex": page_index,
-                "PageCount": math.ceil(total / page_size),
-                "PageSize": page_size,
-            }
+            outputs.page_data(
+                [outputs.contact_data(person, links) for person in rows], page, page_count
+            )
         )
 
 
 class IndividualDetailView(OutreachView):
-    """`<site>/individuals/<IndvId>`: one person of the site's directory."""
+    """`<site>/individuals/<IndvId>`: one person of the site's directory, whole."""
 
     permission_classes = [*OutreachView.permission_classes, permissions.CanLocatePeople]
 
@@ -176,52 +264,115 @@ class IndividualDetailView(OutreachView):
         operation_id="outreach_individual",
         parameters=[_id_parameter("individual_id")],
         summary="One individual (needs LocatePerson or MemberSearch A)",
-        responses=shapes.IndividualDetailSerializer,
+        responses=outputs.schema_serializer(outputs.IndividualDetail),
+    )
+    def get(self, request, site_number, individual_id):
+        individual = selectors.individual_detail_get(request.membership, int(individual_id))
+        return Response(outputs.individual_detail_data(individual, _links(request, site_number)))
+
+
+def _picture_response(field_file) -> FileResponse:
+    if not field_file:
+        raise NotFound("No picture.")
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+PICTURE = OpenApiResponse(OpenApiTypes.BINARY, description="The picture's bytes.")
+
+
+class IndividualPictureView(OutreachView):
+    """`<site>/individuals/<IndvId>/picture`: the person's picture (PictureUrl), for members
+    who may look people up; served from storage, never as a public media URL."""
+
+    permission_classes = [*OutreachView.permission_classes, permissions.CanLocatePeople]
+
+    @outreach_schema(
+        operation_id="outreach_individual_picture",
+        parameters=[_id_parameter("individual_id")],
+        summary="An individual's picture (404 without one)",
+        responses={(200, "image/*"): PICTURE},
+    )
+    def get(self, request, site_number, individual_id):
+        return _picture_response(
+            selectors.individual_get(request.membership, int(individual_id)).picture
+        )
+
+
+class FamilyPictureView(OutreachView):
+    """`<site>/families/<FamId>/picture`: the family's picture (FamilyPictureUrl)."""
+
+    permission_classes = [*OutreachView.permission_classes, permissions.CanLocatePeople]
+
+    @outreach_schema(
+        operation_id="outreach_family_picture",
+        parameters=[_id_parameter("family_id")],
+        summary="A family's picture (404 without one)",
+        responses={(200, "image/*"): PICTURE},
+    )
+    def get(self, request, site_number, family_id):
+        return _picture_response(selectors.family_get(request.membership, int(family_id)).picture)
+
+
+class IndividualConnectionListView(OutreachView):
+    """`<site>/individuals/<IndvId>/connections`: the person's outreach history, newest first
+    (the app's way into "add connection" too)."""
+
+    permission_classes = [
+        *OutreachView.permission_classes,
+        permissions.CanLocatePeople,
+        permissions.CanViewOutreachHistory,
+    ]
+
+    @outreach_schema(
+        operation_id="outreach_individual_connections",
+        parameters=[_id_parameter("individual_id"), *PAGED],
+        summary="A person's outreach history (needs ViewOutreachHistory A)",
+        responses=outputs.schema_serializer(outputs.ConnectionPage),
     )
     def get(self, request, site_number, individual_id):
         individual = selectors.individual_get(request.membership, int(individual_id))
-        return Response(shapes.individual_detail_data(individual))
+        connections = selectors.individual_history_for(request.membership, individual)
+        return Response(_connection_page(request, site_number, connections))
 
 
 class ConnectionDetailView(OutreachView):
     @outreach_schema(
         operation_id="outreach_connection",
-        parameters=[_id_parameter("connection_id")],
+        parameters=[_id_parameter("connection_id"), shapes.ConnectionQuerySerializer],
         summary="One connection (Comments only with ViewAddComments V or A)",
         description=(
             "A caller with AssignedContactsOnly A sees only connections assigned to them or "
             "to one of their teams; any other connection is 404."
         ),
-        responses=shapes.ConnectionDetailSerializer,
+        responses=outputs.schema_serializer(outputs.ConnectionDetail),
     )
     def get(self, request, site_number, connection_id):
-        with_comments = permissions.can_view_comments(request.membership)
+        query = shapes.ConnectionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        viewer = _viewer(request, site_number, include_self=query.validated_data["includeSelf"])
         connection = selectors.connection_get(
-            request.membership, int(connection_id), with_comments=with_comments
+            request.membership, int(connection_id), with_comments=viewer.with_comments
         )
-        return Response(shapes.connection_detail_data(connection, with_comments=with_comments))
+        return Response(outputs.connection_detail_data(connection, viewer))
 
 
 class AssignmentSummaryView(OutreachView):
-    """`<site>/connections/assignments`: per type, the caller's open assignments."""
+    """`<site>/connections/assignments`: per type, the caller's open assignments (paged)."""
 
     @outreach_schema(
         operation_id="outreach_assignments",
+        parameters=PAGED,
         summary="Per connection type, the open connections assigned to the caller",
-        responses=shapes.AssignmentSerializer(many=True),
+        responses=outputs.schema_serializer(outputs.AssignmentSummaryPage),
     )
     def get(self, request, site_number):
-        return Response(
-            [
-                {
-                    "ConnectionTypeId": row["connection_type__number"],
-                    "ConnectionTypeDescription": row["connection_type__description"],
-                    "TotalConnections": row["total"],
-                    "EarliestDueDate": us_date(row["earliest_due_date"]),
-                }
-                for row in selectors.assignment_summary_for(request.membership)
-            ]
-        )
+        page = _page_request(request)
+        rows, page_count = page.rows(selectors.assignment_summary_for(request.membership))
+        items = [outputs.assignment_summary_data(row) for row in rows]
+        return Response(outputs.page_data(items, page, page_count))
 
 
 class AssignmentListView(GenericAPIView, OutreachView):
@@ -232,17 +383,114 @@ class AssignmentListView(GenericAPIView, OutreachView):
 
     @outreach_schema(
         operation_id="outreach_assignments_of_type",
-        parameters=[_id_parameter("connection_type_id")],
-        summary="The connections of one type assigned to the caller",
-        responses=shapes.ConnectionSummarySerializer(many=True),
+        parameters=[_id_parameter("connection_type_id"), *PAGED],
+        summary="The connections of one type assigned to the caller (paged)",
+        responses=outputs.schema_serializer(outputs.ConnectionPage),
     )
     def get(self, request, site_number, connection_type_id):
         connection_type = selectors.connection_type_get(request.membership, int(connection_type_id))
         connections = selectors.assignments_for(request.membership).filter(
             connection_type=connection_type
         )
-        connections = self.filter_queryset(connections)
-        return Response([shapes.connection_summary_data(c) for c in connections])
+        return Response(_connection_page(request, site_number, self.filter_queryset(connections)))
+
+
+# --- comments on people ------------------------------------------------------------------
+
+
+class CommentTypeListView(OutreachView):
+    permission_classes = [*OutreachView.permission_classes, permissions.CanReadOrAddComments]
+
+    @outreach_schema(
+        operation_id="outreach_comment_types",
+        summary="The site's comment types (needs ViewAddComments V or A)",
+        responses=outputs.schema_serializer(outputs.CommentTypeShape)(many=True),
+    )
+    def get(self, request, site_number):
+        comment_types = selectors.comment_types_for(request.membership)
+        return Response([outputs.comment_type_data(comment_type) for comment_type in comment_types])
+
+
+class CommentSummaryView(OutreachView):
+    permission_classes = [
+        *OutreachView.permission_classes,
+        permissions.CanLocatePeople,
+        permissions.CanReadOrAddComments,
+    ]
+
+    @outreach_schema(
+        operation_id="outreach_individual_comment_summary",
+        parameters=[_id_parameter("individual_id"), *PAGED],
+        summary="A person's comments: per comment type, how many and the latest date",
+        responses=outputs.schema_serializer(outputs.CommentSummaryPage),
+    )
+    def get(self, request, site_number, individual_id):
+        individual = selectors.individual_get(request.membership, int(individual_id))
+        page = _page_request(request)
+        rows, page_count = page.rows(selectors.comment_summary_for(individual))
+        items = [outputs.comment_summary_data(comment_type) for comment_type in rows]
+        return Response(outputs.page_data(items, page, page_count))
+
+
+class CommentListView(OutreachView):
+    """`<site>/individuals/<IndvId>/comments/<CommentTypeID>`: the person's comments of one
+    type (GET, ViewAddComments V or A), and the app's new comment (POST, A), which becomes a
+    comment change request for the site's Administrators to apply or reject."""
+
+    permission_classes = [
+        *OutreachView.permission_classes,
+        permissions.CanLocatePeople,
+        permissions.CanReadOrAddComments,
+    ]
+    parser_classes = OUTREACH_PARSERS
+
+    def _targets(self, request, individual_id, comment_type_id):
+        membership = request.membership
+        return (
+            selectors.individual_get(membership, int(individual_id)),
+            selectors.comment_type_get(membership, int(comment_type_id)),
+        )
+
+    @outreach_schema(
+        operation_id="outreach_individual_comments",
+        parameters=[_id_parameter("individual_id"), _id_parameter("comment_type_id"), *PAGED],
+        summary="A person's comments of one type, newest first",
+        responses=outputs.schema_serializer(outputs.CommentPage),
+    )
+    def get(self, request, site_number, individual_id, comment_type_id):
+        individual, comment_type = self._targets(request, individual_id, comment_type_id)
+        page = _page_request(request)
+        rows, page_count = page.rows(selectors.comments_for(individual, comment_type))
+        return Response(
+            outputs.page_data([outputs.comment_data(row) for row in rows], page, page_count)
+        )
+
+    @outreach_schema(
+        operation_id="outreach_individual_comment_add",
+        parameters=[_id_parameter("individual_id"), _id_parameter("comment_type_id")],
+        summary="Submit a comment for approval (needs ViewAddComments A)",
+        description=(
+            "The app's CoreCommentChangeRequest, JSON labelled as a form like the connection "
+            "POST. Stored PENDING; a site Administrator applies it (the comment is written) or "
+            "rejects it. Answers the new comment change request's number."
+        ),
+        request=shapes.CommentChangeRequestInputSerializer,
+        responses={200: OpenApiResponse(OpenApiTypes.INT, description="The new CommentCRId.")},
+    )
+    def post(self, request, site_number, individual_id, comment_type_id):
+        individual, comment_type = self._targets(request, individual_id, comment_type_id)
+        body = shapes.CommentChangeRequestInputSerializer(
+            data=request.data, context={"individual": individual, "comment_type": comment_type}
+        )
+        body.is_valid(raise_exception=True)
+        change_request = services.comment_change_request_submit(
+            membership=request.membership,
+            individual=individual,
+            comment_type=comment_type,
+            text=body.validated_data["text"],
+            family_comment=body.validated_data["family_comment"],
+        )
+        return Response(change_request.number)
 
 
 # --- change requests -----------------------------------------------------------------------

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
-from outreach.api import serializers as shapes
+from outreach.api import outputs
 from outreach.choices import Right, SecurityRole
 from tests.factories import (
+    GivingMerchantFactory,
     IndividualFactory,
     OutreachConnectionFactory,
     SiteMembershipFactory,
@@ -122,11 +123,16 @@ def test_account_shows_role_and_rights(caller):
         "ViewAddComments": "A",
         "ReassignConnection": "A",
         "AssignedContactsOnly": "N",
-        "ConnectionTypes": [
-            {"ConnectionTypeId": 1, "Permission": "A"},
-            {"ConnectionTypeId": 2, "Permission": "V"},
-        ],
+        "AssignContacts": "N",
+        "ViewOutreachHistory": "N",
+        "LocateOrganizations": "N",
+        "ViewOrganizationRecord": "N",
+        "ViewStaffRoster": "N",
     }
+    assert body["ConnectionTypes"] == [
+        {"ConnectionTypeId": 1, "Permission": "A"},
+        {"ConnectionTypeId": 2, "Permission": "V"},
+    ]
 
 
 def test_account_of_an_administrator_shows_effective_rights(lookup_site, basic_client):
@@ -135,7 +141,8 @@ def test_account_of_an_administrator_shows_effective_rights(lookup_site, basic_c
     assert body["SecurityRole"] == "Administrator"
     assert body["Rights"]["AssignedContactsOnly"] == "N"
     assert body["Rights"]["CreateChangeRequest"] == "A"
-    assert [t["ConnectionTypeId"] for t in body["Rights"]["ConnectionTypes"]] == [1, 2]
+    assert body["Rights"]["ViewOutreachHistory"] == "A"
+    assert [t["ConnectionTypeId"] for t in body["ConnectionTypes"]] == [1, 2]
 
 
 # --- types, responses, teams -----------------------------------------------------------------
@@ -200,11 +207,26 @@ def test_individual_search_item_shape(caller):
             {
                 "IndvId": 76,
                 "FamId": 25,
+                "FamilyPosition": "Head",
+                "Title": "",
                 "FirstName": "Thomas",
+                "MiddleName": "",
                 "LastName": "Wright",
                 "GoesByName": "Tom",
-                "FamilyPosition": "Head",
+                "Suffix": "",
+                "PictureUrl": "",
+                "Company": "",
+                "Address": "",
+                "Address2": "",
+                "City": "",
+                "State": "",
+                "Zipcode": "",
+                "Country": "",
+                "CityStateZip": "",
                 "Email": "Tom.Wright@Example.org",
+                "EmailListed": True,
+                "PhoneNumber": "801-555-0176",
+                "PhoneListed": True,
                 "Phone": "801-555-0176",
             }
         ],
@@ -252,18 +274,16 @@ def test_bad_paging_is_400_naming_the_parameter(caller, params, field):
     assert list(response.json()["errors"]) == [field]
 
 
-def test_individual_detail(caller):
-    assert caller.get(f"{BASE}/individuals/76").json() == {
-        "IndvId": 76,
-        "FamId": 25,
-        "FirstName": "Thomas",
-        "LastName": "Wright",
-        "GoesByName": "Tom",
-        "FamilyPosition": "Head",
-        "Email": "Tom.Wright@Example.org",
-        "Phone": "801-555-0176",
-        "MemberStatus": "Member",
-    }
+def test_individual_detail_without_addresses_or_pictures(caller):
+    body = caller.get(f"{BASE}/individuals/76").json()
+    assert body["IndvId"] == 76 and body["PrimFamily"] == body["FamId"] == 25
+    assert (body["FirstName"], body["GoesbyName"], body["LastName"]) == ("Thomas", "Tom", "Wright")
+    assert body["FullName"] == "Thomas Wright" and body["FriendlyName"] == "Tom Wright"
+    assert body["PictureUrl"] == body["FamilyPictureUrl"] == body["DateOfBirth"] == ""
+    assert body["MemberStatus"] == "Member"
+    assert body["Addresses"] == [] and body["FamilyMembers"] == []
+    assert [e["Email"] for e in body["Emails"]] == ["Tom.Wright@Example.org"]
+    assert [p["PhoneNumber"] for p in body["Phones"]] == ["801-555-0176"]
 
 
 def test_unknown_individual_is_404(caller):
@@ -367,7 +387,7 @@ def test_assignment_summary_per_type(caller, lookup_site):
     _assign(lookup_site, 11, due=date(2015, 5, 1), caller=me, completed=True)
     _assign(lookup_site, 12, type_number=2, due=date(2015, 8, 1), caller=me)
     _assign(lookup_site, 13, type_number=2, due=date(2015, 4, 1))  # someone else's
-    assert caller.get(f"{BASE}/connections/assignments").json() == [
+    assert caller.get(f"{BASE}/connections/assignments").json()["Page"] == [
         {
             "ConnectionTypeId": 1,
             "ConnectionTypeDescription": "First Time Guest",
@@ -387,7 +407,7 @@ def test_assignments_count_team_connections_of_my_teams(lookup_site, basic_clien
     team_mate = lookup_site.team.members.get(number=74)
     member = make_member(lookup_site, individual=team_mate)
     body = basic_client(member.user.username).get(f"{BASE}/connections/assignments").json()
-    assert body == [
+    assert body["Page"] == [
         {
             "ConnectionTypeId": 1,
             "ConnectionTypeDescription": "First Time Guest",
@@ -407,7 +427,7 @@ def test_assignments_of_a_type_with_filters(caller, lookup_site):
     def numbers(**params):
         response = caller.get(f"{BASE}/connections/assignments/1", params)
         assert response.status_code == 200
-        return [item["ConnectionId"] for item in response.json()]
+        return [item["ConnectionId"] for item in response.json()["Page"]]
 
     assert numbers() == [11, 10, 1]  # by due date
     assert numbers(completed="false") == [10, 1]
@@ -418,8 +438,8 @@ def test_assignments_of_a_type_with_filters(caller, lookup_site):
 
 
 def test_assignment_item_shape(caller):
-    item = caller.get(f"{BASE}/connections/assignments/1").json()[0]
-    assert set(item) == set(shapes.ConnectionSummarySerializer().fields)
+    item = caller.get(f"{BASE}/connections/assignments/1").json()["Page"][0]
+    assert set(item) == set(outputs.ConnectionSummary.__annotations__)
     assert item["Caller"]["IndvId"] == 70
 
 
@@ -449,29 +469,41 @@ def test_site_connections_is_left_to_the_change_request_post(caller):
 # --- shapes ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path, serializer",
-    [
-        ("account", shapes.AccountSerializer),
-        ("connections/1", shapes.ConnectionDetailSerializer),
-        ("individuals/76", shapes.IndividualDetailSerializer),
-        ("individuals?q=wright", shapes.IndividualPageSerializer),
-    ],
-)
-def test_hand_built_bodies_name_the_documented_keys(caller, path, serializer):
-    body = caller.get(f"{BASE}/{path}").json()
-    assert set(body) == set(serializer().fields)
+def _keys(shape) -> set[str]:
+    return set(shape.__annotations__)
 
 
 @pytest.mark.parametrize(
-    "path, serializer",
+    "path, shape",
     [
-        ("types/connections", shapes.ConnectionTypeSerializer),
-        ("types/responses/1", shapes.ResponseSerializer),
-        ("connections/teams", shapes.TeamSerializer),
-        ("connections/assignments", shapes.AssignmentSerializer),
+        ("account", outputs.Account),
+        ("account/merchant", outputs.Merchant),
+        ("individuals/76", outputs.IndividualDetail),
+        ("individuals?q=wright", outputs.IndividualPage),
+        ("connections/assignments", outputs.AssignmentSummaryPage),
+        ("connections/assignments/1", outputs.ConnectionPage),
     ],
 )
-def test_hand_built_list_items_name_the_documented_keys(caller, lookup_site, path, serializer):
+def test_bodies_have_the_keys_their_shape_declares(caller, lookup_site, path, shape):
+    GivingMerchantFactory(site=lookup_site.site)
     body = caller.get(f"{BASE}/{path}").json()
-    assert body and all(set(item) == set(serializer().fields) for item in body)
+    assert set(body) == _keys(shape)
+
+
+def test_connection_detail_has_the_keys_its_shape_declares(caller):
+    body = caller.get(f"{BASE}/connections/1").json()
+    assert set(body) == _keys(outputs.ConnectionDetail)
+    assert set(body["ContactInformation"]) == _keys(outputs.Contact)
+
+
+@pytest.mark.parametrize(
+    "path, shape",
+    [
+        ("types/connections", outputs.ConnectionType),
+        ("types/responses/1", outputs.ResponseType),
+        ("connections/teams", outputs.ConnectionTeam),
+    ],
+)
+def test_list_items_have_the_keys_their_shape_declares(caller, lookup_site, path, shape):
+    body = caller.get(f"{BASE}/{path}").json()
+    assert body and all(set(item) == _keys(shape) for item in body)

@@ -6,11 +6,17 @@ import pytest
 
 from outreach.choices import Right
 from tests.factories import (
+    AddressFactory,
+    CommentTypeFactory,
     ConnectionCommentFactory,
     ConnectionTypeFactory,
     ConnectionTypeRightFactory,
+    FamilyFactory,
+    IndividualCommentFactory,
+    IndividualEmailFactory,
     IndividualFactory,
     OutreachConnectionFactory,
+    PhoneFactory,
     ResponseFactory,
     SiteFactory,
     SiteMembershipFactory,
@@ -23,6 +29,27 @@ BASE = "/api_accessacs_mobile/v2/12345"
 # Basic credential from the cache (user row, 1), the caller's membership (1) and the
 # foundation's user throttle in the DB cache (6). Per-type rights are read only where needed.
 OVERHEAD = 8
+CONTACT = 5
+"""A person's details (outputs.contact_data): emails, phones, addresses, the family's
+addresses and phones, for any number of people (selectors.contact_prefetches)."""
+CONNECTIONS = 4 + 3 * CONTACT
+"""Connections with every party (selectors.with_connection_details): the team's members,
+responses, comments, the caller's per-type rights (PermissionLevel) and the details of the
+contacts, callers and team members."""
+
+
+def _detailed_people(site, rows, **kwargs):
+    """`rows` people of one family, each with a second email, a second phone and an address;
+    the family with an address and a phone."""
+    family = FamilyFactory(site=site)
+    AddressFactory(individual=None, family=family)
+    PhoneFactory(individual=None, family=family)
+    people = IndividualFactory.create_batch(rows, site=site, family=family, **kwargs)
+    for person in people:
+        IndividualEmailFactory(individual=person)
+        PhoneFactory(individual=person)
+        AddressFactory(individual=person)
+    return people
 
 
 @pytest.fixture
@@ -32,7 +59,12 @@ def site(db):
 
 @pytest.fixture
 def member(site):
-    return SiteMembershipFactory(site=site, locate_person=Right.GRANTED, view_add_comments="A")
+    return SiteMembershipFactory(
+        site=site,
+        locate_person=Right.GRANTED,
+        view_add_comments=Right.GRANTED,
+        view_outreach_history=Right.GRANTED,
+    )
 
 
 @pytest.fixture
@@ -75,16 +107,44 @@ def _populate(endpoint, site, member, rows):
             TeamFactory(site=site, members=IndividualFactory.create_batch(2, site=site))
         return endpoint, 1
     if endpoint == "individuals":
-        IndividualFactory.create_batch(rows, site=site, last_name="Searchable")
-        return "individuals?q=searchable&pageSize=100", 2  # count, page
+        _detailed_people(site, rows, last_name="Searchable")
+        return "individuals?q=searchable&pageSize=100", 2 + CONTACT  # count, page
+    if endpoint == "individuals/1":
+        person, *_ = _detailed_people(site, rows, last_name="Searchable")
+        person.number = 1
+        person.save()
+        return endpoint, 2 + 2 * CONTACT  # the person (joined), the family's members
+    if endpoint == "individuals/1/connections":
+        person = IndividualFactory(site=site, number=1)
+        connection_type = ConnectionTypeFactory(site=site)
+        team = TeamFactory(site=site, members=_detailed_people(site, 3))
+        for _ in range(rows):
+            connection = OutreachConnectionFactory(
+                site=site, connection_type=connection_type, contact=person, team=team
+            )
+            ConnectionCommentFactory(connection=connection)
+        return f"{endpoint}?pageIndex=0&pageSize=100", 1 + 2 + CONNECTIONS
+    if endpoint == "types/comments":
+        CommentTypeFactory.create_batch(rows, site=site)
+        return endpoint, 1
+    if endpoint == "individuals/1/comments":
+        person = IndividualFactory(site=site, number=1)
+        for comment_type in CommentTypeFactory.create_batch(rows, site=site):
+            IndividualCommentFactory.create_batch(2, individual=person, comment_type=comment_type)
+        return f"{endpoint}?pageSize=100", 3  # the person, count, page
+    if endpoint == "individuals/1/comments/1":
+        person = IndividualFactory(site=site, number=1)
+        comment_type = CommentTypeFactory(site=site, number=1)
+        IndividualCommentFactory.create_batch(rows, individual=person, comment_type=comment_type)
+        return f"{endpoint}?pageSize=100", 4  # the person, the type, count, page
     if endpoint == "connections/assignments":
         for connection_type in _types(site, member, rows):
             _assigned_connections(site, member, 1, connection_type)
-        return endpoint, 1
+        return f"{endpoint}?pageSize=100", 2  # count, page
     if endpoint == "connections/assignments/1":
         connection_type = ConnectionTypeFactory(site=site, number=1)
         _assigned_connections(site, member, rows, connection_type)
-        return endpoint, 2  # the type, the connections with every party joined
+        return f"{endpoint}?pageSize=100", 3 + CONNECTIONS  # the type, count, page
     if endpoint == "connections/1":
         connection_type = ConnectionTypeFactory(site=site, number=1)
         team = TeamFactory(site=site, members=IndividualFactory.create_batch(rows, site=site))
@@ -93,15 +153,17 @@ def _populate(endpoint, site, member, rows):
             site=site, number=1, connection_type=connection_type, team=team, responses=responses
         )
         ConnectionCommentFactory.create_batch(rows, connection=connection)
-        return endpoint, 4  # connection (joined), team members, responses, comments
+        return f"{endpoint}?includeSelf=true", 1 + CONNECTIONS
     raise AssertionError(endpoint)
 
 
 def _row_count(endpoint, body):
-    if endpoint == "individuals":
-        return len(body["Page"])
     if endpoint == "connections/1":
         return len(body["Comments"])
+    if endpoint == "individuals/1":
+        return len(body["FamilyMembers"]) + 1
+    if isinstance(body, dict):
+        return len(body["Page"])
     return len(body)
 
 
@@ -116,6 +178,11 @@ def _row_count(endpoint, body):
         "connections/assignments",
         "connections/assignments/1",
         "connections/1",
+        "individuals/1",
+        "individuals/1/connections",
+        "types/comments",
+        "individuals/1/comments",
+        "individuals/1/comments/1",
     ],
 )
 def test_query_count_is_constant(

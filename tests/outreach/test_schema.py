@@ -23,8 +23,16 @@ def test_lookups_are_documented_and_the_alias_is_not(schema):
         "connections/{connection_id}/",
         "connections/assignments/",
         "connections/assignments/{connection_type_id}/",
+        "account/merchant/",
+        "individuals/{individual_id}/picture/",
+        "families/{family_id}/picture/",
+        "individuals/{individual_id}/connections/",
+        "types/comments/",
+        "individuals/{individual_id}/comments/",
+        "individuals/{individual_id}/comments/{comment_type_id}/",
     ]:
         assert f"{BASE}/{path}" in paths
+    assert "/api_accessacs_mobile/v2/accounts/findbyemail/" in paths
     assert not [path for path in paths if "api_accesssacs_mobile" in path]
 
 
@@ -35,11 +43,13 @@ def test_lookups_are_documented_and_the_alias_is_not(schema):
             "ConnectionType",
             {"ConnectionTypeId", "ConnectionTypeDesc", "ConnectionCategory", "Permission"},
         ),
-        ("Response", {"RespID", "Resp_Desc"}),
-        ("Team", {"TeamId", "TeamName", "TeamMemberCount"}),
+        ("ResponseType", {"RespID", "Resp_Desc"}),
+        ("ConnectionTeam", {"TeamId", "TeamName", "TeamMemberCount"}),
         ("IndividualPage", {"Page", "PageIndex", "PageCount", "PageSize"}),
+        ("ConnectionPage", {"Page", "PageIndex", "PageCount", "PageSize"}),
+        ("CommentTypeShape", {"CommentTypeID", "CommentTypeDesc", "CommentColor"}),
         (
-            "Assignment",
+            "AssignmentSummary",
             {
                 "ConnectionTypeId",
                 "ConnectionTypeDescription",
@@ -47,7 +57,23 @@ def test_lookups_are_documented_and_the_alias_is_not(schema):
                 "EarliestDueDate",
             },
         ),
-        ("Account", {"SiteNumber", "UserName", "IndvId", "SecurityRole", "Rights"}),
+        (
+            "Account",
+            {
+                "SiteNumber",
+                "SiteName",
+                "UserName",
+                "FullName",
+                "Email",
+                "IndvId",
+                "FamId",
+                "SecurityRole",
+                "CalendarDisabled",
+                "OrgsAvailable",
+                "Rights",
+                "ConnectionTypes",
+            },
+        ),
     ],
 )
 def test_components_use_the_vendor_names(schema, component, fields):
@@ -73,7 +99,34 @@ def test_connection_detail_names(schema):
         "Team",
         "TeamMembers",
         "Responses",
+        "DueDateLong",
+        "TeamMemberCount",
+        "PermissionLevel",
+        "Comment",
     } <= set(properties)
+    assert properties["TeamMemberCount"]["type"] == "integer"
+    assert properties["DueDateLong"]["type"] == "string"
+
+
+def test_the_rights_map_names_every_right_the_app_checks(schema):
+    rights = schema["components"]["schemas"]["Rights"]
+    assert (
+        set(rights["required"])
+        == set(rights["properties"])
+        == {
+            "CreateChangeRequest",
+            "LocatePerson",
+            "MemberSearch",
+            "ViewAddComments",
+            "ReassignConnection",
+            "AssignedContactsOnly",
+            "AssignContacts",
+            "ViewOutreachHistory",
+            "LocateOrganizations",
+            "ViewOrganizationRecord",
+            "ViewStaffRoster",
+        }
+    )
 
 
 def test_lookups_use_basic_auth_and_document_application_id(schema):
