@@ -147,10 +147,17 @@ if env("STORAGE_BACKEND", default="local") == "s3":
             "default_acl": None,
             "file_overwrite": False,
             "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+            "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
         },
     }
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Downloads stream the bytes through the app (any client, any storage). With S3 and
+# STORAGE_PRESIGNED_DOWNLOADS=true they answer 302 to a presigned URL valid
+# AWS_QUERYSTRING_EXPIRE seconds instead (for clients that follow redirects).
+STORAGE_PRESIGNED_DOWNLOADS = env.bool("STORAGE_PRESIGNED_DOWNLOADS", default=False)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     # Hashed, compressed names from collectstatic's manifest; before collectstatic the plain
@@ -258,9 +265,14 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
 # Failed password checks per client address, every username together, before that address
-# gets 429 without any hash until the window ends (connect_api/failed_logins.py).
+# gets 429 without any hash until the window ends (connect_api/failed_logins.py), 30 per 15 min
+# by default ...
 FAILED_LOGINS_PER_ADDRESS = env.int("FAILED_LOGINS_PER_ADDRESS", default=30)
 FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=15 * 60)
+# ... and at most this many within a minute (above LOCKOUT_FAILURES: one user's own lockout
+# comes first), so a burst of failures costs the workers a few hashes, not 30.
+FAILED_LOGINS_BURST = env.int("FAILED_LOGINS_BURST", default=12)
+FAILED_LOGINS_BURST_SECONDS = env.int("FAILED_LOGINS_BURST_SECONDS", default=60)
 # A database outage answers 503 with this Retry-After (seconds) on every endpoint.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
 # --- end availability ---
@@ -345,6 +357,8 @@ HUEY = {
     "utc": True,
     "consumer": {"workers": env.int("QUEUE_WORKERS", default=2), "worker_type": "thread"},
 }
+# The worker touches this file at start and every minute (docker-compose's worker health check).
+QUEUE_HEARTBEAT_FILE = env("QUEUE_HEARTBEAT_FILE", default="")
 # Kept by the periodic clean-up jobs (connect_api/tasks.py): lockout history older than this.
 ACCESS_LOG_RETENTION = timedelta(days=env.int("ACCESS_LOG_RETENTION_DAYS", default=30))
 # Tokens kept per user: a login past it deletes that user's oldest tokens.

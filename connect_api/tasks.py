@@ -1,9 +1,11 @@
 """Periodic jobs (Huey; `manage.py run_huey` runs them, tests run them immediately)."""
 
 import logging
+from pathlib import Path
 
+from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, on_startup, periodic_task
 
 from connect_api import maintenance
 
@@ -33,3 +35,15 @@ def purge_expired_lockouts() -> int:
 @db_periodic_task(crontab(minute="*/10"))
 def purge_expired_cache_rows() -> int:
     return _report("purge_expired_cache_rows", maintenance.cache_purge_expired())
+
+
+@on_startup()
+def touch_heartbeat() -> None:
+    """Touch QUEUE_HEARTBEAT_FILE (if set): the worker's health check reads its age."""
+    if settings.QUEUE_HEARTBEAT_FILE:
+        Path(settings.QUEUE_HEARTBEAT_FILE).touch()
+
+
+@periodic_task(crontab())
+def heartbeat() -> None:
+    touch_heartbeat()

@@ -24,7 +24,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from tests.ops.conftest import PYTHON, ROOT, clean_env, free_port, manage
+from tests.ops.conftest import ROOT, clean_env, free_port, manage
 
 BIN = ROOT / ".venv" / "bin"
 

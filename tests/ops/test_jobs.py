@@ -117,6 +117,7 @@ def test_a_real_worker_process_runs_an_enqueued_job(tmp_path):
         DATABASE_URL=f"sqlite:///{database}",
         QUEUE_URL=f"sqlite:///{tmp_path / 'huey.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"),
+        QUEUE_HEARTBEAT_FILE=str(tmp_path / "heartbeat"),
     )
     manage("migrate", "--noinput", "-v0", env=env)
     manage("shell", "-c", SEED_EXPIRED_TOKENS, env=env)
@@ -135,6 +136,9 @@ def test_a_real_worker_process_runs_an_enqueued_job(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
+        wait_until(
+            (tmp_path / "heartbeat").exists, timeout=60, what="the worker's startup heartbeat"
+        )
         manage("shell", "-c", ENQUEUE, env=env)
         wait_until(lambda: tokens() == 1, timeout=60, what="the worker to purge expired tokens")
         assert worker.poll() is None

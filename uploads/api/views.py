@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,6 +7,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
+from connect_api.storage import presigned_download_url
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
 from uploads import selectors, services
@@ -94,12 +95,20 @@ class UploadViewSet(
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The identical bytes, as an attachment."
             ),
+            302: OpenApiResponse(
+                description="With STORAGE_PRESIGNED_DOWNLOADS on S3: Location is a presigned URL."
+            ),
             404: NOT_FOUND,
         },
     )
     @action(detail=True, methods=["get"])
     def download(self, request, uuid=None):
         upload = self.get_object()
+        presigned = presigned_download_url(
+            upload.file, filename=upload.name, content_type=upload.content_type
+        )
+        if presigned is not None:
+            return HttpResponseRedirect(presigned)
         response = FileResponse(
             upload.file.open("rb"),
             as_attachment=True,

@@ -1,0 +1,87 @@
+"""docker-compose.yml and the Dockerfile are safe to copy into production (no engine here:
+the files are parsed and their properties asserted)."""
+
+import re
+
+import pytest
+import yaml
+
+from tests.ops.conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+ONE_SHOT = {"migrate", "demo"}
+
+
+def commands() -> dict[str, str]:
+    return {
+        name: " ".join(service["command"])
+        if isinstance(service.get("command"), list)
+        else service.get("command", "")
+        for name, service in SERVICES.items()
+    }
+
+
+def test_the_services():
+    assert set(SERVICES) == {"db", "redis", "migrate", "app", "worker", "demo"}
+    assert commands()["worker"] == "python manage.py run_huey"
+    assert commands()["app"].startswith("gunicorn -c gunicorn.conf.py")
+    assert commands()["migrate"] == "python manage.py migrate --noinput"
+
+
+@pytest.mark.parametrize("name", sorted(set(SERVICES) - ONE_SHOT))
+def test_every_long_running_service_has_a_health_check(name):
+    healthcheck = SERVICES[name]["healthcheck"]
+    assert healthcheck["test"] and not healthcheck.get("disable")
+
+
+def test_one_shot_steps_do_not_restart():
+    for name in ONE_SHOT:
+        assert SERVICES[name]["restart"] == "no"
+
+
+def test_demo_data_only_with_the_demo_profile():
+    seeding = [name for name, command in commands().items() if "seed_demo" in command]
+    assert seeding == ["demo"]
+    assert SERVICES["demo"]["profiles"] == ["demo"]
+    assert all("profiles" not in SERVICES[name] for name in set(SERVICES) - {"demo"})
+
+
+def test_nothing_is_installed_or_collected_at_start():
+    for name, command in commands().items():
+        assert "pip" not in command, name
+        assert "collectstatic" not in command, name
+        assert "createcachetable" not in command, name
+    for name in ("migrate", "app", "worker", "demo"):
+        assert SERVICES[name]["build"] == "."
+        assert SERVICES[name]["image"] == "connect-api:latest"
+        assert not any(volume.startswith(".:") for volume in SERVICES[name].get("volumes", []))
+
+
+def test_the_image_installs_and_collects_static_files_at_build():
+    runs = re.findall(r"^RUN (.+?)(?<!\\)$", DOCKERFILE, flags=re.M | re.S)
+    assert any("pip install -r requirements.txt" in run for run in runs)
+    assert any("collectstatic --noinput" in run for run in runs)
+    assert "USER app" in DOCKERFILE
+    assert "HEALTHCHECK" in DOCKERFILE
+
+
+def test_secrets_are_required_without_fallback():
+    for name in ("migrate", "app", "worker", "demo"):
+        environment = SERVICES[name]["environment"]
+        assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+        assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
+        assert environment["DEBUG"] == "false"
+    assert SERVICES["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+
+
+def test_production_services_are_used():
+    environment = SERVICES["app"]["environment"]
+    assert environment["CACHE_URL"].startswith("redis://redis:")
+    assert environment["QUEUE_URL"].startswith("redis://redis:")
+    assert environment["DATABASE_URL"].startswith("postgres://")
+    for name in ("app", "worker"):
+        depends = SERVICES[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["redis"]["condition"] == "service_healthy"
