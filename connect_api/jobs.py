@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
+from rest_framework import serializers
 
 from connect_api.choices import JobStatus
 from connect_api.models import Job
@@ -75,3 +76,16 @@ def job_data(job: Job) -> dict:
         "started": job.started,
         "finished": job.finished,
     }
+
+
+class JobOutputSerializer(serializers.Serializer):
+    """The schema of job_data (GET /jobs/<uuid>, and the 202 of an endpoint that started it)."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=JobStatus.choices)
+    result = serializers.JSONField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    created = serializers.DateTimeField()
+    started = serializers.DateTimeField(allow_null=True)
+    finished = serializers.DateTimeField(allow_null=True)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from connect_api.authentication import authenticate_with_lockout
 from connect_api.exceptions import error_body
-from connect_api.jobs import job_data, job_get
+from connect_api.jobs import JobOutputSerializer, job_data, job_get
 from connect_api.maintenance import tokens_cap
 
 
@@ -82,17 +82,6 @@ class TokenLogoutView(LogoutView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
-
-
-class JobOutputSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    status = serializers.ChoiceField(choices=["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"])
-    result = serializers.JSONField(allow_null=True)
-    error = serializers.CharField(allow_null=True)
-    created = serializers.DateTimeField()
-    started = serializers.DateTimeField(allow_null=True)
-    finished = serializers.DateTimeField(allow_null=True)
 
 
 class JobStatusView(APIView):

@@ -27,8 +27,9 @@ from rest_framework.views import APIView
 
 from connect_api.authentication import OUTREACH_AUTHENTICATION, authenticate_with_lockout
 from connect_api.errors import NotFound
+from connect_api.jobs import JobOutputSerializer, job_data
 from connect_api.pagination import StartLimitPagination
-from outreach import permissions, selectors, services
+from outreach import permissions, selectors, services, tasks
 from outreach.api import outputs
 from outreach.api import serializers as shapes
 from outreach.filters import AssignmentFilterSet
@@ -649,10 +650,15 @@ class ChangeRequestViewSet(
         operation_id="outreach_change_requests_apply_all",
         summary="Apply every PENDING change request, each in its own transaction",
         request=None,
-        responses={200: shapes.ApplyAllOutputSerializer},
+        responses={200: shapes.ApplyAllOutputSerializer, 202: JobOutputSerializer},
     )
     @action(detail=False, methods=["post"], url_path="apply", pagination_class=None)
     def apply_all(self, request, site_number):
+        if tasks.apply_all_runs_as_job(site=request.site):
+            job = tasks.change_requests_apply_all.start(
+                user=request.user, site_pk=request.site.pk, reviewer_pk=request.user.pk
+            )
+            return Response(job_data(job), status=202, headers={"Location": f"/jobs/{job.uuid}"})
         result = services.change_requests_apply_pending(site=request.site, reviewer=request.user)
         return Response(shapes.apply_all_data(result))
 
