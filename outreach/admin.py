@@ -341,3 +341,72 @@ class ChangeRequestAdmin(admin.ModelAdmin):
             ),
             "rejected",
         )
+
+
+@admin.register(models.CommentChangeRequest)
+class CommentChangeRequestAdmin(admin.ModelAdmin):
+    """Staff review of comments sent from the app: apply (the comment is written) or reject."""
+
+    list_display = [
+        "number",
+        "site",
+        "individual",
+        "comment_type",
+        "family_comment",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+    ]
+    list_filter = ["status", "site", "comment_type"]
+    search_fields = ["=number", "text", "submitted_by__username", "individual__last_name"]
+    list_select_related = ["site", "individual", "comment_type", "submitted_by", "reviewed_by"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [
+        "site",
+        "number",
+        "individual",
+        "comment_type",
+        "text",
+        "family_comment",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_message",
+    ]
+    action_form = ChangeRequestReviewForm
+    actions = ["apply_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _review(self, request, queryset, review, verb: str):
+        rows = queryset.order_by("site", "number")
+        run_for_each(
+            self, request, rows, review, done=f"{{count}} comment change request(s) {verb}."
+        )
+
+    @admin.action(description="Apply selected comment change requests (write the comments)")
+    def apply_selected(self, request, queryset):
+        self._review(
+            request,
+            queryset,
+            lambda change_request: services.comment_change_request_apply(
+                change_request=change_request, reviewer=request.user
+            ),
+            "applied",
+        )
+
+    @admin.action(description="Reject selected comment change requests (optional message)")
+    def reject_selected(self, request, queryset):
+        message = request.POST.get("message", "").strip()
+        self._review(
+            request,
+            queryset,
+            lambda change_request: services.comment_change_request_reject(
+                change_request=change_request, reviewer=request.user, message=message
+            ),
+            "rejected",
+        )

@@ -10,6 +10,7 @@ from outreach import permissions
 from outreach.models import (
     Address,
     ChangeRequest,
+    CommentChangeRequest,
     CommentType,
     Connection,
     ConnectionComment,
@@ -276,6 +277,29 @@ def comments_for(individual: Individual, comment_type: CommentType) -> QuerySet[
         IndividualComment.objects.filter(individual=individual, comment_type=comment_type)
         .select_related("comment_type")
         .order_by("-created", "-number")
+    )
+
+
+def comment_change_requests_for(
+    membership: SiteMembership, *, status: str | None = None
+) -> QuerySet[CommentChangeRequest]:
+    """The site's comment change requests, newest first, with what the review shows."""
+    change_requests = (
+        CommentChangeRequest.objects.filter(site_id=membership.site_id)
+        .select_related("individual", "comment_type", "submitted_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch("comments", queryset=IndividualComment.objects.order_by("number"))
+        )
+    )
+    if status:
+        change_requests = change_requests.filter(status=status)
+    return change_requests.order_by("-number")
+
+
+def comment_change_request_get(membership: SiteMembership, number: int) -> CommentChangeRequest:
+    return _one(
+        comment_change_requests_for(membership).filter(number=number),
+        f"Comment change request {number} not found.",
     )
 
 

@@ -21,9 +21,10 @@ from django.db.models import Choices, QuerySet
 from rest_framework import serializers
 
 from outreach.choices import ConnectionCategory, Right
-from outreach.dates import us_date
+from outreach.dates import us_date, us_datetime
 from outreach.models import (
     Address,
+    CommentChangeRequest,
     CommentType,
     Connection,
     Family,
@@ -769,3 +770,43 @@ def comment_data(comment: IndividualComment) -> Comment:
 
 
 CommentPage = _page_shape("CommentPage", Comment)
+
+
+class CommentChangeRequestShape(TypedDict):
+    """A comment sent from the app, as the site's Administrators review it. CommentKeys: the
+    comments written when it was applied (one per family member for a family comment)."""
+
+    CommentCRId: int
+    Status: Literal["PENDING", "APPLIED", "REJECTED"]
+    IndvId: int
+    CommentTypeID: int
+    Comment: str
+    FamilyComment: bool
+    SubmittedBy: str | None
+    SubmittedAt: str
+    ReviewedBy: str | None
+    ReviewedAt: str | None
+    ReviewMessage: str
+    CommentKeys: list[int]
+
+
+def comment_change_request_data(change_request: CommentChangeRequest) -> CommentChangeRequestShape:
+    """Needs `selectors.comment_change_requests_for`'s joins and prefetch."""
+    submitter, reviewer = change_request.submitted_by, change_request.reviewed_by
+    return {
+        "CommentCRId": change_request.number,
+        "Status": change_request.status,
+        "IndvId": change_request.individual.number,
+        "CommentTypeID": change_request.comment_type.number,
+        "Comment": change_request.text,
+        "FamilyComment": change_request.family_comment,
+        "SubmittedBy": submitter.get_username() if submitter else None,
+        "SubmittedAt": us_datetime(change_request.submitted_at),
+        "ReviewedBy": reviewer.get_username() if reviewer else None,
+        "ReviewedAt": us_datetime(change_request.reviewed_at),
+        "ReviewMessage": change_request.review_message,
+        "CommentKeys": [comment.number for comment in change_request.comments.all()],
+    }
+
+
+CommentChangeRequestPage = _page_shape("CommentChangeRequestPage", CommentChangeRequestShape)

@@ -146,6 +146,18 @@ class FindByEmailInputSerializer(serializers.Serializer):
     password = StrictCharField(max_length=4096, trim_whitespace=False)
 
 
+class CommentChangeRequestListQuerySerializer(PageQuerySerializer):
+    status = serializers.ChoiceField(
+        choices=ChangeRequestStatus.choices, required=False, help_text="Any case."
+    )
+
+    def to_internal_value(self, data):
+        data = {key: data[key] for key in self.fields if key in data}
+        if isinstance(data.get("status"), str):
+            data["status"] = data["status"].upper()
+        return super().to_internal_value(data)
+
+
 class CommentChangeRequestInputSerializer(serializers.Serializer):
     """The app's CoreCommentChangeRequest. The person and the comment type are the URL's;
     IndvID and CommentTypeId, when sent, must name the same ones. FamilyComment is 0 or 1 (the

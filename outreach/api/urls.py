@@ -139,3 +139,29 @@ urlpatterns += [
         {"post": "reject"},
     ),
 ]
+
+# comment change requests (the app's posted comments) under review
+COMMENT_CHANGE_REQUEST = rf"commentchangerequests/(?P<CommentCRId>{ID})"
+
+urlpatterns += [
+    *outreach_routes(
+        "commentchangerequests",
+        views.CommentChangeRequestListView,
+        "outreach-comment-change-requests",
+    ),
+    *outreach_routes(
+        COMMENT_CHANGE_REQUEST,
+        views.CommentChangeRequestDetailView,
+        "outreach-comment-change-request",
+    ),
+    *outreach_routes(
+        f"{COMMENT_CHANGE_REQUEST}/apply",
+        views.CommentChangeRequestApplyView,
+        "outreach-comment-change-request-apply",
+    ),
+    *outreach_routes(
+        f"{COMMENT_CHANGE_REQUEST}/reject",
+        views.CommentChangeRequestRejectView,
+        "outreach-comment-change-request-reject",
+    ),
+]

@@ -664,3 +664,87 @@ class ChangeRequestViewSet(
 
     def _reloaded(self, change_request):
         return selectors.change_request_get(site=self.request.site, number=change_request.number)
+
+
+# --- comment change requests: the Administrators' review ---------------------------------
+
+COMMENT_CHANGE_REQUEST_ID = _id_parameter("CommentCRId")
+
+
+class CommentChangeRequestView(OutreachView):
+    permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
+
+    def _reloaded(self, request, change_request):
+        return selectors.comment_change_request_get(request.membership, change_request.number)
+
+
+class CommentChangeRequestListView(CommentChangeRequestView):
+    @outreach_schema(
+        operation_id="outreach_comment_change_requests",
+        summary="The comments sent from the app, newest first (Administrators)",
+        parameters=[shapes.CommentChangeRequestListQuerySerializer],
+        responses=outputs.schema_serializer(outputs.CommentChangeRequestPage),
+    )
+    def get(self, request, site_number):
+        query = shapes.CommentChangeRequestListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = outputs.PageRequest(
+            query.validated_data["pageIndex"], query.validated_data["pageSize"]
+        )
+        rows, page_count = page.rows(
+            selectors.comment_change_requests_for(
+                request.membership, status=query.validated_data.get("status")
+            )
+        )
+        items = [outputs.comment_change_request_data(row) for row in rows]
+        return Response(outputs.page_data(items, page, page_count))
+
+
+class CommentChangeRequestDetailView(CommentChangeRequestView):
+    @outreach_schema(
+        operation_id="outreach_comment_change_request",
+        parameters=[COMMENT_CHANGE_REQUEST_ID],
+        summary="One comment change request (Administrators)",
+        responses=outputs.schema_serializer(outputs.CommentChangeRequestShape),
+    )
+    def get(self, request, site_number, CommentCRId):
+        change_request = selectors.comment_change_request_get(request.membership, int(CommentCRId))
+        return Response(outputs.comment_change_request_data(change_request))
+
+
+class CommentChangeRequestApplyView(CommentChangeRequestView):
+    @outreach_schema(
+        operation_id="outreach_comment_change_request_apply",
+        parameters=[COMMENT_CHANGE_REQUEST_ID],
+        summary="Apply a PENDING comment change request: write the comment(s) (Administrators)",
+        request=None,
+        responses={200: outputs.schema_serializer(outputs.CommentChangeRequestShape)},
+    )
+    def post(self, request, site_number, CommentCRId):
+        change_request = selectors.comment_change_request_get(request.membership, int(CommentCRId))
+        applied = services.comment_change_request_apply(
+            change_request=change_request, reviewer=request.user
+        )
+        return Response(outputs.comment_change_request_data(self._reloaded(request, applied)))
+
+
+class CommentChangeRequestRejectView(CommentChangeRequestView):
+    parser_classes = OUTREACH_PARSERS
+
+    @outreach_schema(
+        operation_id="outreach_comment_change_request_reject",
+        parameters=[COMMENT_CHANGE_REQUEST_ID],
+        summary="Reject a PENDING comment change request, optionally with a Message",
+        request=shapes.ChangeRequestRejectInputSerializer,
+        responses={200: outputs.schema_serializer(outputs.CommentChangeRequestShape)},
+    )
+    def post(self, request, site_number, CommentCRId):
+        change_request = selectors.comment_change_request_get(request.membership, int(CommentCRId))
+        body = shapes.ChangeRequestRejectInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rejected = services.comment_change_request_reject(
+            change_request=change_request,
+            reviewer=request.user,
+            message=body.validated_data["message"],
+        )
+        return Response(outputs.comment_change_request_data(self._reloaded(request, rejected)))

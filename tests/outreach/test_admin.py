@@ -3,12 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from outreach import models
+from outreach import models, services
 from outreach.choices import Right
 from tests.factories import (
+    AddressFactory,
     ConnectionCommentFactory,
     ConnectionHistoryFactory,
     ConnectionTypeRightFactory,
+    GivingMerchantFactory,
+    IndividualCommentFactory,
     OutreachConnectionFactory,
     ResponseFactory,
     SiteMembershipFactory,
@@ -28,6 +31,11 @@ MODELS = [
     models.Connection,
     models.ConnectionComment,
     models.ConnectionHistory,
+    models.Family,
+    models.CommentType,
+    models.IndividualComment,
+    models.CommentChangeRequest,
+    models.GivingMerchant,
 ]
 
 
@@ -46,6 +54,16 @@ def rows():
     TeamFactory(site=membership.site, members=[membership.individual])
     ConnectionCommentFactory(connection=connection)
     ConnectionHistoryFactory(connection=connection)
+    AddressFactory(individual=membership.individual)
+    comment = IndividualCommentFactory(individual=membership.individual)
+    GivingMerchantFactory(site=membership.site)
+    services.comment_change_request_submit(
+        membership=membership,
+        individual=membership.individual,
+        comment_type=comment.comment_type,
+        text="A note",
+        family_comment=False,
+    )
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
@@ -68,3 +86,39 @@ def test_connection_page_has_comments_and_history_inlines(admin_client, rows):
     page = admin_client.get(reverse("admin:outreach_connection_change", args=[connection.pk]))
     assert b"comments-TOTAL_FORMS" in page.content
     assert b"history-TOTAL_FORMS" in page.content
+
+
+def test_individual_page_has_address_email_phone_and_comment_inlines(admin_client, rows):
+    individual = models.SiteMembership.objects.get().individual
+    page = admin_client.get(reverse("admin:outreach_individual_change", args=[individual.pk]))
+    for inline in ("addresses", "emails", "phones", "comments"):
+        assert f"{inline}-TOTAL_FORMS".encode() in page.content
+
+
+def test_family_page_has_members_addresses_and_phones_inlines(admin_client, rows):
+    family = models.Family.objects.first()
+    page = admin_client.get(reverse("admin:outreach_family_change", args=[family.pk]))
+    for inline in ("members", "addresses", "phones"):
+        assert f"{inline}-TOTAL_FORMS".encode() in page.content
+
+
+@pytest.mark.parametrize(
+    "action, status", [("apply_selected", "APPLIED"), ("reject_selected", "REJECTED")]
+)
+def test_staff_apply_or_reject_comment_change_requests(admin_client, rows, action, status):
+    pending = models.CommentChangeRequest.objects.get()
+    response = admin_client.post(
+        reverse("admin:outreach_commentchangerequest_changelist"),
+        {"action": action, "_selected_action": [pending.pk], "message": "No"},
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == status
+    written = models.IndividualComment.objects.filter(change_request=pending)
+    assert written.count() == (1 if status == "APPLIED" else 0)
+    again = admin_client.post(
+        reverse("admin:outreach_commentchangerequest_changelist"),
+        {"action": action, "_selected_action": [pending.pk]},
+        follow=True,
+    )
+    assert b"already" in again.content

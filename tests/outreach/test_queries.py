@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from outreach.choices import Right
+from outreach import services
+from outreach.choices import Right, SecurityRole
 from tests.factories import (
     AddressFactory,
     CommentTypeFactory,
@@ -124,6 +125,21 @@ def _populate(endpoint, site, member, rows):
             )
             ConnectionCommentFactory(connection=connection)
         return f"{endpoint}?pageIndex=0&pageSize=100", 1 + 2 + CONNECTIONS
+    if endpoint == "commentchangerequests":
+        member.security_role = SecurityRole.ADMINISTRATOR
+        member.save()
+        person = IndividualFactory(site=site)
+        comment_type = CommentTypeFactory(site=site)
+        for _ in range(rows):
+            request = services.comment_change_request_submit(
+                membership=member,
+                individual=person,
+                comment_type=comment_type,
+                text="Note",
+                family_comment=False,
+            )
+            services.comment_change_request_apply(change_request=request, reviewer=member.user)
+        return f"{endpoint}?pageSize=100", 3  # count, page, the comments written
     if endpoint == "types/comments":
         CommentTypeFactory.create_batch(rows, site=site)
         return endpoint, 1
@@ -183,6 +199,7 @@ def _row_count(endpoint, body):
         "types/comments",
         "individuals/1/comments",
         "individuals/1/comments/1",
+        "commentchangerequests",
     ],
 )
 def test_query_count_is_constant(
