@@ -9,10 +9,10 @@ from connect_api.errors import Conflict, DomainError, PermissionDenied, Unproces
 from connections.choices import ConnectionRequestStatus, ConnectionStatus
 from connections.models import Connection, ConnectionRequest, Integration
 from connections.selectors import integrations_of
-from organizations.choices import OrganizationStatus, OrganizationType
-from organizations.models import AccountManager, Organization, Person
+from organizations.choices import OrganizationType
+from organizations.models import AccountManager, Organization
 from organizations.selectors import organization_for
-from organizations.services import account_manager_get_or_create
+from organizations.services import account_manager_get_or_create, organization_create
 from uploads.selectors import uploads_for_attachment
 from uploads.services import upload_grants_create
 
@@ -150,11 +150,6 @@ def connection_request_withdraw(*, connection_request: ConnectionRequest) -> Con
     return locked
 
 
-def _split_name(full_name: str) -> tuple[str, str]:
-    first, _, last = full_name.strip().partition(" ")
-    return first[:100], last.strip()[:100]
-
-
 def _locked_undecided(connection_request: ConnectionRequest) -> ConnectionRequest:
     locked = _lock(connection_request)
     if locked.status != ConnectionRequestStatus.PENDING:
@@ -185,20 +180,12 @@ def _counterpart_for(
                 },
             )
         return counterpart
-    first_name, last_name = _split_name(connection_request.contact_name)
-    contact = Person.objects.create(
-        first_name=first_name,
-        last_name=last_name,
-        email=connection_request.contact_email,
-        phone=connection_request.contact_phone,
-    )
-    now = timezone.now()
-    return Organization.objects.create(
+    return organization_create(
         name=connection_request.counterpart_name,
         org_type=wanted_type,
-        status=OrganizationStatus.ACTIVE,
-        active_date=now,
-        contact=contact,
+        contact_name=connection_request.contact_name,
+        contact_email=connection_request.contact_email,
+        contact_phone=connection_request.contact_phone,
         account_manager=manager,
     )
 

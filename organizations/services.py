@@ -1,9 +1,11 @@
 """Every write of the tenant app: keyword-only, one transaction each, domain errors only."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from connect_api.errors import PermissionDenied
-from organizations.models import AccountManager, Person
+from organizations.choices import OrganizationStatus, OrganizationType
+from organizations.models import AccountManager, Organization, Person
 
 
 @transaction.atomic
@@ -29,3 +31,33 @@ def account_manager_get_or_create(*, user) -> AccountManager:
 
 def _account_manager_of(user) -> AccountManager | None:
     return AccountManager.objects.select_related("person").filter(user=user).first()
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    first, _, last = full_name.strip().partition(" ")
+    return first[:100], last.strip()[:100]
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    name: str,
+    org_type: OrganizationType,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    account_manager: AccountManager | None = None,
+) -> Organization:
+    """An ACTIVE organization, its contact person made from a full name ("Roger Rabbit")."""
+    first_name, last_name = _split_name(contact_name)
+    contact = Person.objects.create(
+        first_name=first_name, last_name=last_name, email=contact_email, phone=contact_phone
+    )
+    return Organization.objects.create(
+        name=name,
+        org_type=org_type,
+        status=OrganizationStatus.ACTIVE,
+        active_date=timezone.now(),
+        contact=contact,
+        account_manager=account_manager,
+    )

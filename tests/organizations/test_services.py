@@ -32,3 +32,20 @@ def test_demo_seed_is_idempotent_and_prints_the_retailer_token_only():
     demo.seed()
     assert AccountManager.objects.filter(user__username="manager").count() == 1
     assert [credential.print_token for credential in first] == [True, False, False]
+
+
+@pytest.mark.django_db
+def test_organization_create_makes_an_active_organization_and_its_contact():
+    organization = organizations_services.organization_create(
+        name="Thomas Perkins Co",
+        org_type="SUPPLIER",
+        contact_name="  Roger  Jessica Rabbit ",
+        contact_email="roger@rabbit.com",
+        contact_phone="801-555-1212",
+    )
+    organization.refresh_from_db()
+    assert (organization.status, organization.org_type) == ("ACTIVE", "SUPPLIER")
+    assert organization.active_date is not None
+    contact = organization.contact
+    assert (contact.first_name, contact.last_name) == ("Roger", "Jessica Rabbit")
+    assert (contact.email, contact.phone) == ("roger@rabbit.com", "801-555-1212")
