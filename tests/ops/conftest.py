@@ -33,6 +33,16 @@ def service_missing(what: str) -> None:
     pytest.skip(f"{what} is unreachable")
 
 
+@pytest.fixture
+def _once_per_ci_run():
+    """For subprocess tests on their own SQLite files: the test database's vendor changes
+    nothing, so they run in the SQLite pass only (CI runs the suite on SQLite and PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("independent of the test database; runs in the SQLite pass")
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """Redis db 5 (this suite's), or TEST_REDIS_URL."""

@@ -110,6 +110,7 @@ purge_expired_tokens()
 """
 
 
+@pytest.mark.usefixtures("_once_per_ci_run")
 def test_a_real_worker_process_runs_an_enqueued_job(tmp_path):
     """`manage.py run_huey` with SQLite queue storage, as `make run` starts it."""
     database = tmp_path / "worker.sqlite3"
