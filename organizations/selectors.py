@@ -49,12 +49,13 @@ def login_membership_for(user) -> OrganizationMembership:
 
 
 def permission_assignments_for(membership: OrganizationMembership) -> list[tuple[Permission, bool]]:
-    """Every permission of the catalog that applies to the member's kind of organization,
-    each with whether the member holds it (two queries)."""
+    """Every permission of the catalog that applies to the member's kind of organization
+    (in the docs' order: view_org_users, edit_org_users, ...), each with whether the member
+    holds it (two queries)."""
     held = set(membership.permissions.values_list("pk", flat=True))
     applicable = Permission.objects.filter(
         visibility__in=[PermissionVisibility.BOTH, membership.organization.org_type]
-    )
+    ).order_by("id")  # the catalog's order, as the docs list it
     return [(permission, permission.pk in held) for permission in applicable]
 
 

@@ -78,6 +78,7 @@ def test_the_docs_retailer_login_answers_the_documented_fields(path):
         assert set(item["permission"]) == PERMISSION_KEYS
         assert all(isinstance(value, str) for value in item["permission"].values())
     by_name = {item["permission"]["name"]: item for item in assignments["permissions"]}
+    assert list(by_name)[:2] == ["view_org_users", "edit_org_users"]  # the docs' order
     assert by_name["view_org_users"] == {
         "assigned": True,
         "permission": {
