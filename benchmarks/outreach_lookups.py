@@ -14,7 +14,6 @@ About 15 s on SQLite and 25 s on PostgreSQL on this machine.
 """
 
 import json
-import math
 import os
 import statistics
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect_api.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key")  # DEBUG off needs one
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_outreach_lookups.sqlite3")
 
 import django
@@ -38,15 +38,17 @@ from django.test import RequestFactory  # noqa: E402
 from rest_framework.throttling import UserRateThrottle  # noqa: E402
 
 from outreach import permissions, selectors  # noqa: E402
-from outreach.api import serializers as shapes  # noqa: E402
-from outreach.api import views  # noqa: E402
+from outreach.api import outputs, views  # noqa: E402
 from outreach.choices import Right, SecurityRole  # noqa: E402
 from outreach.models import (  # noqa: E402
     Connection,
     ConnectionComment,
     ConnectionType,
     ConnectionTypeRight,
+    Family,
     Individual,
+    IndividualEmail,
+    Phone,
     Response,
     Site,
     SiteMembership,
@@ -69,21 +71,42 @@ def prepare() -> tuple:
     Connection.objects.filter(site__number=SITE_NUMBER).delete()  # PROTECTs type and contact
     Site.objects.filter(number=SITE_NUMBER).delete()
     site = Site.objects.create(number=SITE_NUMBER, name="Bench")
+    families = Family.objects.bulk_create(
+        Family(site=site, number=number) for number in range(INDIVIDUALS // 3 + 1)
+    )
     Individual.objects.bulk_create(
         Individual(
             site=site,
             number=number,
-            family_number=number // 3,
+            family=families[number // 3],
             first_name=f"First{number}",
             last_name=LAST_NAMES[number % len(LAST_NAMES)],
-            email=f"person{number}@example.org",
-            phone=f"801-555-{number:04d}",
             family_position="Head",
             member_status="Member",
         )
         for number in range(1, INDIVIDUALS + 1)
     )
     people = list(Individual.objects.filter(site=site).order_by("number"))
+    IndividualEmail.objects.bulk_create(
+        IndividualEmail(
+            site=site,
+            number=person.number,
+            individual=person,
+            email=f"person{person.number}@example.org",
+            preferred=True,
+        )
+        for person in people
+    )
+    Phone.objects.bulk_create(
+        Phone(
+            site=site,
+            number=person.number,
+            individual=person,
+            phone_number=f"801-555-{person.number:04d}",
+            preferred=True,
+        )
+        for person in people
+    )
     me = people[0]
     connection_type = ConnectionType.objects.create(site=site, number=1, description="Guest")
     responses = [
@@ -136,37 +159,54 @@ def prepare() -> tuple:
 # --- the same work without DRF -------------------------------------------------------------
 
 
+def _links(request, site_number) -> outputs.Links:
+    return outputs.Links(request.build_absolute_uri(f"/api_accessacs_mobile/v2/{site_number}"))
+
+
+def _viewer(request, membership, site_number, include_self=False) -> outputs.Viewer:
+    return outputs.Viewer(
+        links=_links(request, site_number),
+        individual_id=membership.individual_id,
+        include_self=include_self,
+        with_comments=permissions.can_view_comments(membership),
+        permission_level=lambda c: permissions.connection_permission_level(membership, c),
+    )
+
+
 def plain_search(request, site_number):
     membership = permissions.membership_for(request.user, site_number)
     if not permissions.can_locate_people(membership):
         return JsonResponse({"detail": "forbidden"}, status=403)
-    page_size = 25
+    page = outputs.PageRequest(0, 25)
     individuals = selectors.individuals_search(membership, request.GET.get("q", ""))
-    total = individuals.count()
-    return JsonResponse(
-        {
-            "Page": [shapes.individual_data(individual) for individual in individuals[:page_size]],
-            "PageIndex": 0,
-            "PageCount": math.ceil(total / page_size),
-            "PageSize": page_size,
-        }
+    rows, page_count = page.rows(
+        individuals.select_related("family").prefetch_related(*selectors.contact_prefetches())
     )
+    links = _links(request, site_number)
+    items = [outputs.contact_data(person, links) for person in rows]
+    return JsonResponse(outputs.page_data(items, page, page_count))
 
 
 def plain_connection(request, site_number, connection_id):
     membership = permissions.membership_for(request.user, site_number)
-    with_comments = permissions.can_view_comments(membership)
+    viewer = _viewer(request, membership, site_number, include_self=True)
     connection = selectors.connection_get(
-        membership, int(connection_id), with_comments=with_comments
+        membership, int(connection_id), with_comments=viewer.with_comments
     )
-    return JsonResponse(shapes.connection_detail_data(connection, with_comments=with_comments))
+    return JsonResponse(outputs.connection_detail_data(connection, viewer))
 
 
 def plain_assignments(request, site_number, connection_type_id):
     membership = permissions.membership_for(request.user, site_number)
+    viewer = _viewer(request, membership, site_number)
     connection_type = selectors.connection_type_get(membership, int(connection_type_id))
     connections = selectors.assignments_for(membership).filter(connection_type=connection_type)
-    return JsonResponse([shapes.connection_summary_data(c) for c in connections], safe=False)
+    page = outputs.PageRequest(0, 100)
+    rows, page_count = page.rows(
+        selectors.with_connection_details(connections, with_comments=viewer.with_comments)
+    )
+    items = [outputs.connection_summary_data(connection, viewer) for connection in rows]
+    return JsonResponse(outputs.page_data(items, page, page_count))
 
 
 # --- measuring -----------------------------------------------------------------------------
@@ -202,14 +242,14 @@ def main() -> None:
         ),
         "connection detail": (
             f"{base}/connections/{detail_number}",
-            {},
+            {"includeSelf": "true"},
             views.ConnectionDetailView,
             plain_connection,
             {"connection_id": str(detail_number)},
         ),
         "assignments of a type": (
             f"{base}/connections/assignments/1",
-            {},
+            {"pageSize": 100},
             views.AssignmentListView,
             plain_assignments,
             {"connection_type_id": "1"},

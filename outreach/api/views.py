@@ -273,11 +273,19 @@ class IndividualDetailView(OutreachView):
 
 
 def _picture_response(field_file) -> FileResponse:
+    """The stored picture; a file that is not an image by its name is sent as an attachment
+    of no particular type (never rendered by a browser on this origin)."""
     if not field_file:
         raise NotFound("No picture.")
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    content_type = mimetypes.guess_type(field_file.name)[0] or ""
+    image = content_type.startswith("image/") and content_type != "image/svg+xml"
+    response = FileResponse(
+        field_file.open("rb"),
+        content_type=content_type if image else "application/octet-stream",
+        as_attachment=not image,
+    )
     response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -14,10 +14,11 @@ import re
 from datetime import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
-from outreach import demo
-from outreach.models import CommentChangeRequest, GivingMerchant, IndividualComment
+from outreach import demo, services
+from outreach.models import CommentChangeRequest, GivingMerchant, Individual, IndividualComment
 from tests.outreach.vendor_parsers import (
     ACCOUNT_MERCHANT,
     ADDRESS,
@@ -401,8 +402,6 @@ def test_posting_a_comment_submits_it_for_approval(app):
 
 
 def test_a_family_comment_when_applied_is_written_on_each_member(app, django_user_model):
-    from outreach import services
-
     number = _post_comment(app, {**APP_COMMENT, "FamilyComment": 1}).json()
     pending = CommentChangeRequest.objects.get(number=number, site__number=12345)
     reviewer = django_user_model.objects.get(username=demo.ADMINISTRATOR[0])
@@ -468,3 +467,13 @@ def test_dates_the_app_parses_are_mm_dd_yyyy(app):
     for key in ("DueDate", "DateCreated"):
         assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", body[key])
         datetime.strptime(body[key], "%m/%d/%Y")
+
+
+def test_a_stored_picture_that_is_not_an_image_is_an_attachment(app):
+    person = Individual.objects.get(site__number=12345, number=71)
+    person.picture.save("page.html", ContentFile(b"<script>alert(1)</script>"), save=True)
+    response = app.get(f"{SITE}/individuals/71/picture")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
