@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# With DEBUG off (the default) the server needs SECRET_KEY: unless it is set, make's targets use
+# a key of this checkout's own, made on first use in .secret_key (git-ignored).
+export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' | tee .secret_key)
 
 .PHONY: run test lint migrate demo clean
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect_api.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key")  # DEBUG off needs one
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_changerequests.sqlite3")
 os.environ.setdefault("THROTTLE_USER", "100000/min")
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "connect_api.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key")  # DEBUG off needs one
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_schedules.sqlite3")
 
 import django

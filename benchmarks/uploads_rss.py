@@ -109,6 +109,7 @@ def main() -> None:
             "FILE_UPLOAD_TEMP_DIR": str(scratch / "tmp"),
             "UPLOAD_MAX_BYTES": str(size),
             "THROTTLE_UPLOADS": "1000/hour",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
         }
         manage = [PYTHON, str(ROOT / "manage.py")]
         for command in (["migrate", "-v0"], ["createcachetable"], ["seed_demo"]):

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "connect_api.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "connect_api.cache_control.NoStoreForCredentialsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

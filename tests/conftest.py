@@ -1,4 +1,5 @@
 import base64
+import os
 
 import pytest
 from django.core.cache import caches
@@ -7,6 +8,10 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 pytest_plugins = ["tests.supplier_fixtures"]
+
+# The servers tests start (gunicorn in tests/server, tests/availability) run with DEBUG off,
+# which needs a SECRET_KEY (connect_api/settings.py); they inherit this one.
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-never-used-outside-the-test-run")
 
 
 @pytest.fixture(autouse=True)

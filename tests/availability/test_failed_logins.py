@@ -84,8 +84,8 @@ class TestPerAddressBudget:
         spend_budget("10.1.0.5")
         caches["credentials"].clear()  # all another worker process would lack
 
-        window, _ = failed_logins._window()
-        assert caches["default"].get(failed_logins._key("10.1.0.5", window)) == BUDGET
+        count_key, _ = failed_logins._keys("10.1.0.5", settings.FAILED_LOGINS_WINDOW_SECONDS)
+        assert caches["default"].get(count_key) == BUDGET
         assert "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
         assert basic("alice", "password", "10.1.0.5").status_code == 429
 
@@ -95,6 +95,34 @@ class TestPerAddressBudget:
         basic("guess-2", "wrong", "10.1.0.6")
 
         assert basic("alice", "password", "10.1.0.6").status_code == 429
+
+
+class TestBurst:
+    """Within a minute an address may cost FAILED_LOGINS_BURST hashes, whatever its 15-minute
+    budget; the minute starts at its first failure."""
+
+    @pytest.fixture(autouse=True)
+    def burst_of_three(self, settings):
+        settings.FAILED_LOGINS_PER_ADDRESS = 30
+        settings.FAILED_LOGINS_BURST = 3
+
+    def test_a_burst_is_refused_for_the_rest_of_its_minute(self, alice, hashes):
+        assert [basic(f"guess-{n}", "wrong", "10.5.0.1").status_code for n in range(3)] == [401] * 3
+        hashes.clear()
+
+        refused = basic("alice", "password", "10.5.0.1")
+
+        assert refused.status_code == 429
+        assert 0 < int(refused["Retry-After"]) <= 60
+        assert hashes == []
+
+    def test_the_minute_ends_and_the_address_may_try_again(self, settings, alice):
+        [basic(f"guess-{n}", "wrong", "10.5.0.2") for n in range(3)]
+        assert basic("alice", "password", "10.5.0.2").status_code == 429
+        count_key, since_key = failed_logins._keys("10.5.0.2", settings.FAILED_LOGINS_BURST_SECONDS)
+        caches["default"].delete_many([count_key, since_key])  # what its expiry does
+
+        assert basic("alice", "password", "10.5.0.2").status_code == 200
 
 
 class TestStalePassword:
