@@ -1,16 +1,29 @@
 """Settings, all read from the environment (django-environ); see README for the variables."""
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only-key-change-me")
+# No public default: with DEBUG off the server refuses to start without SECRET_KEY. Exempt:
+# DEBUG on, and the test run itself ("pytest" imported; the servers tests start get the key
+# tests/conftest.py exports). `make` targets use a per-checkout key (.secret_key, see Makefile).
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not (DEBUG or "pytest" in sys.modules):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random value (it signs sessions and keys "
+            "the remembered Basic credentials), e.g. SECRET_KEY=$(python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'); or set DEBUG=true for local development."
+        )
+    SECRET_KEY = "django-insecure-local-development-only-key-change-me"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
