@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "connect_api.cache_control.NoStoreForCredentialsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "connect_api.migration_gate.MigrationGateMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -37,6 +37,15 @@ def _jobs_run_immediately():
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _database_is_migrated():
+    """pytest-django migrated the test database: the migration gate need not read it (its
+    queries would count in query-count tests). tests/ops/test_migration_gate.py tests the gate."""
+    from connect_api.migration_gate import MigrationGateMiddleware
+
+    MigrationGateMiddleware.applied = True
+
+
 def basic_header(username: str, password: str) -> str:
     encoded = base64.b64encode(f"{username}:{password}".encode()).decode()
     return f"Basic {encoded}"

@@ -172,6 +172,23 @@ def token_for(server: Server, username: str, password: str) -> str:
 def test_the_readme_deploy_steps_give_a_working_server(deploy_env, tmp_path):
     log_path = tmp_path / "gunicorn.log"
 
+    # Not migrated yet: 503 naming `migrate` on business endpoints, never a 500.
+    with gunicorn(deploy_env, log_path) as server:
+        ready = server.request("GET", "/readyz")
+        assert ready.status == 503
+        assert {"migrations", "cache"} <= set(ready.json()["failed"])
+        login = server.request(
+            "POST",
+            "/api/token/",
+            body=json.dumps({"username": "nobody", "password": "x"}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert login.status == 503 and b"manage.py migrate" in login.body
+        outreach = server.request(
+            "GET", "/api_accessacs_mobile/v2/777/account", headers=basic("a", "b")
+        )
+        assert outreach.status == 503
+
     # 1. migrate: the only database step (the cache table is a migration).
     manage("migrate", "--noinput", "-v0", env=deploy_env)
     manage("shell", "-c", POPULATE, env=deploy_env)
@@ -277,5 +294,6 @@ def test_the_readme_deploy_steps_give_a_working_server(deploy_env, tmp_path):
         # Every answer carries a request id.
         assert pending.headers["x-request-id"]
 
-    log = log_path.read_text()
-    assert " 500" not in log and '"status": 500' not in log
+    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line["logger"] == "connect_api.request"]
+    assert requests and all(line["status"] < 500 or line["status"] == 503 for line in requests)
