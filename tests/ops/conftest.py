@@ -107,5 +107,6 @@ def clean_env(**overrides: str) -> dict:
         and not key.startswith(("AWS_", "PYTEST_"))
     }
     env["DJANGO_SETTINGS_MODULE"] = "connect_api.settings"
+    env.setdefault("SECRET_KEY", "tests-ops-" + "k" * 50)  # production settings require one
     env.update(overrides)
     return env
