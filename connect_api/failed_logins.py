@@ -20,10 +20,15 @@ later, never not at all).
 """
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import JsonResponse
 from rest_framework import exceptions
+
+from connect_api.clientip import client_ip
+from connect_api.exceptions import error_body
 
 
 class TooManyFailedLogins(exceptions.Throttled):
@@ -72,3 +77,30 @@ def failed_login_record(*, address: str) -> None:
             cache.add(count_key, 1, timeout=remaining)
         else:
             cache.touch(count_key, timeout=remaining)  # the database cache's incr resets it
+
+
+def failed_logins_guarded(view):
+    """For a login view that checks passwords itself (the admin's login form): a POST from an
+    address over its budget is answered 429 + Retry-After before the view runs, and a POST that
+    leaves the caller signed out counts as a failure. Views that call
+    connect_api.authentication.authenticate_with_lockout need nothing more."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        address = client_ip(request)
+        try:
+            failed_logins_check(address=address)
+        except TooManyFailedLogins as refused:
+            return JsonResponse(
+                error_body(str(refused.detail), refused.default_code),
+                status=429,
+                headers={"Retry-After": str(int(refused.wait))},
+            )
+        response = view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            failed_login_record(address=address)
+        return response
+
+    return guarded

@@ -205,3 +205,30 @@ class TestRememberedCredentials:
 
         assert basic("alice", "password", "10.4.0.4").status_code == 429
         assert basic("alice", "password", "10.4.0.3").status_code == 200
+
+
+class TestAdminLogin:
+    """The admin's password form spends and obeys the same per-address budget."""
+
+    def admin_login(self, username: str, password: str, ip: str):
+        from django.test import Client
+
+        return Client(REMOTE_ADDR=ip).post(
+            "/admin/login/", {"username": username, "password": password, "next": "/admin/"}
+        )
+
+    def test_failed_admin_logins_spend_the_budget_and_then_refuse_before_any_hash(self, hashes):
+        UserFactory(username="root", is_staff=True, is_superuser=True)
+        statuses = [self.admin_login(f"guess-{n}", "x", "10.6.0.1").status_code for n in range(3)]
+        statuses += [basic(f"other-{n}", "x", "10.6.0.1").status_code for n in range(2)]
+        assert statuses == [200, 200, 200, 401, 401]  # the form again, with its error
+        hashes.clear()
+
+        refused = self.admin_login("root", "password", "10.6.0.1")
+
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "too_many_failed_logins"
+        assert int(refused["Retry-After"]) > 0
+        assert hashes == []
+        assert basic("root", "password", "10.6.0.1").status_code == 429
+        assert self.admin_login("root", "password", "10.6.0.2").status_code == 302
