@@ -202,3 +202,16 @@ def test_sentry_starts_only_with_sentry_dsn(dsn, expected):
         [PYTHON, "-c", SENTRY_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().startswith(expected)
+
+
+def test_a_500_the_api_answers_is_reported_to_sentry(user, monkeypatch):
+    """DRF's handler turns the exception into a JSON 500, so Sentry's Django hook never sees
+    it: the handler reports it (sentry_sdk.capture_exception, a no-op without SENTRY_DSN)."""
+    from connect_api import exceptions
+
+    reported = []
+    monkeypatch.setattr(exceptions, "report_exception", reported.append)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=basic_header(user.username, PASSWORD))
+    assert client.get("/probe/broken").status_code == 500
+    assert [type(error) for error in reported] == [RuntimeError]
