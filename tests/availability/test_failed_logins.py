@@ -232,3 +232,44 @@ class TestAdminLogin:
         assert hashes == []
         assert basic("root", "password", "10.6.0.1").status_code == 429
         assert self.admin_login("root", "password", "10.6.0.2").status_code == 302
+
+
+class TestOtherLoginEndpoints:
+    """The other password endpoints go through authenticate_with_lockout: same budget."""
+
+    def test_the_documented_user_login_spends_and_obeys_the_budget(self, hashes):
+        client = APIClient(REMOTE_ADDR="10.7.0.1")
+        statuses = [
+            client.post(
+                "/organizations/user-login/", {"username": f"guess-{n}", "password": "x"}
+            ).status_code
+            for n in range(BUDGET)
+        ]
+        assert statuses == [401] * BUDGET
+        hashes.clear()
+
+        refused = client.post("/organizations/user-login/", {"username": "a", "password": "b"})
+
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "too_many_failed_logins"
+        assert hashes == []
+
+    def test_find_by_email_spends_and_obeys_the_budget(self, hashes):
+        UserFactory(username="carol", email="carol@example.com")
+        client = APIClient(REMOTE_ADDR="10.7.0.2")
+
+        def find(password: str):
+            body = f'{{"email":"carol@example.com","password":"{password}"}}'
+            return client.put(
+                "/api_accessacs_mobile/v2/accounts/findbyemail",
+                body.encode("iso-8859-1"),
+                content_type="text/plain; charset=ISO-8859-1",
+            )
+
+        assert [find(f"guess-{n}").status_code for n in range(BUDGET)] == [401] * BUDGET
+        hashes.clear()
+
+        refused = find("password")
+
+        assert refused.status_code == 429
+        assert hashes == []
