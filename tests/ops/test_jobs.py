@@ -153,3 +153,12 @@ def test_a_real_worker_process_runs_an_enqueued_job(tmp_path):
         log.close()
     output = (tmp_path / "worker.log").read_text()
     assert "purge_expired_tokens" in output
+
+
+def test_jobs_are_in_the_admin_read_only(admin_client):
+    from connect_api.models import Job
+
+    job = Job.objects.create(name="outreach.change_requests_apply_all")
+    assert admin_client.get("/admin/connect_api/job/").status_code == 200
+    assert admin_client.get(f"/admin/connect_api/job/{job.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/connect_api/job/add/").status_code == 403
