@@ -5,7 +5,7 @@
 
 Runs what `GET <site>/individuals?q=...` runs (count, first page of 25 with each person's
 emails, phones and addresses, dict building) for a mix of name, email and phone fragments
-(emails and phones are rows of their own tables, searched through EXISTS). "without" drops
+(emails and phones are rows of their own tables, one UNION of the three). "without" drops
 the trigram indexes inside a transaction that is rolled back (DDL is transactional on
 PostgreSQL), so the database keeps them. PostgreSQL only: the indexes do not exist elsewhere.
 """

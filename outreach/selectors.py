@@ -2,7 +2,7 @@
 not found) and, where the rights say so, to the caller's own assignments."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from connect_api.errors import NotFound
@@ -82,16 +82,24 @@ def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[
 
 
 def individual_search_filter(word: str) -> Q:
-    """A name contains the word, or one of the person's emails or phones does (an EXISTS
-    each, so a person with two matching emails is still one row)."""
-    emails = IndividualEmail.objects.filter(individual=OuterRef("pk"), email__icontains=word)
-    phones = Phone.objects.filter(individual=OuterRef("pk"), phone_number__icontains=word)
-    return (
+    """People a name, an email or a phone of whom contains `word`: one `id IN (... UNION ...
+    UNION ...)`, each part served by its own trigram index (an OR with EXISTS scanned every
+    person: 1.6 s instead of 0.2 s at 50,000 people). The parts are not limited to a site (a
+    site filter would lead the planner to the site's b-tree instead); the caller's query is."""
+    names = Individual.objects.filter(
         Q(first_name__icontains=word)
         | Q(last_name__icontains=word)
         | Q(goes_by_name__icontains=word)
-        | Q(Exists(emails))
-        | Q(Exists(phones))
+    )
+    emails = IndividualEmail.objects.filter(email__icontains=word)
+    phones = Phone.objects.filter(phone_number__icontains=word)  # a family phone: NULL, no match
+    return Q(
+        pk__in=names.order_by()
+        .values("pk")
+        .union(
+            emails.order_by().values("individual_id"),
+            phones.order_by().values("individual_id"),
+        )
     )
 
 

@@ -33,7 +33,7 @@ def test_trigram_indexes_exist(table):
 
 def test_the_search_query_can_use_them():
     """The index expressions match the SQL Django writes for `icontains` (UPPER(col::text)),
-    also inside the EXISTS on emails and phones."""
+    in each part of the UNION (names, emails, phones)."""
     queryset = Individual.objects.filter(individual_search_filter("wright"))
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
