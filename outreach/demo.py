@@ -243,7 +243,7 @@ def seed_lookups() -> list[DemoCredential]:
         datetime(2015, 6, 3, 18, 30),
         "Left a voicemail; will try again Friday.",
     )
-    _connection(
+    second = _connection(
         site,
         2,
         types[1],
@@ -252,6 +252,7 @@ def seed_lookups() -> list[DemoCredential]:
         due=date(2015, 6, 20),
         created=datetime(2015, 6, 2, 9, 0),
     )
+    _comment(second, "Ruth Baker", datetime(2015, 6, 2, 9, 30), "Team visit after the choir.")
     _connection(
         site,
         3,
