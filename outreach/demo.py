@@ -190,7 +190,10 @@ def seed_lookups() -> list[DemoCredential]:
                 "view_outreach_history",
             ],
             A,
-        ),
+        )
+        # V: not restricted to his assignments (only A restricts), and the app shows its
+        # "My ToDos" screen only when AssignedContactsOnly is not N.
+        | {"assigned_contacts_only": V},
         type_rights={types[1]: A, types[2]: A, types[3]: V},
         email=CALLER_EMAIL,
     )

@@ -132,11 +132,13 @@ def change_request_gate_missing(membership: SiteMembership) -> list[str]:
 
 
 def effective_rights(membership: SiteMembership) -> dict[str, str]:
-    """The yes/no rights as the server applies them (Administrators: all A, unrestricted)."""
+    """The yes/no rights as the server applies them. Administrators: all A, and
+    AssignedContactsOnly V: never restricted (only A restricts), while the vendor's app shows
+    its "My ToDos" assignments screen only to a user whose AssignedContactsOnly is not N."""
     if not is_administrator(membership):
         return {name: getattr(membership, field) for name, field in RIGHT_FIELDS.items()}
     rights = dict.fromkeys(RIGHT_FIELDS, Right.GRANTED)
-    rights["AssignedContactsOnly"] = Right.NONE
+    rights["AssignedContactsOnly"] = Right.VIEW
     return rights
 
 

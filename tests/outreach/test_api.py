@@ -139,7 +139,8 @@ def test_account_of_an_administrator_shows_effective_rights(lookup_site, basic_c
     admin = make_member(lookup_site, role=SecurityRole.ADMINISTRATOR, assigned_contacts_only="A")
     body = basic_client(admin.user.username).get(f"{BASE}/account").json()
     assert body["SecurityRole"] == "Administrator"
-    assert body["Rights"]["AssignedContactsOnly"] == "N"
+    # Never restricted (only A restricts); not N, so the app shows its "My ToDos" screen.
+    assert body["Rights"]["AssignedContactsOnly"] == "V"
     assert body["Rights"]["CreateChangeRequest"] == "A"
     assert body["Rights"]["ViewOutreachHistory"] == "A"
     assert [t["ConnectionTypeId"] for t in body["ConnectionTypes"]] == [1, 2]

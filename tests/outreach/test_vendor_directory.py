@@ -88,8 +88,10 @@ def test_login_account_parses_and_names_every_right_the_app_checks(app):
         "ReassignConnection",
         "AssignContacts",
         "ViewOutreachHistory",
+        "AssignedContactsOnly",  # V: the app's "My ToDos" screen needs it not N ...
     }
-    assert {"AssignedContactsOnly", "LocateOrganizations", "ViewOrganizationRecord"} <= set(rights)
+    assert rights["AssignedContactsOnly"] == "V"  # ... and only A would restrict him
+    assert {"LocateOrganizations", "ViewOrganizationRecord"} <= set(rights)
     assert rights["ViewStaffRoster"] == "N"
     # The app's menus: no calendar, no organizations (neither is offered by this server).
     assert user["CalendarDisabled"] is True and user["OrgsAvailable"] is False
