@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from connect_api.failed_logins import failed_logins_guarded
 from connect_api.health import ReadinessView
 from connect_api.observability import metrics
 from connect_api.routers import mounted
@@ -17,6 +18,8 @@ the seeds', their v1 docs' and the contract's) and again under `/timp/` (the cur
 docs' spelling; same views, an alias left out of the schema). A module joins by being listed."""
 
 urlpatterns = [
+    # The admin's password form, under the per-address failed-login budget too.
+    re_path(r"^admin/login/$", failed_logins_guarded(admin.site.login)),
     path("admin/", admin.site.urls),
     re_path(r"^api/token/?$", TokenObtainView.as_view(), name="token-obtain"),
     re_path(r"^api/token/logout/?$", TokenLogoutView.as_view(), name="token-logout"),
