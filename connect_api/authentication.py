@@ -10,6 +10,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.signals import user_login_failed
 from django.core.cache import caches
 from django.utils import timezone
 from knox.auth import TokenAuthentication
@@ -58,8 +59,9 @@ def authenticate_with_lockout(request, *, username: str, password: str):
     1. the (username, address) pair locked by axes (AXES_FAILURE_LIMIT failures within
        AXES_COOLOFF_TIME) -> LockedOut, 429; the right password too, at that address only;
     2. the very same wrong password again from the same address (a phone still holding an old
-       password) -> None, answered from the shared cache: no hash, not counted again, so a
-       stale credential never locks its user out and never spends the address's budget;
+       password) -> None, answered from the shared cache: no hash and the address's budget is
+       not spent, but the failure still counts for the (username, address) pair, as the
+       contract's lockout says ("10 failed logins for the same username from the same IP");
     3. the address's failed-login budget (connect_api.failed_logins, every username together)
        spent -> TooManyFailedLogins, 429.
     Only then is the password hashed; a failure is counted for the pair (axes) and the address.
@@ -71,6 +73,7 @@ def authenticate_with_lockout(request, *, username: str, password: str):
     known_wrong = _known_wrong_key(address, username, password)
     shared = caches["default"]
     if shared.get(known_wrong):
+        _pair_failure_record(http_request, username)
         return None
     try:
         failed_logins_check(address=address)
@@ -84,6 +87,15 @@ def authenticate_with_lockout(request, *, username: str, password: str):
         failed_login_record(address=address)
         shared.set(known_wrong, True, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return user
+
+
+def _pair_failure_record(http_request, username: str) -> None:
+    """Count a failure for the (username, address) pair without a password hash: the signal
+    `authenticate()` sends on a failure, which axes records."""
+    user_login_failed.send(
+        sender=__name__, credentials={"username": username}, request=http_request
+    )
+    http_request.axes_locked_out = False  # answered 401 by us, not by AxesMiddleware
 
 
 def _known_wrong_key(address: str, username: str, password: str) -> str:

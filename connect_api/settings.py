@@ -260,8 +260,8 @@ REST_KNOX = {
 
 # Lockout: 10 failed password checks for one (username, address) pair in 15 minutes lock that
 # pair only (the right password too, at that address; other addresses still log in). The same
-# wrong password again from the same address is not counted twice (a phone holding an old
-# password), see connect_api.authentication.authenticate_with_lockout.
+# wrong password again from the same address is answered without a hash and does not spend the
+# address's budget, but counts for the pair: see authenticate_with_lockout.
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

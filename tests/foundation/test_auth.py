@@ -173,13 +173,9 @@ class TestBasic:
 
 
 def fail_basic(username: str, ip: str, times: int = 1):
-    """`times` different wrong passwords (the same wrong one again is not counted again)."""
     client = APIClient(REMOTE_ADDR=ip)
-    statuses = []
-    for attempt in range(times):
-        client.credentials(HTTP_AUTHORIZATION=basic_header(username, f"wrong-{attempt}"))
-        statuses.append(client.get(OUTREACH_WHOAMI).status_code)
-    return statuses
+    client.credentials(HTTP_AUTHORIZATION=basic_header(username, "wrong"))
+    return [client.get(OUTREACH_WHOAMI).status_code for _ in range(times)]
 
 
 def basic_status(username: str, ip: str, password: str = "password") -> int:
@@ -215,7 +211,7 @@ class TestLockout:
 
     def test_token_endpoint_is_locked_too(self, alice):
         client = APIClient(REMOTE_ADDR="10.0.0.3")
-        statuses = [obtain_token(client, password=f"wrong-{n}").status_code for n in range(10)]
+        statuses = [obtain_token(client, password="wrong").status_code for _ in range(10)]
         assert statuses == [401] * 10
 
         response = obtain_token(client)
@@ -226,8 +222,8 @@ class TestLockout:
 
     def test_failures_on_token_endpoint_and_basic_add_up(self, alice):
         client = APIClient(REMOTE_ADDR="10.0.0.5")
-        for attempt in range(5):
-            obtain_token(client, password=f"token-wrong-{attempt}")
+        for _ in range(5):
+            obtain_token(client, password="wrong")
         fail_basic("alice", "10.0.0.5", times=5)
 
         assert basic_status("alice", "10.0.0.5").status_code == 429
