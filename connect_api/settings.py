@@ -218,7 +218,7 @@ FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "connect_api.authentication.TokenAuthentication",
         "connect_api.authentication.CachedBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -249,6 +249,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Loaded with the user by token and Basic authentication (same query): the supplier membership,
+# so the request log names the organization without a query of its own.
+AUTH_USER_SELECT_RELATED = ["organization_membership"]
 
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("TOKEN_TTL_DAYS", default=30)),

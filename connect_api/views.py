@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connect_api.authentication import authenticate_with_lockout
+from connect_api.authentication import TokenAuthentication, authenticate_with_lockout
 from connect_api.exceptions import error_body
 from connect_api.jobs import JobOutputSerializer, job_data, job_get
 from connect_api.maintenance import tokens_cap
@@ -78,6 +78,8 @@ class TokenObtainView(LoginView):
 
 class TokenLogoutView(LogoutView):
     """Revoke the token the request was made with."""
+
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):

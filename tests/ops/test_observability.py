@@ -215,3 +215,16 @@ def test_a_500_the_api_answers_is_reported_to_sentry(user, monkeypatch):
     client.credentials(HTTP_AUTHORIZATION=basic_header(user.username, PASSWORD))
     assert client.get("/probe/broken").status_code == 500
     assert [type(error) for error in reported] == [RuntimeError]
+
+
+class TestOrganizationInTheRequestLine:
+    def test_a_supplier_token_request_names_the_organization(self, log_output, token_client):
+        from tests.factories import OrganizationFactory, OrganizationMembershipFactory
+
+        organization = OrganizationFactory()
+        client = token_client(OrganizationMembershipFactory(organization=organization).user)
+
+        assert client.get("/probe/whoami/").status_code == 200
+
+        (line,) = [r for r in request_lines(log_output) if r["path"] == "/probe/whoami/"]
+        assert line["organization"] == organization.pk
