@@ -5,8 +5,8 @@ of the OpenAPI schema) and with or without a trailing slash.
 """
 
 from django.urls import re_path
-from drf_spectacular.utils import extend_schema
 
+from connect_api.routers import schema_excluded
 from outreach.api import views
 
 BASE_PATH = "api_accessacs_mobile"
@@ -15,11 +15,6 @@ ID = "[0-9]{1,10}"
 """Up to 10 digits: every PositiveIntegerField value (to 2147483647); larger ones are not
 found."""
 SITE = rf"(?P<site_number>{ID})"
-
-
-def _schema_excluded(view_class):
-    alias = type(f"{view_class.__name__}Alias", (view_class,), {})
-    return extend_schema(exclude=True)(alias)
 
 
 def outreach_routes(path: str, view_class, name: str, actions: dict[str, str] | None = None):
@@ -31,7 +26,7 @@ def outreach_routes(path: str, view_class, name: str, actions: dict[str, str] | 
     routes = []
     for base, view, suffix in (
         (BASE_PATH, view_class, ""),
-        (ALIAS_PATH, _schema_excluded(view_class), "-alias"),
+        (ALIAS_PATH, schema_excluded(view_class), "-alias"),
     ):
         as_view = view.as_view(actions) if actions else view.as_view()
         routes.append(re_path(rf"^{base}/v2/{SITE}/{path}/?$", as_view, name=f"{name}{suffix}"))
@@ -45,7 +40,7 @@ def siteless_routes(path: str, view_class, name: str):
         re_path(rf"^{base}/v2/{path}/?$", view.as_view(), name=f"{name}{suffix}")
         for base, view, suffix in (
             (BASE_PATH, view_class, ""),
-            (ALIAS_PATH, _schema_excluded(view_class), "-alias"),
+            (ALIAS_PATH, schema_excluded(view_class), "-alias"),
         )
     ]
 
