@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
@@ -269,8 +270,43 @@ class ChangeRequestReviewForm(ActionForm):
     )
 
 
+class ReviewActionsMixin:
+    """Apply/reject admin actions over a change-request queryset, in (site, number) order, one
+    transaction per row (run_for_each); the admin names its noun and its two services."""
+
+    review_noun: str
+    apply_service: Callable
+    reject_service: Callable
+
+    def _review(self, request, queryset, review, verb: str):
+        rows = queryset.order_by("site", "number")
+        done = f"{{count}} {self.review_noun}(s) {verb}."
+        run_for_each(self, request, rows, review, done=done)
+
+    def _apply(self, request, queryset):
+        self._review(
+            request,
+            queryset,
+            lambda change_request: self.apply_service(
+                change_request=change_request, reviewer=request.user
+            ),
+            "applied",
+        )
+
+    def _reject(self, request, queryset):
+        message = request.POST.get("message", "").strip()
+        self._review(
+            request,
+            queryset,
+            lambda change_request: self.reject_service(
+                change_request=change_request, reviewer=request.user, message=message
+            ),
+            "rejected",
+        )
+
+
 @admin.register(models.ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
     """Staff review: apply or reject selected change requests, each in its own transaction."""
 
     list_display = [
@@ -315,36 +351,21 @@ class ChangeRequestAdmin(admin.ModelAdmin):
         fields = ChangeRequestPayload.of(obj).to_wire()
         return format_html("<pre>{}</pre>", json.dumps(fields, indent=2, ensure_ascii=False))
 
-    def _review(self, request, queryset, review, verb: str):
-        rows = queryset.order_by("site", "number")
-        run_for_each(self, request, rows, review, done=f"{{count}} change request(s) {verb}.")
+    review_noun = "change request"
+    apply_service = staticmethod(services.change_request_apply)
+    reject_service = staticmethod(services.change_request_reject)
 
     @admin.action(description="Apply selected change requests to their connections")
     def apply_selected(self, request, queryset):
-        self._review(
-            request,
-            queryset,
-            lambda change_request: services.change_request_apply(
-                change_request=change_request, reviewer=request.user
-            ),
-            "applied",
-        )
+        self._apply(request, queryset)
 
     @admin.action(description="Reject selected change requests (optional message in the field)")
     def reject_selected(self, request, queryset):
-        message = request.POST.get("message", "").strip()
-        self._review(
-            request,
-            queryset,
-            lambda change_request: services.change_request_reject(
-                change_request=change_request, reviewer=request.user, message=message
-            ),
-            "rejected",
-        )
+        self._reject(request, queryset)
 
 
 @admin.register(models.CommentChangeRequest)
-class CommentChangeRequestAdmin(admin.ModelAdmin):
+class CommentChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
     """Staff review of comments sent from the app: apply (the comment is written) or reject."""
 
     list_display = [
@@ -382,31 +403,14 @@ class CommentChangeRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def _review(self, request, queryset, review, verb: str):
-        rows = queryset.order_by("site", "number")
-        run_for_each(
-            self, request, rows, review, done=f"{{count}} comment change request(s) {verb}."
-        )
+    review_noun = "comment change request"
+    apply_service = staticmethod(services.comment_change_request_apply)
+    reject_service = staticmethod(services.comment_change_request_reject)
 
     @admin.action(description="Apply selected comment change requests (write the comments)")
     def apply_selected(self, request, queryset):
-        self._review(
-            request,
-            queryset,
-            lambda change_request: services.comment_change_request_apply(
-                change_request=change_request, reviewer=request.user
-            ),
-            "applied",
-        )
+        self._apply(request, queryset)
 
     @admin.action(description="Reject selected comment change requests (optional message)")
     def reject_selected(self, request, queryset):
-        message = request.POST.get("message", "").strip()
-        self._review(
-            request,
-            queryset,
-            lambda change_request: services.comment_change_request_reject(
-                change_request=change_request, reviewer=request.user, message=message
-            ),
-            "rejected",
-        )
+        self._reject(request, queryset)
