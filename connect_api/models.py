@@ -27,3 +27,22 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.uuid} ({self.status})"
+
+
+class Event(models.Model):
+    """An outbox row of connect_api.events: written in the transaction of the change it
+    reports, dispatched to the subscribers (mail, webhooks) after that commits."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=64)
+    data = models.JSONField()
+    refs = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    dispatched = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["dispatched", "created"])]
+
+    def __str__(self):
+        return f"{self.name} {self.uuid}"

@@ -7,7 +7,7 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_startup, periodic_task
 
-from connect_api import maintenance
+from connect_api import events, maintenance  # noqa: F401  (events: its jobs register with the worker)
 
 logger = logging.getLogger("connect_api.tasks")
 

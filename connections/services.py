@@ -6,7 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
+from connect_api.events import EventName
 from connections.choices import ConnectionRequestStatus, ConnectionStatus
+from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration
 from connections.selectors import integrations_of
 from organizations.choices import OrganizationType
@@ -71,6 +73,7 @@ def connection_request_create(
             organization=organization,
             uuids=data["uploaded_files"],
         )
+    request_event_publish(name=EventName.REQUEST_CREATED, connection_request=connection_request)
     return connection_request
 
 
@@ -233,7 +236,7 @@ def connection_request_approve(
     )
     try:
         with transaction.atomic():
-            Connection.objects.create(
+            connection = Connection.objects.create(
                 retailer=retailer,
                 supplier=supplier,
                 status=ConnectionStatus.CONFIRMATION_WAITING,
@@ -253,6 +256,9 @@ def connection_request_approve(
     locked.save(update_fields=["status", "counterpart", "decided_by", "decided_at"])
     # The counterpart may now read the files attached to the request.
     upload_grants_create(uploads=locked.uploaded_files.all(), organization=counterpart)
+    request_event_publish(
+        name=EventName.REQUEST_APPROVED, connection_request=locked, connection=connection
+    )
     return locked
 
 
@@ -271,6 +277,7 @@ def connection_request_reject(
     locked.rejection_reason = reason.strip()
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "decided_by", "rejection_reason", "decided_at"])
+    request_event_publish(name=EventName.REQUEST_REJECTED, connection_request=locked)
     return locked
 
 
@@ -310,6 +317,7 @@ def connection_confirm(*, connection: Connection, user) -> Connection:
     locked.status = ConnectionStatus.ACTIVE
     locked.confirmed_date = timezone.now()
     locked.save(update_fields=["status", "confirmed_date"])
+    connection_event_publish(name=EventName.CONNECTION_CONFIRMED, connection=locked, user=user)
     return locked
 
 
@@ -324,4 +332,5 @@ def connection_deactivate(*, connection: Connection, user) -> Connection:
     locked.status = ConnectionStatus.DEACTIVATED
     locked.deactivated_date = timezone.now()
     locked.save(update_fields=["status", "deactivated_date"])
+    connection_event_publish(name=EventName.CONNECTION_DEACTIVATED, connection=locked, user=user)
     return locked

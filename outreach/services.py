@@ -14,9 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
+from connect_api.events import EventName
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
 from outreach.dates import us_date
+from outreach.events import change_request_event_publish
 from outreach.models import (
     ChangeRequest,
     CommentChangeRequest,
@@ -77,7 +79,7 @@ def change_request_submit(
     _check_ids_exist(site=site, connection_type=connection_type, payload=payload)
 
     with transaction.atomic():
-        return ChangeRequest.objects.create(
+        change_request = ChangeRequest.objects.create(
             site=site,
             number=site_number_next(site=site, model=ChangeRequest),
             kind=kind,
@@ -86,6 +88,10 @@ def change_request_submit(
             base_version=connection.version if connection else None,
             submitted_by=membership.user,
         )
+        change_request_event_publish(
+            name=EventName.CHANGE_REQUEST_SUBMITTED, change_request=change_request
+        )
+        return change_request
 
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:
@@ -184,6 +190,7 @@ def change_request_reject(
         locked.reviewed_at = timezone.now()
         locked.review_message = message
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_message"])
+        change_request_event_publish(name=EventName.CHANGE_REQUEST_REJECTED, change_request=locked)
     return locked
 
 
@@ -261,6 +268,9 @@ def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
     change_request.failure_reason = ""
     change_request.save(
         update_fields=["status", "connection", "reviewed_by", "reviewed_at", "failure_reason"]
+    )
+    change_request_event_publish(
+        name=EventName.CHANGE_REQUEST_APPLIED, change_request=change_request
     )
     return change_request
 
