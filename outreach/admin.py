@@ -107,15 +107,17 @@ def _term(label: str, value, names) -> str:
 
 
 def change_table(change: dict, names) -> SafeString:
-    """{field: [before, after]} as a Field / Before / After table in the app's terms."""
+    """{field: [before, after]} as a Field / Before / After table in the app's terms; what
+    changes is in bold."""
     rows = (
         (
             "changed" if before != after else "unchanged",
             FIELD_TERMS.get(label, label),
             _term(label, before, names),
-            _term(label, after, names),
+            format_html("<strong>{}</strong>", shown) if before != after else shown,
         )
         for label, (before, after) in change.items()
+        for shown in [_term(label, after, names)]
     )
     return format_html(
         '<table class="change-table"><thead><tr><th>Field</th><th>Before</th><th>After</th>'
@@ -310,7 +312,7 @@ class ResponseAdmin(OperatorAdmin):
     list_select_related = ["site", "connection_type"]
 
 
-class ConnectionCommentInline(admin.TabularInline):
+class ConnectionCommentInline(admin.StackedInline):
     model = models.ConnectionComment
     extra = 0
     fields = ["created", "author", "author_name", "text"]
