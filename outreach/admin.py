@@ -389,9 +389,23 @@ class ConnectionCommentAdmin(OperatorAdmin):
 
 @admin.register(models.ConnectionHistory)
 class ConnectionHistoryAdmin(OperatorAdmin):
+    """What applies changed: written by the apply service, read here (never edited)."""
+
     list_display = ["connection", "kind", "changed_by", "changed_at"]
     list_filter = ["kind"]
-    raw_id_fields = ["connection", "changed_by"]
+    list_select_related = ["connection__connection_type", "changed_by"]
+    fields = ["connection", "kind", "changed_by", "changed_at", "change_request", "change"]
+    readonly_fields = fields
+
+    @admin.display(description="Change")
+    def change(self, obj):
+        return change_table(obj.changes, _names(obj.connection.site_id, [obj.changes]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- change requests ---
