@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_each
+from connect_api.errors import shown
 from connections import services
 from connections.choices import ConnectionRequestStatus
-from connections.cron import describe_cron, next_runs
+from connections.cron import VALID_CRON_FORMS, describe_cron, is_valid_cron, next_runs
 from connections.models import Connection, ConnectionRequest, Integration
 from organizations.choices import OrganizationType
 from uploads.admin import upload_download_link
@@ -23,11 +24,28 @@ def _decided(connection_request: ConnectionRequest | None) -> bool:
     )
 
 
+class IntegrationForm(forms.ModelForm):
+    """The schedule is checked as the API checks it (connections.cron, the one parser)."""
+
+    class Meta:
+        model = Integration
+        fields = ["integration_type", "update_frequency", "file_locations", "file_specs", "rules"]
+
+    def clean_update_frequency(self):
+        value = self.cleaned_data.get("update_frequency", "").strip()
+        if value and not is_valid_cron(value):
+            raise forms.ValidationError(
+                f"{shown(value)!r} is not a valid cron expression: " + VALID_CRON_FORMS
+            )
+        return value
+
+
 class IntegrationInline(admin.StackedInline):
     """Stacked, so File specs and Rules read in full; with the schedule's next runs. Fixed once
     the request is decided."""
 
     model = Integration
+    form = IntegrationForm
     extra = 0
     fields = [
         ("integration_type", "update_frequency"),

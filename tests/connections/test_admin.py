@@ -222,3 +222,17 @@ def test_downloads_need_staff_who_may_view_uploads(client):
         client.get(reverse("admin:uploads_upload_download", args=[upload.pk + 1])).status_code
         == 404
     )
+
+
+def test_an_integration_schedule_is_checked_as_the_api_checks_it(staff_client):
+    connection_request = ConnectionRequestFactory()
+    integration = IntegrationFactory(request=connection_request, update_frequency="0 2 * * *")
+    form = change_form(connection_request) | {"integrations-0-update_frequency": "* * * * * * *"}
+
+    response = staff_client.post(change_url(connection_request), form)
+
+    assert response.status_code == 200
+    [errors] = [f.errors for f in response.context["inline_admin_formsets"][0].formset.forms]
+    assert "not a valid cron expression" in str(errors["update_frequency"])
+    integration.refresh_from_db()
+    assert integration.update_frequency == "0 2 * * *"
