@@ -63,7 +63,7 @@ class IntegrationInline(admin.StackedInline):
         if runs is None:
             return "No valid schedule." if obj and obj.update_frequency else "-"
         return format_html(
-            "{}<ul class='next-runs'>{}</ul>",
+            "{}<ul class='next-runs' style='margin:0;padding:0'>{}</ul>",
             describe_cron(obj.update_frequency),
             format_html_join(
                 "", "<li>{}</li>", ((run.strftime("%Y-%m-%d %H:%M:%S"),) for run in runs)
@@ -132,7 +132,7 @@ class DecisionActionForm(ActionForm):
 @admin.register(ConnectionRequest)
 class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
     """Staff decide requests (buttons on the request, or list actions); a decided request is
-    read-only, here and in its integrations (no POST can change it: 403)."""
+    read-only, here and in its integrations (no POST can change it: 403), and is not deleted."""
 
     form = ConnectionRequestForm
     list_display = [
@@ -202,6 +202,9 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return not _decided(obj) and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        return not _decided(obj) and super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         """Saves only the fields the form changed, and only while the request (locked for it)
         is still PENDING: a decision made meanwhile is never written back over."""
@@ -234,7 +237,7 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
         if not uploads:
             return "-"
         return format_html(
-            "<ul class='request-files'>{}</ul>",
+            "<ul class='request-files' style='margin:0;padding:0'>{}</ul>",
             format_html_join("", "<li>{}</li>", ((upload_download_link(u),) for u in uploads)),
         )
 

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from connections.choices import ConnectionRequestStatus
-from connections.models import Connection
+from connections.models import Connection, ConnectionRequest
 from tests.factories import (
     ConnectionRequestFactory,
     IntegrationFactory,
@@ -236,3 +236,18 @@ def test_an_integration_schedule_is_checked_as_the_api_checks_it(staff_client):
     assert "not a valid cron expression" in str(errors["update_frequency"])
     integration.refresh_from_db()
     assert integration.update_frequency == "0 2 * * *"
+
+
+def test_a_decided_request_is_not_deleted(staff_client):
+    decided = ConnectionRequestFactory(status=ConnectionRequestStatus.APPROVED)
+    pending = ConnectionRequestFactory()
+    delete = reverse("admin:connections_connectionrequest_delete", args=[decided.pk])
+
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    response = staff_client.post(
+        reverse("admin:connections_connectionrequest_changelist"),
+        {"action": "delete_selected", "_selected_action": [decided.pk, pending.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 403  # Django's "Delete selected" asks each row
+    assert ConnectionRequest.objects.count() == 2
