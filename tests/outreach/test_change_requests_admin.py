@@ -262,3 +262,25 @@ def test_the_outreach_admin_is_the_operators_only(client, url):
     assert "/admin/outreach/" not in index.content.decode()
     client.force_login(StaffUserFactory(is_superuser=True))
     assert client.get(url).status_code == 200
+
+
+def test_the_connection_history_costs_the_same_queries_for_1_or_10_entries(staff_client):
+    from django.db import connection as database
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ConnectionHistoryFactory
+
+    world = ChangeRequestWorld.build()
+    url = reverse("admin:outreach_connection_change", args=[world.connection.pk])
+    changes = {"CallerIndvId": [None, 76], "TeamId": [1, None], "ResponseIdList": [[], [11]]}
+
+    def queries() -> int:
+        with CaptureQueriesContext(database) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured)
+
+    ConnectionHistoryFactory(connection=world.connection, changes=changes)
+    queries()  # the first page of the session warms Django's caches (content types)
+    one = queries()
+    ConnectionHistoryFactory.create_batch(9, connection=world.connection, changes=changes)
+    assert queries() == one
