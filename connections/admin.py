@@ -1,25 +1,126 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from connect_api.admin_actions import run_for_each
+from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_each
+from connect_api.errors import shown
 from connections import services
 from connections.choices import ConnectionRequestStatus
+from connections.cron import VALID_CRON_FORMS, describe_cron, is_valid_cron, next_runs
 from connections.models import Connection, ConnectionRequest, Integration
+from organizations.choices import OrganizationType
+from uploads.admin import upload_download_link
+from uploads.models import Upload
 
 
-class IntegrationInline(admin.TabularInline):
+def _decided(connection_request: ConnectionRequest | None) -> bool:
+    return (
+        connection_request is not None
+        and connection_request.pk is not None
+        and connection_request.status != ConnectionRequestStatus.PENDING
+    )
+
+
+class IntegrationForm(forms.ModelForm):
+    """The schedule is checked as the API checks it (connections.cron, the one parser)."""
+
+    class Meta:
+        model = Integration
+        fields = ["integration_type", "update_frequency", "file_locations", "file_specs", "rules"]
+
+    def clean_update_frequency(self):
+        value = self.cleaned_data.get("update_frequency", "").strip()
+        if value and not is_valid_cron(value):
+            raise forms.ValidationError(
+                f"{shown(value)!r} is not a valid cron expression: " + VALID_CRON_FORMS
+            )
+        return value
+
+
+class IntegrationInline(admin.StackedInline):
+    """Stacked, so File specs and Rules read in full; with the schedule's next runs. Fixed once
+    the request is decided."""
+
     model = Integration
+    form = IntegrationForm
     extra = 0
     fields = [
-        "integration_type",
-        "update_frequency",
+        ("integration_type", "update_frequency"),
+        "schedule",
         "file_locations",
         "file_specs",
         "rules",
         "date_created",
     ]
-    readonly_fields = ["date_created"]
+    readonly_fields = ["schedule", "date_created"]
+
+    @admin.display(description="Schedule (next runs, UTC)")
+    def schedule(self, obj):
+        runs = next_runs(obj.update_frequency) if obj and obj.pk else None
+        if runs is None:
+            return "No valid schedule." if obj and obj.update_frequency else "-"
+        return format_html(
+            "{}<ul class='next-runs' style='margin:0;padding:0'>{}</ul>",
+            describe_cron(obj.update_frequency),
+            format_html_join(
+                "", "<li>{}</li>", ((run.strftime("%Y-%m-%d %H:%M:%S"),) for run in runs)
+            ),
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return not _decided(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _decided(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _decided(obj) and super().has_delete_permission(request, obj)
+
+
+class ConnectionRequestForm(forms.ModelForm):
+    """Files are attached only from the requester's own uploads (as the API allows)."""
+
+    class Meta:
+        model = ConnectionRequest
+        fields = [
+            "requester",
+            "counterpart",
+            "counterpart_name",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "account_number",
+            "additional_information",
+            "request_date",
+            "created_by",
+            "uploaded_files",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        files = self.fields.get("uploaded_files")
+        if files is not None and self.instance.pk is not None:
+            files.queryset = Upload.objects.filter(organization_id=self.instance.requester_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        requester = cleaned.get("requester") or (
+            self.instance.requester if self.instance.requester_id else None
+        )
+        foreign = [
+            upload.name
+            for upload in cleaned.get("uploaded_files") or ()
+            if requester is None or upload.organization_id != requester.pk
+        ]
+        if foreign:
+            self.add_error(
+                "uploaded_files",
+                "Only the requester's own uploads can be attached; not: " + ", ".join(foreign),
+            )
+        return cleaned
 
 
 class DecisionActionForm(ActionForm):
@@ -29,7 +130,11 @@ class DecisionActionForm(ActionForm):
 
 
 @admin.register(ConnectionRequest)
-class ConnectionRequestAdmin(admin.ModelAdmin):
+class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
+    """Staff decide requests (buttons on the request, or list actions); a decided request is
+    read-only, here and in its integrations (no POST can change it: 403), and is not deleted."""
+
+    form = ConnectionRequestForm
     list_display = [
         "counterpart_name",
         "requester",
@@ -54,21 +159,116 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
     list_select_related = ["requester", "decided_by__person"]
     date_hierarchy = "request_date"
     autocomplete_fields = ["requester", "counterpart", "decided_by", "created_by"]
+    filter_horizontal = ["uploaded_files"]
     readonly_fields = [
         "uuid",
         "status",
         "decided_by",
         "decided_at",
         "rejection_reason",
-        # Attached through the API (checked there); approval grants the counterpart these.
-        "uploaded_files",
+        "connection_link",
+        "files",
     ]
     inlines = [IntegrationInline]
     action_form = DecisionActionForm
     actions = ["approve_selected", "reject_selected"]
+    decisions = (
+        Decision("approve", "Approve", "approve_one"),
+        Decision(
+            "reject",
+            "Reject",
+            "reject_one",
+            field="reason",
+            field_label="Rejection reason",
+            field_required=True,
+        ),
+    )
+
+    def is_undecided(self, obj) -> bool:
+        return obj.status == ConnectionRequestStatus.PENDING
+
+    def get_readonly_fields(self, request, obj=None):
+        if _decided(obj):
+            return [
+                *(field.name for field in self.opts.fields if field.name != "id"),
+                "uploaded_files",
+                "connection_link",
+                "files",
+            ]
+        if obj is not None:  # the tenant a request belongs to is not edited
+            return [*self.readonly_fields, "requester"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return not _decided(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _decided(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Saves only the fields the form changed, and only while the request (locked for it)
+        is still PENDING: a decision made meanwhile is never written back over."""
+        if not change:
+            return super().save_model(request, obj, form, change)
+        status = (
+            ConnectionRequest.objects.select_for_update()
+            .filter(pk=obj.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status != ConnectionRequestStatus.PENDING:
+            raise PermissionDenied
+        concrete = {field.name for field in self.opts.concrete_fields}
+        changed = [name for name in form.changed_data if name in concrete]
+        if changed:
+            obj.save(update_fields=changed)
+
+    @admin.display(description="Connection")
+    def connection_link(self, obj):
+        connection = getattr(obj, "connection", None) if obj.pk else None
+        if connection is None:
+            return "-"
+        url = reverse("admin:connections_connection_change", args=[connection.pk])
+        return format_html('<a href="{}" id="connection-link">{}</a>', url, connection)
+
+    @admin.display(description="Files (download)")
+    def files(self, obj):
+        uploads = list(obj.uploaded_files.all()) if obj.pk else []
+        if not uploads:
+            return "-"
+        return format_html(
+            "<ul class='request-files' style='margin:0;padding:0'>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((upload_download_link(u),) for u in uploads)),
+        )
+
+    # --- decisions: one service call per request -------------------------------------------
+
+    def approve_one(self, request, connection_request, value=None) -> str:
+        """Approve, linking the counterpart staff set on the request (else the service creates
+        it from the request's name and contact)."""
+        counterpart = connection_request.counterpart
+        key = (
+            "supplier_uuid"
+            if connection_request.requester.org_type == OrganizationType.RETAILER
+            else "retailer_uuid"
+        )
+        approved = services.connection_request_approve(
+            connection_request=connection_request,
+            user=request.user,
+            **({key: counterpart.uuid} if counterpart else {}),
+        )
+        return f"{approved}: approved; connection {approved.connection} created."
+
+    def reject_one(self, request, connection_request, reason) -> str:
+        rejected = services.connection_request_reject(
+            connection_request=connection_request, user=request.user, reason=reason or ""
+        )
+        return f"{rejected}: rejected."
 
     def _decide(self, request, queryset, decide, verb: str):
-        pending = queryset.filter(status=ConnectionRequestStatus.PENDING)
+        pending = queryset.filter(status=ConnectionRequestStatus.PENDING).select_related(
+            "requester", "counterpart"
+        )
         run_for_each(self, request, pending, decide, done=f"{{count}} request(s) {verb}.")
         skipped = queryset.exclude(status=ConnectionRequestStatus.PENDING).count()
         if skipped:
@@ -78,14 +278,7 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected requests (create counterpart and connection)")
     def approve_selected(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            lambda connection_request: services.connection_request_approve(
-                connection_request=connection_request, user=request.user
-            ),
-            "approved",
-        )
+        self._decide(request, queryset, lambda row: self.approve_one(request, row), "approved")
 
     @admin.action(description="Reject selected requests (give the reason in the field)")
     def reject_selected(self, request, queryset):
@@ -94,12 +287,7 @@ class ConnectionRequestAdmin(admin.ModelAdmin):
             self.message_user(request, "Give a rejection reason.", messages.ERROR)
             return
         self._decide(
-            request,
-            queryset,
-            lambda connection_request: services.connection_request_reject(
-                connection_request=connection_request, user=request.user, reason=reason
-            ),
-            "rejected",
+            request, queryset, lambda row: self.reject_one(request, row, reason), "rejected"
         )
 
 

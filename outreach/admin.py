@@ -1,18 +1,135 @@
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from connect_api.admin_actions import run_for_each
-from outreach import models, services
+from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_each
+from outreach import models, selectors, services
+from outreach.choices import ChangeRequestStatus
+from outreach.dates import us_datetime
 from outreach.payload import ChangeRequestPayload
 
 
+class OperatorAdmin(admin.ModelAdmin):
+    """The outreach admin is the operator's: superusers only, whatever model permissions a
+    staff user holds. Every outreach row belongs to one site (a church's directory: people,
+    phones, addresses, comments), and the admin reaches them through many doors (lists, change
+    pages, inlines, autocomplete and raw-id pickers, history); a site's Administrator reviews
+    and works through the mobile API, which scopes every read to their site. Limiting one
+    door at a time would leak through the next one missed; this closes them all."""
+
+    def _operator(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._operator(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._operator(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._operator(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._operator(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._operator(request) and super().has_delete_permission(request, obj)
+
+
+# --- a change as the vendor's app names it: before / after ---------------------------------
+
+FIELD_TERMS = {
+    "ConnectionTypeId": "Connection type",
+    "ContactIndvId": "Contact",
+    "FamilyConnection": "Family connection",
+    "CallerIndvId": "Caller",
+    "TeamId": "Team",
+    "DueDate": "Due date",
+    "Completed": "Completed",
+    "CompletedDate": "Completed date",
+    "ResponseIdList": "Responses",
+    "Comment": "Comment (added)",
+}
+"""The history's field names (the vendor's) as the app's screens call them."""
+
+PEOPLE = {"ContactIndvId", "CallerIndvId"}
+
+
+def _names(site_id: int, changes: Iterable[dict]) -> dict[str, dict[int, str]]:
+    """The site's individuals, teams, types and responses these changes name, one query each."""
+    wanted: dict[str, set] = {"people": set(), "teams": set(), "types": set(), "responses": set()}
+    group = {"TeamId": "teams", "ConnectionTypeId": "types", "ResponseIdList": "responses"}
+    for change in changes:
+        for label, pair in change.items():
+            key = "people" if label in PEOPLE else group.get(label)
+            for value in pair if key else ():
+                if isinstance(value, list):
+                    wanted[key].update(value)
+                elif value is not None:
+                    wanted[key].add(value)
+    sources = {
+        "people": (models.Individual, lambda row: f"{row.first_name} {row.last_name}".strip()),
+        "teams": (models.Team, lambda row: row.name),
+        "types": (models.ConnectionType, lambda row: row.description),
+        "responses": (models.Response, lambda row: row.description),
+    }
+    return {
+        key: {
+            row.number: name(row)
+            for row in (
+                model.objects.filter(site_id=site_id, number__in=wanted[key]) if wanted[key] else ()
+            )
+        }
+        for key, (model, name) in sources.items()
+    }
+
+
+def _term(label: str, value, names) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if label in PEOPLE:
+        return f"{names['people'].get(value, 'unknown')} (IndvId {value})"
+    if label == "TeamId":
+        return f"{names['teams'].get(value, 'unknown')} (TeamId {value})"
+    if label == "ConnectionTypeId":
+        return f"{names['types'].get(value, 'unknown')} (ConnectionTypeId {value})"
+    if label == "ResponseIdList":
+        shown = [f"{names['responses'].get(number, 'unknown')} ({number})" for number in value]
+        return ", ".join(shown) or "none"
+    return str(value)
+
+
+def change_table(change: dict, names) -> SafeString:
+    """{field: [before, after]} as a Field / Before / After table in the app's terms; what
+    changes is in bold."""
+    rows = (
+        (
+            "changed" if before != after else "unchanged",
+            FIELD_TERMS.get(label, label),
+            _term(label, before, names),
+            format_html("<strong>{}</strong>", shown) if before != after else shown,
+        )
+        for label, (before, after) in change.items()
+        for shown in [_term(label, after, names)]
+    )
+    return format_html(
+        '<table class="change-table"><thead><tr><th>Field</th><th>Before</th><th>After</th>'
+        "</tr></thead><tbody>{}</tbody></table>",
+        format_html_join(
+            "", '<tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td></tr>', rows
+        ),
+    )
+
+
 @admin.register(models.Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(OperatorAdmin):
     list_display = ["number", "name"]
     search_fields = ["name", "number"]
 
@@ -24,7 +141,7 @@ class ConnectionTypeRightInline(admin.TabularInline):
 
 
 @admin.register(models.SiteMembership)
-class SiteMembershipAdmin(admin.ModelAdmin):
+class SiteMembershipAdmin(OperatorAdmin):
     list_display = [
         "user",
         "site",
@@ -108,7 +225,7 @@ class IndividualCommentInline(admin.TabularInline):
 
 
 @admin.register(models.Individual)
-class IndividualAdmin(admin.ModelAdmin):
+class IndividualAdmin(OperatorAdmin):
     list_display = ["number", "site", "first_name", "last_name", "goes_by_name", "family"]
     list_filter = ["site", "member_status"]
     search_fields = [
@@ -132,7 +249,7 @@ class FamilyMemberInline(admin.TabularInline):
 
 
 @admin.register(models.Family)
-class FamilyAdmin(admin.ModelAdmin):
+class FamilyAdmin(OperatorAdmin):
     list_display = ["number", "name", "site"]
     list_filter = ["site"]
     search_fields = ["name", "=number"]
@@ -141,7 +258,7 @@ class FamilyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CommentType)
-class CommentTypeAdmin(admin.ModelAdmin):
+class CommentTypeAdmin(OperatorAdmin):
     list_display = ["number", "description", "color", "active", "site"]
     list_filter = ["site", "active"]
     search_fields = ["description"]
@@ -149,7 +266,7 @@ class CommentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.IndividualComment)
-class IndividualCommentAdmin(admin.ModelAdmin):
+class IndividualCommentAdmin(OperatorAdmin):
     list_display = ["number", "site", "individual", "comment_type", "created", "author"]
     list_filter = ["site", "comment_type"]
     search_fields = ["text", "individual__last_name", "=number"]
@@ -158,13 +275,13 @@ class IndividualCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GivingMerchant)
-class GivingMerchantAdmin(admin.ModelAdmin):
+class GivingMerchantAdmin(OperatorAdmin):
     list_display = ["site", "merchant_account_id", "allow_credit_debit_cards", "allow_ach"]
     list_select_related = ["site"]
 
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(OperatorAdmin):
     list_display = ["number", "name", "site"]
     list_filter = ["site"]
     search_fields = ["name"]
@@ -179,7 +296,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(models.ConnectionType)
-class ConnectionTypeAdmin(admin.ModelAdmin):
+class ConnectionTypeAdmin(OperatorAdmin):
     list_display = ["number", "description", "category", "active", "site"]
     list_filter = ["site", "category", "active"]
     search_fields = ["description"]
@@ -188,33 +305,22 @@ class ConnectionTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(OperatorAdmin):
     list_display = ["number", "description", "connection_type", "site"]
     list_filter = ["site"]
     search_fields = ["description"]
     list_select_related = ["site", "connection_type"]
 
 
-class ConnectionCommentInline(admin.TabularInline):
+class ConnectionCommentInline(admin.StackedInline):
     model = models.ConnectionComment
     extra = 0
     fields = ["created", "author", "author_name", "text"]
     raw_id_fields = ["author"]
 
 
-class ConnectionHistoryInline(admin.TabularInline):
-    model = models.ConnectionHistory
-    extra = 0
-    fields = ["changed_at", "changed_by", "kind", "changes"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(models.Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(OperatorAdmin):
     list_display = [
         "number",
         "site",
@@ -230,8 +336,35 @@ class ConnectionAdmin(admin.ModelAdmin):
     search_fields = ["contact__first_name", "contact__last_name", "=number"]
     list_select_related = ["site", "connection_type", "contact", "caller", "team"]
     autocomplete_fields = ["contact", "caller", "team", "responses"]
-    readonly_fields = ["version"]
-    inlines = [ConnectionCommentInline, ConnectionHistoryInline]
+    readonly_fields = ["version", "history_shown"]
+    inlines = [ConnectionCommentInline]
+
+    @admin.display(description="History")
+    def history_shown(self, obj):
+        """Every applied change, oldest first, as before/after tables (as a change request's
+        page shows the change it proposes)."""
+        if obj.pk is None:
+            return "-"
+        entries = list(obj.history.select_related("changed_by", "change_request"))
+        if not entries:
+            return "No change applied yet."
+        names = _names(obj.site_id, (entry.changes for entry in entries))
+        return format_html_join(
+            "",
+            '<div class="history-entry"><p><strong>{}</strong> {} by {}{}</p>{}</div>',
+            (
+                (
+                    entry.get_kind_display(),
+                    us_datetime(entry.changed_at),
+                    entry.changed_by or "-",
+                    f" (change request {entry.change_request.number})"
+                    if entry.change_request
+                    else "",
+                    change_table(entry.changes, names),
+                )
+                for entry in entries
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         """An edit here changes the connection as an applied change request does: the version
@@ -248,17 +381,31 @@ class ConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ConnectionComment)
-class ConnectionCommentAdmin(admin.ModelAdmin):
+class ConnectionCommentAdmin(OperatorAdmin):
     list_display = ["connection", "author_name", "created"]
     search_fields = ["text", "author_name"]
     raw_id_fields = ["connection", "author"]
 
 
 @admin.register(models.ConnectionHistory)
-class ConnectionHistoryAdmin(admin.ModelAdmin):
+class ConnectionHistoryAdmin(OperatorAdmin):
+    """What applies changed: written by the apply service, read here (never edited)."""
+
     list_display = ["connection", "kind", "changed_by", "changed_at"]
     list_filter = ["kind"]
-    raw_id_fields = ["connection", "changed_by"]
+    list_select_related = ["connection__connection_type", "changed_by"]
+    fields = ["connection", "kind", "changed_by", "changed_at", "change_request", "change"]
+    readonly_fields = fields
+
+    @admin.display(description="Change")
+    def change(self, obj):
+        return change_table(obj.changes, _names(obj.connection.site_id, [obj.changes]))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- change requests ---
@@ -270,13 +417,39 @@ class ChangeRequestReviewForm(ActionForm):
     )
 
 
-class ReviewActionsMixin:
+class ReviewActionsMixin(DecisionButtonsMixin):
     """Apply/reject admin actions over a change-request queryset, in (site, number) order, one
-    transaction per row (run_for_each); the admin names its noun and its two services."""
+    transaction per row (run_for_each), and Apply / Reject buttons on a PENDING one's page; the
+    admin names its noun and its two services. Their page is read-only (no Save)."""
 
     review_noun: str
     apply_service: Callable
     reject_service: Callable
+    decisions = (
+        Decision("apply", "Apply", "apply_one"),
+        Decision(
+            "reject", "Reject", "reject_one", field="message", field_label="Rejection message"
+        ),
+    )
+
+    def is_undecided(self, obj) -> bool:
+        return obj.status == ChangeRequestStatus.PENDING
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def apply_one(self, request, change_request, value=None) -> str:
+        applied = self.apply_service(change_request=change_request, reviewer=request.user)
+        return f"{applied}: applied."
+
+    def reject_one(self, request, change_request, message) -> str:
+        rejected = self.reject_service(
+            change_request=change_request, reviewer=request.user, message=message or ""
+        )
+        return f"{rejected}: rejected."
 
     def _review(self, request, queryset, review, verb: str):
         rows = queryset.order_by("site", "number")
@@ -287,9 +460,7 @@ class ReviewActionsMixin:
         self._review(
             request,
             queryset,
-            lambda change_request: self.apply_service(
-                change_request=change_request, reviewer=request.user
-            ),
+            lambda change_request: self.apply_one(request, change_request),
             "applied",
         )
 
@@ -298,15 +469,13 @@ class ReviewActionsMixin:
         self._review(
             request,
             queryset,
-            lambda change_request: self.reject_service(
-                change_request=change_request, reviewer=request.user, message=message
-            ),
+            lambda change_request: self.reject_one(request, change_request, message),
             "rejected",
         )
 
 
 @admin.register(models.ChangeRequest)
-class ChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class ChangeRequestAdmin(ReviewActionsMixin, OperatorAdmin):
     """Staff review: apply or reject selected change requests, each in its own transaction."""
 
     list_display = [
@@ -330,6 +499,7 @@ class ChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
         "number",
         "kind",
         "status",
+        "proposed_change",
         "submitted_request",
         "connection",
         "base_version",
@@ -343,8 +513,13 @@ class ChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
     action_form = ChangeRequestReviewForm
     actions = ["apply_selected", "reject_selected"]
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="Change")
+    def proposed_change(self, obj):
+        """PENDING or rejected: the connection now and as the request would make it; applied:
+        what the apply changed (its history entry)."""
+        applied = obj.history.first() if obj.status == ChangeRequestStatus.APPLIED else None
+        change = applied.changes if applied else selectors.change_request_proposal(obj)
+        return change_table(change, _names(obj.site_id, [change]))
 
     @admin.display(description="Request (as the POST body named it)")
     def submitted_request(self, obj):
@@ -365,7 +540,7 @@ class ChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(models.CommentChangeRequest)
-class CommentChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class CommentChangeRequestAdmin(ReviewActionsMixin, OperatorAdmin):
     """Staff review of comments sent from the app: apply (the comment is written) or reject."""
 
     list_display = [
@@ -399,9 +574,6 @@ class CommentChangeRequestAdmin(ReviewActionsMixin, admin.ModelAdmin):
     ]
     action_form = ChangeRequestReviewForm
     actions = ["apply_selected", "reject_selected"]
-
-    def has_add_permission(self, request):
-        return False
 
     review_noun = "comment change request"
     apply_service = staticmethod(services.comment_change_request_apply)

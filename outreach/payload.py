@@ -251,6 +251,32 @@ class ChangeRequestPayload:
             shown[spec.name] = value
         return shown
 
+    def connection_values(self) -> dict[str, Any]:
+        """What applying sets on the connection, by the history's field names (CONNECTION_FIELDS):
+        every field of a new connection (add); Completed and CompletedDate (complete); DueDate
+        (modify); DueDate, CallerIndvId and TeamId (reassign). Dates as dates, the caller and
+        the team as their numbers (None for none). Responses and the comment come beside."""
+        kind = self.kind
+        if kind == ChangeRequestKind.COMPLETE:
+            return {"Completed": True, "CompletedDate": self.connection_date}
+        if kind == ChangeRequestKind.ADD:
+            values = {
+                "ConnectionTypeId": self.connection_type_id,
+                "ContactIndvId": self.contact_indv_id,
+                "FamilyConnection": self.family_connection,
+                "CallerIndvId": self.new_caller_indv_id,
+                "TeamId": self.new_team_id,
+                "DueDate": self.connection_date,
+                "Completed": self.complete,
+            }
+            if self.complete:
+                values["CompletedDate"] = self.connection_date
+            return values
+        values = {"DueDate": self.connection_date}
+        if kind == ChangeRequestKind.REASSIGN:
+            values.update(CallerIndvId=self.new_caller_indv_id, TeamId=self.new_team_id)
+        return values
+
     # --- storage ------------------------------------------------------------------------
 
     def to_stored(self) -> dict[str, Any]:
@@ -358,3 +384,24 @@ def _response_errors(ids: list[int]) -> dict[str, list[str]]:
     if any(value < 1 for value in ids if value != NONE):
         return {name: ["Response ids are positive integers (or [-1] for none)."]}
     return {}
+
+
+CONNECTION_FIELDS: dict[str, str] = {
+    "ConnectionTypeId": "connection_type",
+    "ContactIndvId": "contact",
+    "FamilyConnection": "family_connection",
+    "CallerIndvId": "caller",
+    "TeamId": "team",
+    "DueDate": "due_date",
+    "Completed": "completed",
+    "CompletedDate": "completed_date",
+}
+"""The Connection attribute behind each field name of `connection_values()` and the history."""
+
+
+def history_value(value):
+    """A value as the history (and the API) shows it: dates MM/DD/YYYY, a site's row (an
+    individual, a team, a connection type) by its number."""
+    if isinstance(value, date):
+        return us_date(value)
+    return getattr(value, "number", value)

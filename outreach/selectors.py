@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from connect_api.errors import NotFound
 from outreach import permissions
+from outreach.choices import ChangeRequestKind
 from outreach.models import (
     Address,
     ChangeRequest,
@@ -26,6 +27,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
+from outreach.payload import CONNECTION_FIELDS, ChangeRequestPayload, history_value
 
 
 def _one(queryset: QuerySet, not_found: str):
@@ -339,3 +341,30 @@ def change_request_get(*, site: Site, number: int) -> ChangeRequest:
         change_requests_for(site=site).filter(number=number),
         f"Change request {number} not found.",
     )
+
+
+SHOWN = ("DueDate", "CallerIndvId", "TeamId", "Completed")
+"""The connection's fields a proposal always shows, changed or not."""
+
+
+def change_request_proposal(change_request: ChangeRequest) -> dict[str, list]:
+    """What applying the change request would do, as the history records what it did:
+    {field: [now, proposed]} in the history's names and values (MM/DD/YYYY, numbers). Every
+    field the change sets is listed and, for an existing connection, its due date, caller,
+    team and completion (unchanged unless the change sets them); "now" is None for an add."""
+    payload = ChangeRequestPayload.of(change_request)
+    connection = None if change_request.kind == ChangeRequestKind.ADD else change_request.connection
+    values = payload.connection_values()
+    if connection is None:
+        proposal = {label: [None, history_value(value)] for label, value in values.items()}
+        current = []
+    else:
+        proposal = {}
+        for label in (*SHOWN, *values):
+            now = history_value(getattr(connection, CONNECTION_FIELDS[label]))
+            proposal[label] = [now, history_value(values[label]) if label in values else now]
+        current = sorted(connection.responses.values_list("number", flat=True))
+    proposal["ResponseIdList"] = [current, list(payload.response_ids)]
+    if payload.comment:
+        proposal["Comment"] = [None, payload.comment]
+    return proposal

@@ -7,7 +7,6 @@ field in the connection's history.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db import models, transaction
 from django.db.models import Max
@@ -17,7 +16,6 @@ from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
 from connect_api.events import EventName
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
-from outreach.dates import us_date
 from outreach.events import change_request_event_publish
 from outreach.models import (
     ChangeRequest,
@@ -34,7 +32,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
-from outreach.payload import WIRE, ChangeRequestPayload
+from outreach.payload import CONNECTION_FIELDS, WIRE, ChangeRequestPayload, history_value
 from outreach.selectors import connections_visible_to
 
 
@@ -296,16 +294,8 @@ def _connection_add(
         created=timezone.now(),
     )
     changes = {
-        "ConnectionTypeId": [None, connection_type.number],
-        "ContactIndvId": [None, payload.contact_indv_id],
-        "FamilyConnection": [None, payload.family_connection],
-        "CallerIndvId": [None, payload.new_caller_indv_id],
-        "TeamId": [None, payload.new_team_id],
-        "DueDate": [None, us_date(due_date)],
-        "Completed": [None, payload.complete],
+        label: [None, history_value(value)] for label, value in payload.connection_values().items()
     }
-    if payload.complete:
-        changes["CompletedDate"] = [None, us_date(due_date)]
     return connection, changes
 
 
@@ -314,23 +304,17 @@ def _connection_change(
 ) -> dict:
     """Set the fields a complete / modify / reassign changes; returns {field: [old, new]}."""
     site = change_request.site
-    when = payload.connection_date
-    wanted: dict[str, tuple[str, object, object]] = {}
-    if change_request.kind == ChangeRequestKind.COMPLETE:
-        wanted["Completed"] = ("completed", connection.completed, True)
-        wanted["CompletedDate"] = ("completed_date", connection.completed_date, when)
-    else:
-        wanted["DueDate"] = ("due_date", connection.due_date, when)
-    if change_request.kind == ChangeRequestKind.REASSIGN:
-        caller = _optional(Individual, site, payload.new_caller_indv_id, "individual")
-        team = _optional(Team, site, payload.new_team_id, "team")
-        wanted["CallerIndvId"] = ("caller", connection.caller, caller)
-        wanted["TeamId"] = ("team", connection.team, team)
+    wanted = payload.connection_values()
+    if "CallerIndvId" in wanted:
+        wanted["CallerIndvId"] = _optional(Individual, site, wanted["CallerIndvId"], "individual")
+        wanted["TeamId"] = _optional(Team, site, wanted["TeamId"], "team")
     changes = {}
-    for label, (attribute, old, new) in wanted.items():
+    for label, new in wanted.items():
+        attribute = CONNECTION_FIELDS[label]
+        old = getattr(connection, attribute)
         if old != new:
             setattr(connection, attribute, new)
-            changes[label] = [_shown(old), _shown(new)]
+            changes[label] = [history_value(old), history_value(new)]
     return changes
 
 
@@ -372,15 +356,6 @@ def _still_there(model, site, number: int, noun: str):
 
 def _optional(model, site, number: int | None, noun: str):
     return None if number is None else _still_there(model, site, number, noun)
-
-
-def _shown(value):
-    """A history value as the API shows it: dates MM/DD/YYYY, people and teams by number."""
-    if isinstance(value, date):
-        return us_date(value)
-    if isinstance(value, Individual | Team):
-        return value.number
-    return value
 
 
 # --- comments on people -----------------------------------------------------------------

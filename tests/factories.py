@@ -361,7 +361,7 @@ class ConnectionHistoryFactory(factory.django.DjangoModelFactory):
 
     connection = factory.SubFactory(OutreachConnectionFactory)
     kind = ChangeRequestKind.MODIFY
-    changes = factory.LazyFunction(lambda: {"due_date": ["06/12/2015", "06/19/2015"]})
+    changes = factory.LazyFunction(lambda: {"DueDate": ["06/12/2015", "06/19/2015"]})
 
 
 # --- outreach change requests ---

@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from uploads import services
+from uploads.downloads import download_response
 from uploads.models import Upload, UploadGrant
 
 
@@ -15,10 +20,23 @@ class UploadGrantInline(admin.TabularInline):
     readonly_fields = ["created"]
 
 
+def upload_download_link(upload: Upload) -> str:
+    """A link to the admin's download view of `upload` (never its storage URL: under production
+    settings `/media/...` is not served, and it would skip the access check)."""
+    url = reverse("admin:uploads_upload_download", args=[upload.pk])
+    return format_html(
+        '<a href="{}" class="upload-download" download>{}</a> ({} bytes, {})',
+        url,
+        upload.name,
+        upload.size,
+        upload.content_type,
+    )
+
+
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
     """Uploads are made through the API (which checks their bytes); here they are looked up,
-    renamed or deleted (with their stored bytes)."""
+    downloaded, renamed or deleted (with their stored bytes)."""
 
     list_display = ["name", "organization", "content_type", "size", "sha256", "created"]
     list_filter = ["content_type", "organization"]
@@ -28,14 +46,32 @@ class UploadAdmin(admin.ModelAdmin):
         "uuid",
         "organization",
         "uploaded_by",
-        "file",
+        "download",
         "size",
         "sha256",
         "content_type",
         "created",
     ]
+    exclude = ["file"]
     inlines = [UploadGrantInline]
     date_hierarchy = "created"
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:pk>/download/", download, name="uploads_upload_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        """The bytes, for staff who may view uploads (staff read every organization's files)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return download_response(get_object_or_404(self.get_queryset(request), pk=pk))
+
+    @admin.display(description="File")
+    def download(self, obj):
+        return upload_download_link(obj)
 
     def has_add_permission(self, request):
         return False

@@ -81,11 +81,15 @@ def test_membership_page_has_the_type_rights_inline(admin_client, rows):
     assert b"type_rights-TOTAL_FORMS" in page.content
 
 
-def test_connection_page_has_comments_and_history_inlines(admin_client, rows):
+def test_connection_page_has_comments_inline_and_its_history_as_tables(admin_client, rows):
     connection = models.Connection.objects.get()
     page = admin_client.get(reverse("admin:outreach_connection_change", args=[connection.pk]))
     assert b"comments-TOTAL_FORMS" in page.content
-    assert b"history-TOTAL_FORMS" in page.content
+    html = page.content.decode()
+    assert (
+        '<th scope="row">Due date</th><td>06/12/2015</td><td><strong>06/19/2015</strong></td>'
+        in html
+    )
 
 
 def test_individual_page_has_address_email_phone_and_comment_inlines(admin_client, rows):

@@ -89,14 +89,15 @@ def split(data: bytes, size: int) -> list[bytes]:
     return [data[index : index + size] for index in range(0, len(data), size)]
 
 
-def _database_url(tmp_path) -> tuple[str, callable]:
-    """A fresh database for the server and the function that drops it."""
+def _database_url(tmp_path, suffix: str = "gunicorn") -> tuple[str, callable]:
+    """A fresh database for the server and the function that drops it (PostgreSQL: named
+    with `suffix`, so servers of different test packages never share one)."""
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
         import psycopg2
 
         config = environ.Env.db_url_config(configured)
-        name = f"test_{config['NAME']}_gunicorn"
+        name = f"test_{config['NAME']}_{suffix}"
         admin = psycopg2.connect(
             dbname="postgres",
             user=config["USER"],

@@ -1,4 +1,3 @@
-from django.http import FileResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,7 +6,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
-from connect_api.storage import presigned_download_url
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
 from uploads import selectors, services
@@ -17,6 +15,7 @@ from uploads.api.serializers import (
     UploadInputSerializer,
     UploadOutputSerializer,
 )
+from uploads.downloads import download_response
 from uploads.throttling import UploadRateThrottle
 
 NOT_FOUND = OpenApiResponse(
@@ -103,18 +102,4 @@ class UploadViewSet(
     )
     @action(detail=True, methods=["get"])
     def download(self, request, uuid=None):
-        upload = self.get_object()
-        presigned = presigned_download_url(
-            upload.file, filename=upload.name, content_type=upload.content_type
-        )
-        if presigned is not None:
-            return HttpResponseRedirect(presigned)
-        response = FileResponse(
-            upload.file.open("rb"),
-            as_attachment=True,
-            filename=upload.name,
-            content_type=upload.content_type,
-        )
-        response["Content-Length"] = str(upload.size)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(self.get_object())
