@@ -308,6 +308,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable reference is `oneOf: [$ref, {type: null}]`, which generators read as
+    # optional (3.0's `allOf` + `nullable` made openapi-python-client crash on a null).
+    "OAS_VERSION": "3.1.0",
     # Clients authenticate with Token or Basic; sessions serve the admin and the browsable API.
     "AUTHENTICATION_WHITELIST": [
         "connect_api.authentication.TokenAuthentication",
