@@ -17,6 +17,7 @@ from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
 ONE_AT_A_TIME = (
     "Use one scheme at a time: authorize either Token or Basic, not both (a request carries "
@@ -77,8 +78,8 @@ class ApiAutoSchema(AutoSchema):
             codes += ["400", "413", "415"]
         elif any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
             codes.append("400")
-        if secured:
-            codes.append("403")
+        if secured and (self.method not in SAFE_METHODS or self._checks_more_than_login()):
+            codes.append("403")  # a right the caller lacks; unsafe methods: also CSRF (session)
         if "{" in self.path:
             codes.append("404")
         return codes
@@ -94,6 +95,12 @@ class ApiAutoSchema(AutoSchema):
         ):
             return getattr(view, "filter_backends", [])
         return super().get_filter_backends()
+
+    def _checks_more_than_login(self) -> bool:
+        return any(
+            not isinstance(permission, (IsAuthenticated, AllowAny))
+            for permission in self.view.get_permissions()
+        )
 
     def map_parsers(self):
         """One media type per body: JSON where a JSON parser reads it (a single content type
