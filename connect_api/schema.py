@@ -61,12 +61,10 @@ class ApiAutoSchema(AutoSchema):
         responses = operation["responses"]
         for code in self._error_codes(operation):
             responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
-        error = {
-            "application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}
-        }
+        error_ref = self.resolve_serializer(ErrorSerializer, "response").ref
         for code, response in responses.items():
             if code.startswith("4") and "content" not in response:
-                response["content"] = error
+                response["content"] = {"application/json": {"schema": dict(error_ref)}}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
