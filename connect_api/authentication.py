@@ -26,6 +26,7 @@ from rest_framework.authentication import (
 )
 
 from connect_api.clientip import client_ip
+from connect_api.errors import shown
 from connect_api.failed_logins import (
     TooManyFailedLogins,
     failed_login_record,
@@ -214,6 +215,33 @@ class TokenAuthentication(KnoxTokenAuthentication):
     relations AUTH_USER_SELECT_RELATED names (the supplier membership, so the request log can
     name the organization without a query), come in the token's one query.
     """
+
+    def authenticate(self, request):
+        """`Authorization: Token <key>`; a Basic header is CachedBasicAuthentication's. Any
+        other header is refused saying what was expected (knox would let it pass as "not
+        mine", and the caller would read "credentials were not provided" beside the header it
+        did send): a half-filled `Token`, a `Bearer <key>` (what generated clients send by
+        default), a key with spaces. The 401's WWW-Authenticate stays the view's first
+        scheme's."""
+        auth = get_authorization_header(request).split()
+        if not auth or auth[0].lower() == b"basic":
+            return None
+        if auth[0].lower() != self.authenticate_header(request).lower().encode():
+            scheme = shown(auth[0].decode("latin-1"), limit=20)
+            raise exceptions.AuthenticationFailed(
+                f"Unsupported Authorization scheme `{scheme}`: expected `Token <key>` "
+                "(or HTTP Basic)."
+            )
+        if len(auth) == 1:
+            raise exceptions.AuthenticationFailed(
+                "Invalid token header: no key after `Token`; expected `Token <key>`."
+            )
+        if len(auth) > 2:
+            raise exceptions.AuthenticationFailed(
+                "Invalid token header: the key contains spaces; expected `Token <key>`."
+            )
+        user, auth_token = self.authenticate_credentials(auth[1])
+        return (user, auth_token)
 
     def authenticate_credentials(self, token):
         key = token.decode("utf-8")

@@ -84,7 +84,9 @@ class JobOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=JobStatus.choices)
-    result = serializers.JSONField(allow_null=True)
+    result = serializers.DictField(
+        allow_null=True, help_text="The finished job's result object (null until it succeeds)."
+    )
     error = serializers.CharField(allow_null=True)
     created = serializers.DateTimeField()
     started = serializers.DateTimeField(allow_null=True)

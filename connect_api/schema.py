@@ -1,7 +1,139 @@
-"""OpenAPI extensions for the shared authentication classes (loaded in AppConfig.ready)."""
+"""The OpenAPI schema as client generators read it (drf-spectacular; loaded in AppConfig.ready).
+
+- `ApiAutoSchema` (DEFAULT_SCHEMA_CLASS): a body is advertised in one media type, JSON wherever
+  the endpoint reads JSON (the parsers that also accept JSON labelled as a form or as text stay
+  in place, unadvertised); an operation is described by its own docstring, never a base
+  class's; every operation has a summary; every 4xx an operation can answer is documented with
+  the one `Error` component (`connect_api.exceptions.error_body`'s shape).
+- The security schemes: Token (the `Token` prefix stated) and Basic, one at a time; session
+  auth is left out of the schema (AUTHENTICATION_WHITELIST), it serves the admin and the
+  browsable API, not clients.
+- `postprocess` (a POSTPROCESSING_HOOK): what only the whole document can say.
+"""
+
+import inspect
 
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+
+ONE_AT_A_TIME = (
+    "Use one scheme at a time: authorize either Token or Basic, not both (a request carries "
+    "one `Authorization` header)."
+)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx of both APIs (`connect_api.exceptions.error_body`)."""
+
+    detail = serializers.CharField(help_text="One-line summary.")
+    code = serializers.CharField(help_text="Machine code, e.g. `invalid`, `not_found`.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Present when fields are at fault: each field as the client sent it (nested "
+        "ones as dotted paths, `integrations.0.update_frequency`) -> its messages.",
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: malformed JSON, a missing or invalid field or query parameter "
+    "(`errors` names each field).",
+    "401": "No or wrong credentials (`WWW-Authenticate` names the scheme expected).",
+    "403": "Authenticated, but lacking the right this operation needs (the body says which).",
+    "404": "Unknown id, or one of another organization or site (never revealed as existing).",
+    "413": "The body is over the configured size limit.",
+    "415": "The body's Content-Type is not one this endpoint reads.",
+    "429": "Throttled, or locked out after failed logins (`Retry-After` says when to retry).",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self._error_codes(operation):
+            responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
+        error_ref = self.resolve_serializer(ErrorSerializer, "response").ref
+        for code, response in responses.items():
+            if code.startswith("4") and "content" not in response:
+                response["content"] = {"application/json": {"schema": dict(error_ref)}}
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _error_codes(self, operation) -> list[str]:
+        """The 4xx every operation of this shape can answer, from the contract's table."""
+        codes = ["401", "429"]  # credentials are read everywhere; the throttles apply everywhere
+        secured = any(requirement for requirement in operation.get("security", []))
+        if "requestBody" in operation:
+            codes += ["400", "413", "415"]
+        elif any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
+            codes.append("400")
+        if secured and (self.method not in SAFE_METHODS or self._checks_more_than_login()):
+            codes.append("403")  # a right the caller lacks; unsafe methods: also CSRF (session)
+        if "{" in self.path:
+            codes.append("404")
+        return codes
+
+    def get_filter_backends(self):
+        """Also a plain GET view that filters rows it returns in an envelope of its own (the
+        outreach assignments page), which spectacular does not take for a list."""
+        view = self.view
+        if (
+            self.method == "GET"
+            and not hasattr(view, "action")
+            and hasattr(view, "filterset_class")
+        ):
+            return getattr(view, "filter_backends", [])
+        return super().get_filter_backends()
+
+    def _checks_more_than_login(self) -> bool:
+        return any(
+            not isinstance(permission, (IsAuthenticated, AllowAny))
+            for permission in self.view.get_permissions()
+        )
+
+    def map_parsers(self):
+        """One media type per body: JSON where a JSON parser reads it (a single content type
+        is what generators handle; the outreach parsers also take the same JSON labelled as a
+        form or as text, as the vendor app sends it, without that being advertised)."""
+        media_types = super().map_parsers()
+        return ["application/json"] if "application/json" in media_types else media_types
+
+    def get_description(self):
+        """The action's own docstring, else the view class's own: never a base class's
+        (inspect.getdoc would show every supplier operation as "What every supplier-API view
+        shares")."""
+        name = getattr(self.view, "action", None) or self.method.lower()
+        handler = getattr(type(self.view), name, None)
+        doc = getattr(handler, "__doc__", None) or type(self.view).__dict__.get("__doc__")
+        return inspect.cleandoc(doc) if doc else ""
+
+    def get_summary(self):
+        """extend_schema's summary, else the description's first sentence, else the
+        operation id in words."""
+        description = self.get_description()
+        if description:
+            first = " ".join(description.split("\n\n")[0].split())
+            sentence = first.split(". ")[0].rstrip(".")
+            return sentence if len(sentence) <= 120 else sentence[:117] + "..."
+        return self.get_operation_id().replace("_", " ").capitalize()
+
+
+def postprocess(result, generator, request, public):
+    """An operation without authentication says so (`security: []`) instead of saying nothing
+    (which linters read as "forgot")."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            operation.setdefault("security", [])
+    return result
 
 
 class CachedBasicAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -9,10 +141,30 @@ class CachedBasicAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "basicAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "basic"}
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "HTTP Basic with the account's username and password (what the "
+            "outreach mobile app sends on every call; the supplier API accepts it too). "
+            + ONE_AT_A_TIME,
+        }
 
 
 class TokenAuthenticationScheme(KnoxTokenScheme):
-    """Our one-query knox subclass, described as knox's own scheme."""
+    """Our one-query knox subclass: `Authorization: Token <key>`."""
 
     target_class = "connect_api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Authorization: Token <key>`, the key from `POST /api/token/` (or "
+            "`/organizations/user-login/`). The prefix is `Token`, not `Bearer` (a `Bearer` "
+            "header is refused with 401): in the Authorize dialog type the whole value, "
+            "`Token <key>`; a generated client needs its prefix set to `Token` (openapi-python-"
+            'client: `AuthenticatedClient(base_url=..., token=key, prefix="Token")`). '
+            + ONE_AT_A_TIME,
+        }

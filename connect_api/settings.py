@@ -234,7 +234,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "connect_api.pagination.StartLimitPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "connect_api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "connect_api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "connect_api.clientip.AnonRateThrottle",
@@ -308,6 +308,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable reference is `oneOf: [$ref, {type: null}]`, which generators read as
+    # optional (3.0's `allOf` + `nullable` made openapi-python-client crash on a null).
+    "OAS_VERSION": "3.1.0",
+    # Clients authenticate with Token or Basic; sessions serve the admin and the browsable API.
+    "AUTHENTICATION_WHITELIST": [
+        "connect_api.authentication.TokenAuthentication",
+        "connect_api.authentication.CachedBasicAuthentication",
+    ],
+    "SERVERS": [{"url": "/", "description": "This server (the one serving this schema)."}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "connect_api.schema.postprocess",
+    ],
     "SCHEMA_PATH_PREFIX": r"/",
     "ENUM_NAME_OVERRIDES": {
         "OutreachRightEnum": "outreach.choices.Right",

@@ -52,6 +52,7 @@ class TokenObtainView(LoginView):
         return "Token"
 
     @extend_schema(
+        summary="Log in: a token to send as `Authorization: Token <key>`",
         request=TokenLoginSerializer,
         responses=inline_serializer(
             "TokenResponse",

@@ -12,6 +12,10 @@ from django.utils import timezone
 
 US_DATE_SHAPE = re.compile(r"(\d{2})/(\d{2})/(\d{4})", re.ASCII)
 
+US_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{2}/\d{2}/\d{4}$", "example": "06/05/2015"}
+"""How the OpenAPI schema shows an MM/DD/YYYY value, in bodies and query parameters alike (a
+string with a pattern: `format: date` would make generated clients send ISO dates)."""
+
 
 def us_date(value: date | datetime | None) -> str | None:
     """MM/DD/YYYY (the year always four digits); a datetime shows its date in the server's

@@ -1,11 +1,13 @@
 """Query filters of the outreach lookups (dates as MM/DD/YYYY, like the rest of the API)."""
 
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
-from outreach.dates import UsDateFormField
+from outreach.dates import US_DATE_SCHEMA, UsDateFormField
 from outreach.models import Connection
 
 
+@extend_schema_field(US_DATE_SCHEMA)
 class UsDateFilter(django_filters.DateFilter):
     """MM/DD/YYYY through the one parser the change-request body uses too."""
 
@@ -35,5 +37,6 @@ class AssignmentFilterSet(django_filters.FilterSet):
         model = Connection
         fields = ["completed"]
 
+    @extend_schema_field({"type": "string", "enum": ["true", "false"]})
     def filter_completed(self, queryset, name, value):
         return queryset.filter(completed=value == "true")

@@ -1,6 +1,6 @@
 from collections.abc import Mapping
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
@@ -31,6 +31,15 @@ def _refuse_a_body(request, *, except_for: frozenset[str] = frozenset()) -> None
 
 
 PAGING_FIELDS = frozenset({"start", "limit", "pagination"})
+
+# The 4xx of the contract's table peculiar to these operations (connect_api.schema adds the
+# ones every operation shares, all with the one Error body).
+WRONG_KIND = OpenApiResponse(
+    description="The caller has no ACTIVE retailer or supplier organization (staff included)."
+)
+NOT_PENDING = OpenApiResponse(description="The request is no longer PENDING.")
+DECIDED = OpenApiResponse(description="The request is already decided.")
+STATE_CONFLICT = OpenApiResponse(description="The connection is not in a state this allows.")
 
 
 @extend_schema_view(
@@ -86,7 +95,7 @@ class ConnectionRequestViewSet(
     @extend_schema(
         summary="Request a connection",
         request=shapes.ConnectionRequestInputSerializer,
-        responses={201: shapes.ConnectionRequestCreatedSerializer},
+        responses={201: shapes.ConnectionRequestCreatedSerializer, 409: WRONG_KIND},
     )
     def create(self, request):
         organization = active_organization_for(request.user, to="request connections")
@@ -103,7 +112,14 @@ class ConnectionRequestViewSet(
     @extend_schema(
         summary="Change a PENDING connection request (integrations merge by record_uuid)",
         request=shapes.ConnectionRequestInputSerializer,
-        responses={204: None},
+        responses={
+            204: None,
+            409: WRONG_KIND,
+            422: OpenApiResponse(
+                description="The request is no longer PENDING, or an integration "
+                "`record_uuid` is not of this request."
+            ),
+        },
     )
     def partial_update(self, request, uuid=None):
         connection_request = self.get_object()
@@ -119,7 +135,10 @@ class ConnectionRequestViewSet(
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Withdraw a PENDING connection request", responses={204: None})
+    @extend_schema(
+        summary="Withdraw a PENDING connection request",
+        responses={204: None, 409: WRONG_KIND, 422: NOT_PENDING},
+    )
     def destroy(self, request, uuid=None):
         connection_request = self.get_object()
         active_organization_for(request.user, to="change connection requests")
@@ -130,7 +149,7 @@ class ConnectionRequestViewSet(
     @extend_schema(
         summary="Approve (staff): link or create the counterpart, open a Connection",
         request=shapes.ApproveInputSerializer,
-        responses={200: shapes.ConnectionRequestDecisionSerializer},
+        responses={200: shapes.ConnectionRequestDecisionSerializer, 409: DECIDED},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, uuid=None):
@@ -144,7 +163,7 @@ class ConnectionRequestViewSet(
     @extend_schema(
         summary="Reject (staff) with a reason",
         request=shapes.RejectInputSerializer,
-        responses={200: shapes.ConnectionRequestDecisionSerializer},
+        responses={200: shapes.ConnectionRequestDecisionSerializer, 409: DECIDED},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, uuid=None):
@@ -171,7 +190,7 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(
         summary="Confirm (the request's counterpart or staff): CONFIRMATION WAITING -> ACTIVE",
         request=None,
-        responses={200: shapes.ConnectionOutputSerializer},
+        responses={200: shapes.ConnectionOutputSerializer, 409: STATE_CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, uuid=None):
@@ -183,7 +202,7 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(
         summary="Deactivate (either side or staff)",
         request=None,
-        responses={200: shapes.ConnectionOutputSerializer},
+        responses={200: shapes.ConnectionOutputSerializer, 409: STATE_CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, uuid=None):

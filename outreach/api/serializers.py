@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
-from outreach.dates import us_date, us_date_parse, us_datetime
+from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse, us_datetime
 from outreach.models import ChangeRequest
 from outreach.payload import (
     ALL_KINDS,
@@ -72,7 +72,7 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{2}/\d{2}/\d{4}$", "example": "06/05/2015"})
+@extend_schema_field(US_DATE_SCHEMA)
 class UsDateField(serializers.Field):
     """`MM/DD/YYYY`, as the vendor app sends and reads dates; impossible dates are refused."""
 

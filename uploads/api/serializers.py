@@ -35,13 +35,3 @@ class UploadOutputSerializer(serializers.Serializer):
     content_type = serializers.CharField(help_text="Decided from the bytes.")
     sha256 = serializers.CharField(help_text="Hex digest of the stored bytes.")
     created = serializers.DateTimeField()
-
-
-class UploadErrorSerializer(serializers.Serializer):
-    """The one error shape (connect_api.exceptions), for the schema."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )

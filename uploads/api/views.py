@@ -6,21 +6,19 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from connect_api.pagination import StartLimitPagination
+from connect_api.schema import ErrorSerializer
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
 from uploads import selectors, services
 from uploads.api.serializers import (
     UploadCreatedSerializer,
-    UploadErrorSerializer,
     UploadInputSerializer,
     UploadOutputSerializer,
 )
 from uploads.downloads import download_response
 from uploads.throttling import UploadRateThrottle
 
-NOT_FOUND = OpenApiResponse(
-    UploadErrorSerializer, description="Unknown, or not readable by the caller."
-)
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or not readable by the caller.")
 
 
 @extend_schema_view(
@@ -62,16 +60,14 @@ class UploadViewSet(
         request={"multipart/form-data": UploadInputSerializer},
         responses={
             201: UploadCreatedSerializer,
-            400: OpenApiResponse(UploadErrorSerializer, description="No file, or an empty one."),
-            409: OpenApiResponse(
-                UploadErrorSerializer, description="Caller has no active organization."
-            ),
-            413: OpenApiResponse(UploadErrorSerializer, description="File over UPLOAD_MAX_BYTES."),
+            400: OpenApiResponse(ErrorSerializer, description="No file, or an empty one."),
+            409: OpenApiResponse(ErrorSerializer, description="Caller has no active organization."),
+            413: OpenApiResponse(ErrorSerializer, description="File over UPLOAD_MAX_BYTES."),
             415: OpenApiResponse(
-                UploadErrorSerializer,
+                ErrorSerializer,
                 description="Type outside the allow-list, or bytes contradicting the extension.",
             ),
-            429: OpenApiResponse(UploadErrorSerializer, description="Upload rate exceeded."),
+            429: OpenApiResponse(ErrorSerializer, description="Upload rate exceeded."),
         },
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
