@@ -110,3 +110,12 @@ def clean_env(**overrides: str) -> dict:
     env.setdefault("SECRET_KEY", "tests-ops-" + "k" * 50)  # production settings require one
     env.update(overrides)
     return env
+
+
+def latest_migration() -> str:
+    """connect_api's last migration: unapplied, nothing after it hides that it is missing."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    (leaf,) = MigrationLoader(connection).graph.leaf_nodes("connect_api")
+    return leaf[1]
