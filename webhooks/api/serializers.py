@@ -129,3 +129,21 @@ class SiteDeliveryOutputSerializer(serializers.Serializer):
     LastResponseTimeMs = serializers.IntegerField(source="last_response_ms", allow_null=True)
     LastError = serializers.CharField(source="last_error")
     DateCreated = UsDateTimeField(source="created_date")
+
+
+def paged(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The vendor's paged envelope (`Page`, `PageIndex`, `PageCount`, `PageSize`) of `item`."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "Page": item(many=True),
+            "PageIndex": serializers.IntegerField(),
+            "PageCount": serializers.IntegerField(),
+            "PageSize": serializers.IntegerField(),
+        },
+    )
+
+
+SiteEndpointPageSerializer = paged(SiteEndpointOutputSerializer, "SiteEndpointPageSerializer")
+SiteDeliveryPageSerializer = paged(SiteDeliveryOutputSerializer, "SiteDeliveryPageSerializer")

@@ -161,7 +161,7 @@ class SiteEndpointListView(SiteWebhookView):
         operation_id="outreach_webhooks_list",
         summary="The site's webhook endpoints (Administrators), paged",
         parameters=[PageQuerySerializer],
-        responses=shapes.SiteEndpointOutputSerializer(many=True),
+        responses=shapes.SiteEndpointPageSerializer,
     )
     def get(self, request, site_number):
         return Response(
@@ -227,7 +227,7 @@ class SiteDeliveryListView(SiteWebhookView):
         operation_id="outreach_webhook_deliveries",
         summary="An endpoint's deliveries, newest first, paged",
         parameters=[ENDPOINT_ID, PageQuerySerializer],
-        responses=shapes.SiteDeliveryOutputSerializer(many=True),
+        responses=shapes.SiteDeliveryPageSerializer,
     )
     def get(self, request, site_number, EndpointId):
         deliveries = selectors.deliveries_for(self.endpoint())
