@@ -105,6 +105,9 @@ def test_update_disable_enable_and_delete(retailer_client, retailer, endpoint_fa
     assert response.json()["disabled_reason"] is None
     refused = retailer_client.patch(url, {"url": "http://10.0.0.1/"}, format="json")
     assert refused.status_code == 400 and "url" in refused.json()["errors"]
+    for nothing in ({}, {"secret": "whsec_mine"}):
+        ignored = retailer_client.patch(url, nothing, format="json")
+        assert ignored.status_code == 400, ignored.content
     assert retailer_client.delete(url).status_code == 204
     assert not Endpoint.objects.exists()
 
@@ -196,6 +199,7 @@ def test_site_administrator_registers_in_the_vendors_style(world, basic_client):
         == "CRM"
     )
     assert admin.get(f"{SITE}/1/deliveries").json()["Page"] == []
+    assert admin.patch(f"{SITE}/1", {"Secret": "x"}, format="json").status_code == 400
     assert admin.delete(f"{SITE}/1").status_code == 204
 
 

@@ -358,3 +358,20 @@ def test_an_unreachable_receiver_is_a_failed_attempt(
     assert delivery.last_response_code is None
     assert delivery.last_error and delivery.attempts == 1
     assert json.dumps(delivery.last_error)  # recorded, never raised
+
+
+@pytest.mark.django_db
+def test_the_checked_address_is_dialled_with_the_urls_host(
+    retailer, receiver, endpoint_factory, django_capture_on_commit_callbacks
+):
+    """The URL names a host; the attempt connects to the address that host resolved to (no
+    second lookup) and sends the name in Host."""
+    port = receiver.url.split(":")[2].split("/")[0]
+    endpoint_factory(organization=retailer, url=f"http://localhost:{port}/in")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.event_publish(
+            name=EventName.CONNECTION_CONFIRMED, data={}, refs={"organizations": [retailer.pk]}
+        )
+    (received,) = receiver.requests
+    assert received.headers["Host"] == f"localhost:{port}"
+    assert Delivery.objects.get().status == DeliveryStatus.SUCCEEDED

@@ -12,10 +12,20 @@ from webhooks.choices import EndpointStatus
 URL_MAX = 2000
 
 
+class ChangesSomethingMixin:
+    """A PATCH naming none of the fields it can change is a 400, never a 200 that ignored it."""
+
+    def validate(self, attrs):
+        if self.partial and not attrs:
+            names = ", ".join(self.fields)
+            raise serializers.ValidationError(f"Send at least one of: {names}.")
+        return attrs
+
+
 # --- supplier API ----------------------------------------------------------------------------
 
 
-class EndpointInputSerializer(serializers.Serializer):
+class EndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer):
     url = serializers.URLField(max_length=URL_MAX, help_text="http(s), a public address.")
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventName.choices),
@@ -82,7 +92,7 @@ OUTREACH_FIELDS = {"url": "Url", "events": "Events"}
 """The outreach names of the fields a webhook service may fault."""
 
 
-class SiteEndpointInputSerializer(serializers.Serializer):
+class SiteEndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer):
     Url = serializers.URLField(max_length=URL_MAX, source="url")
     Events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventName.choices), allow_empty=False, source="events"
