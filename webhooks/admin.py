@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from connect_api.admin_actions import run_for_each
 from webhooks import services
@@ -35,6 +36,7 @@ class EndpointAdmin(admin.ModelAdmin):
         "created_date",
     ]
     raw_id_fields = ["organization", "site"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Delivery)
