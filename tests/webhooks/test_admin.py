@@ -46,3 +46,46 @@ def test_redeliver_action(
     assert len(receiver.requests) == 1
     delivered.refresh_from_db()
     assert (delivered.status, delivered.attempts) == (DeliveryStatus.SUCCEEDED, 9)
+
+
+def test_an_admin_edit_keeps_the_ssrf_rule(admin_browser, endpoint_factory, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
+    endpoint = endpoint_factory(url="https://93.184.216.34/in")
+    page = f"/admin/webhooks/endpoint/{endpoint.pk}/change/"
+    form = {
+        "organization": endpoint.organization.pk,
+        "url": "http://169.254.169.254/latest/",
+        "events": '["connection.confirmed"]',
+        "description": "",
+        "created_date_0": "2026-01-01",
+        "created_date_1": "00:00:00",
+    }
+    response = admin_browser.post(page, form)
+    assert response.status_code == 200  # the form again, with the error
+    assert "non-public address" in response.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.url == "https://93.184.216.34/in"
+    assert admin_browser.get("/admin/webhooks/endpoint/add/").status_code == 403
+
+
+def test_enable_and_disable_actions_go_through_the_service(admin_browser, endpoint_factory):
+    from django.utils import timezone
+
+    endpoint = endpoint_factory(
+        status=EndpointStatus.DISABLED,
+        failing_since=timezone.now(),
+        disabled_reason="Every delivery attempt failed since ...",
+    )
+    changelist = "/admin/webhooks/endpoint/"
+    form = {"action": "enable_selected", "_selected_action": [endpoint.pk]}
+    assert admin_browser.post(changelist, form).status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.status, endpoint.failing_since, endpoint.disabled_reason) == (
+        EndpointStatus.ACTIVE,
+        None,
+        "",
+    )
+    form["action"] = "disable_selected"
+    assert admin_browser.post(changelist, form).status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.status == EndpointStatus.DISABLED
