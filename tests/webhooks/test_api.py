@@ -232,7 +232,9 @@ def test_site_registration_names_the_field_at_fault(world, basic_client, body, f
 def test_only_the_sites_administrators_manage_webhooks(world, basic_client, endpoint_factory):
     endpoint_factory(organization=None, site=world.site, number=1)
     staff = basic_client(world.caller.user.username)
-    assert staff.get(SITE).status_code == 403
+    refused = staff.get(SITE)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only the site's Administrators manage its webhooks."
     assert staff.get(f"{SITE}/1").status_code == 403
     outsider = SiteMembershipFactory(
         site=world.other_site, security_role=SecurityRole.ADMINISTRATOR

@@ -12,13 +12,13 @@ from connect_api.errors import NotFound
 from connect_api.pagination import StartLimitPagination
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
-from outreach import permissions as outreach_permissions
 from outreach.api.outputs import PageRequest, page_data
 from outreach.api.serializers import PageQuerySerializer
 from outreach.api.views import OutreachView, outreach_schema
 from outreach.parsers import OUTREACH_PARSERS
 from webhooks import selectors, services
 from webhooks.api import serializers as shapes
+from webhooks.permissions import SiteWebhookManager
 
 TAGS = ["webhooks"]
 
@@ -132,7 +132,7 @@ DELIVERY_ID = OpenApiParameter("DeliveryId", OpenApiTypes.UUID, OpenApiParameter
 class SiteWebhookView(OutreachView):
     """The site's Administrators only (403 for other members, 404 for non-members)."""
 
-    permission_classes = [*OutreachView.permission_classes, outreach_permissions.SiteAdministrator]
+    permission_classes = [*OutreachView.permission_classes, SiteWebhookManager]
     parser_classes = OUTREACH_PARSERS
 
     def endpoint(self):
