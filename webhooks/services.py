@@ -25,6 +25,7 @@ from webhooks.models import Delivery, Endpoint
 from webhooks.targets import Outcome, TargetRefused, target_post, target_resolve
 
 SECRET_PREFIX = "whsec_"
+PAUSED_BY_OWNER = "Disabled by its owner."
 
 
 def _secret_new() -> str:
@@ -58,14 +59,17 @@ def endpoint_create(
     description: str = "",
     organization: Organization | None = None,
     site: Site | None = None,
+    status: str = EndpointStatus.ACTIVE,
     fields: dict[str, str] | None = None,
 ) -> Endpoint:
-    """Register an endpoint of an organization or a site (the URL checked for SSRF first).
+    """Register an endpoint of an organization or a site (the URL checked for SSRF first),
+    ACTIVE unless registered paused (DISABLED).
 
     `fields` maps `url`/`events` to the names the caller's API uses, for error messages."""
     names = {"url": "url", "events": "events", **(fields or {})}
     target_resolve(url, field=names["url"])
     events = _events_checked(events, names["events"])
+    paused = status == EndpointStatus.DISABLED
     with transaction.atomic():
         return Endpoint.objects.create(
             organization=organization,
@@ -75,6 +79,9 @@ def endpoint_create(
             events=events,
             description=description,
             secret=_secret_new(),
+            status=status,
+            disabled_date=timezone.now() if paused else None,
+            disabled_reason=PAUSED_BY_OWNER if paused else "",
         )
 
 
@@ -101,7 +108,7 @@ def endpoint_update(
             endpoint.disabled_reason = ""
             endpoint.owner_notified_date = None
         elif status == EndpointStatus.DISABLED and endpoint.is_active:
-            _endpoint_disable(endpoint, reason="Disabled by its owner.")
+            _endpoint_disable(endpoint, reason=PAUSED_BY_OWNER)
         endpoint.save()
     return endpoint
 

@@ -38,7 +38,8 @@ class EndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer):
     status = serializers.ChoiceField(
         choices=EndpointStatus.choices,
         required=False,
-        help_text="PATCH only: ACTIVE re-enables a disabled endpoint, DISABLED pauses it.",
+        help_text="ACTIVE (the default) or DISABLED (paused); on a PATCH, ACTIVE re-enables "
+        "a disabled endpoint and forgets its failures.",
     )
 
 
@@ -104,7 +105,8 @@ class SiteEndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer)
         choices=EndpointStatus.choices,
         required=False,
         source="status",
-        help_text="PATCH only: ACTIVE re-enables a disabled endpoint, DISABLED pauses it.",
+        help_text="ACTIVE (the default) or DISABLED (paused); on a PATCH, ACTIVE re-enables "
+        "a disabled endpoint and forgets its failures.",
     )
 
 

@@ -57,7 +57,6 @@ class EndpointViewSet(
     def create(self, request):
         organization = active_organization_for(request.user, to="register webhooks")
         data = self._valid_input()
-        data.pop("status", None)
         endpoint = services.endpoint_create(organization=organization, **data)
         return Response(
             shapes.EndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED
@@ -180,7 +179,6 @@ class SiteEndpointListView(SiteWebhookView):
     )
     def post(self, request, site_number):
         data = self.valid_input()
-        data.pop("status", None)
         endpoint = services.endpoint_create(
             site=request.site, fields=shapes.OUTREACH_FIELDS, **data
         )
