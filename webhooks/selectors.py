@@ -16,6 +16,13 @@ def endpoints_for(user) -> QuerySet:
     return Endpoint.objects.filter(organization__isnull=False).restrict(user)
 
 
+def endpoint_get(*, user, uuid) -> Endpoint:
+    endpoint = endpoints_for(user).filter(uuid=uuid).first()
+    if endpoint is None:
+        raise NotFound("No such webhook endpoint.")
+    return endpoint
+
+
 def site_endpoints_for(site: Site) -> QuerySet:
     return Endpoint.objects.filter(site=site)
 

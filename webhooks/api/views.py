@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from connect_api.errors import NotFound
 from connect_api.pagination import StartLimitPagination
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
@@ -85,14 +84,7 @@ class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericV
     filter_backends = []
 
     def _endpoint(self):
-        endpoint = (
-            selectors.endpoints_for(self.request.user)
-            .filter(uuid=self.kwargs["endpoint_uuid"])
-            .first()
-        )
-        if endpoint is None:
-            raise NotFound("No such webhook endpoint.")
-        return endpoint
+        return selectors.endpoint_get(user=self.request.user, uuid=self.kwargs["endpoint_uuid"])
 
     def get_queryset(self):
         return selectors.deliveries_for(self._endpoint())
