@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "connections.apps.ConnectionsConfig",
     "uploads.apps.UploadsConfig",
     "outreach.apps.OutreachConfig",
+    "webhooks.apps.WebhooksConfig",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutreachRightEnum": "outreach.choices.Right",
         "ConnectionCategoryEnum": "outreach.choices.ConnectionCategory",
+        "WebhookEndpointStatusEnum": "webhooks.choices.EndpointStatus",
+        "WebhookEventEnum": "connect_api.events.EventName",
     },
 }
 
@@ -399,3 +402,15 @@ TOKENS_PER_USER = env.int("TOKENS_PER_USER", default=10)
 # run as a job (202 + a job id to poll at /jobs/<id>).
 OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
 # --- end operations ---
+
+# --- webhooks (issue 15) ---
+# Deliver to private, loopback, link-local... addresses too (never in production: SSRF).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
+WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+# Seconds before each retry of a failed delivery (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h:
+# 8 attempts over about 31.6 hours); then the delivery is FAILED (re-deliverable by hand).
+WEBHOOKS_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 50400]
+# An endpoint whose every attempt failed for this long is disabled and its owner mailed.
+WEBHOOKS_DISABLE_AFTER = timedelta(days=env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=3))
+# --- end webhooks ---

@@ -12,6 +12,7 @@ SUPPLIER_API = [
     ("", "organizations.api.urls"),
     ("organizations/", "uploads.api.urls"),
     ("organizations/", "connections.api.urls"),
+    ("organizations/", "webhooks.api.urls"),
 ]
 """Every supplier route module, mounted at its prefix (the spelling the OpenAPI schema shows:
 the seeds', their v1 docs' and the contract's) and again under `/timp/` (the current public
@@ -31,6 +32,7 @@ urlpatterns = [
     re_path(r"^jobs/(?P<job_uuid>[0-9a-f-]{36})/?$", JobStatusView.as_view(), name="job"),
     *mounted(SUPPLIER_API, alias_prefix="timp/", alias_suffix="-timp"),
     path("", include("outreach.api.urls")),
+    path("", include("webhooks.api.site_urls")),
 ]
 
 handler400 = "connect_api.views.bad_request"

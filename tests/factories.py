@@ -1,6 +1,8 @@
 """One factory per model. Every user's password is "password" unless a test says otherwise."""
 
+import base64
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,6 +10,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
+from connect_api import models as connect_api_models
+from connect_api.events import EventName
 from connections import models as connection_models
 from connections.choices import ConnectionStatus, IntegrationType
 from organizations import models as organization_models
@@ -21,6 +25,7 @@ from outreach.choices import (
 )
 from outreach.services import site_number_next
 from uploads.models import Upload
+from webhooks import models as webhook_models
 
 DEFAULT_PASSWORD = "password"
 
@@ -504,3 +509,36 @@ class ChangeRequestWorld:
         outreach_models.ConnectionTypeRight.objects.update_or_create(
             membership=membership, connection_type=connection_type, defaults={"right": right}
         )
+
+
+# --- webhooks ---
+
+
+class EndpointFactory(factory.django.DjangoModelFactory):
+    """An organization's endpoint for every event (pass `site=` and `number=` for a site's)."""
+
+    class Meta:
+        model = webhook_models.Endpoint
+
+    organization = factory.SubFactory(OrganizationFactory)
+    url = "https://hooks.example.com/in"
+    events = factory.LazyFunction(lambda: list(EventName.values))
+    secret = factory.LazyFunction(
+        lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    )
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = connect_api_models.Event
+
+    name = EventName.CONNECTION_CONFIRMED
+    data = factory.LazyFunction(lambda: {"connection_uuid": "x"})
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = webhook_models.Delivery
+
+    endpoint = factory.SubFactory(EndpointFactory)
+    event = factory.SubFactory(EventFactory)
