@@ -20,6 +20,7 @@ import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,10 +83,15 @@ def nginx_conf(tmp: Path, upstream_port: int, listen_port: int) -> Path:
 @pytest.fixture(scope="module")
 def proxy(server, tmp_path_factory):
     """nginx on a free loopback port in front of the session's gunicorn: its port."""
+    with running_nginx(tmp_path_factory.mktemp("nginx"), server.port) as port:
+        yield port
+
+
+@contextmanager
+def running_nginx(tmp: Path, upstream_port: int, *, ready_status: int = 200):
     binary = nginx_binary()
-    tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    conf = nginx_conf(tmp, server.port, port)
+    conf = nginx_conf(tmp, upstream_port, port)
     checked = subprocess.run(
         [binary, "-t", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
         capture_output=True,
@@ -101,7 +107,7 @@ def proxy(server, tmp_path_factory):
         deadline = time.monotonic() + 20
         while True:
             try:
-                if get(port, "/healthz")[0] == 200:
+                if get(port, "/healthz")[0] == ready_status:
                     break
             except OSError:
                 pass
@@ -269,3 +275,22 @@ def test_the_proxy_refuses_in_the_error_shape(proxy, raw, status, code):
         body = response.read()
     assert response.status == status
     assert json.loads(body)["code"] == code
+
+
+def test_without_gunicorn_the_proxy_answers_503_with_retry_after_in_the_error_shape(
+    tmp_path,
+):
+    """gunicorn down, restarting, or its worker killed past GUNICORN_TIMEOUT: nginx's 502 is
+    answered as the API's 503 (README "Errors from the server itself")."""
+    with running_nginx(tmp_path, free_port(), ready_status=503) as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/organizations/connections/request/")
+            response = connection.getresponse()
+            body = json.loads(response.read())
+        finally:
+            connection.close()
+    assert response.status == 503
+    assert response.getheader("Retry-After") == "5"
+    assert response.getheader("Content-Type") == "application/json"
+    assert body["code"] == "service_unavailable"
