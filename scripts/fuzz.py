@@ -193,7 +193,7 @@ def main() -> int:
                 "--no-color",
                 *args.st_options,
             ],
-            cwd=ROOT,
+            cwd=work,  # its cache (.schemathesis/) stays out of the checkout
             env=st_env,
         )
     finally:
