@@ -1,10 +1,12 @@
 """The client's address: one function for the throttles, the lockout and the failed-login limit.
 
-`X-Forwarded-For` is believed only as far as the proxies named in `TRUSTED_PROXIES` (CIDRs)
-vouch for it: walking the chain from the connection's own address leftwards, each hop that
-is a trusted proxy hands over to the address it forwarded for; the first address that is not
-a trusted proxy is the client. Without TRUSTED_PROXIES the header is ignored entirely, so a
-client cannot pick its own identity by sending one.
+`X-Forwarded-For` is believed only as far as configured proxies vouch for it. Walking the chain
+from the connection's own address leftwards, each hop that is a trusted proxy hands over to the
+address it forwarded for; the first address that is not a trusted proxy is the client. A hop is
+a trusted proxy when its address is in `TRUSTED_PROXIES` (CIDRs) or when it is one of the last
+`TRUSTED_PROXY_COUNT` hops (the connection's own address being the last), for deployments whose
+proxies' addresses are not known in advance (containers). Without either setting the header is
+ignored entirely, so a client cannot pick its own identity by sending one.
 """
 
 import ipaddress
@@ -42,15 +44,18 @@ def client_ip(request) -> str:
     meta = request.META
     address = meta.get("REMOTE_ADDR") or ""
     networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
-    if not networks:
+    proxy_count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if not networks and not proxy_count:
         return address
     forwarded = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [hop for hop in forwarded if hop]
-    while forwarded and _trusted(address, networks):
+    hops = 0  # proxies walked through so far
+    while forwarded and (hops < proxy_count or _trusted(address, networks)):
         hop = forwarded.pop()
         if not _valid(hop):
             break
         address = hop
+        hops += 1
     return address
 
 

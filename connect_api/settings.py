@@ -283,6 +283,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function
 # (connect_api.clientip.client_ip) for the throttles, the lockout and the failed-login limit.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# ... or how many proxies stand in front of the app (TRUSTED_PROXY_COUNT=1 behind the one nginx
+# of docker-compose.yml): the last that many hops are believed, whatever their addresses. Only
+# for an app that nothing reaches but through those proxies. Both set: a hop is believed if
+# either rule vouches for it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
 AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
 # Failed password checks per client address, every username together, before that address
 # gets 429 without any hash until the window ends (connect_api/failed_logins.py), 30 per 15 min

@@ -29,7 +29,11 @@ urlpatterns = [
     re_path(r"^healthz/?$", healthz, name="healthz"),
     re_path(r"^readyz/?$", ReadinessView.as_view(), name="readyz"),
     re_path(r"^metrics/?$", metrics, name="metrics"),
-    re_path(r"^jobs/(?P<job_uuid>[0-9a-f-]{36})/?$", JobStatusView.as_view(), name="job"),
+    re_path(
+        r"^jobs/(?P<job_uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/?$",
+        JobStatusView.as_view(),
+        name="job",
+    ),
     *mounted(SUPPLIER_API, alias_prefix="timp/", alias_suffix="-timp"),
     path("", include("outreach.api.urls")),
     path("", include("webhooks.api.site_urls")),

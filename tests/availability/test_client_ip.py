@@ -1,6 +1,11 @@
 """One client address for throttles, lockout and the failed-login budget: X-Forwarded-For is
 believed only from TRUSTED_PROXIES, and ignored without them."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
@@ -52,11 +57,68 @@ class TestClientIp:
         settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
         assert client_ip(meta_request(remote, forwarded)) == expected
 
+    @pytest.mark.parametrize(
+        ("count", "remote", "forwarded", "expected"),
+        [
+            # one proxy (docker-compose's nginx): the address it appended, whatever came before
+            (1, "172.18.0.5", "6.6.6.6, 203.0.113.1", "203.0.113.1"),
+            (1, "172.18.0.5", "203.0.113.1", "203.0.113.1"),
+            # two proxies: the second appended the first's address, which appended the client's
+            (2, "172.18.0.5", "6.6.6.6, 203.0.113.1, 10.1.2.3", "203.0.113.1"),
+            # a shorter chain than the proxies configured: the leftmost address there is
+            (2, "172.18.0.5", "203.0.113.1", "203.0.113.1"),
+            # no header: the connection itself
+            (1, "172.18.0.5", None, "172.18.0.5"),
+            # garbage where the proxy's hop should be: the last address believed
+            (1, "172.18.0.5", "203.0.113.1, not-an-ip", "172.18.0.5"),
+            (1, "172.18.0.5", "2001:db8::5", "2001:db8::5"),
+        ],
+    )
+    def test_behind_a_proxy_count_the_hop_that_many_from_the_end_is_the_client(
+        self, settings, count, remote, forwarded, expected
+    ):
+        settings.TRUSTED_PROXIES = []
+        settings.TRUSTED_PROXY_COUNT = count
+        assert client_ip(meta_request(remote, forwarded)) == expected
+
+    def test_count_and_cidrs_together_each_vouch_for_a_hop(self, settings):
+        # the nearest proxy by count, then a CDN's address known by its range
+        settings.TRUSTED_PROXY_COUNT = 1
+        settings.TRUSTED_PROXIES = ["192.0.2.0/24"]
+        chain = "6.6.6.6, 203.0.113.1, 192.0.2.10"
+        assert client_ip(meta_request("172.18.0.5", chain)) == "203.0.113.1"
+
+    def test_a_negative_count_is_refused_at_start(self):
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup()"],
+            cwd=Path(__file__).resolve().parents[2],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "connect_api.settings",
+                "TRUSTED_PROXY_COUNT": "-1",
+            },
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_COUNT" in result.stderr
+
     def test_axes_uses_the_same_function(self, settings):
         from axes.helpers import get_client_ip_address
 
         settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
         assert get_client_ip_address(meta_request("10.9.0.1", "203.0.113.9")) == "203.0.113.9"
+
+
+@pytest.fixture(params=["cidrs", "count"])
+def behind_proxy(request, settings):
+    """The proxy at PROXY configured either way: by its address or as the one proxy in front."""
+    if request.param == "cidrs":
+        settings.TRUSTED_PROXIES = [f"{PROXY}/32"]
+        settings.TRUSTED_PROXY_COUNT = 0
+    else:
+        settings.TRUSTED_PROXIES = []
+        settings.TRUSTED_PROXY_COUNT = 1
 
 
 @pytest.fixture
@@ -82,9 +144,8 @@ class TestThrottles:
         assert anonymous_token_posts(spoofed) == [400, 400, 400, 429, 429]
 
     def test_behind_a_configured_proxy_each_client_has_its_own_limit(
-        self, settings, three_per_minute
+        self, settings, three_per_minute, behind_proxy
     ):
-        settings.TRUSTED_PROXIES = [f"{PROXY}/32"]
 
         assert anonymous_token_posts([f"203.0.113.{n}" for n in range(5)]) == [400] * 5
         assert anonymous_token_posts(["203.0.113.77"] * 4) == [400, 400, 400, 429]
@@ -108,8 +169,7 @@ class TestLoginLimits:
         assert statuses == [401, 401, 401, 429, 429]
         assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {PROXY}
 
-    def test_behind_a_configured_proxy_budget_and_lockout_are_per_client(self, settings):
-        settings.TRUSTED_PROXIES = [f"{PROXY}/32"]
+    def test_behind_a_configured_proxy_budget_and_lockout_are_per_client(self, behind_proxy):
         UserFactory(username="alice")
         statuses = [failed_basic("203.0.113.5", f"user-{n}").status_code for n in range(4)]
 

@@ -24,7 +24,7 @@ def commands() -> dict[str, str]:
 
 
 def test_the_services():
-    assert set(SERVICES) == {"db", "redis", "migrate", "app", "worker", "demo"}
+    assert set(SERVICES) == {"db", "redis", "migrate", "app", "proxy", "worker", "demo"}
     assert commands()["worker"] == "python manage.py run_huey"
     assert commands()["app"].startswith("gunicorn -c gunicorn.conf.py")
     assert commands()["migrate"] == "python manage.py migrate --noinput"
@@ -85,3 +85,23 @@ def test_production_services_are_used():
         depends = SERVICES[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully"
         assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_only_the_buffering_proxy_is_published_and_it_runs_the_repository_config():
+    """Slow clients meet nginx, never a gunicorn worker (tests/server/test_slow_clients.py runs
+    the same template in front of a real gunicorn)."""
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"proxy"}
+    proxy = SERVICES["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    template = "./deploy/nginx/connect-api.conf.template"
+    assert (ROOT / template).is_file()
+    assert f"{template}:/etc/nginx/templates/default.conf.template:ro" in proxy["volumes"]
+    names = set(re.findall(r"\$\{(\w+)\}", (ROOT / template).read_text()))
+    assert names == set(proxy["environment"])  # envsubst leaves no ${...} for nginx to choke on
+    assert proxy["environment"]["APP_UPSTREAM"] == "app:8000"
+    assert proxy["depends_on"]["app"]["condition"] == "service_healthy"
+    # the app believes the one proxy in front of it
+    assert SERVICES["app"]["environment"]["TRUSTED_PROXY_COUNT"].startswith(
+        "${TRUSTED_PROXY_COUNT:-1"
+    )
