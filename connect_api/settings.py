@@ -1,5 +1,6 @@
 """Settings, all read from the environment (django-environ); see README for the variables."""
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "connections.apps.ConnectionsConfig",
     "uploads.apps.UploadsConfig",
     "outreach.apps.OutreachConfig",
+    "notifications.apps.NotificationsConfig",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -386,3 +389,23 @@ TOKENS_PER_USER = env.int("TOKENS_PER_USER", default=10)
 # run as a job (202 + a job id to poll at /jobs/<id>).
 OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
 # --- end operations ---
+
+# --- notifications (issue 15): mail ---
+# EMAIL_URL picks Django's backend: consolemail:// (the default: mail is printed by the process
+# that sends it, i.e. the job worker), filemail:///path/to/dir, smtp://user:pass@host:587 (also
+# smtp+tls://, smtp+ssl://), memorymail://, dummymail://. A provider's HTTP API instead, through
+# django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend (postmark, mailgun,
+# sendgrid, amazon_ses, ...) with its settings as ANYMAIL_<NAME> variables (e.g.
+# ANYMAIL_POSTMARK_SERVER_TOKEN), which become ANYMAIL["<NAME>"].
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_FILE_PATH ...
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Connect API <noreply@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where the links in mails (unsubscribe) point: the server's public address.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

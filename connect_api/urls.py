@@ -12,6 +12,7 @@ SUPPLIER_API = [
     ("", "organizations.api.urls"),
     ("organizations/", "uploads.api.urls"),
     ("organizations/", "connections.api.urls"),
+    ("organizations/", "notifications.api.supplier_urls"),
 ]
 """Every supplier route module, mounted at its prefix (the spelling the OpenAPI schema shows:
 the seeds', their v1 docs' and the contract's) and again under `/timp/` (the current public
@@ -30,6 +31,7 @@ urlpatterns = [
     re_path(r"^metrics/?$", metrics, name="metrics"),
     re_path(r"^jobs/(?P<job_uuid>[0-9a-f-]{36})/?$", JobStatusView.as_view(), name="job"),
     *mounted(SUPPLIER_API, alias_prefix="timp/", alias_suffix="-timp"),
+    path("", include("notifications.api.urls")),
     path("", include("outreach.api.urls")),
 ]
 

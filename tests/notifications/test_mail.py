@@ -1,0 +1,146 @@
+"""Issue 15 item 1: who gets which mail, sent by the jobs, once (Django's locmem outbox)."""
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from connect_api.events import event_deliver
+from connect_api.models import Event
+from notifications import tasks
+from notifications.choices import DeliveryStatus
+from notifications.models import MailDelivery
+from outreach import tasks as outreach_tasks
+from tests.notifications.flows import outreach_flow, supplier_flow
+
+pytestmark = pytest.mark.django_db
+
+
+def sent_to(user):
+    return [message for message in mail.outbox if message.to == [user.email]]
+
+
+def html_of(message):
+    (body, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html"
+    return body
+
+
+def test_supplier_flow(
+    client_for, django_capture_on_commit_callbacks, retailer, supplier, staff_user
+):
+    flow = supplier_flow(
+        client_for=client_for,
+        capture=django_capture_on_commit_callbacks,
+        retailer=retailer,
+        supplier=supplier,
+        staff_user=staff_user,
+    )
+    for user in flow.retailer_users:
+        subjects = [message.subject for message in sent_to(user)]
+        assert subjects == [
+            "Your connection request to Thomas-Perkins was approved",
+            "Connection Acme Retail / Thomas-Perkins confirmed",
+            "Connection Acme Retail / Thomas-Perkins deactivated",
+            "Your connection request to Unknown Supply was rejected",
+        ]
+        rejected = sent_to(user)[-1]
+        assert "Reason: We do not know this supplier" in rejected.body
+        assert "<em>We do not know this supplier</em>" in html_of(rejected)
+    for user in flow.supplier_users:
+        assert [message.subject for message in sent_to(user)] == [
+            "Acme Retail wants to connect: please confirm",
+            "Connection Acme Retail / Thomas-Perkins confirmed",
+            "Connection Acme Retail / Thomas-Perkins deactivated",
+        ]
+        assert f"/organizations/connections/{flow.connection}/confirm/" in sent_to(user)[0].body
+    assert not sent_to(staff_user)
+    assert len(mail.outbox) == 4 * 2 + 3 * 2
+    for message in mail.outbox:
+        unsubscribe = message.extra_headers["List-Unsubscribe"]
+        assert unsubscribe.startswith("<http://127.0.0.1:8000/notifications/unsubscribe/")
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert unsubscribe.strip("<>") in message.body
+        assert unsubscribe.strip("<>") in html_of(message)
+
+
+def test_redispatch_sends_nothing_twice(
+    client_for, django_capture_on_commit_callbacks, retailer, supplier, staff_user
+):
+    supplier_flow(
+        client_for=client_for,
+        capture=django_capture_on_commit_callbacks,
+        retailer=retailer,
+        supplier=supplier,
+        staff_user=staff_user,
+    )
+    sent = len(mail.outbox)
+    for event in Event.objects.all():
+        event_deliver(event)  # what a retried job or the sweep does
+    assert len(mail.outbox) == sent
+    assert MailDelivery.objects.filter(status=DeliveryStatus.SENT).count() == sent
+
+
+def test_outreach_flow(client_for, django_capture_on_commit_callbacks):
+    flow = outreach_flow(client_for=client_for, capture=django_capture_on_commit_callbacks)
+    immediate, digest_reader = flow.reviewers
+    assert [message.subject for message in sent_to(immediate)] == [
+        f"First Church: change request {flow.applied} (add) awaits review",
+        f"First Church: change request {flow.rejected} (add) awaits review",
+    ]
+    assert sent_to(digest_reader) == []  # daily digest
+    submitter = flow.world.caller.user
+    applied, rejected = [message for message in sent_to(submitter) if "your" in message.subject]
+    assert applied.subject == f"First Church: your change request {flow.applied} was applied"
+    assert rejected.subject == f"First Church: your change request {flow.rejected} was rejected"
+    assert "Message: Already called last week" in rejected.body
+    assert "Already called last week" in html_of(rejected)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outreach_tasks.connections_due_publish.call_local() == 1
+    assert mail.outbox == []  # reminders are daily by default: the 06:00 job sends them
+    assert tasks.daily_mail.call_local() == 1 + 2  # one digest, two team reminders
+    (digest,) = sent_to(digest_reader)
+    assert digest.subject == "Daily digest: 2 x A change request awaits review"
+    assert f"change request {flow.rejected} (add) awaits review" in digest.body
+    for user in flow.team_users:
+        (reminder,) = sent_to(user)
+        assert "due" in reminder.subject
+        due = flow.due_connection.due_date.strftime("%m/%d/%Y")
+        assert due in reminder.body and due in html_of(reminder)
+    # every job again: nothing new
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outreach_tasks.connections_due_publish.call_local() == 0
+    assert tasks.daily_mail.call_local() == 0
+    for event in Event.objects.all():
+        event_deliver(event)
+    assert mail.outbox == []
+
+
+def test_due_reminder_goes_to_the_assigned_caller(client_for, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from tests.factories import ChangeRequestWorld, OutreachConnectionFactory
+
+    world = ChangeRequestWorld.build()
+    today = timezone.localdate()
+    OutreachConnectionFactory(
+        site=world.site,
+        connection_type=world.connection_type,
+        caller=world.caller.individual,
+        due_date=today + timedelta(days=7),
+    )
+    OutreachConnectionFactory(  # too far out
+        site=world.site, caller=world.caller.individual, due_date=today + timedelta(days=8)
+    )
+    OutreachConnectionFactory(  # done
+        site=world.site,
+        caller=world.caller.individual,
+        due_date=today + timedelta(days=1),
+        completed=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outreach_tasks.connections_due_publish.call_local() == 1
+    assert tasks.daily_mail.call_local() == 1
+    assert [message.to for message in mail.outbox] == [[world.caller.user.email]]
