@@ -57,8 +57,6 @@ class SupplierPreferencesView(APIView):
         )
         return Response(self._data(request))
 
-    patch = put
-
 
 class OutreachPreferencesView(OutreachView):
     """`<site>/account/notifications`: the caller's mail preferences at the site."""
@@ -91,8 +89,6 @@ class OutreachPreferencesView(OutreachView):
             user=request.user, site=request.site, frequencies=body.validated_data["Notifications"]
         )
         return Response(self._data(request))
-
-    post = put
 
 
 @method_decorator(csrf_exempt, name="dispatch")
