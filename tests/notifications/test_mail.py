@@ -1,5 +1,7 @@
 """Issue 15 item 1: who gets which mail, sent by the jobs, once (Django's locmem outbox)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -10,6 +12,7 @@ from notifications import tasks
 from notifications.choices import DeliveryStatus
 from notifications.models import MailDelivery
 from outreach import tasks as outreach_tasks
+from tests.factories import ChangeRequestWorld, OutreachConnectionFactory
 from tests.notifications.flows import outreach_flow, supplier_flow
 
 pytestmark = pytest.mark.django_db
@@ -119,10 +122,6 @@ def test_outreach_flow(client_for, django_capture_on_commit_callbacks):
 
 
 def test_due_reminder_goes_to_the_assigned_caller(client_for, django_capture_on_commit_callbacks):
-    from datetime import timedelta
-
-    from tests.factories import ChangeRequestWorld, OutreachConnectionFactory
-
     world = ChangeRequestWorld.build()
     today = timezone.localdate()
     OutreachConnectionFactory(

@@ -2,13 +2,17 @@
 one-click unsubscribe (issue 15 item 1)."""
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 
 from notifications.choices import Frequency, MailKind
 from notifications.mail import Unsubscribe
 from notifications.models import MailPreference
-from tests.factories import ChangeRequestWorld, SiteMembershipFactory
-from tests.notifications.flows import OUTREACH
+from tests.factories import (
+    ChangeRequestWorld,
+    OrganizationMembershipFactory,
+    SiteMembershipFactory,
+)
+from tests.notifications.flows import OUTREACH, supplier_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +144,6 @@ def test_one_click_unsubscribe(client, client_for, retailer_user):
 
 
 def test_a_forged_unsubscribe_link_is_refused(client, retailer_user):
-    from django.core import signing
-
     token = Unsubscribe(retailer_user.pk, MailKind.REQUEST_DECIDED, None).token()
     payload, signature = token.rsplit(":", 1)
     other_user = signing.dumps([retailer_user.pk + 1, "request_decided", None], salt="other")
@@ -155,11 +157,7 @@ def test_a_forged_unsubscribe_link_is_refused(client, retailer_user):
 def test_unsubscribed_and_never_get_no_mail(
     client_for, django_capture_on_commit_callbacks, retailer, supplier, staff_user
 ):
-    from tests.notifications.flows import supplier_flow
-
-    # the retailer's first member unsubscribes from decisions before the flow runs
-    from tests.factories import OrganizationMembershipFactory
-
+    # a member of the retailer unsubscribes from decisions before the flow runs
     member = OrganizationMembershipFactory(organization=retailer).user
     path = Unsubscribe(member.pk, MailKind.REQUEST_DECIDED, None).url()
     client_for(member, token=True).post(path.removeprefix("http://127.0.0.1:8000"))
