@@ -99,19 +99,24 @@ def digest_send(*, recipient_pk: int, site_pk: int | None, kind: str, frequency:
         if not rows:
             return False
         items = [row.context for row in rows]
-        mail_build(
-            recipient=rows[0].recipient,
-            kind=kind,
-            site_pk=site_pk,
-            template="digest",
-            context={
+        if len(items) == 1:  # a digest of one is that notice's own mail
+            template, context = kind, items[0]
+        else:
+            template = "digest"
+            context = {
                 "items": items,
                 "count": len(items),
                 "frequency": Frequency(frequency).label,
                 "site_name": items[0].get("site_name"),
                 "subject": f"{Frequency(frequency).label}: {len(items)} x "
                 f"{selectors.kind_label(kind)}",
-            },
+            }
+        mail_build(
+            recipient=rows[0].recipient,
+            kind=kind,
+            site_pk=site_pk,
+            template=template,
+            context=context,
         ).send()
         MailDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
             status=DeliveryStatus.SENT, sent_at=timezone.now()
