@@ -143,3 +143,10 @@ def test_due_reminder_goes_to_the_assigned_caller(client_for, django_capture_on_
         assert outreach_tasks.connections_due_publish.call_local() == 1
     assert tasks.daily_mail.call_local() == 1
     assert [message.to for message in mail.outbox] == [[world.caller.user.email]]
+
+
+def test_the_mail_jobs_are_periodic():
+    from huey.contrib.djhuey import HUEY
+
+    names = {task.name for task in HUEY._registry.periodic_tasks}
+    assert {"daily_mail", "weekly_mail", "connections_due_publish"} <= names
