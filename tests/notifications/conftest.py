@@ -7,3 +7,6 @@ from tests.notifications.flows import client_factory
 @pytest.fixture
 def client_for():
     return client_factory(APIClient)
+
+
+from tests.ops.conftest import _once_per_ci_run  # noqa: E402, F401 (the worker test's)
