@@ -22,7 +22,9 @@ class _UpperChoiceField(serializers.ChoiceField):
     """A choice given in any case."""
 
     def to_internal_value(self, data):
-        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
+        if isinstance(data, str) and data.upper() in self.choices:
+            return data.upper()
+        return super().to_internal_value(data)
 
 
 # --- supplier -------------------------------------------------------------------------------
