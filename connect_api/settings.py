@@ -392,14 +392,17 @@ OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
 
 # --- notifications (issue 15): mail ---
 # EMAIL_URL picks Django's backend: consolemail:// (the default: mail is printed by the process
-# that sends it, i.e. the job worker), filemail:///path/to/dir, smtp://user:pass@host:587 (also
-# smtp+tls://, smtp+ssl://), memorymail://, dummymail://. A provider's HTTP API instead, through
+# that sends it, i.e. the job worker), filemail:// (with EMAIL_FILE_PATH=/a/dir),
+# smtp://user:pass@host:587 (also smtp+tls://, smtp+ssl://), memorymail://, dummymail://.
+# A provider's HTTP API instead, through
 # django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend (postmark, mailgun,
 # sendgrid, amazon_ses, ...) with its settings as ANYMAIL_<NAME> variables (e.g.
 # ANYMAIL_POSTMARK_SERVER_TOKEN), which become ANYMAIL["<NAME>"].
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_FILE_PATH ...
 EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+# filemail://'s directory (a path in the URL would be read relative by django-environ).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=EMAIL_CONFIG.get("EMAIL_FILE_PATH") or None)
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()

@@ -75,7 +75,11 @@ def audiences_for(event: Event) -> list[Audience]:
     if event.name == EventName.CHANGE_REQUEST_SUBMITTED:
         submitter = User.objects.filter(pk=refs.get("submitter")).first()
         context["submitter"] = submitter.get_username() if submitter else None
-        reviewers = _site_users(site, Q(site_memberships__security_role=SecurityRole.ADMINISTRATOR))
+        reviewers = _site_users(
+            site,
+            Q(site_memberships__security_role=SecurityRole.ADMINISTRATOR)
+            & ~Q(pk=refs.get("submitter")),  # an Administrator's own submission: no notice
+        )
         return [Audience(MailKind.CHANGE_REQUEST_SUBMITTED, reviewers, site, context)]
     if event.name in (EventName.CHANGE_REQUEST_APPLIED, EventName.CHANGE_REQUEST_REJECTED):
         submitter = _site_users(site, Q(pk=refs.get("submitter")))

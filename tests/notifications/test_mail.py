@@ -1,5 +1,8 @@
 """Issue 15 item 1: who gets which mail, sent by the jobs, once (Django's locmem outbox)."""
 
+import json
+import os
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -12,8 +15,11 @@ from notifications import tasks
 from notifications.choices import DeliveryStatus
 from notifications.models import MailDelivery
 from outreach import tasks as outreach_tasks
-from tests.factories import ChangeRequestWorld, OutreachConnectionFactory
+from outreach.choices import SecurityRole
+from tests.factories import ChangeRequestWorld, OutreachConnectionFactory, SiteMembershipFactory
 from tests.notifications.flows import outreach_flow, supplier_flow
+from tests.ops.conftest import PYTHON, ROOT, clean_env
+from tests.seeds import OUTREACH_SEED_BODY_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +156,100 @@ def test_the_mail_jobs_are_periodic():
 
     names = {task.name for task in HUEY._registry.periodic_tasks}
     assert {"daily_mail", "weekly_mail", "connections_due_publish"} <= names
+
+
+def test_an_administrators_own_submission_notifies_the_other_reviewers_only(
+    client_for, django_capture_on_commit_callbacks
+):
+    world = ChangeRequestWorld.build()
+    other_admin = SiteMembershipFactory(site=world.site, security_role=SecurityRole.ADMINISTRATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.admin.user).post(
+            "/api_accessacs_mobile/v2/12345/connections",
+            OUTREACH_SEED_BODY_TEXT,
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 200
+    assert [message.to for message in mail.outbox] == [[other_admin.user.email]]
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({}, {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        (
+            {"EMAIL_URL": "smtp+tls://relay:secret@mail.example:2525"},
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "mail.example",
+                "EMAIL_PORT": 2525,
+                "EMAIL_HOST_USER": "relay",
+                "EMAIL_HOST_PASSWORD": "secret",
+                "EMAIL_USE_TLS": True,
+            },
+        ),
+        (
+            {"EMAIL_URL": "filemail://", "EMAIL_FILE_PATH": "/tmp/connect-mail"},
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": "/tmp/connect-mail",
+            },
+        ),
+        (
+            {
+                "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+                "ANYMAIL_POSTMARK_SERVER_TOKEN": "pm-token",
+                "DEFAULT_FROM_EMAIL": "Connect <noreply@connect.example>",
+            },
+            {
+                "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+                "ANYMAIL": {"POSTMARK_SERVER_TOKEN": "pm-token"},
+                "DEFAULT_FROM_EMAIL": "Connect <noreply@connect.example>",
+            },
+        ),
+    ],
+    ids=["default-console", "smtp-url", "file-url", "anymail-provider"],
+)
+def test_mail_configuration_from_the_environment(variables, expected):
+    """The settings a fresh process reads from EMAIL_URL / EMAIL_BACKEND / ANYMAIL_* ."""
+    env = clean_env(
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("EMAIL_", "ANYMAIL_", "DEFAULT_FROM"))
+        }
+    )
+    for key in [key for key in env if key.startswith(("EMAIL_", "ANYMAIL_"))]:
+        del env[key]
+    env.update(variables)
+    script = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {list(expected)!r}}}))"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
+def test_a_provider_backend_sends_through_anymail(
+    settings, client_for, django_capture_on_commit_callbacks, retailer, supplier, staff_user
+):
+    """django-anymail's test backend stands for a provider: the same mails, with anymail's
+    per-message status."""
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    supplier_flow(
+        client_for=client_for,
+        capture=django_capture_on_commit_callbacks,
+        retailer=retailer,
+        supplier=supplier,
+        staff_user=staff_user,
+    )
+    assert len(mail.outbox) == 2 * 4 + 2 * 3
+    assert all(message.anymail_status.status == {"sent"} for message in mail.outbox)
