@@ -38,7 +38,9 @@ def _members_of(organization_pks) -> list:
 
 
 def _site_users(site: Site, condition: Q) -> list:
-    return _reachable(User.objects.filter(site_memberships__site=site).filter(condition))
+    """Users whose membership AT THIS SITE meets `condition` (one filter() call: the same
+    membership join, so an Administrator elsewhere is not one here)."""
+    return _reachable(User.objects.filter(Q(site_memberships__site=site) & condition))
 
 
 def _due_recipients(site: Site, refs: dict) -> list:

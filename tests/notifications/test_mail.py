@@ -253,3 +253,21 @@ def test_a_provider_backend_sends_through_anymail(
     )
     assert len(mail.outbox) == 2 * 4 + 2 * 3
     assert all(message.anymail_status.status == {"sent"} for message in mail.outbox)
+
+
+def test_an_administrator_of_another_site_is_not_a_reviewer_here(
+    client_for, django_capture_on_commit_callbacks
+):
+    world = ChangeRequestWorld.build()
+    elsewhere = SiteMembershipFactory(
+        site=world.other_site, security_role=SecurityRole.ADMINISTRATOR
+    )
+    SiteMembershipFactory(site=world.site, user=elsewhere.user)  # a Staff member here
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.caller.user).post(
+            "/api_accessacs_mobile/v2/12345/connections",
+            OUTREACH_SEED_BODY_TEXT,
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == 200
+    assert [message.to for message in mail.outbox] == [[world.admin.user.email]]
