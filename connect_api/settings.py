@@ -1,5 +1,6 @@
 """Settings, all read from the environment (django-environ); see README for the variables."""
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "uploads.apps.UploadsConfig",
     "outreach.apps.OutreachConfig",
     "webhooks.apps.WebhooksConfig",
+    "notifications.apps.NotificationsConfig",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -421,3 +424,26 @@ WEBHOOKS_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 50400]
 # An endpoint whose every attempt failed for this long is disabled and its owner mailed.
 WEBHOOKS_DISABLE_AFTER = timedelta(days=env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=3))
 # --- end webhooks ---
+
+# --- notifications (issue 15): mail ---
+# EMAIL_URL picks Django's backend: consolemail:// (the default: mail is printed by the process
+# that sends it, i.e. the job worker), filemail:// (with EMAIL_FILE_PATH=/a/dir),
+# smtp://user:pass@host:587 (also smtp+tls://, smtp+ssl://), memorymail://, dummymail://.
+# A provider's HTTP API instead, through
+# django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend (postmark, mailgun,
+# sendgrid, amazon_ses, ...) with its settings as ANYMAIL_<NAME> variables (e.g.
+# ANYMAIL_POSTMARK_SERVER_TOKEN), which become ANYMAIL["<NAME>"].
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_FILE_PATH ...
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+# filemail://'s directory (a path in the URL would be read relative by django-environ).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=EMAIL_CONFIG.get("EMAIL_FILE_PATH") or None)
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Connect API <noreply@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where the links in mails (unsubscribe) point: the server's public address.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

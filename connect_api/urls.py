@@ -13,6 +13,7 @@ SUPPLIER_API = [
     ("organizations/", "uploads.api.urls"),
     ("organizations/", "connections.api.urls"),
     ("organizations/", "webhooks.api.urls"),
+    ("organizations/", "notifications.api.supplier_urls"),
 ]
 """Every supplier route module, mounted at its prefix (the spelling the OpenAPI schema shows:
 the seeds', their v1 docs' and the contract's) and again under `/timp/` (the current public
@@ -35,6 +36,7 @@ urlpatterns = [
         name="job",
     ),
     *mounted(SUPPLIER_API, alias_prefix="timp/", alias_suffix="-timp"),
+    path("", include("notifications.api.urls")),
     path("", include("outreach.api.urls")),
     path("", include("webhooks.api.site_urls")),
 ]

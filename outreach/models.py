@@ -362,6 +362,26 @@ class Connection(models.Model):
         return f"Connection {self.number} ({self.connection_type.description})"
 
 
+class ConnectionDueNotice(models.Model):
+    """That `outreach_connection.due` was published for this connection and due date: the
+    daily job publishes each once (a re-run, or a second worker, finds the row)."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="due_notices")
+    due_date = models.DateField()
+    published = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "due_date"], name="outreach_connection_due_notice_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.connection} due {self.due_date}"
+
+
 class ConnectionComment(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(

@@ -319,14 +319,21 @@ def comment_change_request_get(membership: SiteMembership, number: int) -> Comme
 def change_requests_for(
     *,
     site: Site,
+    viewer: SiteMembership | None = None,
+    mine: bool = False,
     status: str | None = None,
     kind: str | None = None,
     submitter: str | None = None,
 ) -> QuerySet[ChangeRequest]:
-    """The site's change requests, newest first, with what the list shows joined in."""
+    """The site's change requests, newest first, with what the list shows joined in.
+
+    With a `viewer`: an Administrator sees the site's, anyone else only their own
+    submissions (another's is not found); `mine` limits an Administrator to their own too."""
     change_requests = ChangeRequest.objects.filter(site=site).select_related(
         "submitted_by", "reviewed_by", "connection__connection_type"
     )
+    if viewer is not None and (mine or not permissions.is_administrator(viewer)):
+        change_requests = change_requests.filter(submitted_by=viewer.user_id)
     if status:
         change_requests = change_requests.filter(status=status)
     if kind:
@@ -336,9 +343,11 @@ def change_requests_for(
     return change_requests.order_by("-number")
 
 
-def change_request_get(*, site: Site, number: int) -> ChangeRequest:
+def change_request_get(
+    *, site: Site, number: int, viewer: SiteMembership | None = None
+) -> ChangeRequest:
     return _one(
-        change_requests_for(site=site).filter(number=number),
+        change_requests_for(site=site, viewer=viewer).filter(number=number),
         f"Change request {number} not found.",
     )
 

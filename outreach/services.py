@@ -7,6 +7,7 @@ field in the connection's history.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db import models, transaction
 from django.db.models import Max
@@ -16,13 +17,14 @@ from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
 from connect_api.events import EventName
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
-from outreach.events import change_request_event_publish
+from outreach.events import change_request_event_publish, connection_due_event_publish
 from outreach.models import (
     ChangeRequest,
     CommentChangeRequest,
     CommentType,
     Connection,
     ConnectionComment,
+    ConnectionDueNotice,
     ConnectionHistory,
     ConnectionType,
     Individual,
@@ -443,3 +445,36 @@ def comment_change_request_reject(
             update_fields=["status", "reviewed_by", "reviewed_at", "review_message"]
         )
         return change_request
+
+
+DUE_WITHIN_DAYS = 7
+"""`outreach_connection.due` is published for open connections falling due within this many
+days (today included)."""
+
+
+def connection_due_notices_publish(*, today: date) -> int:
+    """Publish `outreach_connection.due` once per open, assigned connection and due date falling
+    due from `today` to `today + DUE_WITHIN_DAYS`; one transaction per connection (the notice
+    row's unique constraint makes a re-run, or a concurrent one, publish nothing twice).
+    Returns how many were published."""
+    due = (
+        Connection.objects.filter(
+            completed=False,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=DUE_WITHIN_DAYS),
+        )
+        .filter(models.Q(caller__isnull=False) | models.Q(team__isnull=False))
+        .exclude(due_notices__due_date=models.F("due_date"))
+        .select_related("site", "connection_type", "contact", "caller", "team")
+        .order_by("pk")
+    )
+    published = 0
+    for connection in due.iterator(chunk_size=200):
+        with transaction.atomic():
+            _, created = ConnectionDueNotice.objects.get_or_create(
+                connection=connection, due_date=connection.due_date
+            )
+            if created:
+                connection_due_event_publish(connection=connection)
+                published += 1
+    return published

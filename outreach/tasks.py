@@ -1,7 +1,11 @@
-"""Outreach work that does not belong in a request: `apply all` for a site with many pending."""
+"""Outreach work that does not belong in a request: `apply all` for a site with many pending,
+and the daily publication of connections falling due."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 from connect_api.jobs import job_task
 from outreach import services
@@ -29,3 +33,10 @@ def change_requests_apply_all(*, site_pk: int, reviewer_pk: int) -> dict:
     site = Site.objects.get(pk=site_pk)
     reviewer = get_user_model().objects.get(pk=reviewer_pk)
     return apply_all_data(services.change_requests_apply_pending(site=site, reviewer=reviewer))
+
+
+@db_periodic_task(crontab(hour="5", minute="30"))
+def connections_due_publish() -> int:
+    """Daily (05:30 UTC, before the reminder mails): `outreach_connection.due` for each open
+    connection falling due within DUE_WITHIN_DAYS, once per connection and due date."""
+    return services.connection_due_notices_publish(today=timezone.localdate())

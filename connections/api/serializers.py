@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.errors import shown
-from connections.choices import IntegrationType
+from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.cron import NEXT_RUNS, describe_cron, next_runs
 from connections.models import Connection, ConnectionRequest
 from connections.validators import VALID_CRON_FORMS, validate_update_frequency
@@ -287,6 +287,11 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         "status": connection_request.status,
         "is_approved": approved,
         "approved_by": account_manager_data(connection_request.decided_by) if approved else None,
+        "rejection_reason": (
+            connection_request.rejection_reason
+            if connection_request.status == ConnectionRequestStatus.REJECTED
+            else None
+        ),
         "integrations": [
             {
                 "record_uuid": str(row.uuid),
@@ -410,6 +415,9 @@ class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
     status = serializers.CharField()
     is_approved = serializers.BooleanField()
     approved_by = AccountManagerOutputSerializer(allow_null=True)
+    rejection_reason = serializers.CharField(
+        allow_null=True, help_text="Why the request was rejected; null unless REJECTED."
+    )
     integrations = IntegrationOutputSerializer(many=True)
     uploaded_files = UploadedFileOutputSerializer(many=True)
 

@@ -271,6 +271,11 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
     submitter = serializers.CharField(
         required=False, max_length=150, help_text="The submitter's username."
     )
+    mine = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: only the caller's own submissions (what a non-Administrator always sees).",
+    )
 
     def to_internal_value(self, data):
         data = {key: data[key] for key in self.fields if key in data}

@@ -582,36 +582,51 @@ class ChangeRequestPagination(StartLimitPagination):
 @extend_schema_view(
     list=outreach_schema(
         operation_id="outreach_change_requests",
-        summary="List the site's change requests, newest first (Administrators)",
+        summary="List change requests, newest first: the site's (Administrators) or the "
+        "caller's own (everyone else, or `mine=true`), with their outcome and ReviewMessage",
         parameters=[shapes.ChangeRequestListQuerySerializer],
     ),
     retrieve=outreach_schema(
         operation_id="outreach_change_request",
-        summary="One change request (Administrators)",
+        summary="One change request (Administrators: any of the site's; others: their own)",
         parameters=[CHANGE_REQUEST_ID],
     ),
 )
 class ChangeRequestViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """Reading is every member's (scoped to their own submissions unless Administrator: the
+    selector's rule); applying and rejecting is the Administrators'."""
+
     authentication_classes = OutreachView.authentication_classes
     permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
+    read_permission_classes = OutreachView.permission_classes
     parser_classes = OUTREACH_PARSERS
     serializer_class = shapes.ChangeRequestOutputSerializer
     pagination_class = ChangeRequestPagination
     filter_backends = []
     lookup_url_kwarg = "ConnectionCRId"
 
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permission() for permission in self.read_permission_classes]
+        return super().get_permissions()
+
     def get_queryset(self):
+        viewer = self.request.membership
         if self.action != "list":
-            return selectors.change_requests_for(site=self.request.site)
+            return selectors.change_requests_for(site=self.request.site, viewer=viewer)
         query = shapes.ChangeRequestListQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return selectors.change_requests_for(site=self.request.site, **query.validated_data)
+        return selectors.change_requests_for(
+            site=self.request.site, viewer=viewer, **query.validated_data
+        )
 
     def get_object(self):
         return selectors.change_request_get(
-            site=self.request.site, number=int(self.kwargs[self.lookup_url_kwarg])
+            site=self.request.site,
+            number=int(self.kwargs[self.lookup_url_kwarg]),
+            viewer=self.request.membership,
         )
 
     def list(self, request, site_number):

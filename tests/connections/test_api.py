@@ -422,6 +422,7 @@ def test_detail_uses_the_output_names(retailer_client, pending_request, retailer
         "status",
         "is_approved",
         "approved_by",
+        "rejection_reason",
         "integrations",
         "uploaded_files",
     ]
@@ -432,6 +433,7 @@ def test_detail_uses_the_output_names(retailer_client, pending_request, retailer
     assert body["status"] == "PENDING"
     assert body["is_approved"] is False
     assert body["approved_by"] is None
+    assert body["rejection_reason"] is None
     assert body["uploaded_files"] == []
     (integration,) = body["integrations"]
     assert integration == {
@@ -879,6 +881,18 @@ def test_reject_records_reason(staff_client, staff_user, pending_request):
     assert pending_request.rejection_reason == "Unknown supplier"
     assert pending_request.decided_by == staff_user.account_manager
     assert not Connection.objects.exists()
+
+
+def test_the_requester_reads_the_rejection_reason(staff_client, retailer_client, pending_request):
+    assert retailer_client.get(request_url(pending_request)).json()["rejection_reason"] is None
+    staff_client.post(
+        request_url(pending_request, "reject/"), {"reason": "Unknown supplier"}, format="json"
+    )
+    response = retailer_client.get(request_url(pending_request))
+    assert response.status_code == 200
+    assert response.json()["rejection_reason"] == "Unknown supplier"
+    listed = retailer_client.get(request_url()).json()["requests"]
+    assert [row["rejection_reason"] for row in listed] == ["Unknown supplier"]
 
 
 @pytest.mark.parametrize(

@@ -122,6 +122,7 @@ REQUEST_TYPES = {
     "is_approved": bool,
     "approved_by": (dict, type(None)),
     "status": str,  # beyond the docs (the contract's PENDING/APPROVED/REJECTED/WITHDRAWN)
+    "rejection_reason": STRING_OR_NULL,  # beyond the docs (issue 15): null unless REJECTED
 }
 
 

@@ -1,0 +1,120 @@
+"""Who hears about an event, and what each user chose to hear."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from connect_api.events import EventName
+from connect_api.models import Event
+from notifications.choices import DeliveryStatus, MailKind, default_frequency
+from notifications.models import MailDelivery, MailPreference
+from outreach.choices import SecurityRole
+from outreach.models import Site, Team
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The users owed one kind of mail about an event (at a site, for the outreach kinds)."""
+
+    kind: MailKind
+    users: list
+    site: Site | None = None
+    context: dict = field(default_factory=dict)
+
+
+def _reachable(users: QuerySet) -> list:
+    """Active users with an address, each once, in a stable order."""
+    return list(users.filter(is_active=True).exclude(email="").distinct().order_by("pk"))
+
+
+def _members_of(organization_pks) -> list:
+    organization_pks = [pk for pk in organization_pks if pk]
+    return _reachable(
+        User.objects.filter(organization_membership__organization__in=organization_pks)
+    )
+
+
+def _site_users(site: Site, condition: Q) -> list:
+    """Users whose membership AT THIS SITE meets `condition` (one filter() call: the same
+    membership join, so an Administrator elsewhere is not one here)."""
+    return _reachable(User.objects.filter(Q(site_memberships__site=site) & condition))
+
+
+def _due_recipients(site: Site, refs: dict) -> list:
+    """The assigned caller's account, else each member of the assigned team who has one
+    (SiteMembership.individual links a person of the directory to a user)."""
+    if refs.get("caller"):
+        people = Q(site_memberships__individual=refs["caller"])
+    elif refs.get("team"):
+        team = Team.objects.filter(pk=refs["team"], site=site).first()
+        if team is None:
+            return []
+        people = Q(site_memberships__individual__in=team.members.all())
+    else:
+        return []
+    return _site_users(site, people)
+
+
+def audiences_for(event: Event) -> list[Audience]:
+    """Every (kind, users) an event reaches, per issue 15's table."""
+    refs = event.refs
+    if event.name in (EventName.REQUEST_APPROVED, EventName.REQUEST_REJECTED):
+        audiences = [Audience(MailKind.REQUEST_DECIDED, _members_of([refs.get("requester")]))]
+        if event.name == EventName.REQUEST_APPROVED and refs.get("counterpart"):
+            audiences.append(
+                Audience(MailKind.CONFIRMATION_REQUESTED, _members_of([refs["counterpart"]]))
+            )
+        return audiences
+    if event.name in (EventName.CONNECTION_CONFIRMED, EventName.CONNECTION_DEACTIVATED):
+        return [Audience(MailKind.CONNECTION_CHANGED, _members_of(refs.get("organizations", [])))]
+    site = Site.objects.filter(pk=refs.get("site")).first() if refs.get("site") else None
+    if site is None:
+        return []
+    context = {"site_name": site.name, "site_number": site.number}
+    if event.name == EventName.CHANGE_REQUEST_SUBMITTED:
+        submitter = User.objects.filter(pk=refs.get("submitter")).first()
+        context["submitter"] = submitter.get_username() if submitter else None
+        reviewers = _site_users(
+            site,
+            Q(site_memberships__security_role=SecurityRole.ADMINISTRATOR)
+            & ~Q(pk=refs.get("submitter")),  # an Administrator's own submission: no notice
+        )
+        return [Audience(MailKind.CHANGE_REQUEST_SUBMITTED, reviewers, site, context)]
+    if event.name in (EventName.CHANGE_REQUEST_APPLIED, EventName.CHANGE_REQUEST_REJECTED):
+        submitter = _site_users(site, Q(pk=refs.get("submitter")))
+        return [Audience(MailKind.CHANGE_REQUEST_REVIEWED, submitter, site, context)]
+    if event.name == EventName.OUTREACH_CONNECTION_DUE:
+        recipients = _due_recipients(site, refs)
+        return [Audience(MailKind.CONNECTION_DUE, recipients, site, context)]
+    return []
+
+
+def frequencies_for(users: list, kind: str, site: Site | None) -> dict[int, str]:
+    """Each user's frequency for the kind (at the site): one query for all of them."""
+    chosen = dict(
+        MailPreference.objects.filter(user__in=users, kind=kind, site=site).values_list(
+            "user_id", "frequency"
+        )
+    )
+    return {user.pk: chosen.get(user.pk, default_frequency(kind)) for user in users}
+
+
+def preferences_for(user, *, kinds, site: Site | None = None) -> dict[str, str]:
+    """The user's frequency of each kind (at the site), defaults filled in."""
+    chosen = dict(
+        MailPreference.objects.filter(user=user, site=site, kind__in=kinds).values_list(
+            "kind", "frequency"
+        )
+    )
+    return {kind: chosen.get(kind, default_frequency(kind)) for kind in kinds}
+
+
+def deliveries_queued(*, frequency: str) -> QuerySet[MailDelivery]:
+    return MailDelivery.objects.filter(status=DeliveryStatus.QUEUED, frequency=frequency)
+
+
+def kind_label(kind: str) -> str:
+    return MailKind(kind).label
