@@ -19,8 +19,8 @@ from tests.supplier_fixtures import member_of
 
 pytestmark = pytest.mark.django_db
 
-# Foundation overhead on every call: knox token (2) and the user throttle in the DB cache (6).
-OVERHEAD = 8
+# Foundation overhead on every call: the token (1) and the throttle counter upsert (1).
+OVERHEAD = 2
 # caller's organization, count, page (requester and approver joined), integrations,
 # uploaded files (the uploads app's prefetch).
 REQUEST_LIST_MAX_QUERIES = OVERHEAD + 5
