@@ -1,8 +1,9 @@
 """The connection-request list at scale: p95 of the first page, search, each filter and a deep
 `start`, for a retailer with 100,000 requests and for staff seeing 1,000,000 (PostgreSQL).
 
-    .venv/bin/python benchmarks/connections_scale.py            # seeds once (~3-6 min), then ~1 min
-    .venv/bin/python benchmarks/connections_scale.py --reuse    # keeps the seeded database
+    .venv/bin/python benchmarks/connections_scale.py [--rounds 15] [--explain]
+    # the first run seeds (~5-10 min on a busy 2-core machine); later runs reuse the seeded
+    # database (~1-2 min); drop it (dropdb connect_api_i12_bench) to reseed
     BENCH_DATABASE_URL=postgres://... to pick the database (default connect_api_i12_bench)
 
 Seeding is SQL (`generate_series`), not the ORM: 1,000,000 requests over 100 organizations
@@ -28,6 +29,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 )
 os.environ.setdefault("THROTTLE_USER", "1000000/min")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per call
 
 import django
 
@@ -83,40 +85,46 @@ INSERT INTO connections_integration (
     uuid, request_id, integration_type, update_frequency, file_locations, file_specs, rules,
     date_created)
 SELECT gen_random_uuid(), id,
-       (ARRAY['item','order','allocation','tracking','other'])[1 + id %% 5],
+       (ARRAY['item','order','allocation','tracking','other'])[1 + id % 5],
        '0 2 * * *', '', 'CSV, one row per item', '', request_date
 FROM connections_connectionrequest
 """
 
 
 def seed() -> None:
-    from connections.models import ConnectionRequest
+    """Each stage runs once: a run cut short resumes where it stopped."""
+    from connections.models import ConnectionRequest, Integration
 
     call_command("migrate", verbosity=0)
-    if ConnectionRequest.objects.count() >= TOTAL:
-        return
-    print("seeding 1,000,000 connection requests (SQL generate_series) ...", flush=True)
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE connections_integration, connections_connectionrequest, "
-            "uploads_upload_connection_requests CASCADE"
+    if ConnectionRequest.objects.count() < TOTAL:
+        print("seeding 1,000,000 connection requests (SQL generate_series) ...", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE connections_integration, connections_connectionrequest, "
+                "uploads_upload_connection_requests CASCADE"
+            )
+        Organization.objects.filter(name__startswith="Scale Retailer ").delete()
+        organizations = Organization.objects.bulk_create(
+            Organization(name=f"Scale Retailer {index}", org_type=OrganizationType.RETAILER)
+            for index in range(ORGANIZATIONS)
         )
-    organizations = Organization.objects.bulk_create(
-        Organization(name=f"Scale Retailer {index}", org_type=OrganizationType.RETAILER)
-        for index in range(ORGANIZATIONS)
-    )
-    retailer, others = organizations[0], [o.pk for o in organizations[1:]]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            SEED_REQUESTS, {"mine": MINE, "retailer": retailer.pk, "others": others, "total": TOTAL}
-        )
-        cursor.execute(SEED_INTEGRATIONS)
-        cursor.execute("VACUUM ANALYZE connections_connectionrequest")
-        cursor.execute("VACUUM ANALYZE connections_integration")
+        others = [organization.pk for organization in organizations[1:]]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                SEED_REQUESTS,
+                {"mine": MINE, "retailer": organizations[0].pk, "others": others, "total": TOTAL},
+            )
+    if not Integration.objects.exists():
+        print("seeding one integration per request ...", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute(SEED_INTEGRATIONS)
+            cursor.execute("VACUUM ANALYZE connections_connectionrequest")
+            cursor.execute("VACUUM ANALYZE connections_integration")
+        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    retailer = Organization.objects.filter(name__startswith="Scale Retailer ").earliest("pk")
     user, _ = get_user_model().objects.get_or_create(username="scale-retailer")
     OrganizationMembership.objects.update_or_create(user=user, defaults={"organization": retailer})
-    print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def client_for(username: str, **flags) -> Client:
@@ -139,14 +147,10 @@ def explain(client: Client, params: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reuse", action="store_true", help="never reseed (fail if empty)")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    if args.reuse:
-        call_command("migrate", verbosity=0)
-    else:
-        seed()
+    seed()
     retailer = client_for("scale-retailer")
     staff = client_for("scale-staff", is_staff=True)
     since = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 10 * 86400))
