@@ -9,8 +9,9 @@
 import json
 
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader
 
@@ -89,6 +90,7 @@ OPTIONAL = {
 }
 
 
+@csrf_exempt
 def plain_request_create(request):
     """The create body checked by hand (types, required fields, integration types)."""
     user = token_user(request)
@@ -136,6 +138,44 @@ def plain_request_create(request):
     )
 
 
+def plain_request_patch(request, uuid):
+    """PATCH of a request's contact fields (the seeds' kind of change), checked by hand."""
+    user = token_user(request)
+    if user is None:
+        return unauthorized()
+    connection_request = selectors.connection_requests_for(user).filter(uuid=uuid).first()
+    if connection_request is None:
+        return JsonResponse({"detail": "Not found."}, status=404)
+    organization = active_organization_for(user, to="change connection requests")
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"detail": "Malformed JSON."}, status=400)
+    data, errors = {}, {}
+    for name, value in body.items():
+        field = {**REQUIRED, **OPTIONAL}.get(name)
+        if field is None or not isinstance(value, str) or len(value) > 200:
+            errors[name] = ["Not a valid field or value."]
+        else:
+            data[field] = value
+    if errors:
+        return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
+    with transaction.atomic():
+        services.connection_request_update(
+            connection_request=connection_request, organization=organization, data=data
+        )
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+def plain_request(request, uuid):
+    return (
+        plain_request_patch(request, uuid)
+        if request.method == "PATCH"
+        else (plain_request_detail(request, uuid))
+    )
+
+
 class KnoxToken(APIKeyHeader):
     param_name = "Authorization"
 
@@ -162,7 +202,7 @@ def ninja_request_detail(request, uuid: str):
 urlpatterns = [
     path("bench/plain/requests/", plain_request_list),
     path("bench/plain/requests/create/", plain_request_create),
-    path("bench/plain/requests/<uuid>/", plain_request_detail),
+    path("bench/plain/requests/<uuid>/", plain_request),
     path("bench/plain/connections/", plain_connection_list),
     path("bench/ninja/", ninja_api.urls),
     *real_urlpatterns,
