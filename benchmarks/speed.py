@@ -141,7 +141,9 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=30, help="calls per case per round")
-    parser.add_argument("--profile", help="cProfile one endpoint case (e.g. detail)")
+    parser.add_argument(
+        "--profile", help="cProfile one case: `detail` (the endpoint) or `detail:plain`"
+    )
     args = parser.parse_args()
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     token, request_uuid = prepare()
@@ -207,12 +209,13 @@ def main() -> None:
 
     if args.profile:
         profiler = cProfile.Profile()
-        call = cases[args.profile]["endpoint"]
+        name, _, variant = args.profile.partition(":")
+        call = cases[name][variant or "endpoint"]
         profiler.enable()
         for _ in range(args.calls * args.rounds):
             call()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         return
 
     per_call: dict[tuple[str, str], list[float]] = {

@@ -7,7 +7,8 @@ counter, bumped and read back in a single statement:
 
 - the embedded default (`CACHE_URL` is the database cache): one
   `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on `connect_api_throttlecounter`
-  (PostgreSQL, SQLite >= 3.35), so one query per throttled request;
+  (PostgreSQL, SQLite >= 3.35), so one query per throttled request (on PostgreSQL committed
+  without waiting for the WAL flush: ~0.2 ms less per request);
 - Redis (`CACHE_URL=redis://...`): `INCR` + `EXPIRE` in one pipeline, no database query;
 - any other cache backend (locmem, memcached): the cache's atomic `add` + `incr`.
 
@@ -29,9 +30,15 @@ def _database_hit(key: str, window_end: int) -> int:
     from connect_api.models import ThrottleCounter  # this module is imported before the apps
 
     table = connection.ops.quote_name(ThrottleCounter._meta.db_table)
+    values = "VALUES (%s, %s, 1)"
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # A counter is not worth a WAL flush: this statement's own transaction commits
+        # without waiting for the disk (a crash may forget the last increments, never more).
+        # Inside a caller's transaction the setting would reach its writes, so not there.
+        values = "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) s"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (cache_key, window_end, hits) VALUES (%s, %s, 1) "
+            f"INSERT INTO {table} (cache_key, window_end, hits) {values} "
             "ON CONFLICT (cache_key) DO UPDATE SET "
             f"hits = CASE WHEN {table}.window_end = excluded.window_end "
             f"THEN {table}.hits + 1 ELSE 1 END, "

@@ -160,3 +160,19 @@ def test_the_purge_job_drops_counters_of_ended_windows_only():
     tasks.purge_expired_cache_rows()
 
     assert list(ThrottleCounter.objects.values_list("cache_key", flat=True)) == ["live"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_postgresql_counts_without_waiting_for_the_wal_only_there():
+    from connect_api.throttling import counter_hit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as captured:
+        assert counter_hit("k", duration=60, now=1_800_000_030.0) == (1, 1_800_000_060)
+        assert counter_hit("k", duration=60, now=1_800_000_031.0) == (2, 1_800_000_060)
+    assert all("synchronous_commit" in query["sql"] for query in captured)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)  # the session's own writes keep waiting
