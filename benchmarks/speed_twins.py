@@ -2,12 +2,15 @@
 (this module is the benchmark's ROOT_URLCONF, so every call crosses the same middleware).
 
 - plain Django views: the same Token auth (one query), the same selectors and SQL, the same
-  dict builders, `JsonResponse`; a hand-written check of the create body;
+  dict builders, `JsonResponse`; a hand-written check of the create body applying the same
+  rules (required names, lengths, email, integration type, cron);
 - django-ninja (detail and list): the same auth, SQL and dicts behind a NinjaAPI.
 """
 
 import json
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
@@ -20,6 +23,7 @@ from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.choices import ConnectionRequestStatus, IntegrationType
+from connections.cron import is_valid_cron
 from organizations.selectors import active_organization_for
 
 
@@ -112,16 +116,22 @@ def plain_request_create(request):
             errors[name] = ["Not a valid string."]
             continue
         data[field] = value
+    if data.get("contact_email"):
+        try:
+            validate_email(data["contact_email"])
+        except ValidationError:
+            errors["primary_contact_email"] = ["Enter a valid email address."]
     integrations = []
     for item in body.get("integrations", []):
         kind = IntegrationType.from_spelling(item.get("type"))
-        if kind is None:
-            errors["integrations"] = ["Unknown type."]
+        frequency = str(item.get("update_frequency", ""))
+        if kind is None or (frequency and not is_valid_cron(frequency)):
+            errors["integrations"] = ["Unknown type or not a cron expression."]
             break
         integrations.append(
             {
                 "integration_type": kind,
-                "update_frequency": str(item.get("update_frequency", "")),
+                "update_frequency": frequency.strip(),
                 "file_specs": str(item.get("file_specs", "")),
             }
         )
