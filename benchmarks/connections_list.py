@@ -4,7 +4,7 @@
         .venv/bin/python benchmarks/connections_list.py
 
 One page of 50 requests with 5 integrations each, served in-process (no network) by:
-  1. the real endpoint (DRF: knox token, DB-cache throttle, filters, pagination, hand-built dicts);
+  1. the real endpoint (DRF: knox token, throttle counter, filters, pagination, hand-built dicts);
   2. the same endpoint the stock way: prefetched Integration instances, nested ModelSerializers;
   3. a plain Django view running the same selector queries and the same dict builder.
 """

@@ -1,6 +1,8 @@
 """Peak memory (VmHWM) growth of a gunicorn worker while it takes one 25 MB upload.
 
-    .venv/bin/python benchmarks/uploads_rss.py [--port 8012] [--megabytes 25]
+    .venv/bin/python benchmarks/uploads_rss.py [--port 8012] [--megabytes 25]   # ~30 s
+
+The JSON check is yajl's (ijson's C backend); its time alone is printed under the JSON row.
 
 Runs the real server as `make run` does (gunicorn, sync worker) on a scratch SQLite database
 and media directory, warms it up with a small upload, then streams one large file per type
@@ -67,6 +69,31 @@ def write_file(path: Path, kind: str, size: int) -> None:
         with archive, archive.open("feed.bin", "w") as member:
             for _ in range(size // BLOCK - 1):
                 member.write(os.urandom(BLOCK))
+
+
+JSON_CHECK = """
+import sys, time, resource
+from uploads.inspection import CHUNK_SIZE, TextCheck
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+check = TextCheck("json")
+with open(sys.argv[1], "rb") as source:
+    while chunk := source.read(CHUNK_SIZE):
+        check.feed(chunk)
+problem = check.finish()
+elapsed = time.perf_counter() - started
+growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(f"{elapsed:.2f} s, peak RSS growth {growth:.1f} MB, problem: {problem or 'none'}")
+"""
+
+
+def time_json_check(path: Path) -> str:
+    """The JSON check alone (UTF-8 decode + yajl via ijson's C backend), in a fresh process."""
+    done = subprocess.run(
+        [PYTHON, "-c", JSON_CHECK, str(path)], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
 
 
 def stream_upload(port: int, token: str, path: Path) -> tuple[int, str]:
@@ -154,6 +181,8 @@ def main() -> None:
                       f"{after / 1024:>7.1f} MB{(after - before) / 1024:>7.1f} MB")  # fmt: skip
                 if status != 201:
                     print("   ", body)
+                if kind == "json":
+                    print(f"      the JSON check alone: {time_json_check(path)}")
                 path.unlink()
             over = scratch / "over.csv"
             write_file(over, "csv", size + 2 * BLOCK)

@@ -15,6 +15,8 @@ from functools import lru_cache
 from django.conf import settings
 from rest_framework import throttling
 
+from connect_api.throttling import FixedWindowThrottleMixin
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -64,9 +66,16 @@ class ClientIpMixin:
         return client_ip(request)
 
 
-class AnonRateThrottle(ClientIpMixin, throttling.AnonRateThrottle):
-    """DRF's anonymous throttle, keyed by client_ip() instead of the raw X-Forwarded-For."""
+class AnonRateThrottle(ClientIpMixin, FixedWindowThrottleMixin, throttling.AnonRateThrottle):
+    """Anonymous callers (THROTTLE_ANON), keyed by client_ip() instead of the raw
+    X-Forwarded-For; one shared counter per address (connect_api/throttling.py)."""
 
 
-class UserRateThrottle(ClientIpMixin, throttling.UserRateThrottle):
-    """DRF's user throttle (anonymous callers keyed by client_ip())."""
+class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
+    """Authenticated users (THROTTLE_USER), one shared counter per user. Anonymous callers are
+    AnonRateThrottle's alone, so no request pays for two counters."""
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)

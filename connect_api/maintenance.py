@@ -3,6 +3,8 @@
 Each function is one bounded DELETE (or a few) and returns how many rows it removed.
 """
 
+import time
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -11,6 +13,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.utils import timezone
 from knox.models import AuthToken
+
+from connect_api.models import ThrottleCounter
 
 
 def tokens_purge_expired() -> int:
@@ -57,8 +61,9 @@ def lockouts_purge_expired() -> int:
 
 
 def cache_purge_expired() -> int:
-    """Expired rows of every database cache (Django culls them only past MAX_ENTRIES)."""
-    deleted = 0
+    """Expired rows of every database cache (Django culls them only past MAX_ENTRIES) and the
+    throttle counters of ended windows."""
+    deleted, _ = ThrottleCounter.objects.filter(window_end__lt=int(time.time())).delete()
     for alias in settings.CACHES:
         cache = caches[alias]
         if not isinstance(cache, DatabaseCache):

@@ -46,3 +46,21 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.uuid}"
+
+
+class ThrottleCounter(models.Model):
+    """One client's request count in its current rate-limit window (connect_api/throttling.py).
+
+    Written only by one upsert statement; rows of ended windows are reset in place by the
+    next request and deleted by the cache purge job.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    window_end = models.BigIntegerField(help_text="End of the counted window, epoch seconds.")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window_end"])]
+
+    def __str__(self):
+        return f"{self.cache_key}: {self.hits} until {self.window_end}"

@@ -1,5 +1,6 @@
 from collections.abc import Mapping
 
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -37,6 +38,10 @@ class StartLimitPagination(LimitOffsetPagination):
         name = f"{items_key.title().replace('_', '')}Pagination"
         return type(name, (cls,), {"items_key": items_key})
 
+    # From this `start` on, the page's keys are found first (a subquery the list's index
+    # answers alone, without visiting the skipped rows) and only its rows are read whole.
+    DEFERRED_FROM = 1000
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.limit = self.get_limit(request)
@@ -44,7 +49,10 @@ class StartLimitPagination(LimitOffsetPagination):
         self.offset = min(self.get_offset(request), self.count)
         if self.offset == self.count:
             return []
-        return list(queryset[self.offset : self.offset + self.limit])
+        window = queryset[self.offset : self.offset + self.limit]
+        if self.offset >= self.DEFERRED_FROM and isinstance(queryset, QuerySet):
+            window = queryset.filter(pk__in=window.values("pk"))  # still one query
+        return list(window)
 
     def get_limit(self, request):
         raw, name = self._sent(request, self.limit_query_param)

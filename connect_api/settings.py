@@ -254,9 +254,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
-# Loaded with the user by token and Basic authentication (same query): the supplier membership,
-# so the request log names the organization without a query of its own.
-AUTH_USER_SELECT_RELATED = ["organization_membership"]
+# Loaded with the user by token and Basic authentication (same query): the supplier membership
+# and its organization, so the request log names the organization and the views that act for
+# it (organizations.selectors.organization_for) read it without a query of their own.
+AUTH_USER_SELECT_RELATED = ["organization_membership__organization"]
 
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("TOKEN_TTL_DAYS", default=30)),

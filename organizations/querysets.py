@@ -4,7 +4,8 @@
 "Staff see everything, a user without an organization sees nothing, everyone else sees the
 rows of their own organization." Each supplier model's queryset says only which rows are an
 organization's (`owned_by`); the rule itself is written here once. The caller's
-organization is a subquery, so restricting costs no query of its own.
+organization is the id authentication loaded with the user (or a subquery), so restricting
+costs no query of its own.
 """
 
 from collections.abc import Callable
@@ -28,5 +29,15 @@ class TenantQuerySet(QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        mine = OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")
-        return self.filter((rule or self.owned_by)(mine))
+        return self.filter((rule or self.owned_by)(_organizations_of(user)))
+
+
+def _organizations_of(user) -> QuerySet | list[int]:
+    """The user's organization ids: the literal id when authentication loaded the membership
+    with the user (no query; the planner then walks the organization's own index in the
+    list's order), otherwise a subquery (still no query of its own)."""
+    membership = type(user).organization_membership
+    if membership.is_cached(user):
+        loaded = membership.related.get_cached_value(user)
+        return [] if loaded is None else [loaded.organization_id]
+    return OrganizationMembership.objects.filter(user_id=user.pk).values("organization_id")

@@ -15,9 +15,19 @@ from organizations.models import Organization, OrganizationMembership, Permissio
 
 
 def organization_for(user) -> Organization | None:
-    """The caller's organization, or None for staff, anonymous users and users without one."""
+    """The caller's organization, or None for staff, anonymous users and users without one.
+
+    Token and Basic authentication load the membership and its organization with the user
+    (AUTH_USER_SELECT_RELATED, same query): then this costs no query; otherwise one."""
     if not getattr(user, "is_authenticated", False) or user.is_staff:
         return None
+    membership = type(user).organization_membership
+    if membership.is_cached(user):
+        loaded = membership.related.get_cached_value(user)  # None: the user has none
+        if loaded is None:
+            return None
+        if OrganizationMembership.organization.is_cached(loaded):
+            return loaded.organization
     return Organization.objects.filter(memberships__user_id=user.pk).first()
 
 

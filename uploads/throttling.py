@@ -1,10 +1,11 @@
 from rest_framework.settings import api_settings
-from rest_framework.throttling import UserRateThrottle
+
+from connect_api.throttling import FixedWindowUserRateThrottle
 
 
-class UploadRateThrottle(UserRateThrottle):
-    """Uploads per user (DEFAULT_THROTTLE_RATES["uploads"]), counted in the shared DB cache,
-    so one client cannot fill the disk."""
+class UploadRateThrottle(FixedWindowUserRateThrottle):
+    """Uploads per user (DEFAULT_THROTTLE_RATES["uploads"]), counted in the shared throttle
+    counters (connect_api/throttling.py), so one client cannot fill the disk."""
 
     scope = "uploads"
 

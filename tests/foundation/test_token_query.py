@@ -71,3 +71,29 @@ def test_a_wrong_key_is_401_with_the_token_challenge():
     response = client.get("/probe/whoami/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_the_organization_comes_in_the_same_query_and_organization_for_reads_it():
+    from organizations.selectors import organization_for
+
+    organization = OrganizationFactory()
+    user = OrganizationMembershipFactory(organization=organization).user
+    key = token_for(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        found, _ = authenticate(key)
+        assert organization_for(found) == organization
+
+    assert len(queries) == 1
+
+
+def test_organization_for_a_user_without_membership_costs_no_query_after_auth():
+    from organizations.selectors import organization_for
+
+    key = token_for(UserFactory())
+    found, _ = authenticate(key)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert organization_for(found) is None
+
+    assert len(queries) == 0

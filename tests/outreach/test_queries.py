@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api_accessacs_mobile/v2/12345"
 # Basic credential from the cache (user row, 1), the caller's membership (1) and the
-# foundation's user throttle in the DB cache (6). Per-type rights are read only where needed.
-OVERHEAD = 8
+# foundation's throttle counter upsert (1). Per-type rights are read only where needed.
+OVERHEAD = 3
 CONTACT = 5
 """A person's details (outputs.contact_data): emails, phones, addresses, the family's
 addresses and phones, for any number of people (selectors.contact_prefetches)."""

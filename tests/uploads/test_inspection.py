@@ -67,6 +67,13 @@ CONTRADICTING = [
     ("json", b'{"items": [1, 2,]}', "JSON"),
     ("json", b"{'single': 'quotes'}", "JSON"),
     ("json", b"NaN", "JSON"),
+    # yajl alone would stop after a top-level scalar and ignore the rest
+    ("json", b'3"5e-07', "JSON"),
+    ("json", b"3,4", "JSON"),
+    ("json", b'"a" "b', "JSON"),
+    ("json", b"[1] x", "JSON"),
+    ("json", b"  ", "JSON"),
+    ("json", b"[" + b"1" * 5_000 + b"]", "JSON"),
     ("xml", b"<items><item></items>", "XML"),
     ("xml", b"plain text", "XML"),
     ("xml", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>', "DOCTYPE"),
