@@ -147,9 +147,11 @@ def idempotency_release(*, record: IdempotencyKey) -> None:
 
 
 def replay_response(record: IdempotencyKey) -> HttpResponse:
-    response = HttpResponse(
-        bytes(record.content), status=record.status_code, content_type=record.content_type
-    )
+    response = HttpResponse(bytes(record.content), status=record.status_code)
+    if record.content_type:
+        response["Content-Type"] = record.content_type
+    else:  # e.g. a 204, which had none
+        del response["Content-Type"]
     for name, value in record.headers.items():
         response[name] = value
     response[REPLAYED_HEADER] = "true"

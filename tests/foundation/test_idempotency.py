@@ -125,6 +125,9 @@ def test_a_retried_patch_is_replayed_and_applied_once(retailer_client, pending_r
             url, {"integrations": [{"type": "item"}]}, format="json", HTTP_IDEMPOTENCY_KEY="p"
         )
         assert response.status_code == 204
+        assert response.content == b""
+    assert response["Idempotent-Replayed"] == "true"
+    assert not response.has_header("Content-Type")
     pending_request.refresh_from_db()
     assert pending_request.integrations.count() == 2  # one added, not three
     assert pending_request.version == 2
