@@ -60,8 +60,9 @@ def idempotency_key_parameter(result, generator, request, public):
     take it."""
     from connect_api.idempotency import METHODS, IdempotentMixin
 
-    for path, _, method, view in generator.endpoints:
-        if method not in METHODS or not isinstance(view, IdempotentMixin):
+    for path, _, method, callback in generator.endpoints:
+        view_class = getattr(callback, "cls", None)
+        if method not in METHODS or not (view_class and issubclass(view_class, IdempotentMixin)):
             continue
         operation = result["paths"].get(path, {}).get(method.lower())
         if operation is None:
