@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -110,3 +111,10 @@ def clean_env(**overrides: str) -> dict:
     env.setdefault("SECRET_KEY", "tests-ops-" + "k" * 50)  # production settings require one
     env.update(overrides)
     return env
+
+
+def latest_migration(app: str = "connect_api") -> str:
+    """The app's newest migration (forgetting an older one would leave the plan empty: its
+    successors are still recorded as applied)."""
+    ((_, name),) = MigrationLoader(None).graph.leaf_nodes(app)
+    return name

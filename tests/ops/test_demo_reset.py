@@ -34,7 +34,7 @@ def snapshot() -> dict[str, list]:
 
 @pytest.mark.django_db(transaction=True)
 def test_reset_restores_the_fresh_demo_data_after_the_readme_examples_changed_it(api_client):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--reset", stdout=StringIO())  # as `make run` on a new database
     fresh = snapshot()
 
     jadams = {"HTTP_AUTHORIZATION": basic_header("jadams", "password231")}

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from connect_api import migration_gate
 from connect_api.migration_gate import MigrationGateMiddleware
+from tests.ops.conftest import latest_migration
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,14 @@ def forget(name: str) -> None:
 
 
 def test_business_endpoints_answer_503_until_migrated(gate, retailer_client, monkeypatch):
-    forget("0002_job")
+    latest = latest_migration()
+    forget(latest)
     response = retailer_client.get(LIST)
     assert response.status_code == 503
     assert response.json()["code"] == "service_unavailable"
     assert "manage.py migrate" in response.json()["detail"]
     assert response["Retry-After"] == "5"
-    assert gate.missing == ["connect_api.0002_job"]
+    assert gate.missing == [f"connect_api.{latest}"]
 
     # Health and readiness still answer, and say why.
     assert retailer_client.get("/healthz").status_code == 200
@@ -43,9 +45,8 @@ def test_business_endpoints_answer_503_until_migrated(gate, retailer_client, mon
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO django_migrations (app, name, applied) "
-            "VALUES ('connect_api', '0002_job', %s)",
-            [timezone.now()],
+            "INSERT INTO django_migrations (app, name, applied) VALUES ('connect_api', %s, %s)",
+            [latest, timezone.now()],
         )
     assert retailer_client.get(LIST).status_code == 503  # rechecked only every few seconds
     monkeypatch.setattr(migration_gate, "RECHECK_SECONDS", 0.0)
