@@ -299,3 +299,15 @@ def test_every_view_taking_post_or_patch_takes_an_idempotency_key():
         }
     )
     assert missing == []
+
+
+def test_the_admin_lists_the_kept_answers(retailer_client, admin_client):
+    post_json(retailer_client, request_url(), CREATE, key="seen-in-admin")
+    listing = admin_client.get("/admin/connect_api/idempotencykey/")
+    assert listing.status_code == 200
+    assert b"seen-in-admin" in listing.content
+    record = IdempotencyKey.objects.get()
+    assert (
+        admin_client.get(f"/admin/connect_api/idempotencykey/{record.pk}/change/").status_code
+        == 200
+    )
