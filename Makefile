@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # a key of this checkout's own, made on first use in .secret_key (git-ignored).
 export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' | tee .secret_key)
 
-.PHONY: run test lint migrate demo clean
+.PHONY: run test lint migrate demo reset clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ migrate: $(STAMP)
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+
+# Empties the database (DATABASE_URL!) and loads the demo data again, exactly as a fresh
+# `make run` has it: the ids the README's examples name hold again. Run it with the server up.
+reset: migrate
+	$(BIN)/python manage.py seed_demo --reset
 
 # gunicorn (gunicorn.conf.py) and the job worker (run_huey) together; Ctrl-C stops both.
 run: demo

@@ -59,3 +59,10 @@ class Conflict(DomainError):
 class Unprocessable(DomainError):
     status = 422
     code = "unprocessable"
+
+
+class PreconditionFailed(DomainError):
+    """An `If-Match` the resource no longer matches: nothing was changed."""
+
+    status = 412
+    code = "precondition_failed"

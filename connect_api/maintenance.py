@@ -14,7 +14,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from connect_api.models import ThrottleCounter
+from connect_api.models import IdempotencyKey, ThrottleCounter
 
 
 def tokens_purge_expired() -> int:
@@ -77,4 +77,11 @@ def cache_purge_expired() -> int:
                 [connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))],
             )
             deleted += cursor.rowcount
+    return deleted
+
+
+def idempotency_keys_purge_expired() -> int:
+    """Stored Idempotency-Key answers older than IDEMPOTENCY_KEY_TTL (24 h)."""
+    cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
+    deleted, _ = IdempotencyKey.objects.filter(created__lt=cutoff).delete()
     return deleted

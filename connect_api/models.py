@@ -64,3 +64,30 @@ class ThrottleCounter(models.Model):
 
     def __str__(self):
         return f"{self.cache_key}: {self.hits} until {self.window_end}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST/PATCH sent with an `Idempotency-Key`, replayed to a retry.
+
+    One row per (user, key); `status_code` is null while the first request still runs (a
+    concurrent retry then gets 409). `fingerprint` is a sha256 of the method, the path and the
+    parsed body: the same key with another request is 422. Purged after IDEMPOTENCY_KEY_TTL.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    created = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content = models.BinaryField(default=b"", blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+        indexes = [models.Index(fields=["created"])]
+
+    def __str__(self):
+        return f"{self.key} ({self.status_code or 'running'})"

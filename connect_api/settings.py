@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "health_check",
     "django_prometheus",
+    "corsheaders",
     "connect_api.apps.ConnectApiConfig",
     "organizations.apps.OrganizationsConfig",
     "connections.apps.ConnectionsConfig",
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "connect_api.observability.RequestLogMiddleware",
+    # Before anything that can answer by itself (the SSL redirect, the migration gate,
+    # CommonMiddleware): those answers carry CORS headers too, and a preflight is answered here,
+    # before authentication (a browser never sends credentials on a preflight).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "connect_api.cache_control.NoStoreForCredentialsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -308,6 +313,46 @@ FAILED_LOGINS_BURST_SECONDS = env.int("FAILED_LOGINS_BURST_SECONDS", default=60)
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
 # --- end availability ---
 
+# --- client developers (issue 13): CORS, idempotency keys ---
+# Browser clients on other origins (django-cors-headers): only the origins listed here, e.g.
+# CORS_ALLOWED_ORIGINS=https://app.example.com,http://localhost:3000; none by default. No
+# cookies cross origins (CORS_ALLOW_CREDENTIALS false): a browser client sends its
+# `Authorization: Token`/`Basic` header itself.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=86400)
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "applicationid",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+    "x-request-id",
+)
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Location",
+    "Retry-After",
+    "WWW-Authenticate",
+    "X-Request-ID",
+    "Idempotent-Replayed",
+]
+# Idempotency-Key: the first answer to a POST/PATCH is kept this long per (user, key) and
+# replayed to a retry (connect_api/idempotency.py) ...
+IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
+# ... and a key whose first request is still running after this long (its worker was killed)
+# may be taken over by a retry (above GUNICORN_TIMEOUT's 30 s).
+IDEMPOTENCY_LOCK_TIMEOUT = timedelta(seconds=env.int("IDEMPOTENCY_LOCK_SECONDS", default=120))
+# The vendor's app sends no key: an outreach change request identical to one the same user
+# submitted for the same connection within this window answers that one's id.
+OUTREACH_DUPLICATE_WINDOW = timedelta(
+    seconds=env.int("OUTREACH_DUPLICATE_WINDOW_SECONDS", default=10 * 60)
+)
+# --- end client developers ---
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "connect-api",
     "DESCRIPTION": (
@@ -331,6 +376,8 @@ SPECTACULAR_SETTINGS = {
     "SERVERS": [{"url": "/", "description": "This server (the one serving this schema)."}],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        # Idempotency-Key on every POST/PATCH that takes it (issue 13).
+        "connect_api.schema_headers.idempotency_key_parameter",
         "connect_api.schema.postprocess",
     ],
     "SCHEMA_PATH_PREFIX": r"/",

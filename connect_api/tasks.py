@@ -37,6 +37,11 @@ def purge_expired_cache_rows() -> int:
     return _report("purge_expired_cache_rows", maintenance.cache_purge_expired())
 
 
+@db_periodic_task(crontab(minute="20", hour="*"))
+def purge_expired_idempotency_keys() -> int:
+    return _report("purge_expired_idempotency_keys", maintenance.idempotency_keys_purge_expired())
+
+
 @on_startup()
 def touch_heartbeat() -> None:
     """Touch QUEUE_HEARTBEAT_FILE (if set): the worker's health check reads its age."""

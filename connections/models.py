@@ -62,6 +62,10 @@ class ConnectionRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every change (its ETag; If-Match is checked against it)."
+    )
+    updated_at = models.DateTimeField(default=timezone.now, help_text="The last change.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,10 +1,12 @@
 """Every write of this app: keyword-only, one transaction each, domain errors only."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
 from connections.choices import ConnectionRequestStatus, ConnectionStatus
@@ -40,6 +42,13 @@ def _attach_uploads(*, connection_request: ConnectionRequest, organization, uuid
     uuid that is not one of them)."""
     uploads = uploads_for_attachment(organization=organization, uuids=uuids)
     connection_request.uploaded_files.set(uploads)
+
+
+def _save_changed(connection_request: ConnectionRequest, fields: list[str]) -> None:
+    """Save `fields` of a locked request as a new version (its ETag and Last-Modified)."""
+    connection_request.version += 1
+    connection_request.updated_at = timezone.now()
+    connection_request.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
@@ -79,14 +88,21 @@ def connection_request_create(
 
 @transaction.atomic
 def connection_request_update(
-    *, connection_request: ConnectionRequest, organization: Organization, data: dict[str, Any]
+    *,
+    connection_request: ConnectionRequest,
+    organization: Organization,
+    data: dict[str, Any],
+    expected_versions: Collection[int] | None = None,
 ) -> ConnectionRequest:
     """Change the named fields; `integrations` merge by record_uuid; `uploaded_files` replace.
 
     The request row is locked and re-read first, so concurrent PATCHes apply one after the
-    other and none is lost.
+    other and none is lost. `expected_versions` (the PATCH's If-Match) must hold the locked
+    row's version, else 412 and nothing changes.
     """
     locked = _lock(connection_request)
+    if expected_versions is not None and locked.version not in expected_versions:
+        raise precondition_error(current=locked.version)
     if locked.status != ConnectionRequestStatus.PENDING:
         raise Unprocessable(
             f"Only PENDING requests can be changed; this one is {locked.status}.",
@@ -95,8 +111,7 @@ def connection_request_update(
     changed = [field for field in REQUEST_FIELDS if field in data]
     for field in changed:
         setattr(locked, field, data[field])
-    if changed:
-        locked.save(update_fields=changed)
+    _save_changed(locked, changed)
     if "integrations" in data:
         integrations_merge(connection_request=locked, items=data["integrations"])
     if "uploaded_files" in data:
@@ -149,7 +164,7 @@ def connection_request_withdraw(*, connection_request: ConnectionRequest) -> Con
         )
     locked.status = ConnectionRequestStatus.WITHDRAWN
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_at"])
+    _save_changed(locked, ["status", "decided_at"])
     return locked
 
 
@@ -253,7 +268,7 @@ def connection_request_approve(
     locked.counterpart = counterpart
     locked.decided_by = manager
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "counterpart", "decided_by", "decided_at"])
+    _save_changed(locked, ["status", "counterpart", "decided_by", "decided_at"])
     # The counterpart may now read the files attached to the request.
     upload_grants_create(uploads=locked.uploaded_files.all(), organization=counterpart)
     request_event_publish(
@@ -276,7 +291,7 @@ def connection_request_reject(
     locked.decided_by = manager
     locked.rejection_reason = reason.strip()
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "rejection_reason", "decided_at"])
+    _save_changed(locked, ["status", "decided_by", "rejection_reason", "decided_at"])
     request_event_publish(name=EventName.REQUEST_REJECTED, connection_request=locked)
     return locked
 

@@ -6,13 +6,16 @@ connection row, refuses a connection that moved since submission, and records ev
 field in the connection's history.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
 from connect_api.events import EventName
 from outreach import permissions
@@ -60,12 +63,22 @@ class StaleChangeRequest(Conflict):
 
 
 def change_request_submit(
-    *, membership: SiteMembership, payload: ChangeRequestPayload
+    *,
+    membership: SiteMembership,
+    payload: ChangeRequestPayload,
+    expected_versions: Collection[int] | None = None,
 ) -> ChangeRequest:
     """Store a PENDING change request from a POST body's (shape-checked) payload.
 
     Checks after the body's shape, in the contract's order: the connection exists in the
     site (404), rights on the type concerned (403), the other ids exist in the site (400).
+
+    A retry is not a second proposal: the vendor's app sends no Idempotency-Key, so the same
+    payload from the same user for the same connection (or the same add) within
+    OUTREACH_DUPLICATE_WINDOW answers the change request already stored. The Site row lock
+    (taken to number the new row) serialises submissions, so two identical ones at once
+    store one. `expected_versions` (an If-Match) must hold the connection's version under its
+    row lock, else 412 and nothing is stored.
     """
     site = membership.site
     kind = payload.kind
@@ -78,20 +91,49 @@ def change_request_submit(
     _check_type_rights(membership=membership, connection_type=connection_type, kind=kind)
     _check_ids_exist(site=site, connection_type=connection_type, payload=payload)
 
+    stored = payload.to_stored()
     with transaction.atomic():
+        number = site_number_next(site=site, model=ChangeRequest)
+        base_version = None
+        if connection is not None:
+            base_version = (
+                Connection.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=connection.pk)
+            )
+            if expected_versions is not None and base_version not in expected_versions:
+                raise precondition_error(current=base_version)
+        duplicate = _recent_duplicate(
+            membership=membership, kind=kind, connection=connection, stored=stored
+        )
+        if duplicate is not None:
+            return duplicate
         change_request = ChangeRequest.objects.create(
             site=site,
-            number=site_number_next(site=site, model=ChangeRequest),
+            number=number,
             kind=kind,
-            payload=payload.to_stored(),
+            payload=stored,
             connection=connection,
-            base_version=connection.version if connection else None,
+            base_version=base_version,
             submitted_by=membership.user,
         )
         change_request_event_publish(
             name=EventName.CHANGE_REQUEST_SUBMITTED, change_request=change_request
         )
         return change_request
+
+
+def _recent_duplicate(
+    *, membership: SiteMembership, kind: str, connection: Connection | None, stored: dict
+) -> ChangeRequest | None:
+    """The same user's identical change request of the last OUTREACH_DUPLICATE_WINDOW."""
+    since = timezone.now() - settings.OUTREACH_DUPLICATE_WINDOW
+    candidates = ChangeRequest.objects.filter(
+        site=membership.site, submitted_by=membership.user, kind=kind, submitted_at__gte=since
+    ).order_by("-number")
+    if kind != ChangeRequestKind.ADD:  # an applied add points at the connection it made
+        candidates = candidates.filter(connection=connection)
+    return next((row for row in candidates if row.payload == stored), None)
 
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:

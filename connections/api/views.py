@@ -6,7 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 
+from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.pagination import StartLimitPagination
+from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, LAST_MODIFIED, NOT_MODIFIED
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.filters import ConnectionRequestFilterSet
@@ -44,7 +46,11 @@ STATE_CONFLICT = OpenApiResponse(description="The connection is not in a state t
 
 @extend_schema_view(
     list=extend_schema(summary="List the caller's connection requests (staff: all)"),
-    retrieve=extend_schema(summary="Connection request detail"),
+    retrieve=extend_schema(
+        summary="Connection request detail",
+        parameters=[IF_NONE_MATCH, ETAG, LAST_MODIFIED],
+        responses={200: shapes.ConnectionRequestOutputSerializer, 304: NOT_MODIFIED},
+    ),
 )
 class ConnectionRequestViewSet(
     SupplierApiMixin,
@@ -85,7 +91,13 @@ class ConnectionRequestViewSet(
     def retrieve(self, request, uuid=None):
         (connection_request,) = selectors.with_integration_rows([self.get_object()])
         _refuse_a_body(request)
-        return Response(self.get_serializer(connection_request).data)
+        data = self.get_serializer(connection_request).data
+        return conditional_response(
+            request,
+            Response(data),
+            etag=etag_for(version=connection_request.version, data=data),
+            last_modified=connection_request.updated_at,
+        )
 
     def _valid_input(self, serializer_class, **kwargs) -> dict:
         serializer = serializer_class(data=self.request.data, **kwargs)
@@ -112,6 +124,7 @@ class ConnectionRequestViewSet(
     @extend_schema(
         summary="Change a PENDING connection request (integrations merge by record_uuid)",
         request=shapes.ConnectionRequestInputSerializer,
+        parameters=[IF_MATCH],
         responses={
             204: None,
             409: WRONG_KIND,
@@ -131,7 +144,10 @@ class ConnectionRequestViewSet(
             shapes.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
         )
         services.connection_request_update(
-            connection_request=connection_request, organization=organization, data=data
+            connection_request=connection_request,
+            organization=organization,
+            data=data,
+            expected_versions=expected_versions(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -3,6 +3,7 @@ from rest_framework import generics
 
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.errors import Conflict
+from connect_api.idempotency import IdempotentMixin
 from connect_api.pagination import StartLimitPagination
 from connect_api.parsers import LimitedJSONParser
 from connect_api.views import TokenObtainView
@@ -13,8 +14,9 @@ from organizations.choices import OrganizationType
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
-class SupplierApiMixin:
-    """What every supplier-API view shares (organizations, connections and uploads)."""
+class SupplierApiMixin(IdempotentMixin):
+    """What every supplier-API view shares (organizations, connections and uploads): token
+    authentication first, JSON bodies, uuid lookups, Idempotency-Key on POST and PATCH."""
 
     authentication_classes = SUPPLIER_AUTHENTICATION
     parser_classes = [LimitedJSONParser]

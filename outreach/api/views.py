@@ -26,9 +26,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connect_api.authentication import OUTREACH_AUTHENTICATION, authenticate_with_lockout
+from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.errors import NotFound
+from connect_api.idempotency import IdempotentMixin
 from connect_api.jobs import JobOutputSerializer, job_data
 from connect_api.pagination import StartLimitPagination
+from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from outreach import permissions, selectors, services, tasks
 from outreach.api import outputs
 from outreach.api import serializers as shapes
@@ -58,8 +61,9 @@ def _id_parameter(name: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-class OutreachView(APIView):
-    """Base of every outreach view: Basic first, site membership resolved (404 without)."""
+class OutreachView(IdempotentMixin, APIView):
+    """Base of every outreach view: Basic first, site membership resolved (404 without),
+    Idempotency-Key on POST."""
 
     authentication_classes = OUTREACH_AUTHENTICATION
     permission_classes = [IsAuthenticated, *permissions.OUTREACH_PERMISSIONS]
@@ -350,13 +354,21 @@ class IndividualConnectionListView(OutreachView):
 class ConnectionDetailView(OutreachView):
     @outreach_schema(
         operation_id="outreach_connection",
-        parameters=[_id_parameter("connection_id"), shapes.ConnectionQuerySerializer],
+        parameters=[
+            _id_parameter("connection_id"),
+            shapes.ConnectionQuerySerializer,
+            IF_NONE_MATCH,
+            ETAG,
+        ],
         summary="One connection (Comments only with ViewAddComments V or A)",
         description=(
             "A caller with AssignedContactsOnly A sees only connections assigned to them or "
             "to one of their teams; any other connection is 404."
         ),
-        responses=outputs.schema_serializer(outputs.ConnectionDetail),
+        responses={
+            200: outputs.schema_serializer(outputs.ConnectionDetail),
+            304: NOT_MODIFIED,
+        },
     )
     def get(self, request, site_number, connection_id):
         query = shapes.ConnectionQuerySerializer(data=request.query_params)
@@ -365,7 +377,9 @@ class ConnectionDetailView(OutreachView):
         connection = selectors.connection_get(
             request.membership, int(connection_id), with_comments=viewer.with_comments
         )
-        return Response(outputs.connection_detail_data(connection, viewer))
+        data = outputs.connection_detail_data(connection, viewer)
+        etag = etag_for(version=connection.version, data=data)
+        return conditional_response(request, Response(data), etag=etag)
 
 
 class AssignmentSummaryView(OutreachView):
@@ -529,13 +543,18 @@ class ConnectionChangeRequestView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_connection_change_request",
+        parameters=[IF_MATCH],
         summary="Post a connection change request (add, complete, modify or reassign)",
         description=(
             "Seed 004. Checks in this order: membership (404), the rights gate (403), the "
             "body (400), ConnectionId in the site (404), rights on the type and "
             "ReassignConnection for a reassign (403), the other ids in the site (400). The "
             "vendor app's `Content-Type: application/x-www-form-urlencoded` with a JSON body "
-            "is accepted. Answers the new ConnectionCRId as a bare JSON integer."
+            "is accepted. Answers the new ConnectionCRId as a bare JSON integer. The same body "
+            "from the same user for the same connection within 10 minutes "
+            "(OUTREACH_DUPLICATE_WINDOW_SECONDS) answers the change request already stored. "
+            "If-Match (the connection's ETag) on a change of an existing connection: 412 when "
+            "the connection changed since."
         ),
         request=shapes.ChangeRequestInputSerializer,
         responses={
@@ -547,7 +566,9 @@ class ConnectionChangeRequestView(OutreachView):
         serializer = shapes.ChangeRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         change_request = services.change_request_submit(
-            membership=request.membership, payload=serializer.validated_data
+            membership=request.membership,
+            payload=serializer.validated_data,
+            expected_versions=expected_versions(request),
         )
         return Response(change_request.number)
 
@@ -593,7 +614,7 @@ class ChangeRequestPagination(StartLimitPagination):
     ),
 )
 class ChangeRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Reading is every member's (scoped to their own submissions unless Administrator: the
     selector's rule); applying and rejecting is the Administrators'."""

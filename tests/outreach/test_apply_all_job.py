@@ -16,9 +16,15 @@ BASE = "/api_accessacs_mobile/v2/12345"
 
 
 def submit(client, body) -> int:
+    """Each call a new proposal (an identical one within minutes is the same change request)."""
+    submit.count += 1
+    body = {**body, "Comment": f"{body['Comment']} #{submit.count}"}
     response = client.post(f"{BASE}/connections", json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.content
     return response.json()
+
+
+submit.count = 0
 
 
 def test_up_to_the_limit_it_answers_at_once(world, caller, admin, settings):

@@ -99,7 +99,9 @@ def test_numbers_are_issued_per_site(world, basic_client):
     ChangeRequestFactory.create_batch(3, site=world.other_site, connection=world.other_connection)
     client = basic_client(world.caller.user.username)
 
-    first, second = (post(client, OUTREACH_SEED_BODY).json() for _ in range(2))
+    first, second = (
+        post(client, {**OUTREACH_SEED_BODY, "Comment": f"Test {n}"}).json() for n in range(2)
+    )
 
     assert (first, second) == (1, 2)
     assert ChangeRequest.objects.get(site=world.site, number=2).kind == ChangeRequestKind.ADD

@@ -212,7 +212,7 @@ def test_apply_all_reports_what_failed_and_why(world, caller, admin):
     add = submit(caller, OUTREACH_SEED_BODY)
     first = submit(caller, change_body(connection, ConnectionDate="07/01/2015"))
     stale = submit(caller, change_body(connection, ConnectionDate="08/01/2015"))
-    rejected = submit(caller, OUTREACH_SEED_BODY)
+    rejected = submit(caller, {**OUTREACH_SEED_BODY, "Comment": "Another one"})
     admin.post(f"{BASE}/changerequests/{rejected}/reject")
 
     response = admin.post(f"{BASE}/changerequests/apply")
