@@ -1,6 +1,7 @@
 """The two flows issue 15 mails about, driven through the API as the real clients do; every
 request's commit callbacks (the event dispatch job, run immediately in tests) are executed."""
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +17,7 @@ from tests.factories import (
     SiteMembershipFactory,
     TeamFactory,
 )
-from tests.seeds import OUTREACH_SEED_BODY_TEXT
+from tests.seeds import OUTREACH_SEED_BODY
 
 REQUESTS_URL = "/organizations/connections/request/"
 CONNECTIONS_URL = "/organizations/connections/"
@@ -117,16 +118,17 @@ def outreach_flow(*, client_for, capture) -> OutreachFlow:
         {"Notifications": [{"Kind": "ChangeRequestSubmitted", "Frequency": "Daily"}]},
         format="json",
     )
+    # Two different proposals (an identical resend would be answered with the first's id).
     numbers = [
         _call(
             caller,
             capture,
             "post",
             f"{OUTREACH}/connections",
-            OUTREACH_SEED_BODY_TEXT,
+            json.dumps({**OUTREACH_SEED_BODY, "Comment": comment}),
             content_type="application/x-www-form-urlencoded",
         )
-        for _ in "ab"
+        for comment in ("First call", "Second call")
     ]
     _call(admin, capture, "post", f"{OUTREACH}/changerequests/{numbers[0]}/apply")
     _call(
