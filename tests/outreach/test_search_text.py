@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
-from outreach.models import Individual, IndividualEmail, Phone
+from outreach.models import Individual, IndividualEmail, IndividualQuerySet, Phone
 from tests.factories import (
     FamilyFactory,
     IndividualEmailFactory,
@@ -168,3 +168,11 @@ def test_the_migration_fills_it_as_the_saves_write_it():
         assert "" in written.values() and "801-555-2222" in written[person.pk]
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_bulk_refresh_in_chunks(person, monkeypatch):
+    others = [IndividualFactory(site=person.site) for _ in range(4)]
+    IndividualEmail.objects.filter(individual__site=person.site).update(email="same@example.org")
+    monkeypatch.setattr(IndividualQuerySet, "REFRESH_CHUNK", 2)
+    assert Individual.objects.filter(site=person.site).search_text_refresh() == 5
+    assert all(_text(p).endswith("SAME@EXAMPLE.ORG 801-555-0100") for p in others)
