@@ -6,10 +6,11 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --rounds 7 --calls 100 --profile detail
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_i12_bench,
-data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3. Every call goes through
-the Django test client, so the middleware, URL routing and JSON (de)serialisation are paid by
-endpoint and twin alike (benchmarks/speed_twins.py); the endpoints run as deployed (Token
-auth, the throttle counter, filters, pagination). Cases:
+data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
+Every call goes through the Django test client, so the middleware, URL routing and JSON
+(de)serialisation are paid by endpoint and twin alike (benchmarks/speed_twins.py); the
+endpoints run as deployed (Token or Basic auth, the throttle counter, filters, pagination).
+Cases:
 
 - request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`)
 - request detail; connections (the caller's 5 connections, every party joined: the API has
@@ -42,7 +43,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per call
 SQLITE = "--sqlite" in sys.argv
 os.environ["DATABASE_URL"] = (
-    "sqlite:////tmp/connect_api_speed.sqlite3"
+    "sqlite:///" + os.environ.get("SPEED_SQLITE_PATH", "/tmp/connect_api_speed.sqlite3")
     if SQLITE
     else os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/connect_api_i12_bench"
