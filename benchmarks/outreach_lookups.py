@@ -107,6 +107,7 @@ def prepare() -> tuple:
         )
         for person in people
     )
+    Individual.objects.filter(site=site).search_text_refresh()  # bulk_create skips the saves
     me = people[0]
     connection_type = ConnectionType.objects.create(site=site, number=1, description="Guest")
     responses = [

@@ -6,16 +6,21 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --rounds 7 --calls 100 --profile detail
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_i12_bench,
-data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3. Every call goes through
-the Django test client, so the middleware, URL routing and JSON (de)serialisation are paid by
-endpoint and twin alike (benchmarks/speed_twins.py); the endpoints run as deployed (Token
-auth, the throttle counter, filters, pagination). Cases:
+data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
+Every call goes through the Django test client, so the middleware, URL routing and JSON
+(de)serialisation are paid by endpoint and twin alike (benchmarks/speed_twins.py); the
+endpoints run as deployed (Token or Basic auth, the throttle counter, filters, pagination).
+Cases:
 
 - request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`)
 - request detail; connections (the caller's 5 connections, every party joined: the API has
   no single-connection GET)
 - create (`POST .../request/`, the docs' body), a fresh request per call
 - seed PATCH (`PATCH .../request/<uuid>/`, contact fields) on one PENDING request
+- outreach individual search (`GET /api_accessacs_mobile/v2/<site>/individuals?q=son`, HTTP
+  Basic as the app sends it, 500 people, a page of 25 with emails, phones and addresses)
+- outreach seed POST (`POST .../v2/<site>/connections`, seed 004's body character for
+  character: a PENDING add change request per call)
 The ratio targets: reads >= 0.9, writes >= 0.8. `--profile <case>` prints cProfile's top
 entries for one endpoint (where the fixed per-request cost goes).
 """
@@ -38,7 +43,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per call
 SQLITE = "--sqlite" in sys.argv
 os.environ["DATABASE_URL"] = (
-    "sqlite:////tmp/connect_api_speed.sqlite3"
+    "sqlite:///" + os.environ.get("SPEED_SQLITE_PATH", "/tmp/connect_api_speed.sqlite3")
     if SQLITE
     else os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/connect_api_i12_bench"
@@ -60,6 +65,10 @@ from knox.models import AuthToken  # noqa: E402
 from connections.models import Connection, ConnectionRequest, Integration  # noqa: E402
 from organizations.choices import OrganizationStatus, OrganizationType  # noqa: E402
 from organizations.models import Organization, OrganizationMembership  # noqa: E402
+from outreach import models as outreach_models  # noqa: E402
+from outreach.choices import Right  # noqa: E402
+from tests.conftest import basic_header  # noqa: E402
+from tests.seeds import OUTREACH_SEED_BODY_TEXT  # noqa: E402
 from uploads.models import Upload  # noqa: E402
 
 settings.ROOT_URLCONF = "benchmarks.speed_twins"
@@ -136,11 +145,91 @@ def prepare() -> tuple[str, str]:
     return token, str(request.uuid)
 
 
+OUTREACH_SITE = 99012
+OUTREACH_USER = ("speed-outreach-caller", "speed-outreach-password")
+OUTREACH = f"/api_accessacs_mobile/v2/{OUTREACH_SITE}"
+PEOPLE = 500
+FIRST_NAMES = ["Ann", "Ben", "Carla", "Dev", "Elena", "Femi", "Grace", "Hugo", "Ines", "Jon"]
+LAST_NAMES = ["Anderson", "Baker", "Carlson", "Davis", "Ellison", "Foster", "Garcia", "Hudson"]
+
+
+def prepare_outreach() -> str:
+    """Site 99012 as seed 004 needs it (type 1 with responses, individual 76, team 1) with
+    PEOPLE individuals (an email and a phone each) and a caller with the POST's rights and
+    LocatePerson; rebuilt on every run. Returns the caller's Basic header."""
+    outreach_models.Connection.objects.filter(site__number=OUTREACH_SITE).delete()  # PROTECTs
+    outreach_models.Site.objects.filter(number=OUTREACH_SITE).delete()
+    site = outreach_models.Site.objects.create(number=OUTREACH_SITE, name="Speed outreach")
+    families = outreach_models.Family.objects.bulk_create(
+        outreach_models.Family(site=site, number=number) for number in range(1, PEOPLE // 2 + 2)
+    )
+    people = outreach_models.Individual.objects.bulk_create(
+        outreach_models.Individual(
+            site=site,
+            number=number,
+            family=families[number // 2],
+            first_name=FIRST_NAMES[number % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[number % len(LAST_NAMES)] + ("son" if number % 3 else ""),
+            family_position="Head",
+            member_status="Member",
+        )
+        for number in range(1, PEOPLE + 1)
+    )
+    outreach_models.IndividualEmail.objects.bulk_create(
+        outreach_models.IndividualEmail(
+            site=site,
+            number=person.number,
+            individual=person,
+            email=f"{person.first_name}.{person.last_name}{person.number}@example.org".lower(),
+            preferred=True,
+        )
+        for person in people
+    )
+    outreach_models.Phone.objects.bulk_create(
+        outreach_models.Phone(
+            site=site,
+            number=person.number,
+            individual=person,
+            phone_number=f"801-555-{person.number:04d}",
+            preferred=True,
+        )
+        for person in people
+    )
+    # bulk_create skips the saves that keep the search text
+    outreach_models.Individual.objects.filter(site=site).search_text_refresh()
+    connection_type = outreach_models.ConnectionType.objects.create(
+        site=site, number=1, description="Guest"
+    )
+    for number in (11, 12):
+        outreach_models.Response.objects.create(
+            site=site, number=number, connection_type=connection_type, description=f"R{number}"
+        )
+    outreach_models.Team.objects.create(site=site, number=1, name="Welcome")
+    username, password = OUTREACH_USER
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    membership = outreach_models.SiteMembership.objects.create(
+        user=user,
+        site=site,
+        individual=people[0],
+        create_change_request=Right.GRANTED,
+        locate_person=Right.GRANTED,
+        view_add_comments=Right.GRANTED,
+        reassign_connection=Right.GRANTED,
+    )
+    outreach_models.ConnectionTypeRight.objects.create(
+        membership=membership, connection_type=connection_type, right=Right.GRANTED
+    )
+    return basic_header(username, password)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=30, help="calls per case per round")
+    parser.add_argument("--cases", help="comma-separated subset, e.g. `search,outreach-post`")
     parser.add_argument(
         "--profile", help="cProfile one case: `detail` (the endpoint) or `detail:plain`"
     )
@@ -148,8 +237,9 @@ def main() -> None:
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     token, request_uuid = prepare()
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    basic_client = Client(HTTP_AUTHORIZATION=prepare_outreach())
 
-    def get(url):
+    def get(url, client=client):
         def call():
             response = client.get(url)
             assert response.status_code == 200, (url, response.content[:300])
@@ -177,6 +267,16 @@ def main() -> None:
 
         return call
 
+    def outreach_post(url):
+        def call():
+            response = basic_client.post(
+                url, OUTREACH_SEED_BODY_TEXT, content_type="application/json"
+            )
+            assert response.status_code == 200, (url, response.content[:300])
+            return response
+
+        return call
+
     cases = {
         "list": {
             "endpoint": get(f"{API}request/"),
@@ -200,11 +300,26 @@ def main() -> None:
             "endpoint": patch(f"{API}request/{request_uuid}/"),
             "plain": patch(f"/bench/plain/requests/{request_uuid}/"),
         },
+        "search": {
+            "endpoint": get(f"{OUTREACH}/individuals?q=son&pageSize=25", basic_client),
+            "plain": get(
+                f"/bench/plain/outreach/{OUTREACH_SITE}/individuals?q=son&pageSize=25",
+                basic_client,
+            ),
+        },
+        "outreach-post": {
+            "endpoint": outreach_post(f"{OUTREACH}/connections"),
+            "plain": outreach_post(f"/bench/plain/outreach/{OUTREACH_SITE}/connections"),
+        },
     }
+    if args.cases:
+        cases = {name: cases[name] for name in args.cases.split(",")}
     for name, variants in cases.items():  # same body from endpoint and twins
         bodies = {variant: call().content for variant, call in variants.items()}
         bodies = {variant: json.loads(body or "null") for variant, body in bodies.items()}
-        if name not in ("create", "patch"):
+        if name == "search":
+            assert bodies["endpoint"]["Page"], "the search finds people"
+        if name not in ("create", "patch", "outreach-post"):
             assert all(body == bodies["endpoint"] for body in bodies.values()), name
 
     if args.profile:
@@ -241,7 +356,7 @@ def main() -> None:
             median = statistics.median(values)
             ratio = "" if variant == "endpoint" else f"  ratio {median / endpoint:.2f}"
             print(
-                f"  {name:<13}{variant:<9}{median:8.2f} [{min(values):.2f}-{max(values):.2f}]"
+                f"  {name:<15}{variant:<9}{median:8.2f} [{min(values):.2f}-{max(values):.2f}]"
                 f"{ratio}"
             )
 

@@ -4,10 +4,16 @@
 - plain Django views: the same Token auth (one query), the same selectors and SQL, the same
   dict builders, `JsonResponse`; a hand-written check of the create body applying the same
   rules (required names, lengths, email, integration type, cron);
-- django-ninja (detail and list): the same auth, SQL and dicts behind a NinjaAPI.
+- django-ninja (detail and list): the same auth, SQL and dicts behind a NinjaAPI;
+- outreach (HTTP Basic, PascalCase): the individual search (the remembered Basic credential,
+  the membership and its LocatePerson check, the same selector, page and dict builders) and
+  the seed change-request POST (the same gate, each body key checked by hand by its type,
+  then `ChangeRequestPayload.from_fields` and the same service).
 """
 
 import json
+import typing
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,13 +24,20 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader
 
-from connect_api.authentication import TokenAuthentication
+from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
+from connect_api.errors import DomainError
 from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.cron import is_valid_cron
 from organizations.selectors import active_organization_for
+from outreach import permissions as outreach_permissions
+from outreach import selectors as outreach_selectors
+from outreach import services as outreach_services
+from outreach.api import outputs as outreach_outputs
+from outreach.dates import us_date_parse
+from outreach.payload import PAYLOAD_FIELDS, ChangeRequestPayload
 
 
 def token_user(request):
@@ -186,6 +199,122 @@ def plain_request(request, uuid):
     )
 
 
+# --- outreach -------------------------------------------------------------------------------
+
+
+def basic_user(request):
+    """What the outreach endpoints' Basic does: a remembered credential is one query."""
+    found = CachedBasicAuthentication().authenticate(request)
+    return found[0] if found else None
+
+
+def _domain_error(error: DomainError) -> JsonResponse:
+    return JsonResponse({"detail": str(error)}, status=error.status)
+
+
+def _outreach_links(request, site_number) -> outreach_outputs.Links:
+    return outreach_outputs.Links(
+        request.build_absolute_uri(f"/api_accessacs_mobile/v2/{site_number}")
+    )
+
+
+def plain_individual_search(request, site_number):
+    user = basic_user(request)
+    if user is None:
+        return unauthorized()
+    try:
+        membership = outreach_permissions.membership_for(user, site_number)
+    except DomainError as error:
+        return _domain_error(error)
+    if not outreach_permissions.can_locate_people(membership):
+        return JsonResponse({"detail": "LocatePerson or MemberSearch (A) required."}, status=403)
+    query = request.GET.get("q", "")
+    try:
+        index = int(request.GET.get("pageIndex", 0))
+        size = min(int(request.GET.get("pageSize", 25)), 100)
+    except ValueError:
+        return JsonResponse({"detail": "pageIndex and pageSize are integers."}, status=400)
+    if len(query) > 200 or index < 0 or size < 1:
+        return JsonResponse({"detail": "Invalid query."}, status=400)
+    page = outreach_outputs.PageRequest(index, size)
+    individuals = outreach_selectors.individuals_search(membership, query).select_related("family")
+    rows, page_count = page.rows(
+        individuals.prefetch_related(*outreach_selectors.contact_prefetches())
+    )
+    links = _outreach_links(request, site_number)
+    items = [outreach_outputs.contact_data(person, links) for person in rows]
+    return JsonResponse(outreach_outputs.page_data(items, page, page_count))
+
+
+def _wire_value(spec, value):
+    """One body value checked as the endpoint's strict fields check it; ValueError if not."""
+    (value_type,) = (t for t in typing.get_args(spec.type) if t is not type(None))
+    value_type = typing.get_origin(value_type) or value_type
+    if value_type is bool:
+        if not isinstance(value, bool):
+            raise ValueError("Must be a boolean.")
+    elif value_type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("Must be an integer.")
+        if spec.min_value is not None and value < spec.min_value:
+            raise ValueError(f"Must be at least {spec.min_value}.")
+    elif value_type is str:
+        if not isinstance(value, str) or (spec.max_length and len(value) > spec.max_length):
+            raise ValueError("Must be a string, not too long.")
+    elif value_type is date:
+        parsed = us_date_parse(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise ValueError("Enter a date as MM/DD/YYYY.")
+        return parsed
+    else:
+        if not isinstance(value, list) or (spec.max_length and len(value) > spec.max_length):
+            raise ValueError("Must be a list of integers.")
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, int):
+                raise ValueError("Must be a list of integers.")
+            if spec.min_value is not None and item < spec.min_value:
+                raise ValueError(f"Each must be at least {spec.min_value}.")
+    return value
+
+
+@csrf_exempt
+def plain_change_request(request, site_number):
+    """Seed 004's POST: the gate, the body checked key by key, the payload rules, the service."""
+    user = basic_user(request)
+    if user is None:
+        return unauthorized()
+    try:
+        membership = outreach_permissions.membership_for(user, site_number)
+    except DomainError as error:
+        return _domain_error(error)
+    missing = outreach_permissions.change_request_gate_missing(membership)
+    if missing:
+        return JsonResponse({"detail": "Missing rights: " + ", ".join(missing)}, status=403)
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"detail": "Malformed JSON."}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"detail": "A JSON object is expected."}, status=400)
+    values, errors = {}, {}
+    for spec in PAYLOAD_FIELDS:
+        if spec.name in body:
+            try:
+                values[spec.attribute] = _wire_value(spec, body[spec.name])
+            except (ValueError, TypeError) as error:
+                errors[spec.name] = [str(error)]
+    if errors:
+        return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
+    try:
+        payload = ChangeRequestPayload.from_fields(values)
+        change_request = outreach_services.change_request_submit(
+            membership=membership, payload=payload
+        )
+    except DomainError as error:
+        return _domain_error(error)
+    return JsonResponse(change_request.number, safe=False)
+
+
 class KnoxToken(APIKeyHeader):
     param_name = "Authorization"
 
@@ -215,5 +344,7 @@ urlpatterns = [
     path("bench/plain/requests/<uuid>/", plain_request),
     path("bench/plain/connections/", plain_connection_list),
     path("bench/ninja/", ninja_api.urls),
+    path("bench/plain/outreach/<int:site_number>/individuals", plain_individual_search),
+    path("bench/plain/outreach/<int:site_number>/connections", plain_change_request),
     *real_urlpatterns,
 ]
