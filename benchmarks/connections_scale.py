@@ -3,8 +3,8 @@
 
     .venv/bin/python benchmarks/connections_scale.py [--rounds 15] [--explain]
     # the first run seeds (~5-10 min on a busy 2-core machine); later runs reuse the seeded
-    # database (~1-2 min); drop it (dropdb connect_api_i12_bench) to reseed
-    BENCH_DATABASE_URL=postgres://... to pick the database (default connect_api_i12_bench)
+    # database (~1-2 min); drop it (dropdb connect_api_bench) to reseed
+    BENCH_DATABASE_URL=postgres://... to pick the database (default connect_api_bench)
 
 Seeding is SQL (`generate_series`), not the ORM: 1,000,000 requests over 100 organizations
 (100,000 for the measured retailer), one integration each, varied company and contact names,
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "connect_api.settings"
 os.environ.setdefault("SECRET_KEY", "benchmark-only-key")  # DEBUG off needs one
 os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/connect_api_i12_bench"
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/connect_api_bench"
 )
 os.environ.setdefault("THROTTLE_USER", "1000000/min")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -33,6 +33,9 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per call
 
 import django
 
+from benchmarks.bench_database import database_ensure
+
+database_ensure(os.environ["DATABASE_URL"])  # created when missing
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402

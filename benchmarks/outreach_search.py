@@ -39,6 +39,9 @@ os.environ["DATABASE_URL"] = os.environ.get(
 
 import django
 
+from benchmarks.bench_database import database_ensure
+
+database_ensure(os.environ["DATABASE_URL"])  # created when missing
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -5,7 +5,7 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --sqlite           # SQLite (the `make run` default)
     .venv/bin/python benchmarks/speed.py --rounds 7 --calls 100 --profile detail
 
-PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_i12_bench,
+PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
 Every call goes through the Django test client, so the middleware, URL routing and JSON
 (de)serialisation are paid by endpoint and twin alike (benchmarks/speed_twins.py); the
@@ -46,12 +46,15 @@ os.environ["DATABASE_URL"] = (
     "sqlite:///" + os.environ.get("SPEED_SQLITE_PATH", "/tmp/connect_api_speed.sqlite3")
     if SQLITE
     else os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/connect_api_i12_bench"
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/connect_api_bench"
     )
 )
 
 import django  # noqa: E402
 
+from benchmarks.bench_database import database_ensure  # noqa: E402
+
+database_ensure(os.environ["DATABASE_URL"])  # created when missing
 django.setup()
 
 from django.conf import settings  # noqa: E402
