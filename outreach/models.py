@@ -226,28 +226,9 @@ class Address(models.Model):
         return f"{self.street}, {self.city}".strip(", ")
 
 
-class IndividualEmail(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="emails")
-    number = models.PositiveIntegerField("EmailId")
-    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="emails")
-    email_type = models.CharField(max_length=20, choices=EmailType.choices, default=EmailType.HOME)
-    email = models.CharField(max_length=254)
-    preferred = models.BooleanField(default=False)
-    listed = models.BooleanField(default=True, help_text="Shown in the member directory.")
-
-    class Meta:
-        ordering = ["-preferred", "number"]
-        constraints = [
-            _site_number_constraint("individualemail"),
-            models.UniqueConstraint(
-                fields=["individual"],
-                condition=models.Q(preferred=True),
-                name="outreach_individualemail_one_preferred",
-            ),
-        ]
-
-    def __str__(self):
-        return self.email
+class SearchTextSource:
+    """A row whose text is part of its individual's `search_text` (e-mails, phones): saving or
+    deleting it rewrites the search text of its person (and of the one it moved from)."""
 
     def save(self, *args, **kwargs):
         """Saved, then the search text of its person (and of the one it moved from) rewritten."""
@@ -271,7 +252,31 @@ class IndividualEmail(models.Model):
             return deleted
 
 
-class Phone(models.Model):
+class IndividualEmail(SearchTextSource, models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="emails")
+    number = models.PositiveIntegerField("EmailId")
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="emails")
+    email_type = models.CharField(max_length=20, choices=EmailType.choices, default=EmailType.HOME)
+    email = models.CharField(max_length=254)
+    preferred = models.BooleanField(default=False)
+    listed = models.BooleanField(default=True, help_text="Shown in the member directory.")
+
+    class Meta:
+        ordering = ["-preferred", "number"]
+        constraints = [
+            _site_number_constraint("individualemail"),
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=models.Q(preferred=True),
+                name="outreach_individualemail_one_preferred",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Phone(SearchTextSource, models.Model):
     """A phone number of one individual, or of a whole family (FamilyPhone); a phone may belong
     to one of the addresses (AddrPhone)."""
 
@@ -306,27 +311,6 @@ class Phone(models.Model):
 
     def __str__(self):
         return self.phone_number
-
-    def save(self, *args, **kwargs):
-        """Saved, then the search text of its person (and of the one it moved from) rewritten."""
-        with transaction.atomic(using=kwargs.get("using")):
-            before = None
-            if self.pk is not None:
-                before = (
-                    type(self)
-                    .objects.filter(pk=self.pk)
-                    .values_list("individual_id", flat=True)
-                    .first()
-                )
-            super().save(*args, **kwargs)
-            _search_texts_refresh(self.individual_id, before)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic(using=kwargs.get("using")):
-            individual_id = self.individual_id
-            deleted = super().delete(*args, **kwargs)
-            _search_texts_refresh(individual_id)
-            return deleted
 
 
 def _search_texts_refresh(*individual_ids: int | None) -> None:
