@@ -33,7 +33,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log line per call
 
 import django
 
-from benchmarks.bench_database import database_ensure
+from scripts.databases import database_ensure
 
 database_ensure(os.environ["DATABASE_URL"])  # created when missing
 django.setup()

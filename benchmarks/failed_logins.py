@@ -30,10 +30,11 @@ import threading
 import time
 from pathlib import Path
 
-import environ
-import psycopg2
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.databases import database_recreate  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PORT = 8106
 LEGIT_ADDRESS = "127.0.0.2"
@@ -167,23 +168,6 @@ class Server:
         self.log.close()
 
 
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    config = environ.Env.db_url_config(url)
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
-
-
 def report(label: str, throughput: float, p95: float, statuses: dict, slices: list) -> None:
     print(f"{label:<34} {throughput:7.1f} req/s   p95 {p95 * 1000:7.1f} ms   statuses {statuses}")
     print(f"{'':<34} answered per 5 s: {slices}")
@@ -216,7 +200,7 @@ def main() -> None:
     env.update(setting.split("=", 1) for setting in args.set)
     log = Path("/tmp/h16_failed_logins_gunicorn.log")
     log.write_text("")
-    recreate_database(database_url)
+    database_recreate(database_url)
     server = None
     try:
         manage = [str(BIN / "python"), "manage.py"]
@@ -268,7 +252,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
-        recreate_database(database_url, drop_only=True)
+        database_recreate(database_url, drop_only=True)
 
 
 if __name__ == "__main__":

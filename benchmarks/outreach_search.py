@@ -39,7 +39,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 
 import django
 
-from benchmarks.bench_database import database_ensure
+from scripts.databases import database_ensure
 
 database_ensure(os.environ["DATABASE_URL"])  # created when missing
 django.setup()

@@ -52,7 +52,7 @@ os.environ["DATABASE_URL"] = (
 
 import django  # noqa: E402
 
-from benchmarks.bench_database import database_ensure  # noqa: E402
+from scripts.databases import database_ensure  # noqa: E402
 
 database_ensure(os.environ["DATABASE_URL"])  # created when missing
 django.setup()

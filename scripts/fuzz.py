@@ -27,8 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import environ
-import psycopg2
+from databases import database_recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -46,27 +45,6 @@ def database_url(given: str | None) -> str:
     if not base.startswith(("postgres://", "postgresql://")):
         base = DEFAULT_DATABASE
     return base + "_fuzz"
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    if not url.startswith(("postgres://", "postgresql://")):
-        path = Path(environ.Env.db_url_config(url)["NAME"])
-        path.unlink(missing_ok=True)
-        return
-    config = environ.Env.db_url_config(url)
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        host=config["HOST"],
-        port=config["PORT"] or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
 
 
 def free_port() -> int:
@@ -160,7 +138,7 @@ def main() -> int:
     for key in ("CACHE_URL", "STORAGE_BACKEND"):
         env.pop(key, None)
     started = time.monotonic()
-    recreate_database(url)
+    database_recreate(url)
     process = None
     try:
         manage("migrate", "--noinput", "-v0", env=env)
@@ -199,7 +177,7 @@ def main() -> int:
     finally:
         if process is not None:
             stop(process)
-        recreate_database(url, drop_only=True)
+        database_recreate(url, drop_only=True)
     print(f"fuzz run: {time.monotonic() - started:.0f} s, exit status {result.returncode}")
     return result.returncode
 
