@@ -130,7 +130,8 @@ class DiscoveryInputSerializer(serializers.Serializer):
     initial_character = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, trim_whitespace=True
     )
-    recent = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    # Days back; bounded so the cut-off stays a date (timedelta's limit is 999,999,999 days).
+    recent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=36500)
     pagination = DiscoveryPaginationSerializer(required=False)
     sort = DiscoverySortSerializer(required=False)
 
