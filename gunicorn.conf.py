@@ -71,3 +71,10 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Load the URLconf before the first request and freeze what is loaded (connect_api.warmup)."""
+    from connect_api.warmup import warm_and_freeze
+
+    warm_and_freeze()

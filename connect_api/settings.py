@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
         "connect_api.renderers.SurrogateSafeJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["connect_api.filtering.QueryStringFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "connect_api.pagination.StartLimitPagination",
     "DEFAULT_SCHEMA_CLASS": "connect_api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "connect_api.exceptions.api_exception_handler",

@@ -81,9 +81,14 @@ class ConnectionRequestFilterSet(django_filters.FilterSet):
         model = ConnectionRequest
         fields = []
 
+    @classmethod
+    def unfiltered(cls, queryset):
+        """What no filter means (connect_api.filtering skips the FilterSet then)."""
+        return queryset.exclude(status=ConnectionRequestStatus.WITHDRAWN)
+
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("status"):
-            queryset = queryset.exclude(status=ConnectionRequestStatus.WITHDRAWN)
+            queryset = self.unfiltered(queryset)
         return super().filter_queryset(queryset)
 
     def filter_is_approved(self, queryset, name, value):

@@ -7,6 +7,8 @@ from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from connect_api.throttling import LEASES
+
 pytest_plugins = ["tests.supplier_fixtures"]
 
 # The servers tests start (gunicorn in tests/server, tests/availability) run with DEBUG off,
@@ -25,8 +27,10 @@ def _fast_passwords_and_clean_caches(settings, tmp_path_factory):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     caches["credentials"].clear()
+    LEASES.clear()  # a block leased in one test must not serve the next (ids are reused)
     yield
     caches["credentials"].clear()
+    LEASES.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -571,6 +571,37 @@ def test_list_filters(retailer_client, assorted_requests, query, expected):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected", "filterset_built"),
+    [
+        ({}, ["rejected", "approved", "pending"], False),
+        ({"start": 1, "limit": 1}, ["approved"], False),
+        ({"status": "WITHDRAWN"}, ["withdrawn"], True),
+        ({"search": "beta"}, ["approved"], True),
+    ],
+)
+def test_a_list_naming_no_filter_skips_the_filterset_and_still_hides_withdrawn(
+    retailer_client, assorted_requests, monkeypatch, query, expected, filterset_built
+):
+    from connections.filters import ConnectionRequestFilterSet
+
+    built = []
+    original = ConnectionRequestFilterSet.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(True)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ConnectionRequestFilterSet, "__init__", counting_init)
+
+    response = retailer_client.get(request_url(), query)
+
+    assert response.status_code == 200, response.json()
+    got = [item["record_uuid"] for item in response.json()["requests"]]
+    assert got == [str(assorted_requests[name].uuid) for name in expected]
+    assert bool(built) is filterset_built
+
+
+@pytest.mark.parametrize(
     "query",
     [
         {"status": "DONE"},

@@ -1,6 +1,7 @@
-"""Per-request overhead: one query for the token, one for the throttle counter (none on Redis);
-Basic after its first call costs what a token costs. Counters are shared rows (or Redis keys),
-so every worker and instance counts against the same limit."""
+"""Per-request overhead: one query for the token, at most one for the throttle counter (a
+leased block of hits serves the next requests without one; none on Redis); Basic after its
+first call costs what a token costs. Counters are shared rows (or Redis keys), so every worker
+and instance counts against the same limit."""
 
 import os
 
@@ -14,7 +15,7 @@ from rest_framework.test import APIClient, APIRequestFactory
 
 from connect_api.clientip import AnonRateThrottle, UserRateThrottle
 from connect_api.models import ThrottleCounter
-from connect_api.throttling import FixedWindowThrottleMixin
+from connect_api.throttling import FixedWindowThrottleMixin, Leases
 from tests.conftest import basic_header, token_header
 from tests.factories import UserFactory
 
@@ -46,17 +47,19 @@ def _mid_window(monkeypatch):
     monkeypatch.setattr(FixedWindowThrottleMixin, "timer", staticmethod(lambda: 1_800_000_030.0))
 
 
-def test_a_token_request_costs_two_queries_the_token_and_one_counter_upsert(alice):
+def test_a_token_request_costs_the_token_query_and_at_most_one_counter_upsert(alice):
+    # THROTTLE_USER's default 1200/min: each upsert leases a block of 12 hits.
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=token_header(alice))
     client.get(WHOAMI)  # knox's AUTO_REFRESH may write the expiry once per minute
 
-    sqls = queries_of(client, WHOAMI)
+    per_request = [queries_of(client, WHOAMI) for _ in range(23)]
 
-    assert len(sqls) == 2
-    [upsert] = throttle_queries(sqls)
-    assert "ON CONFLICT" in upsert and "RETURNING" in upsert
-    assert ThrottleCounter.objects.get(cache_key=f"throttle_user_{alice.pk}").hits == 2
+    assert all(len(sqls) <= 2 for sqls in per_request)
+    upserts = [sql for sqls in per_request for sql in throttle_queries(sqls)]
+    assert len(upserts) == 1  # request 13 leases the second block; the rest spend leases
+    assert "ON CONFLICT" in upserts[0] and "RETURNING" in upserts[0]
+    assert ThrottleCounter.objects.get(cache_key=f"throttle_user_{alice.pk}").hits == 24
 
 
 @pytest.mark.parametrize("path", [WHOAMI, OUTREACH_WHOAMI])
@@ -64,11 +67,46 @@ def test_basic_after_its_first_call_costs_what_a_token_costs(alice, path):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=basic_header("alice", "password"))
     client.get(path)  # the first call checks the password (and may record the login)
+    token_client = APIClient()
+    token_client.credentials(HTTP_AUTHORIZATION=token_header(UserFactory()))
+    token_client.get(path)
 
-    sqls = queries_of(client, path)
+    assert len(queries_of(client, path)) == len(queries_of(token_client, path)) == 1
 
-    assert len(sqls) == 2
-    assert len(throttle_queries(sqls)) == 1
+
+def _take(leases: Leases, *, limit: int) -> bool:
+    admitted, _ = leases.take("throttle_user_7", limit=limit, duration=60, now=1_800_000_030.0)
+    return admitted
+
+
+def test_leases_never_admit_past_the_limit_however_many_workers_share_it():
+    # Two Leases tables stand for two worker processes; the database row is what they share.
+    first, second = Leases(), Leases()
+
+    admitted = sum(_take(leases, limit=200) for _ in range(150) for leases in (first, second))
+
+    assert admitted == 200  # blocks of 2, each spent in full before its worker asks again
+    assert not _take(first, limit=200) and not _take(second, limit=200)
+
+
+def test_a_block_a_worker_leased_and_never_spent_is_all_a_client_can_lose():
+    dead, alive = Leases(), Leases()
+    assert _take(dead, limit=200)  # leases 2 hits, spends 1, then its process dies
+
+    admitted = sum(_take(alive, limit=200) for _ in range(300))
+
+    assert admitted == 198  # 200 less the block the dead worker held
+
+
+def test_under_200_a_limit_is_counted_request_by_request():
+    first, second = Leases(), Leases()
+    assert [_take(leases, limit=3) for leases in (first, second, first, second)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert ThrottleCounter.objects.get().hits == 4
 
 
 def test_an_anonymous_caller_pays_one_counter_not_two(alice):
