@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.errors import shown
+from connect_api.serializers import CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.cron import NEXT_RUNS, describe_cron, next_runs
 from connections.models import Connection, ConnectionRequest
@@ -23,7 +24,7 @@ from organizations.models import AccountManager, Organization
 # --- input -------------------------------------------------------------------------------
 
 
-class AliasedSerializer(serializers.Serializer):
+class AliasedSerializer(CheapFieldCopiesSerializer):
     """`aliases = {"field": ("alias", ...)}`: any one spelling is accepted, two of them -> 400.
 
     Errors name the field the way the client spelled it.

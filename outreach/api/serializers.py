@@ -16,6 +16,7 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.serializers import CheapFieldCopiesSerializer
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
 from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse, us_datetime
 from outreach.models import ChangeRequest
@@ -229,14 +230,11 @@ def _value_type(spec: PayloadField) -> type:
     return typing.get_origin(value_type) or value_type
 
 
-class ChangeRequestInputSerializer(serializers.Serializer):
+class ChangeRequestInputSerializer(CheapFieldCopiesSerializer):
     """The body of `POST <site>/connections` (seed 004, the vendor's app): one strict JSON
     field per payload attribute, named as the vendor names it (`outreach.payload`). Which keys
     are needed depends on the kind of change, read from ConnectionId, Reassign and Complete;
     unknown keys are ignored. The validated data is a ChangeRequestPayload."""
-
-    def get_fields(self):
-        return {spec.name: _payload_input_field(spec) for spec in PAYLOAD_FIELDS}
 
     def to_internal_value(self, data):
         if isinstance(data, QueryDict):  # DRF's stand-in for an empty form-labelled body
@@ -248,6 +246,13 @@ class ChangeRequestInputSerializer(serializers.Serializer):
             return ChangeRequestPayload.from_fields(attrs)
         except PayloadError as error:
             raise serializers.ValidationError(error.errors) from None
+
+
+# One strict field per payload attribute, declared once (DRF's metaclass collects only fields
+# written in a class body, so these are set after it).
+ChangeRequestInputSerializer._declared_fields = {
+    spec.name: _payload_input_field(spec) for spec in PAYLOAD_FIELDS
+}
 
 
 class ChangeRequestRejectInputSerializer(serializers.Serializer):
