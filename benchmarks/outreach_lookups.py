@@ -180,8 +180,9 @@ def plain_search(request, site_number):
         return JsonResponse({"detail": "forbidden"}, status=403)
     page = outputs.PageRequest(0, 25)
     individuals = selectors.individuals_search(membership, request.GET.get("q", ""))
-    rows, page_count = page.rows(
-        individuals.select_related("family").prefetch_related(*selectors.contact_prefetches())
+    rows, page_count = page.rows_counted_up_to(
+        individuals.select_related("family").prefetch_related(*selectors.contact_prefetches()),
+        outputs.SEARCH_EXACT_COUNT_UP_TO,
     )
     links = _links(request, site_number)
     items = [outputs.contact_data(person, links) for person in rows]

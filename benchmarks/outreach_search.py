@@ -9,12 +9,14 @@ site's people are seeded with SQL (generate_series; varied names: 36 first names
 of 1-3 of 36 syllables, a goes-by name on one in five, one email and one phone each), grown
 from one size to the next, then VACUUM ANALYZE (as autovacuum would). Per size it prints:
 
-- p95 and median of what `GET <site>/individuals?q=...` runs (count, a page of 25 with each
-  person's emails, phones and addresses, the dicts) for a mix of name, email and phone
-  fragments of 3+ characters and two-word queries;
+- p95 and median of what `GET <site>/individuals?q=...` runs (the ids of up to 3,001
+  matches, a page of 25 with each person's emails, phones and addresses, the dicts: see
+  `PageRequest.rows_counted_up_to`) for a mix of name, email and phone fragments of 3+
+  characters and two-word queries;
 - the same through the endpoint (Django test client, HTTP Basic as the app sends it);
-- EXPLAIN ANALYZE of the page query and the count for a rare, a broad and a phone fragment
-  (the index used: `Bitmap Index Scan on outreach_individual_search_text_trgm`).
+- EXPLAIN ANALYZE of both queries for a rare, a broad and a phone fragment (the ids: `Bitmap
+  Index Scan on outreach_individual_search_text_trgm`; a page of at most 3,000 matches read
+  by their ids, a broader one in name order).
 
 Before measuring, a sample of the SQL-written search texts is checked against what the saves
 write (`search_text_refresh` must find nothing to change).
@@ -49,7 +51,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from outreach.api.outputs import Links, PageRequest, contact_data  # noqa: E402
+from outreach.api.outputs import (  # noqa: E402
+    SEARCH_EXACT_COUNT_UP_TO,
+    Links,
+    PageRequest,
+    contact_data,
+)
 from outreach.choices import EmailType, PhoneType, Right  # noqa: E402
 from outreach.models import Individual, Site, SiteMembership  # noqa: E402
 from outreach.selectors import contact_prefetches, individuals_search  # noqa: E402
@@ -165,7 +172,9 @@ def search(membership: SiteMembership, query: str, links: Links) -> dict:
     """What IndividualSearchView runs between authentication and rendering."""
     page = PageRequest(0, PAGE_SIZE)
     individuals = individuals_search(membership, query).select_related("family")
-    rows, page_count = page.rows(individuals.prefetch_related(*contact_prefetches()))
+    rows, page_count = page.rows_counted_up_to(
+        individuals.prefetch_related(*contact_prefetches()), SEARCH_EXACT_COUNT_UP_TO
+    )
     return {"Page": [contact_data(person, links) for person in rows], "PageCount": page_count}
 
 
@@ -182,19 +191,21 @@ def timed(call, repeats: int) -> tuple[float, float]:
 
 
 def explain(membership: SiteMembership, query: str) -> None:
+    """The plans of the two queries `PageRequest.rows_counted_up_to` runs for `query`."""
     individuals = individuals_search(membership, query)
-    for label, queryset in (("page", individuals[:PAGE_SIZE]), ("count", None)):
-        if queryset is None:
-            sql, params = individuals.order_by().values("pk").query.sql_with_params()
-            sql = f"SELECT COUNT(*) FROM ({sql}) AS matched"
-        else:
-            sql, params = queryset.query.sql_with_params()
+    ids = individuals.order_by().values_list("pk", flat=True)[: SEARCH_EXACT_COUNT_UP_TO + 1]
+    if len(ids) <= SEARCH_EXACT_COUNT_UP_TO:
+        page = ("page by ids", individuals.filter(pk__in=list(ids))[:PAGE_SIZE])
+    else:
+        page = ("page in order", individuals[: PAGE_SIZE + 1])
+    for label, queryset in (("ids", ids), page):
+        sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
             plan = [row[0] for row in cursor.fetchall()]
         print(f"  EXPLAIN ANALYZE {label} q={query!r}:")
         for line in plan:
-            print(f"    {line}")
+            print(f"    {line[:150]}")  # an id list's condition is long
 
 
 def main() -> None:

@@ -26,7 +26,6 @@ from outreach.models import (
     Site,
     SiteMembership,
     Team,
-    search_text_of,
 )
 from outreach.payload import CONNECTION_FIELDS, ChangeRequestPayload, history_value
 
@@ -76,19 +75,12 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 
 
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
-    """Case-insensitive search: each word of `query` is part of a name, the goes-by name, an
-    own email or an own phone ("John Adams" finds John Adams): a `contains` of the word in
-    upper case on `Individual.search_text`, one pg_trgm index on PostgreSQL (migration
-    0006) for every word of 3 characters or more."""
-    individuals = Individual.objects.filter(site_id=membership.site_id)
-    for word in query.split():
-        individuals = individuals.filter(individual_search_filter(word))
-    return individuals.order_by("last_name", "first_name", "number")
-
-
-def individual_search_filter(word: str) -> Q:
-    """People whose search text contains `word` (any case)."""
-    return Q(search_text__contains=search_text_of([word]))
+    """The site's people matching `query` (`IndividualQuerySet.search`), by name."""
+    return (
+        Individual.objects.filter(site_id=membership.site_id)
+        .search(query)
+        .order_by("last_name", "first_name", "number")
+    )
 
 
 def individual_get(membership: SiteMembership, number: int) -> Individual:

@@ -107,6 +107,30 @@ class PageRequest:
         rows = list(queryset[start : start + self.size]) if start < total else []
         return rows, math.ceil(total / self.size)
 
+    def rows_counted_up_to(self, queryset: QuerySet, cap: int) -> tuple[list, int]:
+        """This page's rows and a page count that is exact while at most `cap` rows match,
+        in two queries however many match (for a search, where an exact count of a broad
+        fragment costs as much as reading every match):
+
+        - the ids of up to `cap` + 1 matches, in no order;
+        - `cap` or fewer: the page is read by those ids (sorting at most `cap` rows, whatever
+          the planner would have guessed about the filter) and the count is exact;
+        - more: the page is read in the queryset's order with one row beyond it, and the
+          count is a lower bound: that of the `cap` + 1 rows known to match, raised to
+          include this page and, when there is one, the next (exact on the last page). A
+          client that shows "more" while `PageIndex < PageCount - 1`, as the vendor's app
+          does, pages to the end."""
+        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        start = self.index * self.size
+        if len(ids) <= cap:
+            if start >= len(ids):
+                return [], math.ceil(len(ids) / self.size)
+            rows = list(queryset.filter(pk__in=ids)[start : start + self.size])
+            return rows, math.ceil(len(ids) / self.size)
+        rows = list(queryset[start : start + self.size + 1])
+        seen = start + len(rows) if rows else 0
+        return rows[: self.size], math.ceil(max(cap + 1, seen) / self.size)
+
 
 def page_data(items: list, page: PageRequest, page_count: int) -> dict:
     """The app's paged envelope (CorePagedResult) around already built items."""
@@ -407,7 +431,22 @@ def contact_data(individual: Individual, links: Links) -> Contact:
     }
 
 
+SEARCH_EXACT_COUNT_UP_TO = 3000
+"""The individual search counts its matches exactly up to this many (`IndividualPage`), and
+below it reads a page by sorting the matches' ids (a cost that grows with their number); above
+it, by walking the site's people in name order until the page is full (a cost that grows as
+the matches get rarer). At 500,000 people the two costs cross near this many matches: see
+benchmarks/outreach_search.py."""
+
 IndividualPage = _page_shape("IndividualPage", Contact)
+IndividualPage.__doc__ = (
+    "A page of the individual search. PageCount is exact while the search matches at most "
+    f"{SEARCH_EXACT_COUNT_UP_TO:,} people. Beyond that it is a lower bound (counting every "
+    "match of a broad fragment costs as much as reading them all): at least the pages of the "
+    f"{SEARCH_EXACT_COUNT_UP_TO + 1:,} people known to match, and PageIndex + 2 whenever a "
+    "next page exists (exact on the last page), so a client that offers more while "
+    "PageIndex < PageCount - 1, as the vendor's app does, pages to the end."
+)
 
 
 class AddressShape(TypedDict):

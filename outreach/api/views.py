@@ -251,7 +251,10 @@ class IndividualSearchView(OutreachView):
         individuals = selectors.individuals_search(
             request.membership, query.validated_data["q"]
         ).select_related("family")
-        rows, page_count = page.rows(individuals.prefetch_related(*selectors.contact_prefetches()))
+        rows, page_count = page.rows_counted_up_to(
+            individuals.prefetch_related(*selectors.contact_prefetches()),
+            outputs.SEARCH_EXACT_COUNT_UP_TO,
+        )
         links = _links(request, site_number)
         return Response(
             outputs.page_data(

@@ -1,6 +1,8 @@
 """The Django admin covers every outreach model (list, search and change pages render)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outreach import models, services
@@ -12,6 +14,7 @@ from tests.factories import (
     ConnectionTypeRightFactory,
     GivingMerchantFactory,
     IndividualCommentFactory,
+    IndividualFactory,
     OutreachConnectionFactory,
     ResponseFactory,
     SiteMembershipFactory,
@@ -126,3 +129,71 @@ def test_staff_apply_or_reject_comment_change_requests(admin_client, rows, actio
         follow=True,
     )
     assert b"already" in again.content
+
+
+@pytest.fixture
+def people():
+    """IndvId -> person; every name, email and phone spelled out (none from Faker)."""
+    rows = [
+        (501, "Ann", "Wright", "Annie", "801-555-0199"),
+        (502, "John", "Wright", "", "801-555-0177"),
+        (503, "John", "Adams", "", "801-555-0501"),
+        (504, "Mary", "Okafor", "", "435-555-0123"),
+    ]
+    return {
+        number: IndividualFactory(
+            number=number, first_name=first, last_name=last, goes_by_name=goes_by, phone=phone
+        )
+        for number, first, last, goes_by, phone in rows
+    }
+
+
+def _admin_search(admin_client, term: str) -> set[int]:
+    response = admin_client.get(reverse("admin:outreach_individual_changelist"), {"q": term})
+    assert response.status_code == 200
+    return {person.number for person in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize(
+    "term, numbers",
+    [
+        ("wright", {501, 502}),
+        ("john WRIGHT", {502}),  # every word, in any column
+        ("annie", {501}),
+        ("john.adams@example", {503}),
+        ("555-01", {501, 502, 504}),
+        ("501", {501, 503}),  # IndvId 501, and the phone 801-555-0501
+        ("nobody", set()),
+    ],
+)
+def test_individual_search_is_the_apis(admin_client, people, term, numbers):
+    assert _admin_search(admin_client, term) == numbers
+    searched = models.Individual.objects.search(term).values_list("number", flat=True)
+    assert set(searched) | ({int(term)} if term.isdigit() else set()) == numbers
+
+
+def test_individual_search_filters_the_search_text_without_joining_contacts(admin_client, people):
+    """One LIKE per word on search_text (the pg_trgm index), not an OR of five columns'
+    icontains over joined emails and phones."""
+    with CaptureQueriesContext(connection) as queries:
+        assert _admin_search(admin_client, "john wright") == {502}
+    searches = [query["sql"] for query in queries if "search_text" in query["sql"]]
+    assert searches and all(sql.count("search_text") >= 2 for sql in searches)
+    assert not any(
+        "outreach_individualemail" in query["sql"] or "outreach_phone" in query["sql"]
+        for query in queries
+    )
+
+
+def test_autocomplete_of_people_uses_the_same_search(admin_client, people):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "outreach",
+            "model_name": "connection",
+            "field_name": "contact",
+            "term": "ann wright",
+        },
+    )
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [str(people[501].pk)]

@@ -109,7 +109,7 @@ def _populate(endpoint, site, member, rows):
         return endpoint, 1
     if endpoint == "individuals":
         _detailed_people(site, rows, last_name="Searchable")
-        return "individuals?q=searchable&pageSize=100", 2 + CONTACT  # count, page
+        return "individuals?q=searchable&pageSize=100", 2 + CONTACT  # matches' ids, page
     if endpoint == "individuals/1":
         person, *_ = _detailed_people(site, rows, last_name="Searchable")
         person.number = 1

@@ -135,3 +135,9 @@ def test_lookups_use_basic_auth_and_document_application_id(schema):
     assert any(
         p["name"] == "ApplicationId" and p["in"] == "header" for p in operation["parameters"]
     )
+
+
+def test_the_search_page_says_its_page_count_is_exact_only_up_to_the_cap(schema):
+    description = schema["components"]["schemas"]["IndividualPage"]["description"]
+    assert "exact while the search matches at most 3,000 people" in description
+    assert "lower bound" in description

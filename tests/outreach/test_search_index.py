@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 
 from outreach.models import Individual
-from outreach.selectors import individual_search_filter
 from tests.factories import IndividualFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -33,7 +32,7 @@ def test_the_search_query_uses_it(query):
     the site's b-tree depends on the data: benchmarks/outreach_search.py prints the plans at
     50,000 and 500,000 people.)"""
     IndividualFactory(first_name="John", last_name="Wright")
-    queryset = Individual.objects.filter(*map(individual_search_filter, query.split()))
+    queryset = Individual.objects.search(query)
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
