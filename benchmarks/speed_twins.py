@@ -238,8 +238,9 @@ def plain_individual_search(request, site_number):
         return JsonResponse({"detail": "Invalid query."}, status=400)
     page = outreach_outputs.PageRequest(index, size)
     individuals = outreach_selectors.individuals_search(membership, query).select_related("family")
-    rows, page_count = page.rows(
-        individuals.prefetch_related(*outreach_selectors.contact_prefetches())
+    rows, page_count = page.rows_counted_up_to(
+        individuals.prefetch_related(*outreach_selectors.contact_prefetches()),
+        outreach_outputs.SEARCH_EXACT_COUNT_UP_TO,
     )
     links = _outreach_links(request, site_number)
     items = [outreach_outputs.contact_data(person, links) for person in rows]
