@@ -1,7 +1,9 @@
 """The connection-request list at scale: p95 of the first page, search, each filter and a deep
-`start`, for a retailer with 100,000 requests and for staff seeing 1,000,000 (PostgreSQL).
+`start`, for a retailer with 100,000 requests and for staff seeing 1,000,000 (PostgreSQL), with
+the `total_count` each answers and whether it is exact (beyond LIST_EXACT_COUNT_CAP the list
+answers an estimate before the middle, and counts exactly past it).
 
-    .venv/bin/python benchmarks/connections_scale.py [--rounds 15] [--explain]
+    .venv/bin/python benchmarks/connections_scale.py [--rounds 15] [--explain] [--only staff]
     # the first run seeds (~5-10 min on a busy 2-core machine); later runs reuse the seeded
     # database (~1-2 min); drop it (dropdb connect_api_bench) to reseed
     BENCH_DATABASE_URL=postgres://... to pick the database (default connect_api_bench)
