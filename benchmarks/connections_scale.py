@@ -173,6 +173,8 @@ def main() -> None:
         "retailer search=globex foods 1234": (retailer, {"search": "Globex Foods 1234"}),
         "staff search=vandelay": (staff, {"search": "vandelay"}),
         "retailer status=REJECTED": (retailer, {"status": "REJECTED"}),
+        "retailer status=WITHDRAWN": (retailer, {"status": "WITHDRAWN"}),
+        "staff status=WITHDRAWN": (staff, {"status": "WITHDRAWN"}),
         "retailer is_approved=false": (retailer, {"is_approved": "false"}),
         "retailer integration_type=order": (retailer, {"integration_type": "order"}),
         "staff integration_type=tracking": (staff, {"integration_type": "tracking"}),
