@@ -94,22 +94,20 @@ class StartLimitPagination(LimitOffsetPagination):
         estimate = max(self._estimate(queryset), self.exact_count_cap + 1)
         if offset < estimate // 2:
             rows = list(self._window(queryset, offset, offset + self.limit + 1))
-            if len(rows) > self.limit:
-                self.count, self.count_exact, self.offset = (
-                    max(estimate, offset + self.limit + 1),
-                    False,
-                    offset,
-                )
+            self.offset = offset
+            if len(rows) > self.limit:  # at least one row after this page
+                self.count = max(estimate, offset + self.limit + 1)
+                self.count_exact = False
                 return rows[: self.limit]
-            if rows:
-                self.count, self.offset = offset + len(rows), offset
+            if rows:  # the page reaches the end
+                self.count = offset + len(rows)
                 return rows
         self.count = queryset.count()
         self.offset = min(offset, self.count)
         if self.offset == self.count:
             return []
         end = min(self.offset + self.limit, self.count)
-        if self.count - end >= self.offset:
+        if self.count - end >= self.offset or not queryset.ordered:
             return list(self._window(queryset, self.offset, end))
         # Nearer the end: the same rows, counted from the last one backwards.
         from_end = queryset.reverse()[self.count - end : self.count - self.offset]
