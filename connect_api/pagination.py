@@ -1,5 +1,8 @@
+import json
 from collections.abc import Mapping
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -13,6 +16,14 @@ def non_negative_int(raw, name: str) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
         return raw
     raise ValidationError({name: ["Must be a non-negative integer."]})
+
+
+EXACTNESS = (
+    "false when more rows match than the server counts exactly (LIST_EXACT_COUNT_CAP, 10,000 "
+    "by default): `total_count` is then PostgreSQL's estimate, never less than the rows up to "
+    "this page plus one, so paging until `start >= total_count` or until an empty page still "
+    "reaches every row. Exact again on a page that reaches the end and past the middle."
+)
 
 
 class StartLimitPagination(LimitOffsetPagination):
@@ -34,25 +45,86 @@ class StartLimitPagination(LimitOffsetPagination):
     items_key = "results"
 
     @classmethod
-    def keyed(cls, items_key: str) -> type["StartLimitPagination"]:
+    def keyed(cls, items_key: str, *, count_capped: bool = False) -> type["StartLimitPagination"]:
         name = f"{items_key.title().replace('_', '')}Pagination"
-        return type(name, (cls,), {"items_key": items_key})
+        return type(name, (cls,), {"items_key": items_key, "count_capped": count_capped})
 
     # From this `start` on, the page's keys are found first (a subquery the list's index
     # answers alone, without visiting the skipped rows) and only its rows are read whole.
     DEFERRED_FROM = 1000
 
+    # A list that may reach millions of rows counts them exactly only up to
+    # settings.LIST_EXACT_COUNT_CAP and answers `total_count_exact` (see _paginate_beyond_cap).
+    count_capped = False
+
+    @property
+    def exact_count_cap(self) -> int | None:
+        return settings.LIST_EXACT_COUNT_CAP if self.count_capped else None
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.limit = self.get_limit(request)
-        self.count = self.get_count(queryset)
+        self.count_exact = True
+        cap = self.exact_count_cap
+        if cap is not None and isinstance(queryset, QuerySet):
+            counted = queryset.values("pk").order_by()[: cap + 1].count()  # any cap + 1 rows
+            if counted > cap:
+                return self._paginate_beyond_cap(queryset, self.get_offset(request))
+            self.count = counted
+        else:
+            self.count = self.get_count(queryset)
         self.offset = min(self.get_offset(request), self.count)
         if self.offset == self.count:
             return []
-        window = queryset[self.offset : self.offset + self.limit]
-        if self.offset >= self.DEFERRED_FROM and isinstance(queryset, QuerySet):
+        return list(self._window(queryset, self.offset, self.offset + self.limit))
+
+    def _window(self, queryset, begin: int, end: int):
+        """Rows `begin` to `end` (exclusive) in list order, as one query."""
+        window = queryset[begin:end]
+        if begin >= self.DEFERRED_FROM and isinstance(queryset, QuerySet):
             window = queryset.filter(pk__in=window.values("pk"))  # still one query
-        return list(window)
+        return window
+
+    def _paginate_beyond_cap(self, queryset: QuerySet, offset: int) -> list:
+        """More than `exact_count_cap` rows. In the front half (by the planner's estimate) the
+        page is read first, one row more than asked, and `total_count` is the estimate raised
+        to what the page proves (flagged not exact), or exact when the page reaches the end.
+        In the back half the rows are counted exactly and the page is read from the nearer
+        end, so no `start` walks more than half of the rows past a count."""
+        estimate = max(self._estimate(queryset), self.exact_count_cap + 1)
+        if offset < estimate // 2:
+            rows = list(self._window(queryset, offset, offset + self.limit + 1))
+            self.offset = offset
+            if len(rows) > self.limit:  # at least one row after this page
+                self.count = max(estimate, offset + self.limit + 1)
+                self.count_exact = False
+                return rows[: self.limit]
+            if rows:  # the page reaches the end
+                self.count = offset + len(rows)
+                return rows
+        self.count = queryset.count()
+        self.offset = min(offset, self.count)
+        if self.offset == self.count:
+            return []
+        end = min(self.offset + self.limit, self.count)
+        if self.count - end >= self.offset or not queryset.ordered:
+            return list(self._window(queryset, self.offset, end))
+        # Nearer the end: the same rows, counted from the last one backwards.
+        from_end = queryset.reverse()[self.count - end : self.count - self.offset]
+        return list(queryset.filter(pk__in=from_end.values("pk")))
+
+    @staticmethod
+    def _estimate(queryset: QuerySet) -> int:
+        """The planner's estimate of the rows (PostgreSQL; elsewhere 0: no estimate)."""
+        if connections[queryset.db].vendor != "postgresql":
+            return 0
+        sql, params = queryset.values("pk").order_by().query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            (plan,) = cursor.fetchone()
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def get_limit(self, request):
         raw, name = self._sent(request, self.limit_query_param)
@@ -84,16 +156,10 @@ class StartLimitPagination(LimitOffsetPagination):
         return None, param
 
     def get_paginated_response(self, data):
-        return Response(
-            {
-                self.items_key: data,
-                "pagination": {
-                    "total_count": self.count,
-                    "start": self.offset,
-                    "limit": self.limit,
-                },
-            }
-        )
+        pagination = {"total_count": self.count, "start": self.offset, "limit": self.limit}
+        if self.count_capped:
+            pagination["total_count_exact"] = self.count_exact
+        return Response({self.items_key: data, "pagination": pagination})
 
     def get_paginated_response_schema(self, schema):
         return {
@@ -108,6 +174,11 @@ class StartLimitPagination(LimitOffsetPagination):
                         "total_count": {"type": "integer"},
                         "start": {"type": "integer"},
                         "limit": {"type": "integer"},
+                        **(
+                            {"total_count_exact": {"type": "boolean", "description": EXACTNESS}}
+                            if self.count_capped
+                            else {}
+                        ),
                     },
                 },
             },

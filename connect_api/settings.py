@@ -262,6 +262,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# Lists that may reach millions of rows (the connection-request list) count exactly up to
+# this many; beyond it `total_count` is an estimate flagged `total_count_exact: false`.
+LIST_EXACT_COUNT_CAP = env.int("LIST_EXACT_COUNT_CAP", default=10_000)
+
 # Loaded with the user by token and Basic authentication (same query): the supplier membership
 # and its organization, so the request log names the organization and the views that act for
 # it (organizations.selectors.organization_for) read it without a query of their own.

@@ -60,7 +60,7 @@ class ConnectionRequestViewSet(
 ):
     serializer_class = shapes.ConnectionRequestOutputSerializer
     filterset_class = ConnectionRequestFilterSet
-    pagination_class = StartLimitPagination.keyed("requests")
+    pagination_class = StartLimitPagination.keyed("requests", count_capped=True)
 
     def get_queryset(self):
         return selectors.connection_requests_for(self.request.user)

@@ -493,7 +493,12 @@ def test_list_is_paginated_newest_first(retailer_client, retailer):
     response = retailer_client.get(request_url(), {"limit": 2})
     assert response.status_code == 200
     body = response.json()
-    assert body["pagination"] == {"total_count": 3, "start": 0, "limit": 2}
+    assert body["pagination"] == {
+        "total_count": 3,
+        "start": 0,
+        "limit": 2,
+        "total_count_exact": True,
+    }
     assert [item["record_uuid"] for item in body["requests"]] == [
         str(made[1].uuid),
         str(made[2].uuid),
@@ -1126,4 +1131,9 @@ def test_the_request_list_reads_paging_from_its_body(retailer_client, pending_re
     )  # fmt: skip
 
     assert response.status_code == 200
-    assert response.json()["pagination"] == {"total_count": 1, "start": 0, "limit": 1}
+    assert response.json()["pagination"] == {
+        "total_count": 1,
+        "start": 0,
+        "limit": 1,
+        "total_count_exact": True,
+    }

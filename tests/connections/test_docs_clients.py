@@ -177,7 +177,12 @@ def test_get_requested_connections_as_documented(retailer_client, pending_reques
         assert response.status_code == 200
         page = response.json()
         assert set(page) == {"requests", "pagination"}
-        assert page["pagination"] == {"total_count": 1, "start": 0, "limit": 50}
+        assert page["pagination"] == {
+            "total_count": 1,
+            "start": 0,
+            "limit": 50,
+            "total_count_exact": True,  # added beside the docs' keys
+        }
         (item,) = page["requests"]
         assert_types(item, REQUEST_TYPES)
 
