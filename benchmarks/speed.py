@@ -10,6 +10,14 @@ data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_
 Every call goes through the Django test client, so the middleware, URL routing and JSON
 (de)serialisation are paid by endpoint and twin alike (benchmarks/speed_twins.py); the
 endpoints run as deployed (Token or Basic auth, the throttle counter, filters, pagination).
+The twins of the request list and detail:
+
+- `plain`: a Django view, the same auth, selectors, SQL and dict builders, `JsonResponse`;
+- `ninja`: django-ninja as its users write it over these models: `Schema` classes declared
+  with `response=` (nested, aliases and resolvers for renamed and computed fields), fed the
+  same prefetched rows (same queries), pydantic validating and dumping every row;
+- `ninja-dict`: a NinjaAPI returning the plain twin's dicts: ninja's router and renderer only.
+
 Cases:
 
 - request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`)
@@ -288,11 +296,13 @@ def main() -> None:
             "endpoint": get(f"{API}request/"),
             "plain": get("/bench/plain/requests/"),
             "ninja": get("/bench/ninja/requests/"),
+            "ninja-dict": get("/bench/ninja/dict/requests/"),
         },
         "detail": {
             "endpoint": get(f"{API}request/{request_uuid}/"),
             "plain": get(f"/bench/plain/requests/{request_uuid}/"),
             "ninja": get(f"/bench/ninja/requests/{request_uuid}/"),
+            "ninja-dict": get(f"/bench/ninja/dict/requests/{request_uuid}/"),
         },
         "connections": {
             "endpoint": get(API),
@@ -368,7 +378,7 @@ def main() -> None:
             median = statistics.median(values)
             ratio = "" if variant == "endpoint" else f"  ratio {median / endpoint:.2f}"
             print(
-                f"  {name:<15}{variant:<9}{median:8.2f} [{min(values):.2f}-{max(values):.2f}]"
+                f"  {name:<15}{variant:<11}{median:8.2f} [{min(values):.2f}-{max(values):.2f}]"
                 f"{ratio}"
             )
 

@@ -4,7 +4,12 @@
 - plain Django views: the same Token auth (one query), the same selectors and SQL, the same
   dict builders, `JsonResponse`; a hand-written check of the create body applying the same
   rules (required names, lengths, email, integration type, cron);
-- django-ninja (detail and list): the same auth, SQL and dicts behind a NinjaAPI;
+- django-ninja (detail and list), two twins over the same auth and SQL:
+  `ninja` is what a django-ninja user writes over these models: `Schema` classes declared with
+  `response=` (nested integrations, uploaded files, approved_by with its person), fed the
+  prefetched ORM rows, renamed fields read through `Field(alias=...)`, computed ones through
+  `resolve_<field>` resolvers, datetimes and "" -> null through annotated types;
+  `ninja-dict` returns the plain twin's dicts (ninja's router and renderer cost only);
 - outreach (HTTP Basic, PascalCase): the individual search (the remembered Basic credential,
   the membership and its LocatePerson check, the same selector, page and dict builders) and
   the seed change-request POST (the same gate, each body key checked by hand by its type,
@@ -13,7 +18,9 @@
 
 import json
 import typing
-from datetime import date
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,8 +29,9 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.security import APIKeyHeader
+from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
@@ -31,7 +39,9 @@ from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.choices import ConnectionRequestStatus, IntegrationType
-from connections.cron import is_valid_cron
+from connections.cron import describe_cron, is_valid_cron, next_runs
+from organizations.api.serializers import or_null
+from organizations.choices import OrganizationType
 from organizations.selectors import active_organization_for
 from outreach import permissions as outreach_permissions
 from outreach import selectors as outreach_selectors
@@ -54,7 +64,9 @@ def unauthorized():
     return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
 
 
-def request_list_page(user, *, start: int = 0, limit: int = 50) -> dict:
+def request_page(user, *, start: int = 0, limit: int = 50) -> tuple[list, dict]:
+    """The list's page of rows (with `integration_rows`) and its pagination, as the endpoint
+    reads them."""
     queryset = selectors.connection_requests_for(user).exclude(
         status=ConnectionRequestStatus.WITHDRAWN
     )
@@ -63,23 +75,30 @@ def request_list_page(user, *, start: int = 0, limit: int = 50) -> dict:
     total = queryset.values("pk").order_by()[: cap + 1].count()
     assert total <= cap, "the twin answers the exact count only"
     rows = selectors.with_integration_rows(list(queryset[start : start + limit]))
-    return {
-        "requests": [shapes.connection_request_data(row) for row in rows],
-        "pagination": {
-            "total_count": total,
-            "start": start,
-            "limit": limit,
-            "total_count_exact": True,
-        },
-    }
+    pagination = {"total_count": total, "start": start, "limit": limit, "total_count_exact": True}
+    return rows, pagination
 
 
-def request_detail(user, uuid) -> dict | None:
+def request_row(user, uuid):
+    """The detail's row (with `integration_rows`), or None."""
     found = list(selectors.connection_requests_for(user).filter(uuid=uuid))
     if not found:
         return None
     (connection_request,) = selectors.with_integration_rows(found)
-    return shapes.connection_request_data(connection_request)
+    return connection_request
+
+
+def request_list_page(user, *, start: int = 0, limit: int = 50) -> dict:
+    rows, pagination = request_page(user, start=start, limit=limit)
+    return {
+        "requests": [shapes.connection_request_data(row) for row in rows],
+        "pagination": pagination,
+    }
+
+
+def request_detail(user, uuid) -> dict | None:
+    row = request_row(user, uuid)
+    return None if row is None else shapes.connection_request_data(row)
 
 
 def plain_request_list(request):
@@ -334,14 +353,137 @@ class KnoxToken(APIKeyHeader):
 
 ninja_api = NinjaAPI(urls_namespace="bench-ninja", auth=KnoxToken(), docs_url=None)
 
+# --- django-ninja over the models: Schemas fed ORM rows ---------------------------------------
 
-@ninja_api.get("/requests/")
+# The endpoint's formats: datetimes in ISO 8601 UTC with microseconds and "Z" (ninja's
+# encoder would cut them to milliseconds), unset text ("") as null.
+UtcDatetime = Annotated[datetime, PlainSerializer(shapes.iso_utc)]
+OptionalText = Annotated[str | None, BeforeValidator(or_null)]
+
+
+class PersonOut(Schema):
+    uuid: UUID
+    first_name: str
+    last_name: str
+    email: OptionalText
+    phone: OptionalText
+    job_title: OptionalText
+
+
+class AccountManagerOut(Schema):
+    uuid: UUID
+    person: PersonOut | None
+
+
+class IntegrationOut(Schema):
+    """One of `integration_rows` (the selector's named rows)."""
+
+    record_uuid: UUID = Field(alias="uuid")
+    integration_type: str
+    update_frequency: OptionalText
+    next_runs: list[UtcDatetime] | None
+    schedule_description: str | None
+    feed_source_file_locations: OptionalText = Field(alias="file_locations")
+    file_specs: OptionalText
+    rules: OptionalText
+    date_created: UtcDatetime
+
+    @staticmethod
+    def resolve_next_runs(row):
+        return next_runs(row.update_frequency)
+
+    @staticmethod
+    def resolve_schedule_description(row):
+        return describe_cron(row.update_frequency)
+
+
+class UploadedFileOut(Schema):
+    name: str
+    uuid: UUID
+
+
+class ConnectionRequestOut(Schema):
+    record_uuid: UUID = Field(alias="uuid")
+    org_name: str = Field(alias="counterpart_name")
+    org_contact_full_name: str = Field(alias="contact_name")
+    primary_contact_phone: OptionalText = Field(alias="contact_phone")
+    primary_contact_email: OptionalText = Field(alias="contact_email")
+    # The requester's account number, named after the requester's side; the other key is
+    # dropped from the output (serialize_account_key).
+    retailer_account_number: OptionalText = Field(alias="account_number")
+    supplier_account_number: OptionalText = Field(alias="account_number")
+    requester_type: str = Field(exclude=True)
+    additional_information: OptionalText
+    request_date: UtcDatetime
+    status: str
+    is_approved: bool
+    approved_by: AccountManagerOut | None
+    rejection_reason: str | None
+    integrations: list[IntegrationOut] = Field(alias="integration_rows")
+    uploaded_files: list[UploadedFileOut]
+
+    @staticmethod
+    def resolve_requester_type(connection_request):
+        return connection_request.requester.org_type
+
+    @staticmethod
+    def resolve_approved_by(connection_request):
+        return connection_request.decided_by if connection_request.is_approved else None
+
+    @staticmethod
+    def resolve_rejection_reason(connection_request):
+        if connection_request.status != ConnectionRequestStatus.REJECTED:
+            return None
+        return connection_request.rejection_reason
+
+    @model_serializer(mode="wrap")
+    def serialize_account_key(self, handler):
+        data = handler(self)
+        supplier = self.requester_type == OrganizationType.SUPPLIER
+        del data["retailer_account_number" if supplier else "supplier_account_number"]
+        return data
+
+
+class PaginationOut(Schema):
+    total_count: int
+    start: int
+    limit: int
+    total_count_exact: bool
+
+
+class ConnectionRequestPageOut(Schema):
+    requests: list[ConnectionRequestOut]
+    pagination: PaginationOut
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+@ninja_api.get("/requests/", response=ConnectionRequestPageOut)
 def ninja_request_list(request):
+    rows, pagination = request_page(request.auth)
+    return {"requests": rows, "pagination": pagination}
+
+
+@ninja_api.get("/requests/{uuid}/", response={200: ConnectionRequestOut, 404: DetailOut})
+def ninja_request_detail(request, uuid: str):
+    row = request_row(request.auth, uuid)
+    if row is None:
+        return Status(404, {"detail": "Not found."})
+    return row
+
+
+# --- django-ninja returning the plain twin's dicts (its router and renderer only) -----------
+
+
+@ninja_api.get("/dict/requests/")
+def ninja_dict_request_list(request):
     return request_list_page(request.auth)
 
 
-@ninja_api.get("/requests/{uuid}/")
-def ninja_request_detail(request, uuid: str):
+@ninja_api.get("/dict/requests/{uuid}/")
+def ninja_dict_request_detail(request, uuid: str):
     body = request_detail(request.auth, uuid)
     if body is None:
         return ninja_api.create_response(request, {"detail": "Not found."}, status=404)
