@@ -47,6 +47,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
+from connect_api.warmup import warm_and_freeze  # noqa: E402
 from organizations.choices import OrganizationType  # noqa: E402
 from organizations.models import Organization, OrganizationMembership  # noqa: E402
 
@@ -162,6 +163,7 @@ def main() -> None:
     parser.add_argument("--only", help="run only the cases whose name contains this")
     args = parser.parse_args()
     seed()
+    warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)
     retailer = client_for("scale-retailer")
     staff = client_for("scale-staff", is_staff=True)
     since = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 10 * 86400))

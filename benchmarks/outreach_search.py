@@ -9,14 +9,14 @@ site's people are seeded with SQL (generate_series; varied names: 36 first names
 of 1-3 of 36 syllables, a goes-by name on one in five, one email and one phone each), grown
 from one size to the next, then VACUUM ANALYZE (as autovacuum would). Per size it prints:
 
-- p95 and median of what `GET <site>/individuals?q=...` runs (the ids of up to 3,001
+- p95 and median of what `GET <site>/individuals?q=...` runs (the count of up to 3,001
   matches, a page of 25 with each person's emails, phones and addresses, the dicts: see
   `PageRequest.rows_counted_up_to`) for a mix of name, email and phone fragments of 3+
   characters and two-word queries;
 - the same through the endpoint (Django test client, HTTP Basic as the app sends it);
-- EXPLAIN ANALYZE of both queries for a rare, a broad and a phone fragment (the ids: `Bitmap
-  Index Scan on outreach_individual_search_text_trgm`; a page of at most 3,000 matches read
-  by their ids, a broader one in name order).
+- EXPLAIN ANALYZE of both queries for a rare, a broad and a phone fragment (the count of up
+  to 3,001 matches: `Bitmap Index Scan on outreach_individual_search_text_trgm`; a page of at
+  most 3,000 matches read from that same bounded subquery, a broader one in name order).
 
 Before measuring, a sample of the SQL-written search texts is checked against what the saves
 write (`search_text_refresh` must find nothing to change).
@@ -51,6 +51,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from connect_api.warmup import warm_and_freeze  # noqa: E402
 from outreach.api.outputs import (  # noqa: E402
     SEARCH_EXACT_COUNT_UP_TO,
     Links,
@@ -193,13 +194,15 @@ def timed(call, repeats: int) -> tuple[float, float]:
 def explain(membership: SiteMembership, query: str) -> None:
     """The plans of the two queries `PageRequest.rows_counted_up_to` runs for `query`."""
     individuals = individuals_search(membership, query)
-    ids = individuals.order_by().values_list("pk", flat=True)[: SEARCH_EXACT_COUNT_UP_TO + 1]
-    if len(ids) <= SEARCH_EXACT_COUNT_UP_TO:
-        page = ("page by ids", individuals.filter(pk__in=list(ids))[:PAGE_SIZE])
+    matches = individuals.order_by().values("pk")[: SEARCH_EXACT_COUNT_UP_TO + 1]
+    if matches.count() <= SEARCH_EXACT_COUNT_UP_TO:
+        page = ("page of the matches", individuals.filter(pk__in=matches)[:PAGE_SIZE])
     else:
         page = ("page in order", individuals[: PAGE_SIZE + 1])
-    for label, queryset in (("ids", ids), page):
+    for label, queryset in (("count", matches), page):
         sql, params = queryset.query.sql_with_params()
+        if label == "count":  # what matches.count() runs
+            sql = f"SELECT COUNT(*) FROM ({sql}) AS matches"
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
             plan = [row[0] for row in cursor.fetchall()]
@@ -234,6 +237,7 @@ def main() -> None:
 
     for size in (int(size) for size in args.sizes.split(",")):
         grow(site, size)
+        warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)
         samples = args.repeats * len(QUERIES)
         print(f"{size} individuals at one site, {len(QUERIES)} queries x {args.repeats}")
         selector = timed(lambda query: search(membership, query, links), args.repeats)

@@ -102,15 +102,24 @@ def _assigned_to(individual_id: int | None) -> Q:
 def contact_prefetches(path: str = "") -> list[Prefetch]:
     """What `shapes.contact_data` reads of the individuals at `path` (e.g. "contact__"), whose
     family is already joined: emails, phones, addresses, the family's addresses and phones.
-    Five queries however many people."""
+    Five queries however many people.
+
+    Each lands in a plain list (`prefetched_emails`, `prefetched_phones`,
+    `prefetched_addresses`, on the person and on the family) rather than in the related
+    managers' caches: filling those makes a queryset per person and relation (125 for a page
+    of 25 people), most of a search's time in Python (benchmarks/outreach_search.py)."""
     phones = Phone.objects.select_related("address").order_by("-preferred", "number")
     addresses = Address.objects.order_by("number")
     return [
-        Prefetch(f"{path}emails", IndividualEmail.objects.order_by("-preferred", "number")),
-        Prefetch(f"{path}phones", phones),
-        Prefetch(f"{path}addresses", addresses),
-        Prefetch(f"{path}family__addresses", addresses),
-        Prefetch(f"{path}family__phones", phones),
+        Prefetch(
+            f"{path}emails",
+            IndividualEmail.objects.order_by("-preferred", "number"),
+            to_attr="prefetched_emails",
+        ),
+        Prefetch(f"{path}phones", phones, to_attr="prefetched_phones"),
+        Prefetch(f"{path}addresses", addresses, to_attr="prefetched_addresses"),
+        Prefetch(f"{path}family__addresses", addresses, to_attr="prefetched_addresses"),
+        Prefetch(f"{path}family__phones", phones, to_attr="prefetched_phones"),
     ]
 
 

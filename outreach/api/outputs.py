@@ -112,21 +112,24 @@ class PageRequest:
         in two queries however many match (for a search, where an exact count of a broad
         fragment costs as much as reading every match):
 
-        - the ids of up to `cap` + 1 matches, in no order;
-        - `cap` or fewer: the page is read by those ids (sorting at most `cap` rows, whatever
-          the planner would have guessed about the filter) and the count is exact;
+        - the matches counted up to `cap` + 1 (`count(*)` over a subquery with that LIMIT);
+        - `cap` or fewer: the page is read from those same matches (the bounded subquery
+          again, so the sort covers at most `cap` rows whatever the planner would have guessed
+          about the filter, and no list of ids travels to Python and back) and the count is
+          exact;
         - more: the page is read in the queryset's order with one row beyond it, and the
           count is a lower bound: that of the `cap` + 1 rows known to match, raised to
           include this page and, when there is one, the next (exact on the last page). A
           client that shows "more" while `PageIndex < PageCount - 1`, as the vendor's app
           does, pages to the end."""
-        ids = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+        matches = queryset.order_by().values("pk")[: cap + 1]
+        matched = matches.count()
         start = self.index * self.size
-        if len(ids) <= cap:
-            if start >= len(ids):
-                return [], math.ceil(len(ids) / self.size)
-            rows = list(queryset.filter(pk__in=ids)[start : start + self.size])
-            return rows, math.ceil(len(ids) / self.size)
+        if matched <= cap:
+            if start >= matched:
+                return [], math.ceil(matched / self.size)
+            rows = list(queryset.filter(pk__in=matches)[start : start + self.size])
+            return rows, math.ceil(matched / self.size)
         rows = list(queryset[start : start + self.size + 1])
         seen = start + len(rows) if rows else 0
         return rows[: self.size], math.ceil(max(cap + 1, seen) / self.size)
@@ -343,15 +346,22 @@ class Links:
         return f"{self.base}/families/{family.number}/picture"
 
 
+# What selectors.contact_prefetches loaded into plain lists.
+
+
+def _emails_of(individual: Individual) -> list[IndividualEmail]:
+    return individual.prefetched_emails
+
+
 def _addresses_of(individual: Individual) -> list[Address]:
-    """Own addresses first, then the family's (both prefetched)."""
-    family = list(individual.family.addresses.all()) if individual.family else []
-    return list(individual.addresses.all()) + family
+    """Own addresses first, then the family's."""
+    family = individual.family.prefetched_addresses if individual.family else []
+    return individual.prefetched_addresses + family
 
 
 def _phones_of(individual: Individual) -> list[Phone]:
-    family = list(individual.family.phones.all()) if individual.family else []
-    return list(individual.phones.all()) + family
+    family = individual.family.prefetched_phones if individual.family else []
+    return individual.prefetched_phones + family
 
 
 def _contact_address(individual: Individual) -> Address | None:
@@ -399,7 +409,7 @@ class Contact(TypedDict):
 def contact_data(individual: Individual, links: Links) -> Contact:
     """Needs `CONTACT_PREFETCH` (relative to the individual) to run no queries."""
     address = _contact_address(individual)
-    email = _preferred(list(individual.emails.all()))
+    email = _preferred(_emails_of(individual))
     phone = _preferred(_phones_of(individual))
     phone_number = phone.phone_number if phone else ""
     return {
@@ -592,7 +602,7 @@ def individual_detail_data(individual: Individual, links: Links) -> IndividualDe
         "DateOfBirth": us_date(individual.date_of_birth) or "",
         "MemberStatus": individual.member_status,
         "Addresses": [address_data(address) for address in _addresses_of(individual)],
-        "Emails": [email_data(email) for email in individual.emails.all()],
+        "Emails": [email_data(email) for email in _emails_of(individual)],
         "Phones": [phone_data(phone) for phone in _phones_of(individual)],
         "FamilyMembers": [contact_data(member, links) for member in members],
     }
