@@ -181,8 +181,9 @@ def plain_search(request, site_number):
     page = outputs.PageRequest(0, 25)
     individuals = selectors.individuals_search(membership, request.GET.get("q", ""))
     rows, page_count = page.rows_counted_up_to(
-        individuals.select_related("family").prefetch_related(*selectors.contact_prefetches()),
+        individuals.select_related("family"),
         outputs.SEARCH_EXACT_COUNT_UP_TO,
+        selectors.contact_prefetches(),
     )
     links = _links(request, site_number)
     items = [outputs.contact_data(person, links) for person in rows]

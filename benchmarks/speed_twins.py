@@ -267,8 +267,9 @@ def plain_individual_search(request, site_number):
     page = outreach_outputs.PageRequest(index, size)
     individuals = outreach_selectors.individuals_search(membership, query).select_related("family")
     rows, page_count = page.rows_counted_up_to(
-        individuals.prefetch_related(*outreach_selectors.contact_prefetches()),
+        individuals,
         outreach_outputs.SEARCH_EXACT_COUNT_UP_TO,
+        outreach_selectors.contact_prefetches(),
     )
     links = _outreach_links(request, site_number)
     items = [outreach_outputs.contact_data(person, links) for person in rows]

@@ -252,8 +252,7 @@ class IndividualSearchView(OutreachView):
             request.membership, query.validated_data["q"]
         ).select_related("family")
         rows, page_count = page.rows_counted_up_to(
-            individuals.prefetch_related(*selectors.contact_prefetches()),
-            outputs.SEARCH_EXACT_COUNT_UP_TO,
+            individuals, outputs.SEARCH_EXACT_COUNT_UP_TO, selectors.contact_prefetches()
         )
         links = _links(request, site_number)
         return Response(
