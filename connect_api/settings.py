@@ -490,7 +490,8 @@ WEBHOOKS_DISABLE_AFTER = timedelta(days=env.int("WEBHOOKS_DISABLE_AFTER_DAYS", d
 # ANYMAIL_POSTMARK_SERVER_TOKEN), which become ANYMAIL["<NAME>"].
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_FILE_PATH ...
-EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+# (set but empty, as docker-compose.yml passes it when unset: EMAIL_URL's backend)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="") or EMAIL_CONFIG["EMAIL_BACKEND"]
 # filemail://'s directory (a path in the URL would be read relative by django-environ).
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=EMAIL_CONFIG.get("EMAIL_FILE_PATH") or None)
 ANYMAIL = {

@@ -105,3 +105,11 @@ def test_only_the_buffering_proxy_is_published_and_it_runs_the_repository_config
     assert SERVICES["app"]["environment"]["TRUSTED_PROXY_COUNT"].startswith(
         "${TRUSTED_PROXY_COUNT:-1"
     )
+
+
+def test_the_app_and_the_worker_get_the_mail_settings():
+    for name in ("app", "worker"):
+        environment = SERVICES[name]["environment"]
+        assert environment["EMAIL_URL"] == "${EMAIL_URL:-consolemail://}"
+        assert environment["EMAIL_BACKEND"] == "${EMAIL_BACKEND:-}"  # empty: EMAIL_URL's
+        assert "DEFAULT_FROM_EMAIL" in environment
