@@ -35,6 +35,7 @@ from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
+from connect_api.pagination import matches_up_to
 from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes
@@ -72,7 +73,7 @@ def request_page(user, *, start: int = 0, limit: int = 50) -> tuple[list, dict]:
     )
     # The endpoint's count: exact up to LIST_EXACT_COUNT_CAP (the benchmark's 50 rows are).
     cap = settings.LIST_EXACT_COUNT_CAP
-    total = queryset.values("pk").order_by()[: cap + 1].count()
+    total = matches_up_to(queryset, cap).count()
     assert total <= cap, "the twin answers the exact count only"
     rows = selectors.with_integration_rows(list(queryset[start : start + limit]))
     pagination = {"total_count": total, "start": start, "limit": limit, "total_count_exact": True}

@@ -18,6 +18,13 @@ def non_negative_int(raw, name: str) -> int:
     raise ValidationError({name: ["Must be a non-negative integer."]})
 
 
+def matches_up_to(queryset: QuerySet, cap: int) -> QuerySet:
+    """The keys of at most `cap` + 1 of the queryset's rows, in no order: its `.count()` is
+    exact while `cap` or fewer match (and only says "more" beyond), reading no more than that
+    many rows; as a subquery (`pk__in=`) it bounds what the outer query sorts."""
+    return queryset.order_by().values("pk")[: cap + 1]
+
+
 EXACTNESS = (
     "false when more rows match than the server counts exactly (LIST_EXACT_COUNT_CAP, 10,000 "
     "by default): `total_count` is then PostgreSQL's estimate, never less than the rows up to "
@@ -67,7 +74,7 @@ class StartLimitPagination(LimitOffsetPagination):
         self.count_exact = True
         cap = self.exact_count_cap
         if cap is not None and isinstance(queryset, QuerySet):
-            counted = queryset.values("pk").order_by()[: cap + 1].count()  # any cap + 1 rows
+            counted = matches_up_to(queryset, cap).count()
             if counted > cap:
                 return self._paginate_beyond_cap(queryset, self.get_offset(request))
             self.count = counted

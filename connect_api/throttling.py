@@ -80,12 +80,17 @@ def _cache_hit(cache, key: str, window_end: int, duration: int, amount: int) -> 
         return amount
 
 
+def _window_end(now: float, duration: int) -> int:
+    """The end (epoch seconds) of the clock-aligned window of `duration` holding `now`."""
+    return (int(now) // duration + 1) * duration
+
+
 def counter_hit(key: str, *, duration: int, now: float, amount: int = 1) -> tuple[int, int]:
     """Count `amount` requests against `key`'s current window of `duration` seconds.
 
     Returns (requests so far in this window, the window's end as epoch seconds).
     """
-    window_end = (int(now) // duration + 1) * duration
+    window_end = _window_end(now, duration)
     cache = caches["default"]
     if isinstance(cache, DatabaseCache):
         return _database_hit(key, window_end, amount), window_end
@@ -114,7 +119,7 @@ class Leases:
 
     def take(self, key: str, *, limit: int, duration: int, now: float) -> tuple[bool, int]:
         """One request against `key`: (admitted, the window's end as epoch seconds)."""
-        window_end = (int(now) // duration + 1) * duration
+        window_end = _window_end(now, duration)
         slot = (key, limit, duration)
         with self._lock:
             lease = self._leases.get(slot)

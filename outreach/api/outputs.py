@@ -21,6 +21,7 @@ from typing import Literal, NotRequired, TypedDict
 from django.db.models import Choices, Prefetch, QuerySet, prefetch_related_objects
 from rest_framework import serializers
 
+from connect_api.pagination import matches_up_to
 from outreach.choices import ConnectionCategory, Right
 from outreach.dates import us_date, us_datetime
 from outreach.models import (
@@ -132,7 +133,7 @@ class PageRequest:
         25 ms instead of 5 for `son` at 500,000 people, benchmarks/outreach_search.py.)
 
         `prefetches` are loaded for the page's rows once it is read."""
-        matches = queryset.order_by().values("pk")[: cap + 1]
+        matches = matches_up_to(queryset, cap)
         matched = matches.count()
         start = self.index * self.size
         if matched <= cap:
@@ -420,7 +421,7 @@ class Contact(TypedDict):
 
 
 def contact_data(individual: Individual, links: Links) -> Contact:
-    """Needs `CONTACT_PREFETCH` (relative to the individual) to run no queries."""
+    """Reads what `selectors.contact_prefetches` (relative to the individual) loaded."""
     address = _contact_address(individual)
     email = _preferred(_emails_of(individual))
     phone = _preferred(_phones_of(individual))
@@ -456,9 +457,9 @@ def contact_data(individual: Individual, links: Links) -> Contact:
 
 SEARCH_EXACT_COUNT_UP_TO = 3000
 """The individual search counts its matches exactly up to this many (`IndividualPage`), and
-below it reads a page by sorting the matches' ids (a cost that grows with their number); above
-it, by walking the site's people in name order until the page is full (a cost that grows as
-the matches get rarer). At 500,000 people the two costs cross near this many matches: see
+below it reads a page by sorting those bounded matches (a cost that grows with their number);
+above it, by walking the site's people in name order until the page is full (a cost that grows
+as the matches get rarer). At 500,000 people the two costs cross near this many matches: see
 benchmarks/outreach_search.py."""
 
 IndividualPage = _page_shape("IndividualPage", Contact)
