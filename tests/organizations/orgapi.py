@@ -38,9 +38,8 @@ def send(client: APIClient, method: str, path: str, body: bytes | None = None, *
     `charset=utf-8` when there is one."""
     kwargs = dict(headers)
     if body is not None:
-        kwargs["data"] = body
         kwargs.setdefault("content_type", DOCS_JSON)
-    return getattr(client, method.lower())(path, **kwargs)
+    return client.generic(method.upper(), path, body or b"", **kwargs)
 
 
 def mails_to(address: str) -> list:
