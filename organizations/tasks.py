@@ -16,7 +16,8 @@ TEMPLATES = "organizations/mail"
 
 
 def _link(path: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    """The public address of an API path, with the trailing slash the docs write."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path.rstrip("/") + "/"
 
 
 def _send(*, to: str, template: str, context: dict) -> None:
