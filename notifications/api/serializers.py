@@ -103,7 +103,7 @@ class DashboardNotificationSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     title = serializers.CharField()
     created_at = serializers.DateTimeField()
-    type = serializers.ChoiceField(choices=["Dashboard"])
+    type = serializers.CharField(help_text='Where it is shown: always "Dashboard".')
 
 
 def dashboard_notification_data(event) -> dict:

@@ -142,6 +142,7 @@ class OrganizationDetailView(SupplierApiMixin, generics.GenericAPIView):
 
 class MembersApiMixin(SupplierApiMixin):
     queryset = OrganizationMembership.objects.none()  # the schema's model; views use selectors
+    pagination_class = None  # the docs answer the users as one bare list
     permission_classes = [IsAuthenticated, HoldsCatalogPermission]
     serializer_class = shapes.UserOutputSerializer
 
@@ -273,6 +274,7 @@ class PermissionCatalogView(SupplierApiMixin, generics.GenericAPIView):
     required_permissions = {"GET": "view_org_users"}
     serializer_class = shapes.PermissionOutputSerializer
     queryset = Permission.objects.none()  # the schema's model
+    pagination_class = None  # the whole catalog, a bare list
 
     @_documented(
         "Every permission your kind of organization can assign (needs view_org_users)",
