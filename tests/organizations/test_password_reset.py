@@ -154,3 +154,38 @@ def test_missing_email_is_a_400_naming_it():
     response = send(docs_client(), "POST", "/timp/organizations/reset-password/", b"{}")
     assert response.status_code == 400
     assert "email" in response.json()["errors"]
+
+
+FORMS = [
+    "/timp/organizations/{}/",
+    "/timp/organizations/{}",
+    "/organizations/{}/",
+    "/organizations/{}",
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_validate_and_complete_at_every_spelling(form):
+    from organizations import services
+
+    someone = member(None, email="user@mycompany.com")
+    token = services.reset_token_make(someone.user)
+    path = form.format("complete-password")
+    checked = docs_client().get(f"{path}?token={token}", content_type="application/octet-stream")
+    assert checked.status_code == 204
+    body = f'{{"password":"crux_is_awesome","token":"{token}"}}'.encode()
+    assert send(docs_client(), "POST", path, body).status_code == 204
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_validate_and_accept_an_invitation_at_every_spelling(form):
+    from organizations import services
+
+    invitation = services.invitation_create(
+        organization=member(None).organization, email="invitee@example.com"
+    )
+    token = services.invitation_issue(invitation_pk=invitation.pk)
+    path = form.format(f"accept-invite/{token}")
+    assert docs_client().get(path).json() == {"email": "invitee@example.com", "token": token}
+    response = send(docs_client(), "POST", path, b'{"password":"crux_is_awesome"}')
+    assert response.status_code == 204
