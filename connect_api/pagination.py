@@ -190,3 +190,14 @@ class StartLimitPagination(LimitOffsetPagination):
                 },
             },
         }
+
+
+class BareListPagination(StartLimitPagination):
+    """`start`/`limit` paging of a list the docs answer as a bare JSON array: the page is the
+    body, the total in `X-Total-Count`."""
+
+    def get_paginated_response(self, data):
+        return Response(data, headers={"X-Total-Count": str(self.count)})
+
+    def get_paginated_response_schema(self, schema):
+        return schema

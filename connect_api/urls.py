@@ -14,6 +14,7 @@ SUPPLIER_API = [
     ("organizations/", "connections.api.urls"),
     ("organizations/", "webhooks.api.urls"),
     ("organizations/", "notifications.api.supplier_urls"),
+    ("", "notifications.api.dashboard_urls"),
 ]
 """Every supplier route module, mounted at its prefix (the spelling the OpenAPI schema shows:
 the seeds', their v1 docs' and the contract's) and again under `/timp/` (the current public

@@ -118,3 +118,30 @@ def deliveries_queued(*, frequency: str) -> QuerySet[MailDelivery]:
 
 def kind_label(kind: str) -> str:
     return MailKind(kind).label
+
+
+FEED_EVENTS = {
+    # event -> which organizations' users are told about it (as audiences_for mails them)
+    EventName.REQUEST_APPROVED: ("requester", "counterpart"),
+    EventName.REQUEST_REJECTED: ("requester",),
+    EventName.CONNECTION_CONFIRMED: ("organizations",),
+    EventName.CONNECTION_DEACTIVATED: ("organizations",),
+}
+
+
+def dashboard_events_for(organization_pk: int | None, *, since) -> QuerySet[Event]:
+    """The events an organization's users are told about since `since` (when the user
+    joined), newest first: the dashboard's notifications. None: no organization, none."""
+    if organization_pk is None:
+        return Event.objects.none()
+    told = Q()
+    for name, roles in FEED_EVENTS.items():
+        whose = Q()
+        for role in roles:
+            if role == "organizations":  # both sides of a connection
+                whose |= Q(refs__organizations__0=organization_pk)
+                whose |= Q(refs__organizations__1=organization_pk)
+            else:
+                whose |= Q(**{f"refs__{role}": organization_pk})
+        told |= Q(name=name) & whose
+    return Event.objects.filter(told, created__gte=since).order_by("-created", "-id")

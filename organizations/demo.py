@@ -81,6 +81,11 @@ def _member(organization: Organization, username: str, password: str) -> None:
     membership, _ = OrganizationMembership.objects.get_or_create(
         user=user, defaults={"organization": organization}
     )
+    if membership.person_id is None:
+        membership.person = Person.objects.create(
+            first_name=user.first_name, last_name=user.last_name, email=user.email
+        )
+        membership.save(update_fields=["person"])
     membership.permissions.add(
         *Permission.objects.filter(
             visibility__in=[PermissionVisibility.BOTH, organization.org_type]

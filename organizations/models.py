@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from organizations.choices import OrganizationStatus, OrganizationType, PermissionVisibility
+from organizations.querysets import TenantQuerySet
 
 
 class Person(models.Model):
@@ -91,6 +92,28 @@ class Organization(models.Model):
         "(discovery's `recent` filter).",
     )
 
+    # Discovery participation (set by staff: GET/POST /discovery/participation/<uuid>/); the
+    # organization participates while `discoverable_since` is set.
+    discovery_catalog_uuid = models.UUIDField(
+        null=True, blank=True, help_text="The catalog it shows in the discovery catalog."
+    )
+    discovery_requested_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Its employee who asked to be listed in the discovery catalog.",
+    )
+    discovery_approved_by = models.ForeignKey(
+        AccountManager,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account manager who listed it.",
+    )
+
     class Meta:
         db_table = "connections_organization"
         ordering = ["name", "id"]
@@ -120,6 +143,11 @@ class Permission(models.Model):
         return self.display_name
 
 
+class MembershipQuerySet(TenantQuerySet):
+    def owned_by(self, organizations):
+        return models.Q(organization__in=organizations)
+
+
 class OrganizationMembership(models.Model):
     """One organization per non-staff user: the tenant everything they see is scoped to
     (the platform's "organization user", whose uuid its login answers as `user_uuid`)."""
@@ -135,6 +163,16 @@ class OrganizationMembership(models.Model):
     )
     created_date = models.DateTimeField(default=timezone.now)
     permissions = models.ManyToManyField(Permission, blank=True, related_name="memberships")
+    person = models.OneToOneField(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="membership",
+        help_text="The member's name, e-mail, phone and job title as the API shows them.",
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         db_table = "connections_organizationmembership"
@@ -142,3 +180,43 @@ class OrganizationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization.name}"
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def owned_by(self, organizations):
+        return models.Q(organization__in=organizations)
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited colleague set a password and join the
+    organization. Only a digest of the token is stored; the token itself exists in the mail
+    (issued by the worker when it sends it, so it never sits in the job queue)."""
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    membership = models.ForeignKey(
+        OrganizationMembership, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    issued = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail's token was made."
+    )
+    expires = models.DateTimeField(null=True, blank=True)
+    accepted = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["membership", "revoked", "accepted"])]
+
+    def __str__(self):
+        return f"{self.email} -> {self.organization.name}"

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 
-from organizations.models import OrganizationMembership
-
 OwnedBy = Callable[[QuerySet], Q]
 
 
@@ -36,6 +34,8 @@ def _organizations_of(user) -> QuerySet | list[int]:
     """The user's organization ids: the literal id when authentication loaded the membership
     with the user (no query; the planner then walks the organization's own index in the
     list's order), otherwise a subquery (still no query of its own)."""
+    from organizations.models import OrganizationMembership  # models build on this module
+
     membership = type(user).organization_membership
     if membership.is_cached(user):
         loaded = membership.related.get_cached_value(user)

@@ -5,13 +5,13 @@ from datetime import timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from connect_api.errors import Conflict
+from connect_api.errors import Conflict, NotFound
 from organizations.choices import OrganizationStatus, OrganizationType, PermissionVisibility
-from organizations.models import Organization, OrganizationMembership, Permission
+from organizations.models import Invitation, Organization, OrganizationMembership, Permission
 
 
 def organization_for(user) -> Organization | None:
@@ -106,3 +106,69 @@ def discoverable_organizations(
         field = Lower("name")  # the docs treat upper and lower case the same
     order = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
     return queryset.order_by(order, Lower("name"), "id")
+
+
+# --- members -----------------------------------------------------------------------------------
+
+
+def members_for(user) -> QuerySet[OrganizationMembership]:
+    """The members the caller may see (staff: every organization's), with what their answer
+    shows: user, person, organization and permissions loaded, and whether an invitation is
+    open (`invited`). Three queries for any number of members."""
+    open_invitations = Invitation.objects.filter(
+        membership=OuterRef("pk"), accepted__isnull=True, revoked__isnull=True
+    )
+    return (
+        OrganizationMembership.objects.restrict(user)
+        .select_related("user", "person", "organization")
+        .prefetch_related("permissions")
+        .annotate(invited=Exists(open_invitations))
+        .order_by("id")
+    )
+
+
+def member_get(user, *, uuid) -> OrganizationMembership:
+    """One member the caller may see; another organization's is a 404."""
+    membership = members_for(user).filter(uuid=uuid).first()
+    if membership is None:
+        raise NotFound("No user with this uuid in your organization.")
+    return membership
+
+
+def permission_catalog() -> list[Permission]:
+    """The whole catalog, in its own order (the docs' order)."""
+    return list(Permission.objects.order_by("id"))
+
+
+def applicable(catalog: list[Permission], org_type: str | None) -> list[Permission]:
+    """The catalog's permissions for a kind of organization (None: all of them)."""
+    if org_type is None:
+        return catalog
+    return [p for p in catalog if p.visibility in (PermissionVisibility.BOTH, org_type)]
+
+
+def organization_details_for(user) -> Organization:
+    """The caller's organization with its account manager (409 for staff and users without
+    one)."""
+    organization = organization_for(user)
+    if organization is None:
+        who = "Staff users have" if user.is_staff else "You have"
+        raise Conflict(f"{who} no organization.", code="no_organization")
+    return (
+        Organization.objects.select_related("account_manager__person")
+        .filter(pk=organization.pk)
+        .get()
+    )
+
+
+def organization_get(user, *, uuid) -> Organization:
+    """Any organization for staff; for a member only their own; otherwise 404."""
+    queryset = Organization.objects.select_related(
+        "discovery_requested_by", "discovery_approved_by__person"
+    )
+    if not user.is_staff:
+        queryset = queryset.filter(memberships__user_id=user.pk)
+    organization = queryset.filter(uuid=uuid).first()
+    if organization is None:
+        raise NotFound("No organization with this uuid.")
+    return organization

@@ -1,9 +1,11 @@
 """The preference shapes: the supplier's snake_case and the outreach app's PascalCase (the
 vendor's names mapped here and nowhere else)."""
 
+import uuid
+
 from rest_framework import serializers
 
-from notifications.choices import SUPPLIER_KINDS, Frequency, MailKind
+from notifications.choices import SUPPLIER_KINDS, Frequency, MailKind, default_frequency
 
 OUTREACH_KIND_NAMES = {
     MailKind.CHANGE_REQUEST_SUBMITTED: "ChangeRequestSubmitted",
@@ -92,3 +94,120 @@ def outreach_preferences_data(frequencies: dict[str, str]) -> dict:
             for kind, frequency in frequencies.items()
         ]
     }
+
+
+# --- the platform docs' dashboard notifications and notification settings -------------------
+
+
+class DashboardNotificationSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    title = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    type = serializers.CharField(help_text='Where it is shown: always "Dashboard".')
+
+
+def dashboard_notification_data(event) -> dict:
+    from connect_api.events import EventName
+
+    return {
+        "uuid": str(event.uuid),
+        "title": EventName(event.name).label,
+        "created_at": serializers.DateTimeField().to_representation(event.created),
+        "type": "Dashboard",
+    }
+
+
+SETTING_NAMESPACE = uuid.UUID("2f0f8a52-1d0b-4f7e-8d8c-5a4f1c9e3b77")
+SETTING_UUIDS = {kind: uuid.uuid5(SETTING_NAMESPACE, kind) for kind in SUPPLIER_KINDS}
+"""Each supplier kind of notice as a setting of the docs (a stable uuid per kind)."""
+
+DOCS_FREQUENCIES = {
+    Frequency.IMMEDIATELY: "Real-time",
+    Frequency.DAILY: "Daily",
+    Frequency.WEEKLY: "Weekly",
+}
+"""The store's frequencies as the docs spell them (NEVER is `enabled: false`)."""
+FREQUENCIES_BY_DOCS_NAME = {
+    "real-time": Frequency.IMMEDIATELY,
+    "realtime": Frequency.IMMEDIATELY,
+    "twice a day": Frequency.DAILY,  # no twice-daily digest: the daily one is the nearest
+    "daily": Frequency.DAILY,
+    "weekly": Frequency.WEEKLY,
+}
+VIAS = {"dashboard": "Dashboard", "email": "email"}
+
+
+class NotificationTypeSerializer(serializers.Serializer):
+    notification_via = serializers.ChoiceField(choices=["Dashboard", "email"])
+    notification_frequency = serializers.ChoiceField(
+        choices=["Real-time", "Twice a day", "Daily", "Weekly"]
+    )
+    enabled = serializers.BooleanField()
+
+
+class OrgUserSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+
+
+class NotificationSettingSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    notification_display_name = serializers.CharField()
+    notification_name = serializers.CharField()
+    notification_domain = serializers.CharField()
+    notification_type = NotificationTypeSerializer(many=True)
+    org_user = OrgUserSerializer(allow_null=True)
+
+
+def notification_setting_data(kind: str, frequency: str, org_user_uuid) -> dict:
+    """One kind of notice as the docs' setting. The store keeps one frequency per kind: mail
+    follows it, the dashboard lists every notice as it happens."""
+    enabled = frequency != Frequency.NEVER
+    shown = DOCS_FREQUENCIES.get(frequency, DOCS_FREQUENCIES[default_frequency(kind)])
+    return {
+        "uuid": str(SETTING_UUIDS[kind]),
+        "notification_display_name": MailKind(kind).label,
+        "notification_name": kind,
+        "notification_domain": "Miscellaneous",
+        "notification_type": [
+            {"notification_via": "email", "notification_frequency": shown, "enabled": enabled},
+        ],
+        "org_user": {"uuid": str(org_user_uuid)} if org_user_uuid else None,
+    }
+
+
+class _SpelledChoiceField(serializers.CharField):
+    """One of `names` (a lower-cased spelling -> value), in any case."""
+
+    def __init__(self, names: dict, **kwargs):
+        self.names = names
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        value = self.names.get(text.strip().lower())
+        if value is None:
+            raise serializers.ValidationError(
+                f"{text!r} is not one of: " + ", ".join(sorted(set(self.names))) + "."
+            )
+        return value
+
+
+class NotificationSettingInputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    notification_via = _SpelledChoiceField(VIAS)
+    enabled = serializers.BooleanField()
+    notification_frequency = _SpelledChoiceField(FREQUENCIES_BY_DOCS_NAME, required=False)
+
+    def validate_uuid(self, value):
+        kinds = {setting: kind for kind, setting in SETTING_UUIDS.items()}
+        if value not in kinds:
+            raise serializers.ValidationError(f"No notification setting has the uuid {value}.")
+        return kinds[value]
+
+    def validate(self, data):
+        """-> {"kind", "frequency"} in the store's terms."""
+        if not data["enabled"]:
+            frequency = Frequency.NEVER
+        else:
+            frequency = data.get("notification_frequency") or default_frequency(data["uuid"])
+        return {"kind": data["uuid"], "frequency": frequency}

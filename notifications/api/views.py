@@ -1,23 +1,33 @@
 """Mail preferences through the API (the supplier's Token API, the outreach app's Basic API)
 and the one-click unsubscribe (no login: the signed link is the credential)."""
 
+import uuid
+
 from django.core import signing
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
-from connect_api.errors import NotFound
+from connect_api.errors import NotFound, PermissionDenied
+from connect_api.models import Event
+from connect_api.pagination import BareListPagination
 from connect_api.parsers import LimitedJSONParser
 from notifications import selectors, services
 from notifications.api import serializers as shapes
 from notifications.choices import OUTREACH_KINDS, SUPPLIER_KINDS, MailKind
 from notifications.mail import Unsubscribe
+from organizations.models import OrganizationMembership
+from organizations.permissions import HoldsCatalogPermission, holds
+from organizations.selectors import member_get
 from outreach.api.views import OutreachView, outreach_schema
 from outreach.parsers import OUTREACH_PARSERS
 
@@ -119,3 +129,106 @@ class UnsubscribeView(View):
             context["kind_label"] = MailKind(context["kind"]).label
         html = render_to_string(self.template, context, request=request)
         return HttpResponse(html, status=status)
+
+
+class DashboardNotificationsView(generics.GenericAPIView):
+    """`notifications/`: the caller's dashboard notifications, newest first (the events their
+    organization's users are told about since they joined), paged by `start`/`limit`. The
+    docs' clients send `{"user_uuid": ...}`: another member's feed needs view_org_users."""
+
+    authentication_classes = SUPPLIER_AUTHENTICATION
+    parser_classes = [LimitedJSONParser]
+    pagination_class = BareListPagination
+    queryset = Event.objects.none()  # the schema's model; the view uses a selector
+    serializer_class = shapes.DashboardNotificationSerializer
+
+    @extend_schema(
+        tags=["notifications"],
+        operation_id="dashboard_notifications",
+        summary="Your dashboard notifications, newest first (the total in X-Total-Count)",
+        parameters=[
+            OpenApiParameter("start", int, required=False),
+            OpenApiParameter("limit", int, required=False),
+        ],
+        responses={200: shapes.DashboardNotificationSerializer(many=True)},
+    )
+    def get(self, request):
+        membership = self._membership(request)
+        events = selectors.dashboard_events_for(
+            membership.organization_id if membership else None,
+            since=membership.created_date if membership else None,
+        )
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response([shapes.dashboard_notification_data(e) for e in page])
+
+    def _membership(self, request):
+        body = request.data if request.stream is not None else {}
+        wanted = body.get("user_uuid") if isinstance(body, dict) else None
+        own = OrganizationMembership.objects.filter(user_id=request.user.pk).first()
+        if wanted in (None, "") or (own and str(own.uuid) == str(wanted)):
+            return own
+        if not holds(request.user, "view_org_users"):
+            raise PermissionDenied(
+                "You need the 'view_org_users' permission to read another user's notifications.",
+                code="missing_permission",
+                errors={"user_uuid": ["Not your own user."]},
+            )
+        try:
+            return member_get(request.user, uuid=uuid.UUID(str(wanted)))
+        except ValueError:
+            raise ValidationError({"user_uuid": ["Must be a valid UUID."]}) from None
+
+
+class NotificationSettingsView(APIView):
+    """`notifications/notification-settings/`: the caller's settings of each kind of notice,
+    in the docs' spelling of the one preference store (`organizations/notifications/
+    preferences` is the other spelling). Reading needs view_notifications_settings, changing
+    edit_email_notifications_preferences."""
+
+    authentication_classes = SUPPLIER_AUTHENTICATION
+    parser_classes = [LimitedJSONParser]
+    permission_classes = [IsAuthenticated, HoldsCatalogPermission]
+    required_permissions = {
+        "GET": "view_notifications_settings",
+        "PUT": "edit_email_notifications_preferences",
+    }
+
+    @staticmethod
+    def _org_user_uuid(request):
+        return (
+            OrganizationMembership.objects.filter(user_id=request.user.pk)
+            .values_list("uuid", flat=True)
+            .first()
+        )
+
+    @extend_schema(
+        tags=["notifications"],
+        operation_id="notification_settings",
+        summary="Your notification settings (needs view_notifications_settings)",
+        responses={200: shapes.NotificationSettingSerializer(many=True)},
+    )
+    def get(self, request):
+        org_user = self._org_user_uuid(request)
+        frequencies = selectors.preferences_for(request.user, kinds=SUPPLIER_KINDS)
+        return Response(
+            [
+                shapes.notification_setting_data(kind, frequency, org_user)
+                for kind, frequency in frequencies.items()
+            ]
+        )
+
+    @extend_schema(
+        tags=["notifications"],
+        operation_id="notification_settings_update",
+        summary="Change one notification setting (needs edit_email_notifications_preferences)",
+        request=shapes.NotificationSettingInputSerializer,
+        responses={200: shapes.NotificationSettingSerializer},
+    )
+    def put(self, request):
+        body = shapes.NotificationSettingInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        kind, frequency = body.validated_data["kind"], body.validated_data["frequency"]
+        services.preferences_set(user=request.user, site=None, frequencies={kind: frequency})
+        return Response(
+            shapes.notification_setting_data(kind, frequency, self._org_user_uuid(request))
+        )

@@ -202,3 +202,218 @@ class PaginationOutputSerializer(serializers.Serializer):
 class SupplierDiscoveryOutputSerializer(serializers.Serializer):
     suppliers = DiscoveryItemOutputSerializer(many=True)
     pagination = PaginationOutputSerializer()
+
+
+# --- organization details ----------------------------------------------------------------------
+
+
+def moment(value) -> str | None:
+    """A date-time as every supplier answer shows one (ISO 8601, UTC, `Z`)."""
+    return serializers.DateTimeField().to_representation(value) if value else None
+
+
+class OrganizationManagerOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    person = ContactOutputSerializer()
+
+
+class OrganizationOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    name = serializers.CharField()
+    website = serializers.CharField(allow_null=True)
+    org_type = serializers.ChoiceField(choices=OrganizationType.choices)
+    status = serializers.ChoiceField(choices=["ACTIVE", "INACTIVE"])
+    created_date = serializers.DateTimeField()
+    active_date = serializers.DateTimeField(allow_null=True)
+    account_manager = OrganizationManagerOutputSerializer(allow_null=True)
+    retailer_uuid = serializers.CharField(help_text='The organization\'s uuid, or "".')
+    supplier_uuid = serializers.CharField(help_text='The organization\'s uuid, or "".')
+
+
+def account_manager_data(manager) -> dict | None:
+    if manager is None:
+        return None
+    return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
+
+
+def organization_data(organization: Organization) -> dict:
+    party = str(organization.uuid)
+    is_retailer = organization.org_type == OrganizationType.RETAILER
+    return {
+        "uuid": party,
+        "name": organization.name,
+        "website": or_null(organization.website),
+        "org_type": organization.org_type,
+        "status": organization.status,
+        "created_date": moment(organization.created_date),
+        "active_date": moment(organization.active_date),
+        "account_manager": account_manager_data(organization.account_manager),
+        "retailer_uuid": party if is_retailer else "",
+        "supplier_uuid": "" if is_retailer else party,
+    }
+
+
+# --- users and permissions -----------------------------------------------------------------------
+
+
+class UserOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(help_text="The organization user (membership) uuid.")
+    person = ContactOutputSerializer()
+    permission_assignments = PermissionAssignmentsOutputSerializer()
+    status = serializers.ChoiceField(choices=["CONFIRMATION WAITING", "ACTIVE", "DEACTIVATED"])
+    token = serializers.CharField(
+        allow_null=True, help_text="Always null: invitation tokens exist only in their mail."
+    )
+
+
+def member_status(membership: OrganizationMembership) -> str:
+    if membership.user.is_active:
+        return "ACTIVE"
+    return "CONFIRMATION WAITING" if getattr(membership, "invited", False) else "DEACTIVATED"
+
+
+def member_person_data(membership: OrganizationMembership) -> dict:
+    """The member's person; for a member without one (made outside the API), their user's
+    name and address under the membership's uuid."""
+    if membership.person is not None:
+        return person_data(membership.person)
+    user = membership.user
+    return {
+        "uuid": str(membership.uuid),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": or_null(user.email),
+        "phone": None,
+        "job_title": None,
+    }
+
+
+def permission_assignments_data(
+    membership: OrganizationMembership, catalog: list[Permission]
+) -> dict:
+    """Every catalog permission applicable to the member's organization, each with whether
+    the member holds it (`membership.permissions` prefetched: no query)."""
+    held = {p.pk for p in membership.permissions.all()}
+    applicable = [p for p in catalog if p.visibility in ("BOTH", membership.organization.org_type)]
+    return {
+        "permissions": [
+            {"assigned": p.pk in held, "permission": permission_data(p)} for p in applicable
+        ],
+        "org_user": {"uuid": str(membership.uuid)},
+    }
+
+
+def user_data(membership: OrganizationMembership, catalog: list[Permission]) -> dict:
+    return {
+        "uuid": str(membership.uuid),
+        "person": member_person_data(membership),
+        "permission_assignments": permission_assignments_data(membership, catalog),
+        "status": member_status(membership),
+        "token": None,
+    }
+
+
+class PermissionUuidsInputSerializer(serializers.Serializer):
+    permission_uuids = serializers.ListField(
+        child=serializers.UUIDField(), allow_empty=False, max_length=100
+    )
+
+
+class InvitationInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=150)
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    permission_uuids = serializers.ListField(
+        child=serializers.UUIDField(), required=False, max_length=100
+    )
+    permissions = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=100,
+        help_text="Alias of permission_uuids.",
+    )
+
+    def validate(self, data):
+        if "permission_uuids" in data and "permissions" in data:
+            raise serializers.ValidationError(
+                {"permissions": ["Send permission_uuids or permissions, not both."]}
+            )
+        data["permission_uuids"] = data.pop("permission_uuids", None) or data.pop("permissions", [])
+        return data
+
+
+# --- invitations and passwords -------------------------------------------------------------------
+
+
+class PasswordInputSerializer(serializers.Serializer):
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class InvitationValidOutputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    token = serializers.CharField(allow_null=True, help_text="null when a new mail was sent.")
+
+
+class ResetPasswordInputSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+
+
+class ResetPasswordOutputSerializer(serializers.Serializer):
+    reset_token = serializers.CharField(
+        allow_null=True, help_text="Always null: the token is mailed to the address."
+    )
+
+
+class CompletePasswordInputSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+    password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class ResetTokenQuerySerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+
+
+# --- discovery participation ---------------------------------------------------------------------
+
+
+class ParticipationApproverOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    person = ContactOutputSerializer()
+
+
+class ParticipationOutputSerializer(serializers.Serializer):
+    supplier_uuid = serializers.UUIDField()
+    is_participating = serializers.BooleanField()
+    discovery_catalog_uuid = serializers.UUIDField(allow_null=True)
+    date_joined = serializers.DateField(allow_null=True)
+    requested_by = ContactOutputSerializer(allow_null=True)
+    approved_by = ParticipationApproverOutputSerializer(allow_null=True)
+
+
+class ParticipationInputSerializer(serializers.Serializer):
+    is_participating = serializers.BooleanField()
+    discovery_catalog_uuid = serializers.UUIDField(required=False, allow_null=True)
+
+    def validate(self, data):
+        if data["is_participating"] and not data.get("discovery_catalog_uuid"):
+            raise serializers.ValidationError(
+                {"discovery_catalog_uuid": ["Required when is_participating is true."]}
+            )
+        return data
+
+
+def participation_data(organization: Organization) -> dict:
+    since = organization.discoverable_since
+    participating = since is not None
+    return {
+        "supplier_uuid": str(organization.uuid),
+        "is_participating": participating,
+        "discovery_catalog_uuid": (
+            str(organization.discovery_catalog_uuid)
+            if participating and organization.discovery_catalog_uuid
+            else None
+        ),
+        "date_joined": since.date().isoformat() if since else None,
+        "requested_by": person_data(organization.discovery_requested_by),
+        "approved_by": account_manager_data(organization.discovery_approved_by),
+    }

@@ -13,6 +13,7 @@ from connect_api.idempotency import IdempotentMixin
 from connect_api.models import IdempotencyKey
 from connect_api.views import TokenLogoutView, TokenObtainView
 from connections.models import ConnectionRequest
+from organizations.api.views import PublicApiMixin
 from outreach.models import ChangeRequest
 from tests.connections.conftest import request_url
 from tests.factories import ChangeRequestWorld, ConnectionRequestFactory, IntegrationFactory
@@ -269,6 +270,8 @@ def test_a_withdrawn_request_patch_retry_gives_the_same_422(retailer_client, ret
 NOT_IDEMPOTENT = {
     TokenObtainView: "anonymous; its answer is a token, which must not be stored in clear",
     TokenLogoutView: "a retry is 401 anyway: the token it revokes is gone",
+    PublicApiMixin: "anonymous (reset and set a password, accept an invitation): no user to "
+    "key an answer on, and the mailed tokens are one-time anyway",
 }
 
 
