@@ -213,7 +213,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
     delete the expired ones (a user with 1,000 tokens made each request ~17 ms slower); expired
     tokens are purged by the periodic job instead (connect_api.tasks). The user, and the
     relations AUTH_USER_SELECT_RELATED names (the supplier membership, so the request log can
-    name the organization without a query), come in the token's one query.
+    name the organization without a query), come in the token's one query, reading only the
+    columns of TOKEN_LOOKUP_FIELDS.
     """
 
     def authenticate(self, request):
@@ -249,6 +250,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
             get_token_model()
             .objects.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
             .select_related("user", *_user_relations("user__"))
+            .only(*TOKEN_LOOKUP_FIELDS)
         )
         for auth_token in candidates:
             if self._cleanup_token(auth_token):
@@ -271,6 +273,24 @@ class TokenAuthentication(KnoxTokenAuthentication):
             token_expired.send(sender=self.__class__, username=username, source="auth_token")
             return True
         return False
+
+
+TOKEN_LOOKUP_FIELDS = (
+    "token_key",
+    "expiry",
+    "created",  # knox's renewal caps the expiry from it
+    "user__username",
+    "user__is_active",
+    "user__is_staff",
+    "user__is_superuser",
+    "user__organization_membership__organization__uuid",
+    "user__organization_membership__organization__name",
+    "user__organization_membership__organization__org_type",
+    "user__organization_membership__organization__status",
+)
+"""What the token's one query reads: the token's own check, the user's flags and the
+organization's identity and state (the request log, tenant scoping, `active_organization_for`).
+Never the password hash; any other field still loads, by a query of its own."""
 
 
 def _user_relations(prefix: str = "") -> list[str]:
