@@ -77,8 +77,8 @@ def unauthorized():
 
 
 def request_page(user, *, start: int = 0, limit: int = 50) -> tuple[list, dict]:
-    """The list's page of rows (with `integration_rows`) and its pagination, as the endpoint
-    reads them."""
+    """The list's page of rows (with `integration_rows` and `uploaded_file_rows`) and its
+    pagination, as the endpoint reads them."""
     queryset = selectors.connection_requests_for(user).exclude(
         status=ConnectionRequestStatus.WITHDRAWN
     )
@@ -86,17 +86,17 @@ def request_page(user, *, start: int = 0, limit: int = 50) -> tuple[list, dict]:
     cap = settings.LIST_EXACT_COUNT_CAP
     total = matches_up_to(queryset, cap).count()
     assert total <= cap, "the twin answers the exact count only"
-    rows = selectors.with_integration_rows(list(queryset[start : start + limit]))
+    rows = selectors.with_child_rows(list(queryset[start : start + limit]))
     pagination = {"total_count": total, "start": start, "limit": limit, "total_count_exact": True}
     return rows, pagination
 
 
 def request_row(user, uuid):
-    """The detail's row (with `integration_rows`), or None."""
+    """The detail's row (with `integration_rows` and `uploaded_file_rows`), or None."""
     found = list(selectors.connection_requests_for(user).filter(uuid=uuid))
     if not found:
         return None
-    (connection_request,) = selectors.with_integration_rows(found)
+    (connection_request,) = selectors.with_child_rows(found)
     return connection_request
 
 
@@ -437,7 +437,7 @@ class ConnectionRequestOut(Schema):
     approved_by: AccountManagerOut | None
     rejection_reason: str | None
     integrations: list[IntegrationOut] = Field(alias="integration_rows")
-    uploaded_files: list[UploadedFileOut]
+    uploaded_files: list[UploadedFileOut] = Field(alias="uploaded_file_rows")
 
     @staticmethod
     def resolve_requester_type(connection_request):

@@ -269,7 +269,7 @@ def schedule_data(update_frequency: str) -> dict:
 
 def connection_request_data(connection_request: ConnectionRequest) -> dict:
     """The request as the API shows it, from `connection_requests_for` rows given their
-    `integration_rows` by `with_integration_rows`."""
+    `integration_rows` and `uploaded_file_rows` by `with_child_rows`."""
     approved = connection_request.is_approved
     account_key = (
         "supplier_account_number"
@@ -308,7 +308,7 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         ],
         "uploaded_files": [
             {"name": upload.name, "uuid": str(upload.uuid)}
-            for upload in connection_request.uploaded_files.all()
+            for upload in connection_request.uploaded_file_rows
         ],
     }
 
