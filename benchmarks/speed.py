@@ -295,7 +295,7 @@ def main() -> None:
         action="store_true",
         help="through gunicorn (2 sync workers) and wrk instead of the test client: list, detail",
     )
-    parser.add_argument("--seconds", type=float, default=3.0, help="--server: wrk run per block")
+    parser.add_argument("--seconds", type=int, default=3, help="--server: wrk run per block")
     args = parser.parse_args()
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     token, request_uuid = prepare()

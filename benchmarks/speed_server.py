@@ -45,10 +45,10 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def _wrk(url: str, authorization: str, seconds: float) -> tuple[float, int]:
+def _wrk(url: str, authorization: str, seconds: int) -> tuple[float, int]:
     """(requests per second, requests) of one wrk run; fails on any non-2xx answer."""
     result = subprocess.run(
-        ["wrk", "-t1", "-c2", f"-d{seconds}s", "-H", f"Authorization: {authorization}", url],
+        ["wrk", "-t1", "-c2", f"-d{int(seconds)}s", "-H", f"Authorization: {authorization}", url],
         capture_output=True,
         text=True,
         check=True,
@@ -60,7 +60,7 @@ def _wrk(url: str, authorization: str, seconds: float) -> tuple[float, int]:
 
 
 def run_server_rounds(
-    *, authorization: str, request_uuid: str, rounds: int, seconds: float, seed: int | None
+    *, authorization: str, request_uuid: str, rounds: int, seconds: int, seed: int | None
 ) -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
