@@ -32,6 +32,7 @@ from connect_api.failed_logins import (
     failed_login_record,
     failed_logins_check,
 )
+from connect_api.prepared import PreparedModels
 
 
 class LockedOut(exceptions.Throttled):
@@ -246,13 +247,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     def authenticate_credentials(self, token):
         key = token.decode("utf-8")
-        candidates = (
-            get_token_model()
-            .objects.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .select_related("user", *_user_relations("user__"))
-            .only(*TOKEN_LOOKUP_FIELDS)
-        )
-        for auth_token in candidates:
+        for auth_token in _token_candidates(key[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue
             try:
@@ -291,6 +286,20 @@ TOKEN_LOOKUP_FIELDS = (
 """What the token's one query reads: the token's own check, the user's flags and the
 organization's identity and state (the request log, tenant scoping, `active_organization_for`).
 Never the password hash; any other field still loads, by a query of its own."""
+
+
+def _tokens_by_key(token_key: str):
+    return (
+        get_token_model()
+        .objects.filter(token_key=token_key)
+        .select_related("user", *_user_relations("user__"))
+        .only(*TOKEN_LOOKUP_FIELDS)
+    )
+
+
+_token_candidates = PreparedModels(_tokens_by_key, sentinel="(no token has this key)")
+"""The tokens whose key starts so, each with its user, membership and organization: the
+query of `_tokens_by_key`, compiled once (every authenticated request runs it)."""
 
 
 def _user_relations(prefix: str = "") -> list[str]:

@@ -81,3 +81,38 @@ def test_a_query_with_parameters_of_its_own_is_evaluated_as_usual(requests_with_
 
     assert sorted(prepared(keys)) == sorted(pending_of(keys))
     assert list(prepared._compiled.values()) == [None]
+
+
+def test_models_the_same_instances_related_objects_and_query_count_as_the_queryset():
+    from knox.models import AuthToken
+
+    from connect_api.authentication import _tokens_by_key
+    from connect_api.prepared import PreparedModels
+    from tests.factories import OrganizationMembershipFactory, UserFactory
+
+    member = OrganizationMembershipFactory().user
+    loner = UserFactory()
+    prepared = PreparedModels(_tokens_by_key, sentinel="(none)")
+    for user in (member, loner, member):
+        token, _ = AuthToken.objects.create(user=user)
+        with CaptureQueriesContext(connection) as readable:
+            (expected,) = _tokens_by_key(token.token_key)
+        with CaptureQueriesContext(connection) as fast:
+            (found,) = prepared(token.token_key)
+        assert fast[0]["sql"] == readable[0]["sql"]
+        assert len(fast) == len(readable) == 1
+        user_membership = getattr(user, "organization_membership", None)
+        user_organization = user_membership.organization if user_membership else None
+        with CaptureQueriesContext(connection) as after:
+            for instance in (expected, found):
+                membership = getattr(instance.user, "organization_membership", None)
+                organization = membership.organization if membership else None
+                assert (instance.pk, instance.user.pk, instance.user.is_active) == (
+                    token.pk,
+                    user.pk,
+                    True,
+                )
+                assert organization == user_organization
+                assert instance.get_deferred_fields() == expected.get_deferred_fields()
+        assert len(after) == 0  # the relations came with the one query, both ways
+    assert prepared("not a key") == []
