@@ -8,9 +8,10 @@ endpoint with none of the frameworks' per-request machinery.
 - `wsgi`: the same function as a bare WSGI application (no Django handler, middleware, URL
   resolver or request object), for reference.
 
-Both answer byte for byte what the endpoint answers (speed.py checks it) for the benchmark's
-data: within LIST_EXACT_COUNT_CAP, no approval. Not a way to write the API: the SQL, the tenant
-rule and the output shape are each written a second time here.
+PostgreSQL only (`= ANY(%s)`). Both answer byte for byte what the endpoint answers (speed.py
+checks it) for the benchmark's data: within LIST_EXACT_COUNT_CAP, no approval. Not a way to
+write the API: the SQL, the tenant rule and the output shape are each written a second time
+here.
 """
 
 import hmac
