@@ -35,7 +35,7 @@ from connections.api import serializers as output  # noqa: E402
 from connections.api.views import ConnectionRequestViewSet  # noqa: E402
 from connections.choices import ConnectionRequestStatus  # noqa: E402
 from connections.models import ConnectionRequest, Integration  # noqa: E402
-from connections.selectors import connection_requests_for, with_integration_rows  # noqa: E402
+from connections.selectors import connection_requests_for, with_child_rows  # noqa: E402
 from organizations.choices import OrganizationType  # noqa: E402
 from organizations.models import Organization, OrganizationMembership  # noqa: E402
 
@@ -120,7 +120,7 @@ def plain_list(request):
         status=ConnectionRequestStatus.WITHDRAWN
     )
     total = queryset.count()
-    rows = with_integration_rows(list(queryset[:50]))
+    rows = with_child_rows(list(queryset[:50]))
     page = [output.connection_request_data(row) for row in rows]
     return JsonResponse(
         {"requests": page, "pagination": {"total_count": total, "start": 0, "limit": 50}}

@@ -35,13 +35,16 @@ entries for one endpoint (where the fixed per-request cost goes).
 
 import argparse
 import cProfile
+import itertools
 import json
 import os
 import pstats
+import random
 import statistics
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "connect_api.settings"
@@ -75,6 +78,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
+from benchmarks.speed_limit import wsgi_application  # noqa: E402
 from connect_api.warmup import warm_and_freeze  # noqa: E402
 from connections.models import Connection, ConnectionRequest, Integration  # noqa: E402
 from organizations.choices import OrganizationStatus, OrganizationType  # noqa: E402
@@ -238,20 +242,77 @@ def prepare_outreach() -> str:
     return basic_header(username, password)
 
 
+def outreach_body(number: int) -> str:
+    """Seed 004's body with a comment of its own, so each call creates a change request (the
+    same body again within minutes is answered with the stored one: duplicate detection)."""
+    return OUTREACH_SEED_BODY_TEXT.replace('"Comment": "Test"', f'"Comment": "Test {number}"')
+
+
+def wsgi_get(path: str, authorization: str):
+    """A GET of the bare WSGI twin, called as a WSGI server would (no HTTP, no Django)."""
+    route, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": route,
+        "QUERY_STRING": query,
+        "HTTP_AUTHORIZATION": authorization,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+    }
+    started: list = []
+
+    def call():
+        body = b"".join(wsgi_application(environ, lambda status, headers: started.append(status)))
+        assert started.pop().startswith("200"), body[:300]
+        return SimpleNamespace(status_code=200, content=body)
+
+    return call
+
+
+def paired(per_round: dict, name: str, variant: str, clock: str) -> float:
+    """The median over rounds of (variant's cost / endpoint's cost) measured in the same round."""
+    return statistics.median(
+        twin / endpoint
+        for twin, endpoint in zip(
+            per_round[(name, variant, clock)], per_round[(name, "endpoint", clock)], strict=True
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--calls", type=int, default=30, help="calls per case per round")
     parser.add_argument("--cases", help="comma-separated subset, e.g. `search,outreach-post`")
+    parser.add_argument("--seed", type=int, default=None, help="the shuffle's seed")
     parser.add_argument(
         "--profile", help="cProfile one case: `detail` (the endpoint) or `detail:plain`"
     )
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="through gunicorn (2 sync workers) and wrk instead of the test client: list, detail",
+    )
+    parser.add_argument("--seconds", type=int, default=3, help="--server: wrk run per block")
     args = parser.parse_args()
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     token, request_uuid = prepare()
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    authorization = f"Token {token}"
+    client = Client(HTTP_AUTHORIZATION=authorization)
     basic_client = Client(HTTP_AUTHORIZATION=prepare_outreach())
+    if args.server:
+        from benchmarks.speed_server import run_server_rounds
+
+        run_server_rounds(
+            authorization=authorization,
+            request_uuid=request_uuid,
+            rounds=args.rounds,
+            seconds=args.seconds,
+            seed=args.seed,
+        )
+        return
 
     def get(url, client=client):
         def call():
@@ -281,10 +342,12 @@ def main() -> None:
 
         return call
 
+    posted = itertools.count(1)
+
     def outreach_post(url):
         def call():
             response = basic_client.post(
-                url, OUTREACH_SEED_BODY_TEXT, content_type="application/json"
+                url, outreach_body(next(posted)), content_type="application/json"
             )
             assert response.status_code == 200, (url, response.content[:300])
             return response
@@ -295,12 +358,16 @@ def main() -> None:
         "list": {
             "endpoint": get(f"{API}request/"),
             "plain": get("/bench/plain/requests/"),
+            "limit": get("/bench/limit/requests/"),
+            "wsgi": wsgi_get("/bench/wsgi/requests/", authorization),
             "ninja": get("/bench/ninja/requests/"),
             "ninja-dict": get("/bench/ninja/dict/requests/"),
         },
         "detail": {
             "endpoint": get(f"{API}request/{request_uuid}/"),
             "plain": get(f"/bench/plain/requests/{request_uuid}/"),
+            "limit": get(f"/bench/limit/requests/{request_uuid}/"),
+            "wsgi": wsgi_get(f"/bench/wsgi/requests/{request_uuid}/", authorization),
             "ninja": get(f"/bench/ninja/requests/{request_uuid}/"),
             "ninja-dict": get(f"/bench/ninja/dict/requests/{request_uuid}/"),
         },
@@ -328,20 +395,30 @@ def main() -> None:
             "plain": outreach_post(f"/bench/plain/outreach/{OUTREACH_SITE}/connections"),
         },
     }
+    if SQLITE:  # the limit twins' SQL is PostgreSQL's (`= ANY(%s)`)
+        for variants in cases.values():
+            variants.pop("limit", None)
+            variants.pop("wsgi", None)
     if args.cases:
         cases = {name: cases[name] for name in args.cases.split(",")}
-    for name, variants in cases.items():  # same body from endpoint and twins
+    for name, variants in cases.items():  # the same bytes from endpoint and twins
         bodies = {variant: call().content for variant, call in variants.items()}
-        bodies = {variant: json.loads(body or "null") for variant, body in bodies.items()}
         if name == "search":
-            assert bodies["endpoint"]["Page"], "the search finds people"
+            assert json.loads(bodies["endpoint"])["Page"], "the search finds people"
+        if name == "outreach-post":
+            numbers = [json.loads(body) for body in bodies.values()]
+            assert len(set(numbers)) == len(numbers), "each call creates a change request"
         if name not in ("create", "patch", "outreach-post"):
-            assert all(body == bodies["endpoint"] for body in bodies.values()), name
+            for variant, body in bodies.items():
+                assert body == bodies["endpoint"], (name, variant, body[:200])
 
     warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)
 
     if args.profile:
-        profiler = cProfile.Profile()
+        # CPU time by default: on a busy machine the wall clock is mostly waiting for the database
+        profiler = cProfile.Profile(
+            time.perf_counter if os.environ.get("PROFILE_CLOCK") == "wall" else time.process_time
+        )
         name, _, variant = args.profile.partition(":")
         call = cases[name][variant or "endpoint"]
         profiler.enable()
@@ -355,32 +432,43 @@ def main() -> None:
         )
         return
 
-    per_call: dict[tuple[str, str], list[float]] = {
-        (name, variant): [] for name, variants in cases.items() for variant in variants
+    # Each round runs every (case, variant) block once, in an order shuffled per round; a block
+    # is `calls` calls, timed by the wall clock and by this process's CPU time (the database's
+    # own work is in the first only).
+    shuffler = random.Random(args.seed)
+    blocks = [(name, variant) for name, variants in cases.items() for variant in variants]
+    per_round: dict[tuple[str, str, str], list[float]] = {
+        (name, variant, clock): [] for name, variant in blocks for clock in ("wall", "cpu")
     }
     for _ in range(args.rounds):
-        for name, variants in cases.items():
-            for variant, call in variants.items():
-                started = time.perf_counter()
-                for _ in range(args.calls):
-                    call()
-                per_call[(name, variant)].append(
-                    (time.perf_counter() - started) / args.calls * 1000
-                )
+        shuffler.shuffle(blocks)
+        for name, variant in blocks:
+            call = cases[name][variant]
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(args.calls):
+                call()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            per_round[(name, variant, "wall")].append(wall / args.calls * 1000)
+            per_round[(name, variant, "cpu")].append(cpu / args.calls * 1000)
     print(
-        f"{connection.vendor}: {args.rounds} interleaved rounds x {args.calls} calls, "
-        "ms per call (median [min-max]); ratio = twin median / endpoint median"
+        f"{connection.vendor}: {args.rounds} rounds (variants shuffled in each) x {args.calls} "
+        f"calls; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
+        "ms per call, median over rounds [min-max]; ratio = median over rounds of the twin's "
+        "cost / the endpoint's in the same round (> 1: the twin is slower)"
     )
+    print(f"  {'case':<15}{'variant':<11}{'wall ms':>16}{'cpu ms':>9}{'ratio wall':>12}{'cpu':>6}")
     for name, variants in cases.items():
-        endpoint = statistics.median(per_call[(name, "endpoint")])
         for variant in variants:
-            values = per_call[(name, variant)]
-            median = statistics.median(values)
-            ratio = "" if variant == "endpoint" else f"  ratio {median / endpoint:.2f}"
-            print(
-                f"  {name:<15}{variant:<11}{median:8.2f} [{min(values):.2f}-{max(values):.2f}]"
-                f"{ratio}"
+            wall = per_round[(name, variant, "wall")]
+            cpu = per_round[(name, variant, "cpu")]
+            ratios = (
+                ""
+                if variant == "endpoint"
+                else f"{paired(per_round, name, variant, 'wall'):12.2f}"
+                f"{paired(per_round, name, variant, 'cpu'):6.2f}"
             )
+            spread = f"{statistics.median(wall):7.2f} [{min(wall):.1f}-{max(wall):.1f}]"
+            print(f"  {name:<15}{variant:<11}{spread:>16}{statistics.median(cpu):9.2f}{ratios}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 (this module is the benchmark's ROOT_URLCONF, so every call crosses the same middleware).
 
 - plain Django views: the same Token auth (one query), the same selectors and SQL, the same
-  dict builders, `JsonResponse`; a hand-written check of the create body applying the same
+  dict builders, the same JSON bytes as the endpoints (compact, UTF-8); the writes call the
+  same services (each one transaction, as the endpoints: no extra `atomic` around them);
+- the limit twins of the request list and detail (benchmarks/speed_limit.py): a cursor, the
+  same SQL text, `orjson`; a hand-written check of the create body applying the same
   rules (required names, lengths, email, integration type, cron);
 - django-ninja (detail and list), two twins over the same auth and SQL:
   `ninja` is what a django-ninja user writes over these models: `Schema` classes declared with
@@ -25,14 +28,15 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema, Status
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
+from benchmarks import speed_limit
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
 from connect_api.pagination import matches_up_to
@@ -52,6 +56,13 @@ from outreach.dates import us_date_parse
 from outreach.payload import PAYLOAD_FIELDS, ChangeRequestPayload
 
 
+def json_response(data, status: int = 200, safe: bool = True) -> HttpResponse:
+    """Django's JsonResponse with the endpoints' bytes (DRF's JSONRenderer: compact, UTF-8),
+    so endpoint and twin send the same body."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return HttpResponse(body.encode(), status=status, content_type="application/json")
+
+
 def token_user(request):
     """What the endpoints' TokenAuthentication does: `Token <key>` -> user, one query."""
     keyword, _, key = request.headers.get("Authorization", "").partition(" ")
@@ -62,12 +73,12 @@ def token_user(request):
 
 
 def unauthorized():
-    return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+    return json_response({"detail": "Authentication credentials were not provided."}, status=401)
 
 
 def request_page(user, *, start: int = 0, limit: int = 50) -> tuple[list, dict]:
-    """The list's page of rows (with `integration_rows`) and its pagination, as the endpoint
-    reads them."""
+    """The list's page of rows (with `integration_rows` and `uploaded_file_rows`) and its
+    pagination, as the endpoint reads them."""
     queryset = selectors.connection_requests_for(user).exclude(
         status=ConnectionRequestStatus.WITHDRAWN
     )
@@ -75,17 +86,17 @@ def request_page(user, *, start: int = 0, limit: int = 50) -> tuple[list, dict]:
     cap = settings.LIST_EXACT_COUNT_CAP
     total = matches_up_to(queryset, cap).count()
     assert total <= cap, "the twin answers the exact count only"
-    rows = selectors.with_integration_rows(list(queryset[start : start + limit]))
+    rows = selectors.with_child_rows(list(queryset[start : start + limit]))
     pagination = {"total_count": total, "start": start, "limit": limit, "total_count_exact": True}
     return rows, pagination
 
 
 def request_row(user, uuid):
-    """The detail's row (with `integration_rows`), or None."""
+    """The detail's row (with `integration_rows` and `uploaded_file_rows`), or None."""
     found = list(selectors.connection_requests_for(user).filter(uuid=uuid))
     if not found:
         return None
-    (connection_request,) = selectors.with_integration_rows(found)
+    (connection_request,) = selectors.with_child_rows(found)
     return connection_request
 
 
@@ -106,7 +117,7 @@ def plain_request_list(request):
     user = token_user(request)
     if user is None:
         return unauthorized()
-    return JsonResponse(request_list_page(user))
+    return json_response(request_list_page(user))
 
 
 def plain_request_detail(request, uuid):
@@ -115,8 +126,8 @@ def plain_request_detail(request, uuid):
         return unauthorized()
     body = request_detail(user, uuid)
     if body is None:
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return JsonResponse(body)
+        return json_response({"detail": "Not found."}, status=404)
+    return json_response(body)
 
 
 def plain_connection_list(request):
@@ -124,7 +135,7 @@ def plain_connection_list(request):
     if user is None:
         return unauthorized()
     rows = selectors.connections_for(user)
-    return JsonResponse([shapes.connection_data(row) for row in rows], safe=False)
+    return json_response([shapes.connection_data(row) for row in rows], safe=False)
 
 
 REQUIRED = {"organization_name": "counterpart_name", "primary_contact_name": "contact_name"}
@@ -146,7 +157,7 @@ def plain_request_create(request):
     try:
         body = json.loads(request.body)
     except ValueError:
-        return JsonResponse({"detail": "Malformed JSON."}, status=400)
+        return json_response({"detail": "Malformed JSON."}, status=400)
     errors, data = {}, {}
     for name, field in {**REQUIRED, **OPTIONAL}.items():
         value = body.get(name)
@@ -178,13 +189,10 @@ def plain_request_create(request):
             }
         )
     if errors:
-        return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
+        return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
     data["integrations"] = integrations
-    with transaction.atomic():
-        created = services.connection_request_create(
-            organization=organization, user=user, data=data
-        )
-    return JsonResponse(
+    created = services.connection_request_create(organization=organization, user=user, data=data)
+    return json_response(
         {"request_uuid": str(created.uuid), "request_date": shapes.iso_utc(created.request_date)},
         status=201,
     )
@@ -197,12 +205,12 @@ def plain_request_patch(request, uuid):
         return unauthorized()
     connection_request = selectors.connection_requests_for(user).filter(uuid=uuid).first()
     if connection_request is None:
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return json_response({"detail": "Not found."}, status=404)
     organization = active_organization_for(user, to="change connection requests")
     try:
         body = json.loads(request.body)
     except ValueError:
-        return JsonResponse({"detail": "Malformed JSON."}, status=400)
+        return json_response({"detail": "Malformed JSON."}, status=400)
     data, errors = {}, {}
     for name, value in body.items():
         field = {**REQUIRED, **OPTIONAL}.get(name)
@@ -211,11 +219,10 @@ def plain_request_patch(request, uuid):
         else:
             data[field] = value
     if errors:
-        return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
-    with transaction.atomic():
-        services.connection_request_update(
-            connection_request=connection_request, organization=organization, data=data
-        )
+        return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
+    services.connection_request_update(
+        connection_request=connection_request, organization=organization, data=data
+    )
     return HttpResponse(status=204)
 
 
@@ -237,8 +244,8 @@ def basic_user(request):
     return found[0] if found else None
 
 
-def _domain_error(error: DomainError) -> JsonResponse:
-    return JsonResponse({"detail": str(error)}, status=error.status)
+def _domain_error(error: DomainError) -> HttpResponse:
+    return json_response({"detail": str(error)}, status=error.status)
 
 
 def _outreach_links(request, site_number) -> outreach_outputs.Links:
@@ -256,15 +263,15 @@ def plain_individual_search(request, site_number):
     except DomainError as error:
         return _domain_error(error)
     if not outreach_permissions.can_locate_people(membership):
-        return JsonResponse({"detail": "LocatePerson or MemberSearch (A) required."}, status=403)
+        return json_response({"detail": "LocatePerson or MemberSearch (A) required."}, status=403)
     query = request.GET.get("q", "")
     try:
         index = int(request.GET.get("pageIndex", 0))
         size = min(int(request.GET.get("pageSize", 25)), 100)
     except ValueError:
-        return JsonResponse({"detail": "pageIndex and pageSize are integers."}, status=400)
+        return json_response({"detail": "pageIndex and pageSize are integers."}, status=400)
     if len(query) > 200 or index < 0 or size < 1:
-        return JsonResponse({"detail": "Invalid query."}, status=400)
+        return json_response({"detail": "Invalid query."}, status=400)
     page = outreach_outputs.PageRequest(index, size)
     individuals = outreach_selectors.individuals_search(membership, query).select_related("family")
     rows, page_count = page.rows_counted_up_to(
@@ -274,7 +281,7 @@ def plain_individual_search(request, site_number):
     )
     links = _outreach_links(request, site_number)
     items = [outreach_outputs.contact_data(person, links) for person in rows]
-    return JsonResponse(outreach_outputs.page_data(items, page, page_count))
+    return json_response(outreach_outputs.page_data(items, page, page_count))
 
 
 def _wire_value(spec, value):
@@ -320,13 +327,13 @@ def plain_change_request(request, site_number):
         return _domain_error(error)
     missing = outreach_permissions.change_request_gate_missing(membership)
     if missing:
-        return JsonResponse({"detail": "Missing rights: " + ", ".join(missing)}, status=403)
+        return json_response({"detail": "Missing rights: " + ", ".join(missing)}, status=403)
     try:
         body = json.loads(request.body)
     except ValueError:
-        return JsonResponse({"detail": "Malformed JSON."}, status=400)
+        return json_response({"detail": "Malformed JSON."}, status=400)
     if not isinstance(body, dict):
-        return JsonResponse({"detail": "A JSON object is expected."}, status=400)
+        return json_response({"detail": "A JSON object is expected."}, status=400)
     values, errors = {}, {}
     for spec in PAYLOAD_FIELDS:
         if spec.name in body:
@@ -335,7 +342,7 @@ def plain_change_request(request, site_number):
             except (ValueError, TypeError) as error:
                 errors[spec.name] = [str(error)]
     if errors:
-        return JsonResponse({"detail": "Invalid input.", "errors": errors}, status=400)
+        return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
     try:
         payload = ChangeRequestPayload.from_fields(values)
         change_request = outreach_services.change_request_submit(
@@ -343,7 +350,7 @@ def plain_change_request(request, site_number):
         )
     except DomainError as error:
         return _domain_error(error)
-    return JsonResponse(change_request.number, safe=False)
+    return json_response(change_request.number, safe=False)
 
 
 class KnoxToken(APIKeyHeader):
@@ -353,7 +360,15 @@ class KnoxToken(APIKeyHeader):
         return token_user(request)
 
 
-ninja_api = NinjaAPI(urls_namespace="bench-ninja", auth=KnoxToken(), docs_url=None)
+class CompactJSONRenderer(JSONRenderer):
+    """ninja's renderer with the endpoints' bytes (compact, UTF-8)."""
+
+    json_dumps_params = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+ninja_api = NinjaAPI(
+    urls_namespace="bench-ninja", auth=KnoxToken(), docs_url=None, renderer=CompactJSONRenderer()
+)
 
 # --- django-ninja over the models: Schemas fed ORM rows ---------------------------------------
 
@@ -422,7 +437,7 @@ class ConnectionRequestOut(Schema):
     approved_by: AccountManagerOut | None
     rejection_reason: str | None
     integrations: list[IntegrationOut] = Field(alias="integration_rows")
-    uploaded_files: list[UploadedFileOut]
+    uploaded_files: list[UploadedFileOut] = Field(alias="uploaded_file_rows")
 
     @staticmethod
     def resolve_requester_type(connection_request):
@@ -493,6 +508,8 @@ def ninja_dict_request_detail(request, uuid: str):
 
 
 urlpatterns = [
+    path("bench/limit/requests/", speed_limit.limit_request_list),
+    path("bench/limit/requests/<uuid>/", speed_limit.limit_request_detail),
     path("bench/plain/requests/", plain_request_list),
     path("bench/plain/requests/create/", plain_request_create),
     path("bench/plain/requests/<uuid>/", plain_request),

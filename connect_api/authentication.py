@@ -32,6 +32,7 @@ from connect_api.failed_logins import (
     failed_login_record,
     failed_logins_check,
 )
+from connect_api.prepared import PreparedModels
 
 
 class LockedOut(exceptions.Throttled):
@@ -213,7 +214,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
     delete the expired ones (a user with 1,000 tokens made each request ~17 ms slower); expired
     tokens are purged by the periodic job instead (connect_api.tasks). The user, and the
     relations AUTH_USER_SELECT_RELATED names (the supplier membership, so the request log can
-    name the organization without a query), come in the token's one query.
+    name the organization without a query), come in the token's one query, reading only the
+    columns of TOKEN_LOOKUP_FIELDS.
     """
 
     def authenticate(self, request):
@@ -245,12 +247,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     def authenticate_credentials(self, token):
         key = token.decode("utf-8")
-        candidates = (
-            get_token_model()
-            .objects.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .select_related("user", *_user_relations("user__"))
-        )
-        for auth_token in candidates:
+        for auth_token in _token_candidates(key[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue
             try:
@@ -271,6 +268,38 @@ class TokenAuthentication(KnoxTokenAuthentication):
             token_expired.send(sender=self.__class__, username=username, source="auth_token")
             return True
         return False
+
+
+TOKEN_LOOKUP_FIELDS = (
+    "token_key",
+    "expiry",
+    "created",  # knox's renewal caps the expiry from it
+    "user__username",
+    "user__is_active",
+    "user__is_staff",
+    "user__is_superuser",
+    "user__organization_membership__organization__uuid",
+    "user__organization_membership__organization__name",
+    "user__organization_membership__organization__org_type",
+    "user__organization_membership__organization__status",
+)
+"""What the token's one query reads: the token's own check, the user's flags and the
+organization's identity and state (the request log, tenant scoping, `active_organization_for`).
+Never the password hash; any other field still loads, by a query of its own."""
+
+
+def _tokens_by_key(token_key: str):
+    return (
+        get_token_model()
+        .objects.filter(token_key=token_key)
+        .select_related("user", *_user_relations("user__"))
+        .only(*TOKEN_LOOKUP_FIELDS)
+    )
+
+
+_token_candidates = PreparedModels(_tokens_by_key, sentinel="(no token has this key)")
+"""The tokens whose key starts so, each with its user, membership and organization: the
+query of `_tokens_by_key`, compiled once (every authenticated request runs it)."""
 
 
 def _user_relations(prefix: str = "") -> list[str]:

@@ -4,50 +4,82 @@ A view starts from these, so another organization's row is simply not found (404
 """
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+from uuid import UUID
 
 from django.db.models import QuerySet
 
+from connect_api.prepared import PreparedRows
 from connections.models import Connection, ConnectionRequest, Integration
 
 
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
-    (integrations come from `with_integration_rows` once the page is known)."""
-    return (
-        ConnectionRequest.objects.restrict(user)
-        .select_related("requester", "decided_by__person")
-        .prefetch_related("uploaded_files")
+    (integrations and uploaded files come from `with_child_rows` once the page is known)."""
+    return ConnectionRequest.objects.restrict(user).select_related(
+        "requester", "decided_by__person"
     )
 
 
-def with_integration_rows(
+class IntegrationRow(NamedTuple):
+    request_id: int
+    uuid: UUID
+    integration_type: str
+    update_frequency: str
+    file_locations: str
+    file_specs: str
+    rules: str
+    date_created: datetime
+
+
+class UploadedFileRow(NamedTuple):
+    request_id: int
+    name: str
+    uuid: UUID
+
+
+# The two child queries of every request list and detail, compiled once (connect_api.prepared).
+_integration_rows = PreparedRows(
+    lambda request_ids: (
+        Integration.objects.filter(request_id__in=request_ids)
+        .order_by("date_created", "id")
+        .values_list(*IntegrationRow._fields)
+    )
+)
+_uploaded_file_rows = PreparedRows(
+    lambda request_ids: (
+        ConnectionRequest.uploaded_files.through.objects.filter(
+            connectionrequest_id__in=request_ids
+        )
+        .order_by("-upload__created", "-upload__id")  # Upload's own order
+        .values_list("connectionrequest_id", "upload__name", "upload__uuid")
+    )
+)
+
+
+def with_child_rows(
     connection_requests: Sequence[ConnectionRequest],
 ) -> Sequence[ConnectionRequest]:
-    """Give each request `integration_rows`: its integrations as named rows (`row.uuid`,
-    `row.rules` ...), oldest first, in one query. The request list is the hot read path and
-    building Integration instances cost more than all the rest of it
-    (benchmarks/connections_list.py)."""
-    by_request: dict[int, list] = {row.pk: [] for row in connection_requests}
-    if by_request:
-        rows = (
-            Integration.objects.filter(request_id__in=by_request)
-            .order_by("date_created", "id")
-            .values_list(
-                "request_id",
-                "uuid",
-                "integration_type",
-                "update_frequency",
-                "file_locations",
-                "file_specs",
-                "rules",
-                "date_created",
-                named=True,
-            )
-        )
-        for row in rows:
-            by_request[row.request_id].append(row)
+    """Give each request `integration_rows` (its integrations as named rows, `row.uuid`,
+    `row.rules` ..., oldest first) and `uploaded_file_rows` (`row.name`, `row.uuid`, newest
+    first, Upload's order), in one query each.
+
+    Rows, not instances: the request list is the hot read path, and building Integration and
+    Upload instances (with a related manager per request for `uploaded_files.all()`) cost more
+    than all the rest of it (benchmarks/connections_list.py, benchmarks/speed.py). The same
+    answer as `integrations.all()` and `uploaded_files.all()` with a prefetch, in as many
+    queries (tests/connections/test_child_rows.py)."""
+    integrations: dict[int, list] = {row.pk: [] for row in connection_requests}
+    uploads: dict[int, list] = {row.pk: [] for row in connection_requests}
+    keys = list(integrations)
+    for row in _integration_rows(keys):
+        integrations[row[0]].append(IntegrationRow(*row))
+    for row in _uploaded_file_rows(keys):
+        uploads[row[0]].append(UploadedFileRow(*row))
     for connection_request in connection_requests:
-        connection_request.integration_rows = by_request[connection_request.pk]
+        connection_request.integration_rows = integrations[connection_request.pk]
+        connection_request.uploaded_file_rows = uploads[connection_request.pk]
     return connection_requests
 
 

@@ -257,19 +257,35 @@ def account_manager_data(manager: AccountManager | None) -> dict | None:
     return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
 
 
+_formatted_runs: dict[int, tuple[list, list[str]]] = {}
+"""ISO 8601 strings of the lists `next_runs` hands out, by the list's identity."""
+
+
+def _runs_iso(runs: list) -> list[str]:
+    """`runs` as ISO 8601 strings, formatted once per list: `next_runs` hands out the same
+    list for an expression until its first run passes (a list of many rows with one schedule
+    formats five datetimes once, not five per row)."""
+    cached = _formatted_runs.get(id(runs))
+    if cached is None or cached[0] is not runs:
+        if len(_formatted_runs) >= 4096:
+            _formatted_runs.clear()
+        cached = _formatted_runs[id(runs)] = (runs, [iso_utc(run) for run in runs])
+    return [*cached[1]]
+
+
 def schedule_data(update_frequency: str) -> dict:
     """What a schedule means: its next fire times (ISO 8601 UTC) and an English description;
     null for both when the integration has none."""
     runs = next_runs(update_frequency)
     return {
-        "next_runs": None if runs is None else [iso_utc(run) for run in runs],
+        "next_runs": None if runs is None else _runs_iso(runs),
         "schedule_description": describe_cron(update_frequency),
     }
 
 
 def connection_request_data(connection_request: ConnectionRequest) -> dict:
     """The request as the API shows it, from `connection_requests_for` rows given their
-    `integration_rows` by `with_integration_rows`."""
+    `integration_rows` and `uploaded_file_rows` by `with_child_rows`."""
     approved = connection_request.is_approved
     account_key = (
         "supplier_account_number"
@@ -308,7 +324,7 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
         ],
         "uploaded_files": [
             {"name": upload.name, "uuid": str(upload.uuid)}
-            for upload in connection_request.uploaded_files.all()
+            for upload in connection_request.uploaded_file_rows
         ],
     }
 

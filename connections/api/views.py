@@ -85,12 +85,12 @@ class ConnectionRequestViewSet(
     def list(self, request):
         _refuse_a_body(request, except_for=PAGING_FIELDS)  # filters go in the query string
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        selectors.with_integration_rows(page)
+        selectors.with_child_rows(page)
         # The output's one builder, without a ListSerializer around it (benchmarks/speed.py)
         return self.get_paginated_response([shapes.connection_request_data(row) for row in page])
 
     def retrieve(self, request, uuid=None):
-        (connection_request,) = selectors.with_integration_rows([self.get_object()])
+        (connection_request,) = selectors.with_child_rows([self.get_object()])
         _refuse_a_body(request)
         data = shapes.connection_request_data(connection_request)
         return conditional_response(

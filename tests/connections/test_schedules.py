@@ -63,3 +63,17 @@ def test_cached_runs_are_reused_only_while_none_has_passed():
     assert next_runs("0 2 * * *", now=datetime(2026, 11, 1, tzinfo=UTC))[0] == datetime(
         2026, 11, 1, 2, 0, tzinfo=UTC
     )
+
+
+def test_schedule_data_formats_each_list_of_runs_once_and_answers_as_formatting_each_time():
+    from connections.api import serializers as shapes
+
+    first = shapes.schedule_data("0 2 * * *")
+    again = shapes.schedule_data("0 2 * * *")
+    runs = next_runs("0 2 * * *")
+
+    assert first == again
+    assert first["next_runs"] == [shapes.iso_utc(run) for run in runs]
+    assert first["next_runs"] is not again["next_runs"]  # each row its own list
+    assert shapes._formatted_runs[id(runs)][0] is runs
+    assert shapes.schedule_data("") == {"next_runs": None, "schedule_description": None}

@@ -97,3 +97,50 @@ def test_organization_for_a_user_without_membership_costs_no_query_after_auth():
         assert organization_for(found) is None
 
     assert len(queries) == 0
+
+
+def test_the_query_reads_only_what_authentication_and_tenancy_need_never_the_password():
+    organization = OrganizationFactory()
+    user = OrganizationMembershipFactory(organization=organization).user
+    key = token_for(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        found, _ = authenticate(key)
+        seen = (
+            found.pk,
+            found.get_username(),
+            found.is_active,
+            found.is_staff,
+            found.is_superuser,
+            found.organization_membership.organization_id,
+            found.organization_membership.organization.name,
+            found.organization_membership.organization.status,
+            found.organization_membership.organization.org_type,
+            found.organization_membership.organization.uuid,
+        )
+
+    assert len(queries) == 1
+    assert "password" not in queries[0]["sql"]
+    assert '"description"' not in queries[0]["sql"]  # none of the organization's other columns
+    assert seen == (
+        user.pk,
+        user.username,
+        True,
+        False,
+        False,
+        organization.pk,
+        organization.name,
+        organization.status,
+        organization.org_type,
+        organization.uuid,
+    )
+
+
+def test_a_field_the_lookup_leaves_out_still_loads_by_a_query_of_its_own():
+    user = UserFactory(email="someone@example.com")
+    found, _ = authenticate(token_for(user))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert found.email == "someone@example.com"
+
+    assert len(queries) == 1

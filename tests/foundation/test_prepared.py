@@ -1,0 +1,118 @@
+"""connect_api.prepared: a query compiled once answers what the queryset answers, in as many
+queries, whatever the keys; a queryset with other parameters is evaluated as usual."""
+
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from connect_api.prepared import PreparedRows
+from connections.models import ConnectionRequest, Integration
+from tests.factories import ConnectionRequestFactory, IntegrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def integrations_of(request_ids):
+    return (
+        Integration.objects.filter(request_id__in=request_ids)
+        .order_by("date_created", "id")
+        .values_list("request_id", "uuid", "integration_type", "date_created")
+    )
+
+
+@pytest.fixture
+def requests_with_integrations():
+    now = timezone.now()
+    requests = ConnectionRequestFactory.create_batch(4)
+    for index, connection_request in enumerate(requests):
+        for minutes in (2, 5, 1):
+            IntegrationFactory(
+                request=connection_request, date_created=now - timedelta(minutes=minutes * index)
+            )
+    return [connection_request.pk for connection_request in requests]
+
+
+def test_the_same_rows_and_query_count_as_the_queryset_for_any_keys(requests_with_integrations):
+    prepared = PreparedRows(integrations_of)
+    keys = requests_with_integrations
+    for chosen in ([keys[0]], keys[1:3], keys, [keys[2], keys[0]], [keys[0]], [-1]):
+        with CaptureQueriesContext(connection) as readable:
+            expected = list(integrations_of(chosen))
+        with CaptureQueriesContext(connection) as fast:
+            found = prepared(chosen)
+        assert found == expected
+        assert len(fast) == len(readable) == 1
+        assert fast[0]["sql"] == readable[0]["sql"]  # the same SQL, parameters and all
+    assert all(isinstance(row[1], UUID) for row in prepared(keys))  # converted, on SQLite too
+
+
+def test_compiled_once_per_number_of_keys(requests_with_integrations):
+    built = []
+
+    def build(request_ids):
+        built.append(list(request_ids))
+        return integrations_of(request_ids)
+
+    prepared = PreparedRows(build)
+    keys = requests_with_integrations
+    for chosen in ([keys[0]], [keys[1]], keys[:2], keys[2:], [keys[3]]):
+        prepared(chosen)
+
+    assert len(built) == 2  # one key, two keys
+
+
+def test_no_keys_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert PreparedRows(integrations_of)([]) == []
+
+
+def test_a_query_with_parameters_of_its_own_is_evaluated_as_usual(requests_with_integrations):
+    def pending_of(request_ids):
+        return ConnectionRequest.objects.filter(pk__in=request_ids, status="PENDING").values_list(
+            "pk", "status"
+        )
+
+    prepared = PreparedRows(pending_of)
+    keys = requests_with_integrations
+
+    assert sorted(prepared(keys)) == sorted(pending_of(keys))
+    assert list(prepared._compiled.values()) == [None]
+
+
+def test_models_the_same_instances_related_objects_and_query_count_as_the_queryset():
+    from knox.models import AuthToken
+
+    from connect_api.authentication import _tokens_by_key
+    from connect_api.prepared import PreparedModels
+    from tests.factories import OrganizationMembershipFactory, UserFactory
+
+    member = OrganizationMembershipFactory().user
+    loner = UserFactory()
+    prepared = PreparedModels(_tokens_by_key, sentinel="(none)")
+    for user in (member, loner, member):
+        token, _ = AuthToken.objects.create(user=user)
+        with CaptureQueriesContext(connection) as readable:
+            (expected,) = _tokens_by_key(token.token_key)
+        with CaptureQueriesContext(connection) as fast:
+            (found,) = prepared(token.token_key)
+        assert fast[0]["sql"] == readable[0]["sql"]
+        assert len(fast) == len(readable) == 1
+        user_membership = getattr(user, "organization_membership", None)
+        user_organization = user_membership.organization if user_membership else None
+        with CaptureQueriesContext(connection) as after:
+            for instance in (expected, found):
+                membership = getattr(instance.user, "organization_membership", None)
+                organization = membership.organization if membership else None
+                assert (instance.pk, instance.user.pk, instance.user.is_active) == (
+                    token.pk,
+                    user.pk,
+                    True,
+                )
+                assert organization == user_organization
+                assert instance.get_deferred_fields() == expected.get_deferred_fields()
+        assert len(after) == 0  # the relations came with the one query, both ways
+    assert prepared("not a key") == []
