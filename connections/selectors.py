@@ -5,9 +5,9 @@ A view starts from these, so another organization's row is simply not found (404
 
 from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from connections.models import Connection, ConnectionRequest, Integration
+from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
 
 
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
@@ -16,7 +16,14 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     return (
         ConnectionRequest.objects.restrict(user)
         .select_related("requester", "decided_by__person")
-        .prefetch_related("uploaded_files")
+        .prefetch_related("uploaded_files", Prefetch("history", queryset=review_entries()))
+    )
+
+
+def review_entries() -> QuerySet[ReviewEntry]:
+    """History lines with who wrote them, oldest first."""
+    return ReviewEntry.objects.select_related("account_manager__person", "user").order_by(
+        "created_at", "id"
     )
 
 
@@ -37,6 +44,7 @@ def with_integration_rows(
                 "uuid",
                 "integration_type",
                 "update_frequency",
+                "time_zone",
                 "file_locations",
                 "file_specs",
                 "rules",
