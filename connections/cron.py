@@ -76,6 +76,18 @@ def is_valid_cron(value: str) -> bool:
     return parse_cron(value) is not None
 
 
+def never_fires(value: str) -> bool:
+    """Well-formed cron whose dates never come (`0 0 30 2 *`: no 30 February), which
+    parse_cron refuses."""
+    fields = value.strip().split()
+    if parse_cron(value) is not None or len(fields) not in (5, 6) or fields[-1] != "*":
+        return False  # with a day of week too, either day fires: not this mistake
+    try:
+        return croniter.is_valid(" ".join(fields), second_at_beginning=len(fields) == 6)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return False
+
+
 DEFAULT_TIME_ZONE = "UTC"
 
 

@@ -4,12 +4,16 @@ connections.cron)."""
 from rest_framework import serializers
 
 from connect_api.errors import shown
-from connections.cron import VALID_CRON_FORMS, is_valid_cron, time_zone_get
+from connections.cron import VALID_CRON_FORMS, is_valid_cron, never_fires, time_zone_get
 
 __all__ = ["VALID_CRON_FORMS", "is_valid_cron", "validate_time_zone", "validate_update_frequency"]
 
 
 def validate_update_frequency(value: str) -> str:
+    if never_fires(value):
+        raise serializers.ValidationError(
+            f"{shown(value)!r} never fires: no month it names has the day it names."
+        )
     if not is_valid_cron(value):
         raise serializers.ValidationError(
             f"{shown(value)!r} is not a valid cron expression: " + VALID_CRON_FORMS

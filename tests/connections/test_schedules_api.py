@@ -70,7 +70,11 @@ def test_a_schedule_that_never_fires_stays_a_400_naming_update_frequency(retaile
         request_url(), body(update_frequency="0 0 30 2 *"), format="json"
     )
     assert response.status_code == 400
-    assert list(response.json()["errors"]) == ["integrations.0.update_frequency"]
+    errors = response.json()["errors"]
+    assert list(errors) == ["integrations.0.update_frequency"]
+    assert errors["integrations.0.update_frequency"] == [
+        "'0 0 30 2 *' never fires: no month it names has the day it names."
+    ]
 
 
 def test_no_schedule_has_no_runs_and_no_warnings(retailer_client):
