@@ -82,6 +82,8 @@ def never_fires(value: str) -> bool:
     fields = value.strip().split()
     if parse_cron(value) is not None or len(fields) not in (5, 6) or fields[-1] != "*":
         return False  # with a day of week too, either day fires: not this mistake
+    if not all(_FIELD.match(field) and not _WORD.search(field) for field in fields):
+        return False  # an extension (`?`, `L`, `#` ...) or a name: refused as not standard
     try:
         return croniter.is_valid(" ".join(fields), second_at_beginning=len(fields) == 6)
     except (ValueError, TypeError, KeyError, IndexError):

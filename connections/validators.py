@@ -12,7 +12,7 @@ __all__ = ["VALID_CRON_FORMS", "is_valid_cron", "validate_time_zone", "validate_
 def validate_update_frequency(value: str) -> str:
     if never_fires(value):
         raise serializers.ValidationError(
-            f"{shown(value)!r} never fires: no month it names has the day it names."
+            f"{shown(value)!r} never fires (no month it names has that day): " + VALID_CRON_FORMS
         )
     if not is_valid_cron(value):
         raise serializers.ValidationError(
