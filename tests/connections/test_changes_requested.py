@@ -271,3 +271,48 @@ def test_the_history_line_names_staff_and_requester(staff_user, retailer_user, p
     assert staff_line["by"] == f"{manager.person.first_name} {manager.person.last_name}"
     assert requester_line["by"] == retailer_user.get_full_name()
     assert requester_line["message"] is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_asking_at_once_one_wins_the_other_409(monkeypatch):
+    """The request row is locked: the second asker waits, re-reads CHANGES REQUESTED, 409."""
+    import threading
+    import time
+
+    from django.db import connection as db_connection
+    from rest_framework.test import APIClient
+
+    from connections import services
+    from tests.conftest import token_header
+
+    pending = ConnectionRequestFactory()
+    headers = [token_header(AccountManagerFactory().user) for _ in range(2)]
+    concerned = services._concerned
+
+    def slow_concerned(**kwargs):
+        time.sleep(0.3)  # inside the lock: an unlocked second asker would slip in here
+        return concerned(**kwargs)
+
+    monkeypatch.setattr(services, "_concerned", slow_concerned)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send(header):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header)
+        try:
+            barrier.wait()
+            statuses.append(ask(client, pending, {"message": "Fix it"}).status_code)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=send, args=(header,)) for header in headers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [200, 409]
+    assert ReviewEntry.objects.filter(request=pending).count() == 1
+    assert Event.objects.filter(name=EventName.REQUEST_CHANGES_REQUESTED).count() == 1
