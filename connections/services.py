@@ -204,7 +204,7 @@ def _review_record(
         request=connection_request,
         action=action,
         account_manager=manager,
-        user=manager.user,
+        user_id=manager.user_id,
         created_at=connection_request.decided_at or timezone.now(),
         **fields,
     )
