@@ -36,6 +36,10 @@ class EventName(TextChoices):
     REQUEST_CREATED = "connection_request.created", "Connection request created"
     REQUEST_APPROVED = "connection_request.approved", "Connection request approved"
     REQUEST_REJECTED = "connection_request.rejected", "Connection request rejected"
+    REQUEST_CHANGES_REQUESTED = (
+        "connection_request.changes_requested",
+        "Changes requested of a connection request",
+    )
     CONNECTION_CONFIRMED = "connection.confirmed", "Connection confirmed"
     CONNECTION_DEACTIVATED = "connection.deactivated", "Connection deactivated"
     CHANGE_REQUEST_SUBMITTED = "change_request.submitted", "Change request submitted"

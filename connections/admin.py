@@ -9,8 +9,17 @@ from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_ea
 from connect_api.errors import shown
 from connections import services
 from connections.choices import ConnectionRequestStatus
-from connections.cron import VALID_CRON_FORMS, describe_cron, is_valid_cron, next_runs
+from connections.cron import (
+    DEFAULT_TIME_ZONE,
+    VALID_CRON_FORMS,
+    describe_cron,
+    is_valid_cron,
+    next_runs,
+    schedule_warnings,
+    time_zone_get,
+)
 from connections.models import Connection, ConnectionRequest, Integration
+from connections.selectors import review_entries
 from organizations.choices import OrganizationType
 from uploads.admin import upload_download_link
 from uploads.models import Upload
@@ -20,7 +29,7 @@ def _decided(connection_request: ConnectionRequest | None) -> bool:
     return (
         connection_request is not None
         and connection_request.pk is not None
-        and connection_request.status != ConnectionRequestStatus.PENDING
+        and connection_request.status not in ConnectionRequestStatus.open()
     )
 
 
@@ -29,7 +38,14 @@ class IntegrationForm(forms.ModelForm):
 
     class Meta:
         model = Integration
-        fields = ["integration_type", "update_frequency", "file_locations", "file_specs", "rules"]
+        fields = [
+            "integration_type",
+            "update_frequency",
+            "time_zone",
+            "file_locations",
+            "file_specs",
+            "rules",
+        ]
 
     def clean_update_frequency(self):
         value = self.cleaned_data.get("update_frequency", "").strip()
@@ -37,6 +53,16 @@ class IntegrationForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"{shown(value)!r} is not a valid cron expression: " + VALID_CRON_FORMS
             )
+        return value
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].required = False  # blank: UTC
+
+    def clean_time_zone(self):
+        value = (self.cleaned_data.get("time_zone") or "").strip() or DEFAULT_TIME_ZONE
+        if time_zone_get(value) is None:
+            raise forms.ValidationError(f"{shown(value)!r} is not a known IANA time zone.")
         return value
 
 
@@ -48,7 +74,7 @@ class IntegrationInline(admin.StackedInline):
     form = IntegrationForm
     extra = 0
     fields = [
-        ("integration_type", "update_frequency"),
+        ("integration_type", "update_frequency", "time_zone"),
         "schedule",
         "file_locations",
         "file_specs",
@@ -57,16 +83,20 @@ class IntegrationInline(admin.StackedInline):
     ]
     readonly_fields = ["schedule", "date_created"]
 
-    @admin.display(description="Schedule (next runs, UTC)")
+    @admin.display(description="Schedule (next runs in its zone, and warnings)")
     def schedule(self, obj):
-        runs = next_runs(obj.update_frequency) if obj and obj.pk else None
+        runs = next_runs(obj.update_frequency, time_zone=obj.time_zone) if obj and obj.pk else None
         if runs is None:
             return "No valid schedule." if obj and obj.update_frequency else "-"
         return format_html(
-            "{}<ul class='next-runs' style='margin:0;padding:0'>{}</ul>",
-            describe_cron(obj.update_frequency),
+            "{}<ul class='next-runs' style='margin:0;padding:0'>{}</ul>"
+            "<ul class='schedule-warnings errorlist' style='margin:0;padding:0'>{}</ul>",
+            describe_cron(obj.update_frequency, obj.time_zone),
             format_html_join(
-                "", "<li>{}</li>", ((run.strftime("%Y-%m-%d %H:%M:%S"),) for run in runs)
+                "", "<li>{}</li>", ((run.strftime("%Y-%m-%d %H:%M:%S %z"),) for run in runs)
+            ),
+            format_html_join(
+                "", "<li>{}</li>", ((text,) for text in schedule_warnings(obj.update_frequency))
             ),
         )
 
@@ -168,6 +198,7 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
         "rejection_reason",
         "connection_link",
         "files",
+        "history",
     ]
     inlines = [IntegrationInline]
     action_form = DecisionActionForm
@@ -182,10 +213,18 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
             field_label="Rejection reason",
             field_required=True,
         ),
+        Decision(
+            "request-changes",
+            "Request changes",
+            "request_changes_one",
+            field="message",
+            field_label="What to change",
+            field_required=True,
+        ),
     )
 
     def is_undecided(self, obj) -> bool:
-        return obj.status == ConnectionRequestStatus.PENDING
+        return obj.status in ConnectionRequestStatus.open()
 
     def get_readonly_fields(self, request, obj=None):
         if _decided(obj):
@@ -194,6 +233,7 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
                 "uploaded_files",
                 "connection_link",
                 "files",
+                "history",
             ]
         if obj is not None:  # the tenant a request belongs to is not edited
             return [*self.readonly_fields, "requester"]
@@ -216,7 +256,7 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
             .values_list("status", flat=True)
             .first()
         )
-        if status != ConnectionRequestStatus.PENDING:
+        if status not in ConnectionRequestStatus.open():
             raise PermissionDenied
         concrete = {field.name for field in self.opts.concrete_fields}
         changed = [name for name in form.changed_data if name in concrete]
@@ -239,6 +279,32 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
         return format_html(
             "<ul class='request-files' style='margin:0;padding:0'>{}</ul>",
             format_html_join("", "<li>{}</li>", ((upload_download_link(u),) for u in uploads)),
+        )
+
+    @admin.display(description="History (decisions and resubmissions)")
+    def history(self, obj):
+        entries = list(review_entries().filter(request=obj)) if obj.pk else []
+        if not entries:
+            return "-"
+        return format_html(
+            "<table class='review-history'><tr><th>When (UTC)</th><th>What</th><th>By</th>"
+            "<th>Message</th><th>Concerning</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                        entry.action,
+                        entry.account_manager.person
+                        if entry.account_manager
+                        else (entry.user.get_username() if entry.user else "-"),
+                        entry.message or "-",
+                        ", ".join(entry.integrations + entry.uploaded_files) or "-",
+                    )
+                    for entry in entries
+                ),
+            ),
         )
 
     # --- decisions: one service call per request -------------------------------------------
@@ -265,15 +331,26 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
         )
         return f"{rejected}: rejected."
 
+    def request_changes_one(self, request, connection_request, message) -> str:
+        """Ask the requester for changes (the request must be PENDING); the same service as
+        the API's request-changes, so the requester is mailed and its webhooks called."""
+        changed = services.connection_request_changes_request(
+            connection_request=connection_request, user=request.user, message=message or ""
+        )
+        return f"{changed}: changes requested."
+
     def _decide(self, request, queryset, decide, verb: str):
-        pending = queryset.filter(status=ConnectionRequestStatus.PENDING).select_related(
+        open_statuses = ConnectionRequestStatus.open()
+        pending = queryset.filter(status__in=open_statuses).select_related(
             "requester", "counterpart"
         )
         run_for_each(self, request, pending, decide, done=f"{{count}} request(s) {verb}.")
-        skipped = queryset.exclude(status=ConnectionRequestStatus.PENDING).count()
+        skipped = queryset.exclude(status__in=open_statuses).count()
         if skipped:
             self.message_user(
-                request, f"{skipped} request(s) skipped: not PENDING.", messages.WARNING
+                request,
+                f"{skipped} request(s) skipped: not PENDING or CHANGES REQUESTED.",
+                messages.WARNING,
             )
 
     @admin.action(description="Approve selected requests (create counterpart and connection)")

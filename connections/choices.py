@@ -6,6 +6,22 @@ class ConnectionRequestStatus(models.TextChoices):
     APPROVED = "APPROVED", "Approved"
     REJECTED = "REJECTED", "Rejected"
     WITHDRAWN = "WITHDRAWN", "Withdrawn"
+    CHANGES_REQUESTED = "CHANGES REQUESTED", "Changes requested"
+
+    @classmethod
+    def open(cls) -> tuple[str, ...]:
+        """Not decided yet: staff may still approve or reject, the requester may withdraw."""
+        return (cls.PENDING, cls.CHANGES_REQUESTED)
+
+
+class ReviewAction(models.TextChoices):
+    """One line of a request's history: a decision, or the requester answering one."""
+
+    CHANGES_REQUESTED = "CHANGES REQUESTED", "Changes requested"
+    RESUBMITTED = "RESUBMITTED", "Resubmitted"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Rejected"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
 
 
 class IntegrationType(models.TextChoices):

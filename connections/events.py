@@ -1,7 +1,7 @@
 """The supplier side's events (connect_api.events): one payload builder per subject."""
 
 from connect_api.events import EventName, event_publish
-from connections.models import Connection, ConnectionRequest
+from connections.models import Connection, ConnectionRequest, ReviewEntry
 from organizations.models import Organization
 
 
@@ -16,10 +16,15 @@ def _organization(organization: Organization | None) -> dict | None:
 
 
 def request_event_publish(
-    *, name: EventName, connection_request: ConnectionRequest, connection: Connection | None = None
+    *,
+    name: EventName,
+    connection_request: ConnectionRequest,
+    connection: Connection | None = None,
+    review: ReviewEntry | None = None,
 ) -> None:
-    """connection_request.created / approved / rejected, for the requester (and, once linked,
-    the counterpart)."""
+    """connection_request.created / approved / rejected / changes_requested, for the requester
+    (and, once linked, the counterpart); changes_requested says what to change
+    (`changes_requested`: the message and the uuids of the integrations and files concerned)."""
     data = {
         "request_uuid": str(connection_request.uuid),
         "status": connection_request.status,
@@ -29,6 +34,12 @@ def request_event_publish(
         "rejection_reason": connection_request.rejection_reason or None,
         "connection_uuid": str(connection.uuid) if connection else None,
     }
+    if review is not None:
+        data["changes_requested"] = {
+            "message": review.message,
+            "integrations": review.integrations,
+            "uploaded_files": review.uploaded_files,
+        }
     organizations = [connection_request.requester_id]
     if connection_request.counterpart_id:
         organizations.append(connection_request.counterpart_id)

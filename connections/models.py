@@ -12,7 +12,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from connections.choices import ConnectionRequestStatus, ConnectionStatus, IntegrationType
+from connections.choices import (
+    ConnectionRequestStatus,
+    ConnectionStatus,
+    IntegrationType,
+    ReviewAction,
+)
+from connections.cron import DEFAULT_TIME_ZONE
 from organizations.models import AccountManager, Organization
 from organizations.querysets import TenantQuerySet
 
@@ -49,7 +55,7 @@ class ConnectionRequest(models.Model):
     additional_information = models.TextField(blank=True)
     request_date = models.DateTimeField(default=timezone.now)
     status = models.CharField(
-        max_length=10,
+        max_length=20,
         choices=ConnectionRequestStatus.choices,
         default=ConnectionRequestStatus.PENDING,
     )
@@ -120,6 +126,11 @@ class Integration(models.Model):
     )
     integration_type = models.CharField(max_length=20, choices=IntegrationType.choices)
     update_frequency = models.CharField(max_length=100, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        help_text="IANA zone update_frequency is read in (e.g. Europe/Berlin).",
+    )
     file_locations = models.TextField(blank=True)
     file_specs = models.TextField(blank=True)
     rules = models.TextField(blank=True)
@@ -132,6 +143,43 @@ class Integration(models.Model):
 
     def __str__(self):
         return f"{self.integration_type} ({self.update_frequency})"
+
+
+class ReviewEntry(models.Model):
+    """One line of a request's history: who decided or resubmitted what, when, and why.
+
+    Staff act as their AccountManager (`account_manager`); the requester's users as themselves
+    (`user`). Written by the services that change the request's status, in their transaction.
+    """
+
+    uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(ConnectionRequest, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    account_manager = models.ForeignKey(
+        AccountManager, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.TextField(blank=True)
+    integrations = models.JSONField(
+        default=list, blank=True, help_text="uuids of the integrations the message is about."
+    )
+    uploaded_files = models.JSONField(
+        default=list, blank=True, help_text="uuids of the files the message is about."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "review entries"
+
+    def __str__(self):
+        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Connection(models.Model):

@@ -8,17 +8,26 @@ from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from connect_api.prepared import PreparedRows
-from connections.models import Connection, ConnectionRequest, Integration
+from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
 
 
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
     (integrations and uploaded files come from `with_child_rows` once the page is known)."""
-    return ConnectionRequest.objects.restrict(user).select_related(
-        "requester", "decided_by__person"
+    return (
+        ConnectionRequest.objects.restrict(user)
+        .select_related("requester", "decided_by__person")
+        .prefetch_related(Prefetch("history", queryset=review_entries()))
+    )
+
+
+def review_entries() -> QuerySet[ReviewEntry]:
+    """History lines with who wrote them, oldest first."""
+    return ReviewEntry.objects.select_related("account_manager__person", "user").order_by(
+        "created_at", "id"
     )
 
 
@@ -27,6 +36,7 @@ class IntegrationRow(NamedTuple):
     uuid: UUID
     integration_type: str
     update_frequency: str
+    time_zone: str
     file_locations: str
     file_specs: str
     rules: str

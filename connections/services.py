@@ -9,9 +9,9 @@ from django.utils import timezone
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
-from connections.choices import ConnectionRequestStatus, ConnectionStatus
+from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction
 from connections.events import connection_event_publish, request_event_publish
-from connections.models import Connection, ConnectionRequest, Integration
+from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
 from connections.selectors import integrations_of
 from organizations.choices import OrganizationType
 from organizations.models import AccountManager, Organization
@@ -31,6 +31,7 @@ REQUEST_FIELDS = (
 INTEGRATION_FIELDS = (
     "integration_type",
     "update_frequency",
+    "time_zone",
     "file_locations",
     "file_specs",
     "rules",
@@ -93,8 +94,12 @@ def connection_request_update(
     organization: Organization,
     data: dict[str, Any],
     expected_versions: Collection[int] | None = None,
+    user=None,
 ) -> ConnectionRequest:
     """Change the named fields; `integrations` merge by record_uuid; `uploaded_files` replace.
+
+    A request staff asked changes of (CHANGES REQUESTED) goes back to PENDING: the change is
+    its resubmission, recorded in its history as `user`'s.
 
     The request row is locked and re-read first, so concurrent PATCHes apply one after the
     other and none is lost. `expected_versions` (the PATCH's If-Match) must hold the locked
@@ -103,7 +108,7 @@ def connection_request_update(
     locked = _lock(connection_request)
     if expected_versions is not None and locked.version not in expected_versions:
         raise precondition_error(current=locked.version)
-    if locked.status != ConnectionRequestStatus.PENDING:
+    if locked.status not in ConnectionRequestStatus.open():
         raise Unprocessable(
             f"Only PENDING requests can be changed; this one is {locked.status}.",
             code="not_pending",
@@ -111,6 +116,11 @@ def connection_request_update(
     changed = [field for field in REQUEST_FIELDS if field in data]
     for field in changed:
         setattr(locked, field, data[field])
+    resubmitted = locked.status == ConnectionRequestStatus.CHANGES_REQUESTED
+    if resubmitted:
+        locked.status = ConnectionRequestStatus.PENDING
+        changed.append("status")
+        ReviewEntry.objects.create(request=locked, action=ReviewAction.RESUBMITTED, user=user)
     _save_changed(locked, changed)
     if "integrations" in data:
         integrations_merge(connection_request=locked, items=data["integrations"])
@@ -155,9 +165,12 @@ def integrations_merge(*, connection_request: ConnectionRequest, items: list[dic
 
 
 @transaction.atomic
-def connection_request_withdraw(*, connection_request: ConnectionRequest) -> ConnectionRequest:
+def connection_request_withdraw(
+    *, connection_request: ConnectionRequest, user=None
+) -> ConnectionRequest:
+    """The requester gives up a request not decided yet (PENDING or CHANGES REQUESTED)."""
     locked = _lock(connection_request)
-    if locked.status != ConnectionRequestStatus.PENDING:
+    if locked.status not in ConnectionRequestStatus.open():
         raise Unprocessable(
             f"Only PENDING requests can be withdrawn; this one is {locked.status}.",
             code="not_pending",
@@ -165,15 +178,97 @@ def connection_request_withdraw(*, connection_request: ConnectionRequest) -> Con
     locked.status = ConnectionRequestStatus.WITHDRAWN
     locked.decided_at = timezone.now()
     _save_changed(locked, ["status", "decided_at"])
+    ReviewEntry.objects.create(
+        request=locked, action=ReviewAction.WITHDRAWN, user=user, created_at=locked.decided_at
+    )
     return locked
 
 
-def _locked_undecided(connection_request: ConnectionRequest) -> ConnectionRequest:
+def _locked_undecided(
+    connection_request: ConnectionRequest, *, allowed: Collection[str] | None = None
+) -> ConnectionRequest:
+    """The request, locked, if its status is one of `allowed` (default: not decided yet),
+    else 409: decided once, a request stays decided."""
     locked = _lock(connection_request)
-    if locked.status != ConnectionRequestStatus.PENDING:
+    if locked.status not in (allowed or ConnectionRequestStatus.open()):
         raise Conflict(
             f"This connection request is already {locked.status}.", code="already_decided"
         )
+    return locked
+
+
+def _review_record(
+    *, connection_request: ConnectionRequest, action: str, manager: AccountManager, **fields
+) -> ReviewEntry:
+    return ReviewEntry.objects.create(
+        request=connection_request,
+        action=action,
+        account_manager=manager,
+        user_id=manager.user_id,
+        created_at=connection_request.decided_at or timezone.now(),
+        **fields,
+    )
+
+
+def _concerned(*, connection_request: ConnectionRequest, field: str, uuids, known) -> list[str]:
+    """`uuids` as strings, each one of `known` (the request's own), else 400 naming it."""
+    wanted = [str(value) for value in uuids or ()]
+    foreign = {
+        f"{field}.{index}": [f"No {field[:-1].replace('_', ' ')} {value} in this request."]
+        for index, value in enumerate(wanted)
+        if value not in known
+    }
+    if foreign:
+        raise DomainError(
+            f"A {field[:-1].replace('_', ' ')} is not of this request.", errors=foreign
+        )
+    return list(dict.fromkeys(wanted))
+
+
+@transaction.atomic
+def connection_request_changes_request(
+    *,
+    connection_request: ConnectionRequest,
+    user,
+    message: str,
+    integrations: Collection | None = None,
+    uploaded_files: Collection | None = None,
+) -> ConnectionRequest:
+    """Staff ask the requester to change a PENDING request (instead of rejecting it): the
+    request shows CHANGES REQUESTED with the message until the requester's next change puts it
+    back to PENDING. `integrations` and `uploaded_files` name (by uuid) what the message is
+    about; each must be the request's own."""
+    manager = account_manager_get_or_create(user=user)
+    if not message.strip():
+        raise DomainError(
+            "Asking for changes needs a message.", errors={"message": ["Say what to change."]}
+        )
+    locked = _locked_undecided(connection_request, allowed=(ConnectionRequestStatus.PENDING,))
+    integration_uuids = _concerned(
+        connection_request=locked,
+        field="integrations",
+        uuids=integrations,
+        known={str(value) for value in locked.integrations.values_list("uuid", flat=True)},
+    )
+    file_uuids = _concerned(
+        connection_request=locked,
+        field="uploaded_files",
+        uuids=uploaded_files,
+        known={str(value) for value in locked.uploaded_files.values_list("uuid", flat=True)},
+    )
+    locked.status = ConnectionRequestStatus.CHANGES_REQUESTED
+    _save_changed(locked, ["status"])
+    entry = _review_record(
+        connection_request=locked,
+        action=ReviewAction.CHANGES_REQUESTED,
+        manager=manager,
+        message=message.strip(),
+        integrations=integration_uuids,
+        uploaded_files=file_uuids,
+    )
+    request_event_publish(
+        name=EventName.REQUEST_CHANGES_REQUESTED, connection_request=locked, review=entry
+    )
     return locked
 
 
@@ -269,6 +364,7 @@ def connection_request_approve(
     locked.decided_by = manager
     locked.decided_at = timezone.now()
     _save_changed(locked, ["status", "counterpart", "decided_by", "decided_at"])
+    _review_record(connection_request=locked, action=ReviewAction.APPROVED, manager=manager)
     # The counterpart may now read the files attached to the request.
     upload_grants_create(uploads=locked.uploaded_files.all(), organization=counterpart)
     request_event_publish(
@@ -292,6 +388,12 @@ def connection_request_reject(
     locked.rejection_reason = reason.strip()
     locked.decided_at = timezone.now()
     _save_changed(locked, ["status", "decided_by", "rejection_reason", "decided_at"])
+    _review_record(
+        connection_request=locked,
+        action=ReviewAction.REJECTED,
+        manager=manager,
+        message=locked.rejection_reason,
+    )
     request_event_publish(name=EventName.REQUEST_REJECTED, connection_request=locked)
     return locked
 

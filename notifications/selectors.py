@@ -61,7 +61,11 @@ def _due_recipients(site: Site, refs: dict) -> list:
 def audiences_for(event: Event) -> list[Audience]:
     """Every (kind, users) an event reaches, per issue 15's table."""
     refs = event.refs
-    if event.name in (EventName.REQUEST_APPROVED, EventName.REQUEST_REJECTED):
+    if event.name in (
+        EventName.REQUEST_APPROVED,
+        EventName.REQUEST_REJECTED,
+        EventName.REQUEST_CHANGES_REQUESTED,
+    ):
         audiences = [Audience(MailKind.REQUEST_DECIDED, _members_of([refs.get("requester")]))]
         if event.name == EventName.REQUEST_APPROVED and refs.get("counterpart"):
             audiences.append(

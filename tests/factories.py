@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from connect_api import models as connect_api_models
 from connect_api.events import EventName
 from connections import models as connection_models
-from connections.choices import ConnectionStatus, IntegrationType
+from connections.choices import ConnectionStatus, IntegrationType, ReviewAction
 from organizations import models as organization_models
 from organizations.choices import OrganizationType
 from outreach import models as outreach_models
@@ -111,6 +111,17 @@ class IntegrationFactory(factory.django.DjangoModelFactory):
     integration_type = IntegrationType.ITEM
     update_frequency = "0 2 * * *"
     file_specs = "specs"
+
+
+class ReviewEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = connection_models.ReviewEntry
+
+    request = factory.SubFactory(ConnectionRequestFactory)
+    action = ReviewAction.CHANGES_REQUESTED
+    account_manager = factory.SubFactory(AccountManagerFactory)
+    user = factory.SelfAttribute("account_manager.user")
+    message = "Please change the schedule."
 
 
 class ConnectionFactory(factory.django.DjangoModelFactory):

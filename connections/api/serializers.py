@@ -13,10 +13,21 @@ from rest_framework import serializers
 
 from connect_api.errors import shown
 from connect_api.serializers import CheapFieldCopiesSerializer
-from connections.choices import ConnectionRequestStatus, IntegrationType
-from connections.cron import NEXT_RUNS, describe_cron, next_runs
-from connections.models import Connection, ConnectionRequest
-from connections.validators import VALID_CRON_FORMS, validate_update_frequency
+from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction
+from connections.cron import (
+    DEFAULT_TIME_ZONE,
+    MIN_INTERVAL_MINUTES,
+    NEXT_RUNS,
+    describe_cron,
+    next_runs,
+    schedule_warnings,
+)
+from connections.models import Connection, ConnectionRequest, ReviewEntry
+from connections.validators import (
+    VALID_CRON_FORMS,
+    validate_time_zone,
+    validate_update_frequency,
+)
 from organizations.api.serializers import or_null, person_data
 from organizations.choices import OrganizationType
 from organizations.models import AccountManager, Organization
@@ -109,6 +120,16 @@ class IntegrationInputSerializer(AliasedSerializer):
         error_messages={"blank": "Give an update frequency or null: " + VALID_CRON_FORMS},
         help_text="Cron, or null (or omitted) for none: " + VALID_CRON_FORMS,
     )
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        validators=[validate_time_zone],
+        help_text=(
+            "IANA time zone update_frequency is read in (e.g. Europe/Berlin); "
+            f"omitted or null: {DEFAULT_TIME_ZONE}."
+        ),
+    )
     file_locations = serializers.CharField(
         required=False, allow_blank=True, help_text="Alias: feed_source_file_locations."
     )
@@ -123,6 +144,8 @@ class IntegrationInputSerializer(AliasedSerializer):
         attrs = super().to_internal_value(data)
         if attrs.get("update_frequency", "") is None:
             attrs["update_frequency"] = ""  # stored as no schedule; answered as null
+        if "time_zone" in attrs and attrs["time_zone"] is None:
+            attrs["time_zone"] = DEFAULT_TIME_ZONE
         return attrs
 
     def validate(self, attrs):
@@ -242,6 +265,24 @@ class RejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class RequestChangesInputSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        max_length=2000, help_text="What the requester should change (shown and mailed to them)."
+    )
+    integrations = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=50,
+        help_text="record_uuids of the request's integrations the message is about.",
+    )
+    uploaded_files = serializers.ListField(
+        child=UploadReferenceField(),
+        required=False,
+        max_length=100,
+        help_text="The request's files the message is about.",
+    )
+
+
 # --- output ------------------------------------------------------------------------------
 
 
@@ -257,36 +298,83 @@ def account_manager_data(manager: AccountManager | None) -> dict | None:
     return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
 
 
-_formatted_runs: dict[int, tuple[list, list[str]]] = {}
-"""ISO 8601 strings of the lists `next_runs` hands out, by the list's identity."""
+def iso_local(value) -> str:
+    """ISO 8601 with the value's own offset (`Z` for UTC, as iso_utc writes it)."""
+    return value.isoformat().replace("+00:00", "Z")
 
 
-def _runs_iso(runs: list) -> list[str]:
-    """`runs` as ISO 8601 strings, formatted once per list: `next_runs` hands out the same
-    list for an expression until its first run passes (a list of many rows with one schedule
-    formats five datetimes once, not five per row)."""
+_formatted_runs: dict[int, tuple[list, list[str], list[str]]] = {}
+"""ISO 8601 strings (in the zone, and in UTC) of the lists `next_runs` hands out, by the
+list's identity."""
+
+
+def _runs_iso(runs: list) -> tuple[list[str], list[str]]:
+    """`runs` as ISO 8601 strings in their zone and in UTC, formatted once per list:
+    `next_runs` hands out the same list for an expression and zone until its first run passes
+    (a list of many rows with one schedule formats its datetimes once, not once per row)."""
     cached = _formatted_runs.get(id(runs))
     if cached is None or cached[0] is not runs:
         if len(_formatted_runs) >= 4096:
             _formatted_runs.clear()
-        cached = _formatted_runs[id(runs)] = (runs, [iso_utc(run) for run in runs])
-    return [*cached[1]]
+        cached = _formatted_runs[id(runs)] = (
+            runs,
+            [iso_local(run) for run in runs],
+            [iso_utc(run) for run in runs],
+        )
+    return [*cached[1]], [*cached[2]]
 
 
-def schedule_data(update_frequency: str) -> dict:
-    """What a schedule means: its next fire times (ISO 8601 UTC) and an English description;
-    null for both when the integration has none."""
-    runs = next_runs(update_frequency)
+def schedule_data(update_frequency: str, time_zone: str) -> dict:
+    """What a schedule means: its next fire times in its zone (ISO 8601 with that zone's
+    offset) and in UTC, an English description naming the zone (null for these three without
+    a schedule), and warnings for a schedule that is almost surely a mistake."""
+    runs = next_runs(update_frequency, time_zone=time_zone)
+    local, utc = (None, None) if runs is None else _runs_iso(runs)
     return {
-        "next_runs": None if runs is None else _runs_iso(runs),
-        "schedule_description": describe_cron(update_frequency),
+        "time_zone": time_zone,
+        "next_runs": local,
+        "next_runs_utc": utc,
+        "schedule_description": describe_cron(update_frequency, time_zone),
+        "schedule_warnings": schedule_warnings(update_frequency),
     }
+
+
+def _by(entry: ReviewEntry) -> str | None:
+    """Who wrote a history line: the account manager's name, else the user's."""
+    if entry.account_manager is not None:
+        person = entry.account_manager.person
+        return f"{person.first_name} {person.last_name}".strip()
+    if entry.user is not None:
+        return entry.user.get_full_name() or entry.user.get_username()
+    return None
+
+
+def review_entry_data(entry: ReviewEntry) -> dict:
+    return {
+        "uuid": str(entry.uuid),
+        "action": entry.action,
+        "at": iso_utc(entry.created_at),
+        "by": _by(entry),
+        "account_manager": account_manager_data(entry.account_manager),
+        "message": or_null(entry.message),
+        "integrations": entry.integrations,
+        "uploaded_files": entry.uploaded_files,
+    }
+
+
+def changes_requested_data(connection_request: ConnectionRequest, history: list) -> dict | None:
+    """While the request is CHANGES REQUESTED: what staff asked for (the last such line)."""
+    if connection_request.status != ConnectionRequestStatus.CHANGES_REQUESTED:
+        return None
+    asked = [entry for entry in history if entry["action"] == ReviewAction.CHANGES_REQUESTED]
+    return asked[-1] if asked else None
 
 
 def connection_request_data(connection_request: ConnectionRequest) -> dict:
     """The request as the API shows it, from `connection_requests_for` rows given their
     `integration_rows` and `uploaded_file_rows` by `with_child_rows`."""
     approved = connection_request.is_approved
+    history = [review_entry_data(entry) for entry in connection_request.history.all()]
     account_key = (
         "supplier_account_number"
         if connection_request.requester.org_type == OrganizationType.SUPPLIER
@@ -314,7 +402,7 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
                 "record_uuid": str(row.uuid),
                 "integration_type": row.integration_type,
                 "update_frequency": or_null(row.update_frequency),
-                **schedule_data(row.update_frequency),
+                **schedule_data(row.update_frequency, row.time_zone),
                 "feed_source_file_locations": or_null(row.file_locations),
                 "file_specs": or_null(row.file_specs),
                 "rules": or_null(row.rules),
@@ -326,6 +414,8 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
             {"name": upload.name, "uuid": str(upload.uuid)}
             for upload in connection_request.uploaded_file_rows
         ],
+        "changes_requested": changes_requested_data(connection_request, history),
+        "history": history,
     }
 
 
@@ -394,13 +484,31 @@ class IntegrationOutputSerializer(serializers.Serializer):
     record_uuid = serializers.UUIDField()
     integration_type = serializers.ChoiceField(choices=IntegrationType.choices)
     update_frequency = serializers.CharField(allow_null=True)
+    time_zone = serializers.CharField(help_text="IANA time zone update_frequency is read in.")
     next_runs = serializers.ListField(
         child=serializers.DateTimeField(),
         allow_null=True,
-        help_text=f"The next {NEXT_RUNS} times update_frequency fires (UTC); null without one.",
+        help_text=(
+            f"The next {NEXT_RUNS} times update_frequency fires, in time_zone (ISO 8601 with "
+            "its offset; `Z` for UTC); null without one."
+        ),
+    )
+    next_runs_utc = serializers.ListField(
+        child=serializers.DateTimeField(),
+        allow_null=True,
+        help_text="The same times in UTC; null without a schedule.",
     )
     schedule_description = serializers.CharField(
-        allow_null=True, help_text="update_frequency in plain English; null without one."
+        allow_null=True,
+        help_text="update_frequency in plain English, naming time_zone; null without one.",
+    )
+    schedule_warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Plain sentences for a schedule that is almost surely a mistake (more than once a "
+            f"minute, more often than every {MIN_INTERVAL_MINUTES} minutes, only in some "
+            "years); empty otherwise. Warnings never refuse a request."
+        ),
     )
     feed_source_file_locations = serializers.CharField(allow_null=True)
     file_specs = serializers.CharField(allow_null=True)
@@ -411,6 +519,25 @@ class IntegrationOutputSerializer(serializers.Serializer):
 class UploadedFileOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     uuid = serializers.UUIDField()
+
+
+class ReviewEntryOutputSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    action = serializers.ChoiceField(choices=ReviewAction.choices)
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True, help_text="The name of who did it.")
+    account_manager = AccountManagerOutputSerializer(
+        allow_null=True, help_text="Staff's lines: the account manager; null for the requester's."
+    )
+    message = serializers.CharField(
+        allow_null=True, help_text="What to change (CHANGES REQUESTED), or the rejection reason."
+    )
+    integrations = serializers.ListField(
+        child=serializers.UUIDField(), help_text="record_uuids of the integrations concerned."
+    )
+    uploaded_files = serializers.ListField(
+        child=serializers.UUIDField(), help_text="uuids of the files concerned."
+    )
 
 
 class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
@@ -429,7 +556,10 @@ class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
     )
     additional_information = serializers.CharField(allow_null=True)
     request_date = serializers.DateTimeField()
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="PENDING, APPROVED, REJECTED, WITHDRAWN, or CHANGES REQUESTED (only once "
+        "staff asked for changes; the requester's next change makes it PENDING again)."
+    )
     is_approved = serializers.BooleanField()
     approved_by = AccountManagerOutputSerializer(allow_null=True)
     rejection_reason = serializers.CharField(
@@ -437,6 +567,15 @@ class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
     )
     integrations = IntegrationOutputSerializer(many=True)
     uploaded_files = UploadedFileOutputSerializer(many=True)
+    changes_requested = ReviewEntryOutputSerializer(
+        allow_null=True,
+        help_text="While status is CHANGES REQUESTED: what staff asked to change; else null.",
+    )
+    history = ReviewEntryOutputSerializer(
+        many=True,
+        help_text="Every decision and resubmission (staff asking for changes, the requester's "
+        "resubmission, approval, rejection, withdrawal), oldest first.",
+    )
 
 
 class OrganizationDetailOutputSerializer(serializers.Serializer):

@@ -78,7 +78,7 @@ class ConnectionRequestViewSet(
         return super().get_serializer_class()
 
     def get_permissions(self):
-        if self.action in ("approve", "reject"):
+        if self.action in ("approve", "reject", "request_changes"):
             return [*super().get_permissions(), IsStaffDecider()]
         return super().get_permissions()
 
@@ -123,7 +123,8 @@ class ConnectionRequestViewSet(
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Change a PENDING connection request (integrations merge by record_uuid)",
+        summary="Change a PENDING connection request (integrations merge by record_uuid); "
+        "a CHANGES REQUESTED one goes back to PENDING (resubmitted)",
         request=shapes.ConnectionRequestInputSerializer,
         parameters=[IF_MATCH],
         responses={
@@ -149,22 +150,26 @@ class ConnectionRequestViewSet(
             organization=organization,
             data=data,
             expected_versions=expected_versions(request),
+            user=request.user,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Withdraw a PENDING connection request",
+        summary="Withdraw a PENDING (or CHANGES REQUESTED) connection request",
         responses={204: None, 409: WRONG_KIND, 422: NOT_PENDING},
     )
     def destroy(self, request, uuid=None):
         connection_request = self.get_object()
         active_organization_for(request.user, to="change connection requests")
         _refuse_a_body(request)
-        services.connection_request_withdraw(connection_request=connection_request)
+        services.connection_request_withdraw(
+            connection_request=connection_request, user=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Approve (staff): link or create the counterpart, open a Connection",
+        summary="Approve (staff): link or create the counterpart, open a Connection "
+        "(PENDING or CHANGES REQUESTED)",
         request=shapes.ApproveInputSerializer,
         responses={200: shapes.ConnectionRequestDecisionSerializer, 409: DECIDED},
     )
@@ -178,7 +183,7 @@ class ConnectionRequestViewSet(
         return Response(shapes.ConnectionRequestDecisionSerializer(decided).data)
 
     @extend_schema(
-        summary="Reject (staff) with a reason",
+        summary="Reject (staff) with a reason (PENDING or CHANGES REQUESTED)",
         request=shapes.RejectInputSerializer,
         responses={200: shapes.ConnectionRequestDecisionSerializer, 409: DECIDED},
     )
@@ -190,6 +195,26 @@ class ConnectionRequestViewSet(
             connection_request=connection_request, user=request.user, reason=data["reason"]
         )
         return Response(shapes.ConnectionRequestDecisionSerializer(decided).data)
+
+    @extend_schema(
+        summary="Ask for changes (staff): PENDING -> CHANGES REQUESTED, the requester is told",
+        request=shapes.RequestChangesInputSerializer,
+        responses={
+            200: shapes.ConnectionRequestOutputSerializer,
+            409: OpenApiResponse(description="The request is not PENDING."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request, uuid=None):
+        connection_request = self.get_object()
+        data = self._valid_input(shapes.RequestChangesInputSerializer)
+        services.connection_request_changes_request(
+            connection_request=connection_request, user=request.user, **data
+        )
+        (changed,) = selectors.with_child_rows(
+            [self.get_queryset().get(pk=connection_request.pk)]
+        )
+        return Response(shapes.connection_request_data(changed))
 
 
 class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

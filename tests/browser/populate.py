@@ -42,6 +42,12 @@ def populate() -> dict:
         to_reject = ConnectionRequestFactory(
             requester=retailer, counterpart_name="Nowhere Goods", contact_name="Sam Lee"
         )
+        to_ask = ConnectionRequestFactory(
+            requester=retailer, counterpart_name="Every Second Ltd", contact_name="Kim Park"
+        )
+        IntegrationFactory(
+            request=to_ask, integration_type="item", update_frequency="* 20 12 3 8,9 *"
+        )
         world = ChangeRequestWorld.build()
         change_request = ChangeRequestFactory(
             site=world.site,
@@ -57,6 +63,7 @@ def populate() -> dict:
         "password": OPERATOR[1],
         "to_approve": to_approve.pk,
         "to_reject": to_reject.pk,
+        "to_ask": to_ask.pk,
         "attachment": attachment.pk,
         "attachment_bytes": ATTACHMENT.decode(),
         "change_request": change_request.pk,

@@ -1,5 +1,6 @@
 """Staff work in the admin, in Chromium: log in, approve a request, reject one with a reason,
-download its attachment, apply an outreach change request and read the connection's history.
+ask for changes of one (its schedule's warning in view), download its attachment, apply an
+outreach change request and read the connection's history.
 Assertions are on what the page shows; each step leaves a screenshot."""
 
 import re
@@ -69,6 +70,27 @@ def test_reject_with_a_reason(page, admin_server, screens):
     )
     expect(page.locator("input[name=_save]")).to_have_count(0)
     screens.shot(page, "rejected")
+
+
+def test_ask_for_changes_then_read_the_history(page, admin_server, screens):
+    login(page, admin_server)
+    page.goto(request_page(admin_server, "to_ask"))
+    integration = page.locator(".inline-related").first
+    expect(integration.locator(".schedule-warnings li")).to_contain_text(
+        "It fires 60 times a minute"
+    )
+    page.fill(
+        "#decision-request-changes textarea[name=message]", "Fire once: 0 20 12 3 8,9 *, please."
+    )
+    screens.shot(page, "changes-asked-for")
+
+    page.click("#decision-request-changes input[type=submit]")
+
+    expect(page.locator(".messagelist")).to_contain_text("changes requested.")
+    expect(page.locator(".field-status")).to_contain_text("Changes requested")
+    expect(page.locator(".review-history")).to_contain_text("Fire once: 0 20 12 3 8,9 *, please.")
+    expect(page.locator("#decision-approve")).to_have_count(1)  # still undecided
+    screens.shot(page, "changes-requested")
 
 
 def test_download_an_attachment(page, admin_server, screens):

@@ -5,6 +5,8 @@ requests that no POST can change, uploads attachable only from the requester's o
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from connections.choices import ConnectionRequestStatus
@@ -13,6 +15,8 @@ from tests.factories import (
     ConnectionRequestFactory,
     IntegrationFactory,
     OrganizationFactory,
+    OrganizationMembershipFactory,
+    ReviewEntryFactory,
     StaffUserFactory,
     UploadFactory,
     UserFactory,
@@ -251,3 +255,60 @@ def test_a_decided_request_is_not_deleted(staff_client):
 
     assert response.status_code == 403  # Django's "Delete selected" asks each row
     assert ConnectionRequest.objects.count() == 2
+
+
+# --- asking for changes, and the history ---------------------------------------------------
+
+
+def test_request_changes_button_asks_and_the_page_shows_the_history(
+    staff_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    connection_request = ConnectionRequestFactory(counterpart_name="Brightline")
+    IntegrationFactory(request=connection_request, update_frequency="* 20 12 3 8,9 *")
+    member = OrganizationMembershipFactory(organization=connection_request.requester).user
+
+    refused = staff_client.post(decide_url(connection_request, "request-changes"), {"message": ""})
+    assert any("Say what to change" in message for message in messages_of(refused))
+
+    page = staff_client.get(change_url(connection_request)).content.decode()
+    assert 'id="decision-request-changes"' in page
+    assert "It fires 60 times a minute" in page  # the reviewer sees the schedule's warning
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            decide_url(connection_request, "request-changes"), {"message": "Fire once a minute"}
+        )
+    assert response.status_code == 302
+    connection_request.refresh_from_db()
+    assert connection_request.status == ConnectionRequestStatus.CHANGES_REQUESTED
+    assert [m.to for m in mailoutbox] == [[member.email]]
+
+    page = staff_client.get(change_url(connection_request)).content.decode()
+    assert "review-history" in page and "Fire once a minute" in page
+    assert 'id="decision-approve"' in page  # still undecided: staff may approve or reject
+
+    again = staff_client.post(
+        decide_url(connection_request, "request-changes"), {"message": "And more"}
+    )
+    assert any("already CHANGES REQUESTED" in message for message in messages_of(again))
+
+
+def test_the_change_page_reads_the_history_in_one_query_however_long(staff_client):
+    def page_queries(connection_request) -> tuple[int, int, str]:
+        staff_client.get(change_url(connection_request))  # warm: session, permissions
+        with CaptureQueriesContext(connection) as captured:
+            page = staff_client.get(change_url(connection_request)).content.decode()
+        history = [q for q in captured if "connections_reviewentry" in q["sql"]]
+        return len(captured), len(history), page
+
+    short, long = ConnectionRequestFactory(), ConnectionRequestFactory()
+    ReviewEntryFactory(request=short)
+    ReviewEntryFactory.create_batch(8, request=long)
+
+    short_count, short_history, short_page = page_queries(short)
+    long_count, long_history, long_page = page_queries(long)
+
+    assert short_page.count("Please change the schedule.") == 1
+    assert long_page.count("Please change the schedule.") == 8
+    assert short_history == long_history == 1
+    assert short_count == long_count

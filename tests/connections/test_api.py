@@ -425,7 +425,11 @@ def test_detail_uses_the_output_names(retailer_client, pending_request, retailer
         "rejection_reason",
         "integrations",
         "uploaded_files",
+        "changes_requested",
+        "history",
     ]
+    assert body["changes_requested"] is None
+    assert body["history"] == []
     assert body["record_uuid"] == SEED_REQUEST_UUID
     assert body["org_name"] == "Old Name"
     assert body["org_contact_full_name"] == "Old Contact"
@@ -440,8 +444,11 @@ def test_detail_uses_the_output_names(retailer_client, pending_request, retailer
         "record_uuid": SEED_INTEGRATION_UUID,
         "integration_type": "order",
         "update_frequency": "0 2 * * *",
+        "time_zone": "UTC",
         "next_runs": integration["next_runs"],
+        "next_runs_utc": integration["next_runs"],
         "schedule_description": "At 02:00 (UTC)",
+        "schedule_warnings": [],
         "feed_source_file_locations": "sftp://old",
         "file_specs": "old specs",
         "rules": "old rules",

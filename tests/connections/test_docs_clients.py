@@ -107,6 +107,9 @@ INTEGRATION_TYPES = {
     # beyond the docs
     "next_runs": (list, type(None)),
     "schedule_description": STRING_OR_NULL,
+    "time_zone": str,
+    "next_runs_utc": (list, type(None)),
+    "schedule_warnings": list,
 }
 REQUEST_TYPES = {
     "integrations": list,
@@ -123,6 +126,8 @@ REQUEST_TYPES = {
     "approved_by": (dict, type(None)),
     "status": str,  # beyond the docs (the contract's PENDING/APPROVED/REJECTED/WITHDRAWN)
     "rejection_reason": STRING_OR_NULL,  # beyond the docs (issue 15): null unless REJECTED
+    "changes_requested": (dict, type(None)),  # beyond the docs: null unless CHANGES REQUESTED
+    "history": list,  # beyond the docs: decisions and resubmissions
 }
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from connect_api.throttling import LEASES
-from connections.choices import ConnectionRequestStatus
+from connections.choices import ConnectionRequestStatus, ReviewAction
 from organizations.choices import OrganizationType
 from tests.factories import (
     AccountManagerFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     IntegrationFactory,
     OrganizationFactory,
     PersonFactory,
+    ReviewEntryFactory,
     UploadFactory,
 )
 from tests.supplier_fixtures import member_of
@@ -23,15 +24,16 @@ pytestmark = pytest.mark.django_db
 # Foundation overhead on every call: the token (1) and at most one throttle counter upsert.
 OVERHEAD = 2
 # caller's organization, count, page (requester and approver joined), integrations,
-# uploaded files (the uploads app's prefetch).
-REQUEST_LIST_MAX_QUERIES = OVERHEAD + 5
+# uploaded files (the uploads app's prefetch), history (who joined).
+REQUEST_LIST_MAX_QUERIES = OVERHEAD + 6
 # caller's organization, the connections with every party joined.
 CONNECTION_LIST_MAX_QUERIES = OVERHEAD + 2
 
 
 def make_requests(organization, count: int, *, integrations: int = 5, files: int = 0):
     """`count` requests of the organization, every other one APPROVED (so the list shows, and
-    must join, its approver), each with `integrations` integrations and `files` uploads."""
+    must join, its approver, and its history line's), each with `integrations` integrations and
+    `files` uploads."""
     manager = AccountManagerFactory()
     for index in range(count):
         approved = index % 2 == 1
@@ -43,6 +45,10 @@ def make_requests(organization, count: int, *, integrations: int = 5, files: int
             decided_by=manager if approved else None,
         )
         IntegrationFactory.create_batch(integrations, request=connection_request)
+        if approved:
+            ReviewEntryFactory(
+                request=connection_request, action=ReviewAction.APPROVED, account_manager=manager
+            )
         if files:
             connection_request.uploaded_files.add(
                 *UploadFactory.create_batch(files, organization=organization)

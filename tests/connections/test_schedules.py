@@ -68,12 +68,93 @@ def test_cached_runs_are_reused_only_while_none_has_passed():
 def test_schedule_data_formats_each_list_of_runs_once_and_answers_as_formatting_each_time():
     from connections.api import serializers as shapes
 
-    first = shapes.schedule_data("0 2 * * *")
-    again = shapes.schedule_data("0 2 * * *")
-    runs = next_runs("0 2 * * *")
+    for zone in ("UTC", "Europe/Berlin"):
+        first = shapes.schedule_data("0 2 * * *", zone)
+        again = shapes.schedule_data("0 2 * * *", zone)
+        runs = next_runs("0 2 * * *", time_zone=zone)
 
-    assert first == again
-    assert first["next_runs"] == [shapes.iso_utc(run) for run in runs]
-    assert first["next_runs"] is not again["next_runs"]  # each row its own list
-    assert shapes._formatted_runs[id(runs)][0] is runs
-    assert shapes.schedule_data("") == {"next_runs": None, "schedule_description": None}
+        assert first == again
+        assert first["next_runs"] == [shapes.iso_local(run) for run in runs]
+        assert first["next_runs_utc"] == [shapes.iso_utc(run) for run in runs]
+        assert first["next_runs"] is not again["next_runs"]  # each row its own list
+        assert first["next_runs_utc"] is not again["next_runs_utc"]
+        assert shapes._formatted_runs[id(runs)][0] is runs
+    empty = shapes.schedule_data("", "UTC")
+    assert (empty["next_runs"], empty["next_runs_utc"], empty["schedule_description"]) == (
+        None,
+        None,
+        None,
+    )
+
+
+# --- time zones -----------------------------------------------------------------------------
+
+
+def test_next_runs_are_read_in_the_zone_across_a_daylight_saving_change():
+    """02:30 does not exist in Berlin on 2027-03-28: that run comes at the first moment after
+    the jump (03:00 CEST); the others at 02:30 of their day, whatever its offset."""
+    runs = next_runs("30 2 * * *", time_zone="Europe/Berlin", now=datetime(2027, 3, 26, tzinfo=UTC))
+
+    assert [run.isoformat() for run in runs] == [
+        "2027-03-26T02:30:00+01:00",
+        "2027-03-27T02:30:00+01:00",
+        "2027-03-28T03:00:00+02:00",
+    ]
+    assert runs[0] == datetime(2027, 3, 26, 1, 30, tzinfo=UTC)
+
+
+def test_the_description_names_the_zone():
+    assert describe_cron("0 2 * * *", "America/New_York") == "At 02:00 (America/New_York)"
+    assert describe_cron("0 2 * * *") == "At 02:00 (UTC)"
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "", "utc", "localtime", None, "../etc/passwd"])
+def test_an_unknown_zone_is_none(name):
+    assert cron.time_zone_get(name) is None
+    assert next_runs("0 2 * * *", time_zone=name or "Mars/Olympus", now=NOW) is None
+
+
+# --- warnings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "warning"),
+    [
+        ("* 20 12 3 8,9 *", "It fires 60 times a minute"),  # the seed's
+        ("*/10 * * * * *", "It fires 6 times a minute"),
+        ("* * * * *", "It fires as often as every minute"),
+        ("*/2 9-17 * * 1-5", "It fires as often as every 2 minutes"),
+        ("0,58 * * * *", "It fires as often as every 2 minutes"),  # across the hour
+        ("0 0 29 2 *", "It fires only in some years (never in 2026, 2027, 2029)"),
+    ],
+)
+def test_schedules_that_are_almost_surely_mistakes_warn(expression, warning):
+    (text,) = cron.schedule_warnings(expression, now=NOW)
+    assert text.startswith(warning), text
+
+
+def test_the_seeds_warning_says_how_to_fix_it():
+    (text,) = cron.schedule_warnings("* 20 12 3 8,9 *", now=NOW)
+    assert "put 0 there ('0 20 12 3 8,9 *')" in text
+    (text,) = cron.schedule_warnings("0 0 29 2 *", now=NOW)
+    assert text.endswith("29 February comes only in leap years.")
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "*/5 * * * *",
+        "0,58 3 * * *",  # 58 then 0 of another day
+        "0 2 * * *",
+        "0 0 2 * * *",
+        "30 6,12 * * *",
+        "@hourly",
+        "@yearly",
+        "0 0 31 * *",  # not every month, but every year
+        "0 0 29 2 1",  # 29 February or any Monday of February: every year
+        "",
+        "nope",
+    ],
+)
+def test_sensible_schedules_do_not_warn(expression):
+    assert cron.schedule_warnings(expression, now=NOW) == []
