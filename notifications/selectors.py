@@ -83,7 +83,11 @@ def audiences_for(event: Event) -> list[Audience]:
             & ~Q(pk=refs.get("submitter")),  # an Administrator's own submission: no notice
         )
         return [Audience(MailKind.CHANGE_REQUEST_SUBMITTED, reviewers, site, context)]
-    if event.name in (EventName.CHANGE_REQUEST_APPLIED, EventName.CHANGE_REQUEST_REJECTED):
+    if event.name in (
+        EventName.CHANGE_REQUEST_APPLIED,
+        EventName.CHANGE_REQUEST_REJECTED,
+        EventName.CHANGE_REQUEST_STALE,
+    ):
         submitter = _site_users(site, Q(pk=refs.get("submitter")))
         return [Audience(MailKind.CHANGE_REQUEST_REVIEWED, submitter, site, context)]
     if event.name == EventName.OUTREACH_CONNECTION_DUE:

@@ -1,13 +1,16 @@
 """Outreach reads: every queryset scoped to the caller's site (another site's ids are simply
 not found) and, where the rights say so, to the caller's own assignments."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from connect_api.errors import NotFound
 from outreach import permissions
-from outreach.choices import ChangeRequestKind
+from outreach.choices import ChangeRequestKind, SecurityRole
 from outreach.models import (
     Address,
     ChangeRequest,
@@ -359,8 +362,87 @@ def change_request_proposal(change_request: ChangeRequest) -> dict[str, list]:
         for label in (*SHOWN, *values):
             now = history_value(getattr(connection, CONNECTION_FIELDS[label]))
             proposal[label] = [now, history_value(values[label]) if label in values else now]
-        current = sorted(connection.responses.values_list("number", flat=True))
+        current = sorted(response.number for response in connection.responses.all())
     proposal["ResponseIdList"] = [current, list(payload.response_ids)]
     if payload.comment:
         proposal["Comment"] = [None, payload.comment]
     return proposal
+
+
+# --- the review console ---
+
+
+def sites_administered_by(user) -> QuerySet[Site]:
+    """The sites where `user` is an Administrator (the review console shows nothing else)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Site.objects.none()
+    return Site.objects.filter(
+        memberships__user=user, memberships__security_role=SecurityRole.ADMINISTRATOR
+    ).order_by("number")
+
+
+WORKLOAD_DUE_DAYS = 7
+WORKLOAD_DONE_DAYS = 30
+
+
+def workload_conditions(today) -> dict[str, Q]:
+    """The workload's figures as conditions on a connection (the counts and the connection
+    list's filters use these same ones)."""
+    return {
+        "open": Q(completed=False),
+        "overdue": Q(completed=False, due_date__lt=today),
+        "soon": Q(
+            completed=False,
+            due_date__gte=today,
+            due_date__lt=today + timedelta(days=WORKLOAD_DUE_DAYS),
+        ),
+        "done": Q(
+            completed=True,
+            completed_date__gt=today - timedelta(days=WORKLOAD_DONE_DAYS),
+            completed_date__lte=today,
+        ),
+    }
+
+
+def workload_for(site: Site, *, today=None) -> dict[str, list[dict]]:
+    """Per caller and per team of the site: open connections, overdue ones, those due within
+    WORKLOAD_DUE_DAYS days (today included), and those completed in the last
+    WORKLOAD_DONE_DAYS days. Two queries."""
+    today = today or timezone.localdate()
+    figures = {
+        name: Count("pk", filter=condition)
+        for name, condition in workload_conditions(today).items()
+    }
+    connections = Connection.objects.restrict(site).order_by()
+    callers = (
+        connections.filter(caller__isnull=False)
+        .values("caller", "caller__number", "caller__first_name", "caller__last_name")
+        .annotate(**figures)
+        .order_by("caller__last_name", "caller__first_name", "caller__number")
+    )
+    teams = (
+        connections.filter(team__isnull=False)
+        .values("team", "team__number", "team__name")
+        .annotate(**figures)
+        .order_by("team__number")
+    )
+    return {
+        "callers": [
+            {
+                "pk": row["caller"],
+                "name": f"{row['caller__first_name']} {row['caller__last_name']}".strip(),
+                "number": row["caller__number"],
+                **{key: row[key] for key in figures},
+            }
+            for row in callers
+        ],
+        "teams": [
+            {
+                "pk": row["team"],
+                "name": row["team__name"],
+                "number": row["team__number"],
+                **{key: row[key] for key in figures},
+            }
+            for row in teams
+        ],
+    }

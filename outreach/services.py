@@ -216,10 +216,26 @@ def change_request_apply(*, change_request: ChangeRequest, reviewer) -> ChangeRe
     try:
         return _apply_locked(change_request_pk=change_request.pk, reviewer=reviewer)
     except StaleChangeRequest as error:
-        ChangeRequest.objects.filter(
-            pk=change_request.pk, status=ChangeRequestStatus.PENDING
-        ).update(failure_reason=error.message)
+        _stale_record(change_request_pk=change_request.pk, reason=error.message)
         raise
+
+
+@transaction.atomic
+def _stale_record(*, change_request_pk: int, reason: str) -> None:
+    """Keep the reason on the still PENDING change request and tell its submitter
+    (`change_request.stale`: mail and webhook) once per reason: a second failed apply for
+    the same reason (the next Apply all) tells nobody again."""
+    stale = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("site", "connection")
+        .filter(pk=change_request_pk, status=ChangeRequestStatus.PENDING)
+        .first()
+    )
+    if stale is None or stale.failure_reason == reason:
+        return
+    stale.failure_reason = reason
+    stale.save(update_fields=["failure_reason"])
+    change_request_event_publish(name=EventName.CHANGE_REQUEST_STALE, change_request=stale)
 
 
 def change_request_reject(
@@ -257,6 +273,56 @@ def change_requests_apply_pending(*, site, reviewer) -> ApplyAllResult:
         else:
             result.applied.append(change_request.number)
     return result
+
+
+def connections_reassign(
+    *,
+    site: Site,
+    connection_ids: Collection[int],
+    caller: Individual | None,
+    team: Team | None,
+    reviewer,
+) -> list[Connection]:
+    """Assign each of the site's connections `connection_ids` to `caller` and/or `team` (at
+    least one), in one transaction with the rows locked: each connection changed is one change
+    (its version moves on, so change requests based on the old one are stale) with its
+    history entry; a connection already so assigned is left alone."""
+    if caller is None and team is None:
+        raise DomainError("Choose a caller or a team.", errors={"caller": ["Choose one."]})
+    for chosen, model, noun in ((caller, Individual, "caller"), (team, Team, "team")):
+        if chosen is not None and not model.objects.restrict(site).filter(pk=chosen.pk).exists():
+            raise NotFound(f"No such {noun} in this site.", errors={noun: ["Not in this site."]})
+    changed = []
+    with transaction.atomic():
+        locked = (
+            Connection.objects.restrict(site)
+            .filter(pk__in=list(connection_ids))
+            .select_for_update(of=("self",))
+            .select_related("caller", "team")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for connection in locked:
+            wanted = {"CallerIndvId": caller, "TeamId": team}
+            changes = {}
+            for label, new in wanted.items():
+                old = getattr(connection, CONNECTION_FIELDS[label])
+                if old != new:
+                    changes[label] = [history_value(old), history_value(new)]
+                    setattr(connection, CONNECTION_FIELDS[label], new)
+            if not changes:
+                continue
+            connection.version += 1
+            connection.save(update_fields=["caller", "team", "version"])
+            ConnectionHistory.objects.create(
+                connection=connection,
+                changed_by=reviewer,
+                changed_at=now,
+                kind=ChangeRequestKind.REASSIGN,
+                changes=changes,
+            )
+            changed.append(connection)
+    return changed
 
 
 def _locked_pending(pk: int) -> ChangeRequest:
