@@ -294,7 +294,7 @@ class ChangeRequestReview(QueueAdmin):
             super()
             .get_queryset(request)
             .select_related("submitted_by", "reviewed_by", "connection__connection_type")
-            .select_related("connection__contact")
+            .select_related("connection__contact", "connection__caller", "connection__team")
             .prefetch_related(
                 Prefetch(
                     "connection__responses", queryset=models.Response.objects.order_by("number")
