@@ -153,5 +153,5 @@ def seed() -> list[DemoCredential]:
     return [
         DemoCredential(*RETAILER, "retailer member (Acme Retail)", print_token=True),
         DemoCredential(*SUPPLIER, "supplier member (Thomas-Perkins)"),
-        DemoCredential(*MANAGER, "staff account manager: approves/rejects requests"),
+        DemoCredential(*MANAGER, "account manager: approves/rejects requests in /admin/"),
     ]
