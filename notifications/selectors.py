@@ -49,7 +49,7 @@ def _due_recipients(site: Site, refs: dict) -> list:
     if refs.get("caller"):
         people = Q(site_memberships__individual=refs["caller"])
     elif refs.get("team"):
-        team = Team.objects.filter(pk=refs["team"], site=site).first()
+        team = Team.objects.restrict(site).filter(pk=refs["team"]).first()
         if team is None:
             return []
         people = Q(site_memberships__individual__in=team.members.all())

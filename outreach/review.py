@@ -242,6 +242,10 @@ class QueueAdmin(ReviewActionsMixin, ReviewModelAdmin):
     def get_ordering(self, request):
         return ["submitted_at", "number"]
 
+    def changelist_view(self, request, extra_context=None):
+        title = f"{str(self.opts.verbose_name_plural).capitalize()} to review"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def get_changelist_instance(self, request):
         """The page's rows, then what their tables name, read once for the whole page."""
         changelist = super().get_changelist_instance(request)

@@ -44,8 +44,8 @@ def _one(queryset: QuerySet, not_found: str):
 
 def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionType, str]]:
     """The site's active types with the caller's permission on each; types with N left out."""
-    types = ConnectionType.objects.filter(site_id=membership.site_id, active=True).order_by(
-        "number"
+    types = (
+        ConnectionType.objects.restrict(membership.site_id).filter(active=True).order_by("number")
     )
     with_rights = [
         (connection_type, permissions.type_right(membership, connection_type))
@@ -56,7 +56,7 @@ def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionTyp
 
 def connection_type_get(membership: SiteMembership, number: int) -> ConnectionType:
     return _one(
-        ConnectionType.objects.filter(site_id=membership.site_id, number=number),
+        ConnectionType.objects.restrict(membership.site_id).filter(number=number),
         f"Connection type {number} not found.",
     )
 
@@ -71,7 +71,7 @@ def responses_for(membership: SiteMembership, connection_type_number: int) -> Qu
 
 def teams_for(membership: SiteMembership) -> QuerySet[Team]:
     return (
-        Team.objects.filter(site_id=membership.site_id)
+        Team.objects.restrict(membership.site_id)
         .annotate(member_count=Count("members"))
         .order_by("number")
     )
@@ -80,7 +80,7 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
     """The site's people matching `query` (`IndividualQuerySet.search`), by name."""
     return (
-        Individual.objects.filter(site_id=membership.site_id)
+        Individual.objects.restrict(membership.site_id)
         .search(query)
         .order_by("last_name", "first_name", "number")
     )
@@ -88,7 +88,7 @@ def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[
 
 def individual_get(membership: SiteMembership, number: int) -> Individual:
     return _one(
-        Individual.objects.filter(site_id=membership.site_id, number=number),
+        Individual.objects.restrict(membership.site_id).filter(number=number),
         f"Individual {number} not found.",
     )
 
@@ -131,7 +131,7 @@ def _people() -> QuerySet[Individual]:
 
 
 def connections_visible_to(membership: SiteMembership) -> QuerySet[Connection]:
-    connections = Connection.objects.filter(site_id=membership.site_id)
+    connections = Connection.objects.restrict(membership.site_id)
     if permissions.sees_only_assigned_connections(membership):
         connections = connections.filter(_assigned_to(membership.individual_id))
     return connections.select_related("connection_type", "contact", "caller", "team")
@@ -171,7 +171,7 @@ def assignments_for(membership: SiteMembership) -> QuerySet[Connection]:
     """Connections assigned to the caller (as caller or through a team), any type, soonest
     due first."""
     return (
-        Connection.objects.filter(site_id=membership.site_id)
+        Connection.objects.restrict(membership.site_id)
         .filter(_assigned_to(membership.individual_id))
         .order_by("due_date", "number")
     )
@@ -181,7 +181,8 @@ def assignment_summary_for(membership: SiteMembership) -> QuerySet:
     """Per connection type: how many open connections the caller is assigned, earliest due
     (a connection without a due date counts as due the day it was created)."""
     return (
-        Connection.objects.filter(site_id=membership.site_id, completed=False)
+        Connection.objects.restrict(membership.site_id)
+        .filter(completed=False)
         .filter(_assigned_to(membership.individual_id))
         .values("connection_type__number", "connection_type__description")
         .annotate(
@@ -206,7 +207,8 @@ def individual_detail_get(membership: SiteMembership, number: int) -> Individual
     """One person with everything `shapes.individual_detail_data` reads (family members with
     their contact details included)."""
     return _one(
-        Individual.objects.filter(site_id=membership.site_id, number=number)
+        Individual.objects.restrict(membership.site_id)
+        .filter(number=number)
         .select_related("family")
         .prefetch_related(
             *contact_prefetches(),
@@ -219,7 +221,7 @@ def individual_detail_get(membership: SiteMembership, number: int) -> Individual
 
 def family_get(membership: SiteMembership, number: int) -> Family:
     return _one(
-        Family.objects.filter(site_id=membership.site_id, number=number),
+        Family.objects.restrict(membership.site_id).filter(number=number),
         f"Family {number} not found.",
     )
 
@@ -245,19 +247,19 @@ def memberships_of(users) -> QuerySet[SiteMembership]:
 
 
 def giving_merchant_for(membership: SiteMembership) -> GivingMerchant | None:
-    return GivingMerchant.objects.filter(site_id=membership.site_id).first()
+    return GivingMerchant.objects.restrict(membership.site_id).first()
 
 
 # --- comments on people ---
 
 
 def comment_types_for(membership: SiteMembership) -> QuerySet[CommentType]:
-    return CommentType.objects.filter(site_id=membership.site_id, active=True).order_by("number")
+    return CommentType.objects.restrict(membership.site_id).filter(active=True).order_by("number")
 
 
 def comment_type_get(membership: SiteMembership, number: int) -> CommentType:
     return _one(
-        CommentType.objects.filter(site_id=membership.site_id, number=number),
+        CommentType.objects.restrict(membership.site_id).filter(number=number),
         f"Comment type {number} not found.",
     )
 
@@ -285,7 +287,7 @@ def comment_change_requests_for(
 ) -> QuerySet[CommentChangeRequest]:
     """The site's comment change requests, newest first, with what the review shows."""
     change_requests = (
-        CommentChangeRequest.objects.filter(site_id=membership.site_id)
+        CommentChangeRequest.objects.restrict(membership.site_id)
         .select_related("individual", "comment_type", "submitted_by", "reviewed_by")
         .prefetch_related(
             Prefetch("comments", queryset=IndividualComment.objects.order_by("number"))
@@ -319,7 +321,7 @@ def change_requests_for(
 
     With a `viewer`: an Administrator sees the site's, anyone else only their own
     submissions (another's is not found); `mine` limits an Administrator to their own too."""
-    change_requests = ChangeRequest.objects.filter(site=site).select_related(
+    change_requests = ChangeRequest.objects.restrict(site).select_related(
         "submitted_by", "reviewed_by", "connection__connection_type"
     )
     if viewer is not None and (mine or not permissions.is_administrator(viewer)):

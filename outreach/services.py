@@ -49,7 +49,10 @@ def site_number_next(*, site: Site, model: type[models.Model]) -> int:
     """
     with transaction.atomic():
         Site.objects.select_for_update().only("pk").get(pk=site.pk)
-        highest = model.objects.filter(site=site).aggregate(highest=Max("number"))["highest"]
+        rows = model.objects.restrict(site) if hasattr(model.objects, "restrict") else None
+        if rows is None:  # a model of another app numbered per site (webhook endpoints)
+            rows = model.objects.filter(site=site)
+        highest = rows.aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
 
 
@@ -128,9 +131,11 @@ def _recent_duplicate(
 ) -> ChangeRequest | None:
     """The same user's identical change request of the last OUTREACH_DUPLICATE_WINDOW."""
     since = timezone.now() - settings.OUTREACH_DUPLICATE_WINDOW
-    candidates = ChangeRequest.objects.filter(
-        site=membership.site, submitted_by=membership.user, kind=kind, submitted_at__gte=since
-    ).order_by("-number")
+    candidates = (
+        ChangeRequest.objects.restrict(membership.site_id)
+        .filter(submitted_by=membership.user, kind=kind, submitted_at__gte=since)
+        .order_by("-number")
+    )
     if kind != ChangeRequestKind.ADD:  # an applied add points at the connection it made
         candidates = candidates.filter(connection=connection)
     return next((row for row in candidates if row.payload == stored), None)
@@ -138,7 +143,7 @@ def _recent_duplicate(
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:
     """The type an add names; unknown -> 400 at once (rights cannot be checked on nothing)."""
-    connection_type = ConnectionType.objects.filter(site=site, number=number).first()
+    connection_type = ConnectionType.objects.restrict(site).filter(number=number).first()
     if connection_type is None:
         raise DomainError(
             "Unknown connection type.",
@@ -185,7 +190,7 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRe
         ("new_team_id", Team, "team"),
     ):
         number = getattr(payload, attribute)
-        if number is not None and not model.objects.filter(site=site, number=number).exists():
+        if number is not None and not model.objects.restrict(site).filter(number=number).exists():
             errors[WIRE[attribute].name] = [f"No {noun} {number} in this site."]
     wanted = set(payload.response_ids)
     if wanted:
@@ -262,8 +267,10 @@ def change_requests_apply_pending(*, site, reviewer) -> ApplyAllResult:
     """Apply every PENDING change request of the site, oldest first, each in its own
     transaction: one failure (a stale connection, a concurrent decision) stops nothing else."""
     result = ApplyAllResult()
-    pending = ChangeRequest.objects.filter(site=site, status=ChangeRequestStatus.PENDING).order_by(
-        "number"
+    pending = (
+        ChangeRequest.objects.restrict(site)
+        .filter(status=ChangeRequestStatus.PENDING)
+        .order_by("number")
     )
     for change_request in pending.only("pk", "number"):
         try:
@@ -458,7 +465,7 @@ def _comment_append(change_request: ChangeRequest, connection: Connection, text:
 
 
 def _still_there(model, site, number: int, noun: str):
-    found = model.objects.filter(site=site, number=number).first()
+    found = model.objects.restrict(site).filter(number=number).first()
     if found is None:
         raise StaleChangeRequest(f"The {noun} {number} named by this change request is gone.")
     return found
