@@ -46,6 +46,16 @@ class SiteQuerySet(models.QuerySet):
         return self.filter(**{self.site_path: sites})
 
 
+def site_rows(model: type[models.Model], site) -> models.QuerySet:
+    """The site's rows of `model`: `restrict` for outreach's models; for another app's model
+    numbered per site (webhook endpoints, whose queryset restricts by organization) its `site`
+    field, here beside the restriction it stands in for."""
+    rows = model._default_manager.all()
+    if isinstance(rows, SiteQuerySet):
+        return rows.restrict(site)
+    return rows.filter(site=site)
+
+
 class ConnectionPartQuerySet(SiteQuerySet):
     site_path = "connection__site"
 

@@ -36,6 +36,7 @@ from outreach.models import (
     Site,
     SiteMembership,
     Team,
+    site_rows,
 )
 from outreach.payload import CONNECTION_FIELDS, WIRE, ChangeRequestPayload, history_value
 from outreach.selectors import connections_visible_to
@@ -49,10 +50,7 @@ def site_number_next(*, site: Site, model: type[models.Model]) -> int:
     """
     with transaction.atomic():
         Site.objects.select_for_update().only("pk").get(pk=site.pk)
-        rows = model.objects.restrict(site) if hasattr(model.objects, "restrict") else None
-        if rows is None:  # a model of another app numbered per site (webhook endpoints)
-            rows = model.objects.filter(site=site)
-        highest = rows.aggregate(highest=Max("number"))["highest"]
+        highest = site_rows(model, site).aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
 
 
