@@ -65,8 +65,9 @@ class DecisionButtonsMixin:
     """Decision buttons (Approve / Reject, Apply / Reject) on an undecided row's change view.
 
     The admin lists its `decisions` and says which rows are undecided (`is_undecided`); a
-    button needs the change permission on the model; a DomainError from the service becomes an
-    error message on the same page, never a 500.
+    button needs `has_decision_permission` (by default the change permission on the model); a
+    DomainError from the service becomes an error message on the same page, never a 500. URLs
+    are named in the admin site's own namespace, so the mixin serves any AdminSite.
     """
 
     decisions: tuple[Decision, ...] = ()
@@ -74,6 +75,9 @@ class DecisionButtonsMixin:
 
     def is_undecided(self, obj) -> bool:
         raise NotImplementedError
+
+    def has_decision_permission(self, request, decision: Decision) -> bool:
+        return self.has_change_permission(request)
 
     def _decision_url_name(self, decision: Decision) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{decision.name}"
@@ -94,7 +98,7 @@ class DecisionButtonsMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
-        if not self.has_change_permission(request):
+        if not self.has_decision_permission(request, decision):
             raise PermissionDenied
         value = request.POST.get(decision.field, "").strip() if decision.field else None
         try:
@@ -104,16 +108,23 @@ class DecisionButtonsMixin:
         else:
             self.message_user(request, done, messages.SUCCESS)
         return redirect(
-            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[obj.pk],
+            )
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and self.is_undecided(obj) and self.has_change_permission(request):
+        if obj is not None and self.is_undecided(obj):
             context["decisions"] = [
                 {
                     "decision": decision,
-                    "url": reverse(f"admin:{self._decision_url_name(decision)}", args=[obj.pk]),
+                    "url": reverse(
+                        f"{self.admin_site.name}:{self._decision_url_name(decision)}",
+                        args=[obj.pk],
+                    ),
                 }
                 for decision in self.decisions
+                if self.has_decision_permission(request, decision)
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)

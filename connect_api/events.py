@@ -45,6 +45,7 @@ class EventName(TextChoices):
     CHANGE_REQUEST_SUBMITTED = "change_request.submitted", "Change request submitted"
     CHANGE_REQUEST_APPLIED = "change_request.applied", "Change request applied"
     CHANGE_REQUEST_REJECTED = "change_request.rejected", "Change request rejected"
+    CHANGE_REQUEST_STALE = "change_request.stale", "Change request could not be applied"
     OUTREACH_CONNECTION_DUE = "outreach_connection.due", "Outreach connection due"
 
 

@@ -7,6 +7,7 @@ from connect_api.health import ReadinessView
 from connect_api.observability import metrics
 from connect_api.routers import mounted
 from connect_api.views import JobStatusView, TokenLogoutView, TokenObtainView, healthz
+from outreach.review import review_site
 
 SUPPLIER_API = [
     ("", "organizations.api.urls"),
@@ -24,6 +25,8 @@ urlpatterns = [
     # The admin's password form, under the per-address failed-login budget too.
     re_path(r"^admin/login/$", failed_logins_guarded(admin.site.login)),
     path("admin/", admin.site.urls),
+    re_path(r"^review/login/$", failed_logins_guarded(review_site.login)),
+    path("review/", review_site.urls),
     re_path(r"^api/token/?$", TokenObtainView.as_view(), name="token-obtain"),
     re_path(r"^api/token/logout/?$", TokenLogoutView.as_view(), name="token-logout"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_each
 from connect_api.errors import shown
 from connections import services
-from connections.choices import ConnectionRequestStatus
+from connections.choices import ConnectionRequestStatus, ConnectionStatus
 from connections.cron import (
     DEFAULT_TIME_ZONE,
     VALID_CRON_FORMS,
@@ -226,6 +226,19 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
     def is_undecided(self, obj) -> bool:
         return obj.status in ConnectionRequestStatus.open()
 
+    def has_decision_permission(self, request, decision: Decision) -> bool:
+        """Each decision is a permission of its own (an account manager holds them without
+        the change permission: the request's fields are the requester's); "request-changes"
+        is `request_changes_connectionrequest`."""
+        codename = decision.name.replace("-", "_")
+        return request.user.has_perm(f"connections.{codename}_connectionrequest")
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("connections.approve_connectionrequest")
+
+    def has_reject_permission(self, request) -> bool:
+        return request.user.has_perm("connections.reject_connectionrequest")
+
     def get_readonly_fields(self, request, obj=None):
         if _decided(obj):
             return [
@@ -353,11 +366,17 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Approve selected requests (create counterpart and connection)")
+    @admin.action(
+        description="Approve selected requests (create counterpart and connection)",
+        permissions=["approve"],
+    )
     def approve_selected(self, request, queryset):
         self._decide(request, queryset, lambda row: self.approve_one(request, row), "approved")
 
-    @admin.action(description="Reject selected requests (give the reason in the field)")
+    @admin.action(
+        description="Reject selected requests (give the reason in the field)",
+        permissions=["reject"],
+    )
     def reject_selected(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
         if not reason:
@@ -369,10 +388,39 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(DecisionButtonsMixin, admin.ModelAdmin):
+    """Connections are made by approvals; here they are read and, by a Deactivate button or
+    list action (the `deactivate_connection` permission), ended."""
+
     list_display = ["__str__", "status", "account_manager", "created_date", "deactivated_date"]
     list_filter = ["status", "allocation_type"]
     search_fields = ["retailer__name", "supplier__name", "uuid"]
     list_select_related = ["retailer", "supplier", "account_manager__person"]
     autocomplete_fields = ["retailer", "supplier", "account_manager", "request"]
     readonly_fields = ["uuid"]
+    actions = ["deactivate_selected"]
+    decisions = (Decision("deactivate", "Deactivate", "deactivate_one"),)
+
+    def is_undecided(self, obj) -> bool:
+        return obj.status != ConnectionStatus.DEACTIVATED
+
+    def has_decision_permission(self, request, decision: Decision) -> bool:
+        return self.has_deactivate_permission(request)
+
+    def has_deactivate_permission(self, request) -> bool:
+        return request.user.has_perm("connections.deactivate_connection")
+
+    def deactivate_one(self, request, connection, value=None) -> str:
+        services.connection_deactivate(connection=connection, user=request.user)
+        return f"{connection}: deactivated."
+
+    @admin.action(description="Deactivate selected connections", permissions=["deactivate"])
+    def deactivate_selected(self, request, queryset):
+        live = queryset.exclude(status=ConnectionStatus.DEACTIVATED)
+        run_for_each(
+            self,
+            request,
+            live.select_related("retailer", "supplier"),
+            lambda row: self.deactivate_one(request, row),
+            done="{count} connection(s) deactivated.",
+        )

@@ -91,6 +91,11 @@ class ConnectionRequest(models.Model):
 
     class Meta:
         ordering = ["-request_date", "-id"]
+        permissions = [
+            ("approve_connectionrequest", "Can approve connection request"),
+            ("reject_connectionrequest", "Can reject connection request"),
+            ("request_changes_connectionrequest", "Can ask for changes to connection request"),
+        ]
         # The list's order for one organization and for staff, over the rows it shows unless
         # asked otherwise (WITHDRAWN is hidden by default): the count and a deep `start` walk
         # these index-only, without a filter per entry; status is included for is_approved=
@@ -222,6 +227,7 @@ class Connection(models.Model):
 
     class Meta:
         ordering = ["-created_date", "-id"]
+        permissions = [("deactivate_connection", "Can deactivate connection")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(retailer=F("supplier")), name="connection_two_organizations"

@@ -49,7 +49,7 @@ def _due_recipients(site: Site, refs: dict) -> list:
     if refs.get("caller"):
         people = Q(site_memberships__individual=refs["caller"])
     elif refs.get("team"):
-        team = Team.objects.filter(pk=refs["team"], site=site).first()
+        team = Team.objects.restrict(site).filter(pk=refs["team"]).first()
         if team is None:
             return []
         people = Q(site_memberships__individual__in=team.members.all())
@@ -87,7 +87,11 @@ def audiences_for(event: Event) -> list[Audience]:
             & ~Q(pk=refs.get("submitter")),  # an Administrator's own submission: no notice
         )
         return [Audience(MailKind.CHANGE_REQUEST_SUBMITTED, reviewers, site, context)]
-    if event.name in (EventName.CHANGE_REQUEST_APPLIED, EventName.CHANGE_REQUEST_REJECTED):
+    if event.name in (
+        EventName.CHANGE_REQUEST_APPLIED,
+        EventName.CHANGE_REQUEST_REJECTED,
+        EventName.CHANGE_REQUEST_STALE,
+    ):
         submitter = _site_users(site, Q(pk=refs.get("submitter")))
         return [Audience(MailKind.CHANGE_REQUEST_REVIEWED, submitter, site, context)]
     if event.name == EventName.OUTREACH_CONNECTION_DUE:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from connect_api.demo import DemoCredential
@@ -26,6 +27,8 @@ from organizations.models import (
 RETAILER = ("retailer", "retailer-demo-pass")
 SUPPLIER = ("supplier", "supplier-demo-pass")
 MANAGER = ("manager", "manager-demo-pass")
+ACCOUNT_MANAGERS_GROUP = "Account managers"
+"""The group connections' migration 0011 creates: what an account manager may do in the admin."""
 
 _NAMESPACE = uuid.UUID("6f1c0d3e-2a55-4c1e-9c5d-0c0a7e3f9b10")
 RETAILER_UUID = uuid.uuid5(_NAMESPACE, "Acme Retail")
@@ -48,6 +51,7 @@ def _manager() -> AccountManager:
         last_name="Manager",
         email="manager@example.com",
     )
+    manager_user.groups.add(Group.objects.get(name=ACCOUNT_MANAGERS_GROUP))
     manager = AccountManager.objects.filter(user=manager_user).first()
     if manager is None:
         person = Person.objects.create(
@@ -154,5 +158,5 @@ def seed() -> list[DemoCredential]:
     return [
         DemoCredential(*RETAILER, "retailer member (Acme Retail)", print_token=True),
         DemoCredential(*SUPPLIER, "supplier member (Thomas-Perkins)"),
-        DemoCredential(*MANAGER, "staff account manager: approves/rejects requests"),
+        DemoCredential(*MANAGER, "account manager: approves/rejects requests in /admin/"),
     ]

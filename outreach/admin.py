@@ -82,7 +82,9 @@ def _names(site_id: int, changes: Iterable[dict]) -> dict[str, dict[int, str]]:
         key: {
             row.number: name(row)
             for row in (
-                model.objects.filter(site_id=site_id, number__in=wanted[key]) if wanted[key] else ()
+                model.objects.restrict(site_id).filter(number__in=wanted[key])
+                if wanted[key]
+                else ()
             )
         }
         for key, (model, name) in sources.items()

@@ -304,14 +304,19 @@ def seed_lookups() -> list[DemoCredential]:
     )
 
     return [
-        DemoCredential(*ADMINISTRATOR, "outreach: Administrator at site 12345"),
+        DemoCredential(
+            *ADMINISTRATOR, "outreach: Administrator at site 12345 (review console: /review/)"
+        ),
         DemoCredential(*CALLER, "outreach: the seed's caller at site 12345 (all rights)"),
         DemoCredential(*VIEWER, "outreach: site 12345, ViewAddComments V only"),
         DemoCredential(*ASSIGNED_ONLY, "outreach: site 12345, AssignedContactsOnly A"),
         DemoCredential(
             *URL_SAFE_BASE64, "outreach: site 12345, Basic differs in the two Base64 alphabets"
         ),
-        DemoCredential(*OTHER_SITE_ADMINISTRATOR, "outreach: Administrator at site 54321"),
+        DemoCredential(
+            *OTHER_SITE_ADMINISTRATOR,
+            "outreach: Administrator at site 54321 (review console: /review/)",
+        ),
     ]
 
 

@@ -7,7 +7,8 @@ from outreach.models import ChangeRequest, Connection
 
 
 def change_request_event_publish(*, name: EventName, change_request: ChangeRequest) -> None:
-    """change_request.submitted / applied / rejected, for the change request's site."""
+    """change_request.submitted / applied / rejected / stale, for the change request's site
+    (`reason`: why a stale one could not be applied; None otherwise)."""
     site = change_request.site
     connection = change_request.connection
     event_publish(
@@ -19,6 +20,7 @@ def change_request_event_publish(*, name: EventName, change_request: ChangeReque
             "status": change_request.status,
             "connection_id": connection.number if connection else None,
             "message": change_request.review_message or None,
+            "reason": change_request.failure_reason or None,
         },
         refs={
             "site": site.pk,

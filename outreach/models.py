@@ -31,6 +31,35 @@ def _right_field(verbose_name: str) -> models.CharField:
     return models.CharField(verbose_name, max_length=1, choices=Right.choices, default=Right.NONE)
 
 
+class SiteQuerySet(models.QuerySet):
+    """Rows owned by a site. `restrict` is the one site restriction of outreach: the API
+    restricts to the caller's membership's site, the review console to the sites the user
+    administers; nothing else filters on a site."""
+
+    site_path = "site"
+    """How a row reaches its site (e.g. "connection__site" for a connection's history)."""
+
+    def restrict(self, sites) -> "SiteQuerySet":
+        """These rows of `sites`: a Site, a site's pk, or a queryset / list of either."""
+        if isinstance(sites, (models.QuerySet, list, tuple, set, frozenset)):
+            return self.filter(**{f"{self.site_path}__in": sites})
+        return self.filter(**{self.site_path: sites})
+
+
+def site_rows(model: type[models.Model], site) -> models.QuerySet:
+    """The site's rows of `model`: `restrict` for outreach's models; for another app's model
+    numbered per site (webhook endpoints, whose queryset restricts by organization) its `site`
+    field, here beside the restriction it stands in for."""
+    rows = model._default_manager.all()
+    if isinstance(rows, SiteQuerySet):
+        return rows.restrict(site)
+    return rows.filter(site=site)
+
+
+class ConnectionPartQuerySet(SiteQuerySet):
+    site_path = "connection__site"
+
+
 class Site(models.Model):
     number = models.PositiveIntegerField(unique=True, help_text="The URL's site_number.")
     name = models.CharField(max_length=200)
@@ -54,6 +83,8 @@ class Family(models.Model):
         help_text="Served to members only (FamilyPictureUrl), never as public media.",
     )
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site", "number"]
         constraints = [_site_number_constraint("family")]
@@ -73,7 +104,7 @@ def search_text_of(parts) -> str:
     return " ".join(part for part in parts if part).upper()
 
 
-class IndividualQuerySet(models.QuerySet):
+class IndividualQuerySet(SiteQuerySet):
     REFRESH_CHUNK = 2000
 
     def search(self, query: str) -> "IndividualQuerySet":
@@ -224,6 +255,8 @@ class Address(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site", "number"]
         constraints = [
@@ -271,6 +304,8 @@ class IndividualEmail(SearchTextSource, models.Model):
     preferred = models.BooleanField(default=False)
     listed = models.BooleanField(default=True, help_text="Shown in the member directory.")
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-preferred", "number"]
         constraints = [
@@ -306,6 +341,8 @@ class Phone(SearchTextSource, models.Model):
     extension = models.CharField(max_length=10, blank=True)
     preferred = models.BooleanField(default=False)
     listed = models.BooleanField(default=True, help_text="Shown in the member directory.")
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-preferred", "number"]
@@ -359,6 +396,8 @@ class SiteMembership(models.Model):
     view_organization_record = _right_field("ViewOrganizationRecord")
     view_staff_roster = _right_field("ViewStaffRoster")
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site__number", "user__username"]
         constraints = [
@@ -378,12 +417,18 @@ class ConnectionType(models.Model):
     )
     active = models.BooleanField(default=True)
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site", "number"]
         constraints = [_site_number_constraint("connectiontype")]
 
     def __str__(self):
         return f"{self.number} {self.description}"
+
+
+class ConnectionTypeRightQuerySet(SiteQuerySet):
+    site_path = "membership__site"
 
 
 class ConnectionTypeRight(models.Model):
@@ -396,6 +441,8 @@ class ConnectionTypeRight(models.Model):
         ConnectionType, on_delete=models.CASCADE, related_name="membership_rights"
     )
     right = models.CharField(max_length=1, choices=Right.choices, default=Right.NONE)
+
+    objects = ConnectionTypeRightQuerySet.as_manager()
 
     class Meta:
         ordering = ["connection_type__number"]
@@ -419,6 +466,8 @@ class Response(models.Model):
     )
     description = models.CharField(max_length=200)
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["connection_type", "number"]
         constraints = [_site_number_constraint("response")]
@@ -432,6 +481,8 @@ class Team(models.Model):
     number = models.PositiveIntegerField("TeamId")
     name = models.CharField(max_length=200)
     members = models.ManyToManyField(Individual, blank=True, related_name="teams")
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["site", "number"]
@@ -473,6 +524,8 @@ class Connection(models.Model):
         default=1, help_text="Incremented by every applied change."
     )
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site", "number"]
         constraints = [_site_number_constraint("connection")]
@@ -491,6 +544,8 @@ class ConnectionDueNotice(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="due_notices")
     due_date = models.DateField()
     published = models.DateTimeField(default=timezone.now)
+
+    objects = ConnectionPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published"]
@@ -512,6 +567,8 @@ class ConnectionComment(models.Model):
     author_name = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(default=timezone.now)
     text = models.TextField()
+
+    objects = ConnectionPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["created", "id"]
@@ -538,6 +595,8 @@ class ConnectionHistory(models.Model):
         related_name="history",
         help_text="The change request whose apply made this change.",
     )
+
+    objects = ConnectionPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -594,6 +653,8 @@ class ChangeRequest(models.Model):
         blank=True, help_text="Why the last attempt to apply it failed (it stays PENDING)."
     )
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site", "-number"]
         constraints = [_site_number_constraint("changerequest")]
@@ -614,6 +675,8 @@ class CommentType(models.Model):
         max_length=7, blank=True, help_text="The app's CommentColor, e.g. #3366CC."
     )
     active = models.BooleanField(default=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["site", "number"]
@@ -660,6 +723,8 @@ class CommentChangeRequest(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_message = models.TextField(blank=True)
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["site", "-number"]
         constraints = [_site_number_constraint("commentchangerequest")]
@@ -690,6 +755,8 @@ class IndividualComment(models.Model):
         help_text="The comment change request whose apply wrote it.",
     )
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-number"]
         constraints = [_site_number_constraint("individualcomment")]
@@ -714,6 +781,8 @@ class GivingMerchant(models.Model):
     allow_ach = models.BooleanField("AllowACH", default=False)
     debit_cards_only = models.BooleanField("DebitCardsOnly", default=False)
     non_member_giving_enabled = models.BooleanField("NonMemberGivingEnabled", default=False)
+
+    objects = SiteQuerySet.as_manager()
 
     def __str__(self):
         return f"Giving merchant of {self.site}"

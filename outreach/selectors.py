@@ -1,13 +1,16 @@
 """Outreach reads: every queryset scoped to the caller's site (another site's ids are simply
 not found) and, where the rights say so, to the caller's own assignments."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from connect_api.errors import NotFound
 from outreach import permissions
-from outreach.choices import ChangeRequestKind
+from outreach.choices import ChangeRequestKind, SecurityRole
 from outreach.models import (
     Address,
     ChangeRequest,
@@ -41,8 +44,8 @@ def _one(queryset: QuerySet, not_found: str):
 
 def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionType, str]]:
     """The site's active types with the caller's permission on each; types with N left out."""
-    types = ConnectionType.objects.filter(site_id=membership.site_id, active=True).order_by(
-        "number"
+    types = (
+        ConnectionType.objects.restrict(membership.site_id).filter(active=True).order_by("number")
     )
     with_rights = [
         (connection_type, permissions.type_right(membership, connection_type))
@@ -53,7 +56,7 @@ def connection_types_for(membership: SiteMembership) -> list[tuple[ConnectionTyp
 
 def connection_type_get(membership: SiteMembership, number: int) -> ConnectionType:
     return _one(
-        ConnectionType.objects.filter(site_id=membership.site_id, number=number),
+        ConnectionType.objects.restrict(membership.site_id).filter(number=number),
         f"Connection type {number} not found.",
     )
 
@@ -68,7 +71,7 @@ def responses_for(membership: SiteMembership, connection_type_number: int) -> Qu
 
 def teams_for(membership: SiteMembership) -> QuerySet[Team]:
     return (
-        Team.objects.filter(site_id=membership.site_id)
+        Team.objects.restrict(membership.site_id)
         .annotate(member_count=Count("members"))
         .order_by("number")
     )
@@ -77,7 +80,7 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
     """The site's people matching `query` (`IndividualQuerySet.search`), by name."""
     return (
-        Individual.objects.filter(site_id=membership.site_id)
+        Individual.objects.restrict(membership.site_id)
         .search(query)
         .order_by("last_name", "first_name", "number")
     )
@@ -85,7 +88,7 @@ def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[
 
 def individual_get(membership: SiteMembership, number: int) -> Individual:
     return _one(
-        Individual.objects.filter(site_id=membership.site_id, number=number),
+        Individual.objects.restrict(membership.site_id).filter(number=number),
         f"Individual {number} not found.",
     )
 
@@ -128,7 +131,7 @@ def _people() -> QuerySet[Individual]:
 
 
 def connections_visible_to(membership: SiteMembership) -> QuerySet[Connection]:
-    connections = Connection.objects.filter(site_id=membership.site_id)
+    connections = Connection.objects.restrict(membership.site_id)
     if permissions.sees_only_assigned_connections(membership):
         connections = connections.filter(_assigned_to(membership.individual_id))
     return connections.select_related("connection_type", "contact", "caller", "team")
@@ -168,7 +171,7 @@ def assignments_for(membership: SiteMembership) -> QuerySet[Connection]:
     """Connections assigned to the caller (as caller or through a team), any type, soonest
     due first."""
     return (
-        Connection.objects.filter(site_id=membership.site_id)
+        Connection.objects.restrict(membership.site_id)
         .filter(_assigned_to(membership.individual_id))
         .order_by("due_date", "number")
     )
@@ -178,7 +181,8 @@ def assignment_summary_for(membership: SiteMembership) -> QuerySet:
     """Per connection type: how many open connections the caller is assigned, earliest due
     (a connection without a due date counts as due the day it was created)."""
     return (
-        Connection.objects.filter(site_id=membership.site_id, completed=False)
+        Connection.objects.restrict(membership.site_id)
+        .filter(completed=False)
         .filter(_assigned_to(membership.individual_id))
         .values("connection_type__number", "connection_type__description")
         .annotate(
@@ -203,7 +207,8 @@ def individual_detail_get(membership: SiteMembership, number: int) -> Individual
     """One person with everything `shapes.individual_detail_data` reads (family members with
     their contact details included)."""
     return _one(
-        Individual.objects.filter(site_id=membership.site_id, number=number)
+        Individual.objects.restrict(membership.site_id)
+        .filter(number=number)
         .select_related("family")
         .prefetch_related(
             *contact_prefetches(),
@@ -216,7 +221,7 @@ def individual_detail_get(membership: SiteMembership, number: int) -> Individual
 
 def family_get(membership: SiteMembership, number: int) -> Family:
     return _one(
-        Family.objects.filter(site_id=membership.site_id, number=number),
+        Family.objects.restrict(membership.site_id).filter(number=number),
         f"Family {number} not found.",
     )
 
@@ -242,19 +247,19 @@ def memberships_of(users) -> QuerySet[SiteMembership]:
 
 
 def giving_merchant_for(membership: SiteMembership) -> GivingMerchant | None:
-    return GivingMerchant.objects.filter(site_id=membership.site_id).first()
+    return GivingMerchant.objects.restrict(membership.site_id).first()
 
 
 # --- comments on people ---
 
 
 def comment_types_for(membership: SiteMembership) -> QuerySet[CommentType]:
-    return CommentType.objects.filter(site_id=membership.site_id, active=True).order_by("number")
+    return CommentType.objects.restrict(membership.site_id).filter(active=True).order_by("number")
 
 
 def comment_type_get(membership: SiteMembership, number: int) -> CommentType:
     return _one(
-        CommentType.objects.filter(site_id=membership.site_id, number=number),
+        CommentType.objects.restrict(membership.site_id).filter(number=number),
         f"Comment type {number} not found.",
     )
 
@@ -282,7 +287,7 @@ def comment_change_requests_for(
 ) -> QuerySet[CommentChangeRequest]:
     """The site's comment change requests, newest first, with what the review shows."""
     change_requests = (
-        CommentChangeRequest.objects.filter(site_id=membership.site_id)
+        CommentChangeRequest.objects.restrict(membership.site_id)
         .select_related("individual", "comment_type", "submitted_by", "reviewed_by")
         .prefetch_related(
             Prefetch("comments", queryset=IndividualComment.objects.order_by("number"))
@@ -316,7 +321,7 @@ def change_requests_for(
 
     With a `viewer`: an Administrator sees the site's, anyone else only their own
     submissions (another's is not found); `mine` limits an Administrator to their own too."""
-    change_requests = ChangeRequest.objects.filter(site=site).select_related(
+    change_requests = ChangeRequest.objects.restrict(site).select_related(
         "submitted_by", "reviewed_by", "connection__connection_type"
     )
     if viewer is not None and (mine or not permissions.is_administrator(viewer)):
@@ -359,8 +364,87 @@ def change_request_proposal(change_request: ChangeRequest) -> dict[str, list]:
         for label in (*SHOWN, *values):
             now = history_value(getattr(connection, CONNECTION_FIELDS[label]))
             proposal[label] = [now, history_value(values[label]) if label in values else now]
-        current = sorted(connection.responses.values_list("number", flat=True))
+        current = sorted(response.number for response in connection.responses.all())
     proposal["ResponseIdList"] = [current, list(payload.response_ids)]
     if payload.comment:
         proposal["Comment"] = [None, payload.comment]
     return proposal
+
+
+# --- the review console ---
+
+
+def sites_administered_by(user) -> QuerySet[Site]:
+    """The sites where `user` is an Administrator (the review console shows nothing else)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Site.objects.none()
+    return Site.objects.filter(
+        memberships__user=user, memberships__security_role=SecurityRole.ADMINISTRATOR
+    ).order_by("number")
+
+
+WORKLOAD_DUE_DAYS = 7
+WORKLOAD_DONE_DAYS = 30
+
+
+def workload_conditions(today) -> dict[str, Q]:
+    """The workload's figures as conditions on a connection (the counts and the connection
+    list's filters use these same ones)."""
+    return {
+        "open": Q(completed=False),
+        "overdue": Q(completed=False, due_date__lt=today),
+        "soon": Q(
+            completed=False,
+            due_date__gte=today,
+            due_date__lt=today + timedelta(days=WORKLOAD_DUE_DAYS),
+        ),
+        "done": Q(
+            completed=True,
+            completed_date__gt=today - timedelta(days=WORKLOAD_DONE_DAYS),
+            completed_date__lte=today,
+        ),
+    }
+
+
+def workload_for(site: Site, *, today=None) -> dict[str, list[dict]]:
+    """Per caller and per team of the site: open connections, overdue ones, those due within
+    WORKLOAD_DUE_DAYS days (today included), and those completed in the last
+    WORKLOAD_DONE_DAYS days. Two queries."""
+    today = today or timezone.localdate()
+    figures = {
+        name: Count("pk", filter=condition)
+        for name, condition in workload_conditions(today).items()
+    }
+    connections = Connection.objects.restrict(site).order_by()
+    callers = (
+        connections.filter(caller__isnull=False)
+        .values("caller", "caller__number", "caller__first_name", "caller__last_name")
+        .annotate(**figures)
+        .order_by("caller__last_name", "caller__first_name", "caller__number")
+    )
+    teams = (
+        connections.filter(team__isnull=False)
+        .values("team", "team__number", "team__name")
+        .annotate(**figures)
+        .order_by("team__number")
+    )
+    return {
+        "callers": [
+            {
+                "pk": row["caller"],
+                "name": f"{row['caller__first_name']} {row['caller__last_name']}".strip(),
+                "number": row["caller__number"],
+                **{key: row[key] for key in figures},
+            }
+            for row in callers
+        ],
+        "teams": [
+            {
+                "pk": row["team"],
+                "name": row["team__name"],
+                "number": row["team__number"],
+                **{key: row[key] for key in figures},
+            }
+            for row in teams
+        ],
+    }

@@ -36,6 +36,7 @@ from outreach.models import (
     Site,
     SiteMembership,
     Team,
+    site_rows,
 )
 from outreach.payload import CONNECTION_FIELDS, WIRE, ChangeRequestPayload, history_value
 from outreach.selectors import connections_visible_to
@@ -49,7 +50,7 @@ def site_number_next(*, site: Site, model: type[models.Model]) -> int:
     """
     with transaction.atomic():
         Site.objects.select_for_update().only("pk").get(pk=site.pk)
-        highest = model.objects.filter(site=site).aggregate(highest=Max("number"))["highest"]
+        highest = site_rows(model, site).aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
 
 
@@ -128,9 +129,11 @@ def _recent_duplicate(
 ) -> ChangeRequest | None:
     """The same user's identical change request of the last OUTREACH_DUPLICATE_WINDOW."""
     since = timezone.now() - settings.OUTREACH_DUPLICATE_WINDOW
-    candidates = ChangeRequest.objects.filter(
-        site=membership.site, submitted_by=membership.user, kind=kind, submitted_at__gte=since
-    ).order_by("-number")
+    candidates = (
+        ChangeRequest.objects.restrict(membership.site_id)
+        .filter(submitted_by=membership.user, kind=kind, submitted_at__gte=since)
+        .order_by("-number")
+    )
     if kind != ChangeRequestKind.ADD:  # an applied add points at the connection it made
         candidates = candidates.filter(connection=connection)
     return next((row for row in candidates if row.payload == stored), None)
@@ -138,7 +141,7 @@ def _recent_duplicate(
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:
     """The type an add names; unknown -> 400 at once (rights cannot be checked on nothing)."""
-    connection_type = ConnectionType.objects.filter(site=site, number=number).first()
+    connection_type = ConnectionType.objects.restrict(site).filter(number=number).first()
     if connection_type is None:
         raise DomainError(
             "Unknown connection type.",
@@ -185,7 +188,7 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRe
         ("new_team_id", Team, "team"),
     ):
         number = getattr(payload, attribute)
-        if number is not None and not model.objects.filter(site=site, number=number).exists():
+        if number is not None and not model.objects.restrict(site).filter(number=number).exists():
             errors[WIRE[attribute].name] = [f"No {noun} {number} in this site."]
     wanted = set(payload.response_ids)
     if wanted:
@@ -216,10 +219,26 @@ def change_request_apply(*, change_request: ChangeRequest, reviewer) -> ChangeRe
     try:
         return _apply_locked(change_request_pk=change_request.pk, reviewer=reviewer)
     except StaleChangeRequest as error:
-        ChangeRequest.objects.filter(
-            pk=change_request.pk, status=ChangeRequestStatus.PENDING
-        ).update(failure_reason=error.message)
+        _stale_record(change_request_pk=change_request.pk, reason=error.message)
         raise
+
+
+@transaction.atomic
+def _stale_record(*, change_request_pk: int, reason: str) -> None:
+    """Keep the reason on the still PENDING change request and tell its submitter
+    (`change_request.stale`: mail and webhook) once per reason: a second failed apply for
+    the same reason (the next Apply all) tells nobody again."""
+    stale = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("site", "connection")
+        .filter(pk=change_request_pk, status=ChangeRequestStatus.PENDING)
+        .first()
+    )
+    if stale is None or stale.failure_reason == reason:
+        return
+    stale.failure_reason = reason
+    stale.save(update_fields=["failure_reason"])
+    change_request_event_publish(name=EventName.CHANGE_REQUEST_STALE, change_request=stale)
 
 
 def change_request_reject(
@@ -246,8 +265,10 @@ def change_requests_apply_pending(*, site, reviewer) -> ApplyAllResult:
     """Apply every PENDING change request of the site, oldest first, each in its own
     transaction: one failure (a stale connection, a concurrent decision) stops nothing else."""
     result = ApplyAllResult()
-    pending = ChangeRequest.objects.filter(site=site, status=ChangeRequestStatus.PENDING).order_by(
-        "number"
+    pending = (
+        ChangeRequest.objects.restrict(site)
+        .filter(status=ChangeRequestStatus.PENDING)
+        .order_by("number")
     )
     for change_request in pending.only("pk", "number"):
         try:
@@ -257,6 +278,56 @@ def change_requests_apply_pending(*, site, reviewer) -> ApplyAllResult:
         else:
             result.applied.append(change_request.number)
     return result
+
+
+def connections_reassign(
+    *,
+    site: Site,
+    connection_ids: Collection[int],
+    caller: Individual | None,
+    team: Team | None,
+    reviewer,
+) -> list[Connection]:
+    """Assign each of the site's connections `connection_ids` to `caller` and/or `team` (at
+    least one), in one transaction with the rows locked: each connection changed is one change
+    (its version moves on, so change requests based on the old one are stale) with its
+    history entry; a connection already so assigned is left alone."""
+    if caller is None and team is None:
+        raise DomainError("Choose a caller or a team.", errors={"caller": ["Choose one."]})
+    for chosen, model, noun in ((caller, Individual, "caller"), (team, Team, "team")):
+        if chosen is not None and not model.objects.restrict(site).filter(pk=chosen.pk).exists():
+            raise NotFound(f"No such {noun} in this site.", errors={noun: ["Not in this site."]})
+    changed = []
+    with transaction.atomic():
+        locked = (
+            Connection.objects.restrict(site)
+            .filter(pk__in=list(connection_ids))
+            .select_for_update(of=("self",))
+            .select_related("caller", "team")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for connection in locked:
+            wanted = {"CallerIndvId": caller, "TeamId": team}
+            changes = {}
+            for label, new in wanted.items():
+                old = getattr(connection, CONNECTION_FIELDS[label])
+                if old != new:
+                    changes[label] = [history_value(old), history_value(new)]
+                    setattr(connection, CONNECTION_FIELDS[label], new)
+            if not changes:
+                continue
+            connection.version += 1
+            connection.save(update_fields=["caller", "team", "version"])
+            ConnectionHistory.objects.create(
+                connection=connection,
+                changed_by=reviewer,
+                changed_at=now,
+                kind=ChangeRequestKind.REASSIGN,
+                changes=changes,
+            )
+            changed.append(connection)
+    return changed
 
 
 def _locked_pending(pk: int) -> ChangeRequest:
@@ -392,7 +463,7 @@ def _comment_append(change_request: ChangeRequest, connection: Connection, text:
 
 
 def _still_there(model, site, number: int, noun: str):
-    found = model.objects.filter(site=site, number=number).first()
+    found = model.objects.restrict(site).filter(number=number).first()
     if found is None:
         raise StaleChangeRequest(f"The {noun} {number} named by this change request is gone.")
     return found

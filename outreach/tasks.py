@@ -19,7 +19,7 @@ def apply_all_runs_as_job(*, site: Site) -> bool:
     Each apply locks and writes a few rows (~10-20 ms); up to 25 finish well inside a request,
     so small batches keep the synchronous 200 existing clients read.
     """
-    pending = ChangeRequest.objects.filter(site=site, status=ChangeRequestStatus.PENDING)
+    pending = ChangeRequest.objects.restrict(site).filter(status=ChangeRequestStatus.PENDING)
     return pending[: settings.OUTREACH_APPLY_ALL_SYNC_MAX + 1].count() > (
         settings.OUTREACH_APPLY_ALL_SYNC_MAX
     )

@@ -211,9 +211,7 @@ class ConnectionRequestViewSet(
         services.connection_request_changes_request(
             connection_request=connection_request, user=request.user, **data
         )
-        (changed,) = selectors.with_child_rows(
-            [self.get_queryset().get(pk=connection_request.pk)]
-        )
+        (changed,) = selectors.with_child_rows([self.get_queryset().get(pk=connection_request.pk)])
         return Response(shapes.connection_request_data(changed))
 
 

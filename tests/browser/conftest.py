@@ -74,6 +74,10 @@ def admin_server(browser, tmp_path_factory):
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HTTPS": "false",
+        # jobs (the event outbox's mail) run in the request; mail lands in files to read
+        "QUEUE_IMMEDIATE": "true",
+        "EMAIL_URL": "filemail://",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
     manage = [str(BIN / "python"), "manage.py"]
     commands = (

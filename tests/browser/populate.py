@@ -8,20 +8,30 @@ import os
 import django
 
 OPERATOR = ("operator", "operator-pass-1")
+ACCOUNT_MANAGER = ("account-manager", "manager-pass-1")
+SITE_ADMINISTRATOR = ("site-admin", "site-admin-pass-1")
 ATTACHMENT = b"sku,quantity\nA-1,3\nB-2,7\n"
 
 
 def populate() -> dict:
+    from datetime import date
+
+    from django.contrib.auth.models import Group
     from django.db import transaction
 
+    from outreach.choices import SecurityRole
     from tests.factories import (
         ChangeRequestFactory,
         ChangeRequestWorld,
         ConnectionRequestFactory,
+        IndividualFactory,
         IntegrationFactory,
         OrganizationFactory,
+        OutreachConnectionFactory,
+        SiteMembershipFactory,
         StaffUserFactory,
         UploadFactory,
+        UserFactory,
     )
 
     with transaction.atomic():
@@ -58,6 +68,44 @@ def populate() -> dict:
                 "response_ids": [11],
             },
         )
+        manager = StaffUserFactory(username=ACCOUNT_MANAGER[0], password=ACCOUNT_MANAGER[1])
+        manager.groups.add(Group.objects.get(name="Account managers"))
+        manager_requests = {
+            key: ConnectionRequestFactory(
+                requester=retailer, counterpart_name=name, contact_name="Lee Park"
+            )
+            for key, name in (("approve", "Northwind Parts"), ("reject", "Faraway Goods"))
+        }
+        manager_requests["approve"].uploaded_files.add(attachment)
+
+        site = world.site
+        administrator = UserFactory(username=SITE_ADMINISTRATOR[0], password=SITE_ADMINISTRATOR[1])
+        SiteMembershipFactory(
+            site=site, user=administrator, security_role=SecurityRole.ADMINISTRATOR
+        )
+        submitter = UserFactory(username="submitter", email="submitter@example.org")
+        SiteMembershipFactory(site=site, user=submitter)
+        caller = IndividualFactory(site=site, number=90, first_name="Carla", last_name="Caller")
+        connections = {
+            number: OutreachConnectionFactory(
+                site=site,
+                number=number,
+                connection_type=world.connection_type,
+                contact=caller if number == 2 else IndividualFactory(site=site),
+                caller=caller,
+                due_date=date(2015, 6, number),
+            )
+            for number in (2, 3, 4, 5)
+        }
+        review = {
+            key: ChangeRequestFactory(
+                site=site,
+                connection=connections[number],
+                submitted_by=submitter,
+                payload={"connection_date": "2015-08-0" + str(number), "response_ids": []},
+            )
+            for key, number in (("apply", 2), ("reject", 3))
+        }
     return {
         "username": OPERATOR[0],
         "password": OPERATOR[1],
@@ -68,6 +116,21 @@ def populate() -> dict:
         "attachment_bytes": ATTACHMENT.decode(),
         "change_request": change_request.pk,
         "connection": world.connection.pk,
+        "manager": {
+            "username": ACCOUNT_MANAGER[0],
+            "password": ACCOUNT_MANAGER[1],
+            "to_approve": manager_requests["approve"].pk,
+            "to_reject": manager_requests["reject"].pk,
+        },
+        "site_admin": {
+            "username": SITE_ADMINISTRATOR[0],
+            "password": SITE_ADMINISTRATOR[1],
+            "to_apply": review["apply"].pk,
+            "to_reject": review["reject"].pk,
+            "to_apply_connection": connections[2].pk,
+            "to_reassign": [connections[4].pk, connections[5].pk],
+            "team": world.team.pk,
+        },
     }
 
 

@@ -114,6 +114,7 @@ def test_change_request_submit_publishes(
         "status": "PENDING",
         "connection_id": None,
         "message": None,
+        "reason": None,
     }
     assert event.refs["site"] == world.site.pk
     assert event.refs["submitter"] == world.caller.user.pk
