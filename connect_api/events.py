@@ -42,6 +42,7 @@ class EventName(TextChoices):
     CHANGE_REQUEST_APPLIED = "change_request.applied", "Change request applied"
     CHANGE_REQUEST_REJECTED = "change_request.rejected", "Change request rejected"
     OUTREACH_CONNECTION_DUE = "outreach_connection.due", "Outreach connection due"
+    UPLOAD_CHECKED = "upload.checked", "Uploaded file checked against its spec"
 
 
 Subscriber = Callable[[Event], None]

@@ -16,7 +16,7 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     return (
         ConnectionRequest.objects.restrict(user)
         .select_related("requester", "decided_by__person")
-        .prefetch_related("uploaded_files")
+        .prefetch_related("uploaded_files__checks")
     )
 
 
