@@ -226,8 +226,15 @@ def read_json_records(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
 
 
 def _is_note(row: list[str]) -> bool:
-    cells = [cell.strip().lower() for cell in row if cell.strip()]
-    return bool(cells) and all(cell.startswith(NOTE_WORDS) for cell in cells)
+    """Every non-empty cell says what a column is (stops at the first that does not)."""
+    seen = False
+    for cell in row:
+        text = cell.strip()
+        if text:
+            if not text.lower().startswith(NOTE_WORDS):
+                return False
+            seen = True
+    return seen
 
 
 # --- the check --------------------------------------------------------------------------------
@@ -277,6 +284,7 @@ def check_table(rows: Iterator[tuple[int, list[str]]], specs: list[str]) -> Chec
             )
     schema = Schema.from_descriptor({"fields": fields})
     types = {item["name"]: item.get("type", "any") for item in fields}
+    labels = [item["name"] for item in fields]
     width = len(fields)
 
     batch: list[list[str]] = []
@@ -285,14 +293,15 @@ def check_table(rows: Iterator[tuple[int, list[str]]], specs: list[str]) -> Chec
     def flush():
         if not batch:
             return
-        resource = Resource(data=[[item["name"] for item in fields], *batch], schema=schema)
-        report = resource.validate(limit_errors=MAX_ERRORS + 1)
-        for error in report.tasks[0].errors:
-            row_number = getattr(error, "row_number", None)
-            row = numbers[row_number - 2] if row_number else None
-            field_name = getattr(error, "field_name", None)
-            message = _message(error, row, types.get(field_name))
-            result.add_error(row=row, field=field_name, message=message)
+        # Reading the rows casts and checks each cell (Row.errors); Resource.validate would do
+        # the same after copying the whole batch for its report.
+        with Resource(data=[labels, *batch], schema=schema) as resource:
+            for table_row in resource.row_stream:
+                for error in table_row.errors:
+                    row = numbers[table_row.row_number - 2]
+                    field_name = getattr(error, "field_name", None)
+                    message = _message(error, row, types.get(field_name))
+                    result.add_error(row=row, field=field_name, message=message)
         batch.clear()
         numbers.clear()
 
