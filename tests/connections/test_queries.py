@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 # Foundation overhead on every call: the token (1) and at most one throttle counter upsert.
 OVERHEAD = 2
 # caller's organization, count, page (requester and approver joined), integrations,
-# uploaded files (the uploads app's prefetch).
-REQUEST_LIST_MAX_QUERIES = OVERHEAD + 5
+# uploaded files and their spec checks (the uploads app's prefetches).
+REQUEST_LIST_MAX_QUERIES = OVERHEAD + 6
 # caller's organization, the connections with every party joined.
 CONNECTION_LIST_MAX_QUERIES = OVERHEAD + 2
 
