@@ -5,6 +5,8 @@ requester."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from connect_api.events import EventName
 from connect_api.models import Event
@@ -175,3 +177,31 @@ def test_the_detail_reads_checks_in_one_query_for_any_number_of_files(
         return count
 
     assert detail_queries(1) == detail_queries(5)
+
+
+def test_the_staff_admin_shows_each_files_check_on_the_request_page(
+    retailer_client, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from connections.models import ConnectionRequest
+    from tests.factories import StaffUserFactory
+
+    def page(files):
+        uuids = [upload(retailer_client, f"bad-{n}.csv", BAD_INVENTORY) for n in range(files)]
+        with django_capture_on_commit_callbacks(execute=True):
+            request_uuid = create_request(retailer_client, ["items"], uuids)
+        connection_request = ConnectionRequest.objects.get(uuid=request_uuid)
+        url = reverse("admin:connections_connectionrequest_change", args=[connection_request.pk])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    client.force_login(StaffUserFactory(is_superuser=True))
+    page(1)  # the first admin page of the session reads what later ones find cached
+    html, one = page(1)
+    assert "Check: <strong>failed</strong> against inventory, 3 rows, 2 errors" in html
+    assert "row 4, sku_id: Row 4, field &quot;sku_id&quot;: a value is required." in html
+    _, three = page(3)
+    assert three == one
