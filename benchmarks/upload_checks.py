@@ -32,24 +32,35 @@ def write_csv(path: Path, megabytes: int) -> int:
     return rows
 
 
-def write_xlsx(path: Path, megabytes: int) -> int:
+XLSX_HEADER = [
+    "item_id",
+    "sku_id",
+    "quantity_in_stock",
+    "quantity_on_backorder",
+    "backorder_date",
+    *(f"note_{n}" for n in range(1, 8)),  # unchecked text: a sheet holds 1,048,576 rows only
+]
+
+
+def _xlsx(path: Path, rows: int) -> None:
     import xlsxwriter
 
-    # xlsx is zipped (about 9 bytes a cell here): write in blocks until the file is big enough.
-    rows = 0
-    target = megabytes * 1024 * 1024
-    per_block = 200_000
-    while True:
-        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-        sheet = book.add_worksheet("inventory")
-        sheet.write_row(0, 0, ["item_id", "sku_id", "quantity_in_stock", "quantity_on_backorder"])
-        rows += per_block
-        for n in range(1, rows + 1):
-            sheet.write_row(n, 0, [f"ITEM-{n // 4:08d}", f"SKU-{n:09d}", n % 500, n % 7])
-        book.close()
-        if path.stat().st_size >= target or rows >= 1_048_000:
-            return rows
-        per_block = max(50_000, int(rows * (target / path.stat().st_size - 1)))
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("inventory")
+    sheet.write_row(0, 0, XLSX_HEADER)
+    for n in range(1, rows + 1):
+        notes = [f"note {n:09d}-{column} {n * 7919 % 1000003:07d}" for column in range(7)]
+        sheet.write_row(n, 0, [f"ITEM-{n // 4:08d}", f"SKU-{n:09d}", n % 500, n % 7, "2030-12-25"])
+        sheet.write_row(n, 5, notes)
+    book.close()
+
+
+def write_xlsx(path: Path, megabytes: int) -> int:
+    """About `megabytes` of XLSX (zipped XML, so sized from a 20,000-row probe)."""
+    _xlsx(path, 20_000)
+    rows = min(1_048_575, int(20_000 * megabytes * 1024 * 1024 / path.stat().st_size))
+    _xlsx(path, rows)
+    return rows
 
 
 def time_check(path: Path, extension: str) -> tuple[float, int, str]:
