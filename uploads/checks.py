@@ -18,8 +18,8 @@ What the platform's own sample files do, and so what real partners send, is acce
 
 CSV/TSV, XLSX and JSON (an array of records) get this check; X12 EDI gets an envelope check
 (ISA/GS/ST ... SE/GE/IEA: counts and control numbers agree). A file that cannot be read is a
-failed check with the reason. frictionless is imported here only, when a check runs (the web
-process never imports this module's check functions' dependencies at startup).
+failed check with the reason. frictionless and openpyxl are imported when a check runs, so
+the web process, which only queues checks, never loads them.
 """
 
 import csv
@@ -33,6 +33,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
+
+from uploads.models import UploadCheckStatus as Status
 
 SPECS_DIR = Path(__file__).resolve().parent / "specs"
 SPEC_NAMES = ("product", "inventory", "orders", "invoice", "tracking", "allocation")
@@ -58,13 +60,6 @@ NOTE_WORDS = (
     "date",
 )
 _NUMBERED = re.compile(r"^(.+)\.(\d+)\.([^.]+)$")
-
-
-class Status:
-    PENDING = "pending"
-    PASSED = "passed"
-    FAILED = "failed"
-    NOT_APPLICABLE = "not_applicable"
 
 
 @dataclass

@@ -111,7 +111,7 @@ def upload_check_run(*, check_pk: int) -> UploadCheck | None:
     """Run a pending check (outside any transaction: reading a large file takes a while), then
     store its result and publish `upload.checked` in one transaction. A check already finished
     (a second run of the job) is left as it is."""
-    from uploads.checks import CheckResult, Status, check_file
+    from uploads.checks import CheckResult, check_file
 
     check = UploadCheck.objects.select_related("upload__organization").filter(pk=check_pk).first()
     if check is None or check.status != UploadCheckStatus.PENDING:
@@ -122,9 +122,8 @@ def upload_check_run(*, check_pk: int) -> UploadCheck | None:
             result = check_file(file, extension=_extension(upload), specs=check.specs.split())
     except Exception as error:  # a file no reader foresaw is a failed check, never a stuck one
         logger.exception("upload check %s failed", check_pk)
-        result = CheckResult(
-            Status.FAILED, reason=f"The file could not be checked ({type(error).__name__})."
-        )
+        reason = f"The file could not be checked ({type(error).__name__})."
+        result = CheckResult(UploadCheckStatus.FAILED, reason=reason)
     with transaction.atomic():
         locked = UploadCheck.objects.select_for_update().filter(pk=check_pk).first()
         if locked is None or locked.status != UploadCheckStatus.PENDING:

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from tests.uploads.docs_pages import DOCS, PAGES, docs_columns
-from uploads.checks import SPEC_NAMES, Status, check_file, spec_descriptor
+from uploads.checks import SPEC_NAMES, check_file, spec_descriptor
+from uploads.models import UploadCheckStatus as Status
 
 # How a docs type is checked in a flat file: arrays are delimited text ('A:1;;B:2'), not JSON.
 TYPES = {
