@@ -72,7 +72,8 @@ def time_check(path: Path, extension: str) -> tuple[float, int, str]:
     return time.perf_counter() - started, result.rows_checked, result.status
 
 
-def web_times(csv_path: Path, scratch: Path) -> dict:
+def django_setup(scratch: Path) -> None:
+    """Django on a scratch SQLite database and media directory, the job queue in memory."""
     os.environ.update(
         {
             "SECRET_KEY": "benchmark-only",
@@ -86,6 +87,9 @@ def web_times(csv_path: Path, scratch: Path) -> dict:
     import django
 
     django.setup()
+
+
+def web_times(csv_path: Path, scratch: Path) -> list[str]:
     from django.conf import settings
     from django.core.management import call_command
 
@@ -148,6 +152,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="upload-checks-") as scratch:
         scratch = Path(scratch)
+        django_setup(scratch)
         csv_path, xlsx_path = scratch / "inventory.csv", scratch / "inventory.xlsx"
         csv_rows = write_csv(csv_path, args.megabytes)
         xlsx_rows = write_xlsx(xlsx_path, args.megabytes)
