@@ -47,6 +47,7 @@ class EventName(TextChoices):
     CHANGE_REQUEST_REJECTED = "change_request.rejected", "Change request rejected"
     CHANGE_REQUEST_STALE = "change_request.stale", "Change request could not be applied"
     OUTREACH_CONNECTION_DUE = "outreach_connection.due", "Outreach connection due"
+    UPLOAD_CHECKED = "upload.checked", "Uploaded file checked against its spec"
 
 
 Subscriber = Callable[[Event], None]

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_each
 from connect_api.errors import shown
 from connections import services
-from connections.choices import ConnectionRequestStatus, ConnectionStatus
+from connections.choices import ConnectionRequestStatus, ConnectionStatus, specs_for
 from connections.cron import (
     DEFAULT_TIME_ZONE,
     VALID_CRON_FORMS,
@@ -21,8 +21,10 @@ from connections.cron import (
 from connections.models import Connection, ConnectionRequest, Integration
 from connections.selectors import review_entries
 from organizations.choices import OrganizationType
-from uploads.admin import upload_download_link
+from uploads.admin import upload_check_html, upload_download_link
 from uploads.models import Upload
+from uploads.selectors import upload_check_for
+from uploads.services import specs_key
 
 
 def _decided(connection_request: ConnectionRequest | None) -> bool:
@@ -284,14 +286,30 @@ class ConnectionRequestAdmin(DecisionButtonsMixin, admin.ModelAdmin):
         url = reverse("admin:connections_connection_change", args=[connection.pk])
         return format_html('<a href="{}" id="connection-link">{}</a>', url, connection)
 
-    @admin.display(description="Files (download)")
+    def save_related(self, request, form, formsets, change):
+        """Files or integrations changed here are checked as the API's changes are."""
+        super().save_related(request, form, formsets, change)
+        services.connection_request_uploads_check(connection_request=form.instance)
+
+    @admin.display(description="Files (download) and their spec checks")
     def files(self, obj):
-        uploads = list(obj.uploaded_files.all()) if obj.pk else []
+        uploads = list(obj.uploaded_files.prefetch_related("checks")) if obj.pk else []
         if not uploads:
             return "-"
+        key = specs_key(specs_for(obj.integrations.values_list("integration_type", flat=True)))
         return format_html(
             "<ul class='request-files' style='margin:0;padding:0'>{}</ul>",
-            format_html_join("", "<li>{}</li>", ((upload_download_link(u),) for u in uploads)),
+            format_html_join(
+                "",
+                "<li>{}{}</li>",
+                (
+                    (
+                        upload_download_link(u),
+                        upload_check_html(upload_check_for(u.checks.all(), key)),
+                    )
+                    for u in uploads
+                ),
+            ),
         )
 
     @admin.display(description="History (decisions and resubmissions)")

@@ -45,6 +45,20 @@ class IntegrationType(models.TextChoices):
         return None
 
 
+SPECS_BY_INTEGRATION = {
+    IntegrationType.ITEM: ("product", "inventory"),
+    IntegrationType.ORDER: ("orders", "invoice"),
+    IntegrationType.TRACKING: ("tracking",),
+    IntegrationType.ALLOCATION: ("allocation",),
+    IntegrationType.OTHER: (),
+}
+"""The flat-file specs (uploads/specs) a sample file of each integration type may follow."""
+
+
+def specs_for(integration_types) -> set[str]:
+    return {spec for kind in integration_types for spec in SPECS_BY_INTEGRATION.get(kind, ())}
+
+
 class ConnectionStatus(models.TextChoices):
     CONFIRMATION_WAITING = "CONFIRMATION WAITING", "Confirmation waiting"
     ACTIVE = "ACTIVE", "Active"

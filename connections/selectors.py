@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from connect_api.prepared import PreparedRows
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
+from uploads.models import UploadCheck
 
 
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
@@ -45,8 +46,10 @@ class IntegrationRow(NamedTuple):
 
 class UploadedFileRow(NamedTuple):
     request_id: int
+    upload_id: int
     name: str
     uuid: UUID
+    checks: list  # the upload's UploadChecks (one per set of specs asked for)
 
 
 # The two child queries of every request list and detail, compiled once (connect_api.prepared).
@@ -63,7 +66,7 @@ _uploaded_file_rows = PreparedRows(
             connectionrequest_id__in=request_ids
         )
         .order_by("-upload__created", "-upload__id")  # Upload's own order
-        .values_list("connectionrequest_id", "upload__name", "upload__uuid")
+        .values_list("connectionrequest_id", "upload_id", "upload__name", "upload__uuid")
     )
 )
 
@@ -73,7 +76,8 @@ def with_child_rows(
 ) -> Sequence[ConnectionRequest]:
     """Give each request `integration_rows` (its integrations as named rows, `row.uuid`,
     `row.rules` ..., oldest first) and `uploaded_file_rows` (`row.name`, `row.uuid`, newest
-    first, Upload's order), in one query each.
+    first, Upload's order, with `row.checks`, the upload's spec checks), in one query each
+    (the checks' only when there are files).
 
     Rows, not instances: the request list is the hot read path, and building Integration and
     Upload instances (with a related manager per request for `uploaded_files.all()`) cost more
@@ -85,8 +89,13 @@ def with_child_rows(
     keys = list(integrations)
     for row in _integration_rows(keys):
         integrations[row[0]].append(IntegrationRow(*row))
-    for row in _uploaded_file_rows(keys):
-        uploads[row[0]].append(UploadedFileRow(*row))
+    file_rows = _uploaded_file_rows(keys)
+    checks: dict[int, list] = {row[1]: [] for row in file_rows}
+    if checks:
+        for check in UploadCheck.objects.filter(upload_id__in=checks):
+            checks[check.upload_id].append(check)
+    for row in file_rows:
+        uploads[row[0]].append(UploadedFileRow(*row, checks=checks[row[1]]))
     for connection_request in connection_requests:
         connection_request.integration_rows = integrations[connection_request.pk]
         connection_request.uploaded_file_rows = uploads[connection_request.pk]

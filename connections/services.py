@@ -9,7 +9,7 @@ from django.utils import timezone
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
-from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction
+from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction, specs_for
 from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
 from connections.selectors import integrations_of
@@ -18,7 +18,7 @@ from organizations.models import AccountManager, Organization
 from organizations.selectors import organization_for
 from organizations.services import account_manager_get_or_create, organization_create
 from uploads.selectors import uploads_for_attachment
-from uploads.services import upload_grants_create
+from uploads.services import upload_checks_request, upload_grants_create
 
 REQUEST_FIELDS = (
     "counterpart_name",
@@ -43,6 +43,15 @@ def _attach_uploads(*, connection_request: ConnectionRequest, organization, uuid
     uuid that is not one of them)."""
     uploads = uploads_for_attachment(organization=organization, uuids=uuids)
     connection_request.uploaded_files.set(uploads)
+
+
+def connection_request_uploads_check(*, connection_request: ConnectionRequest) -> None:
+    """Have the request's files checked against the specs its integrations imply (a file
+    already checked against the same specs is not checked again)."""
+    kinds = connection_request.integrations.values_list("integration_type", flat=True)
+    upload_checks_request(
+        uploads=connection_request.uploaded_files.all(), specs=specs_for(set(kinds))
+    )
 
 
 def _save_changed(connection_request: ConnectionRequest, fields: list[str]) -> None:
@@ -83,6 +92,7 @@ def connection_request_create(
             organization=organization,
             uuids=data["uploaded_files"],
         )
+        connection_request_uploads_check(connection_request=connection_request)
     request_event_publish(name=EventName.REQUEST_CREATED, connection_request=connection_request)
     return connection_request
 
@@ -128,6 +138,8 @@ def connection_request_update(
         _attach_uploads(
             connection_request=locked, organization=organization, uuids=data["uploaded_files"]
         )
+    if "integrations" in data or "uploaded_files" in data:
+        connection_request_uploads_check(connection_request=locked)
     return locked
 
 

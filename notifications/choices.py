@@ -10,12 +10,14 @@ class MailKind(models.TextChoices):
     CHANGE_REQUEST_SUBMITTED = "change_request_submitted", "A change request awaits review"
     CHANGE_REQUEST_REVIEWED = "change_request_reviewed", "Your change request was reviewed"
     CONNECTION_DUE = "connection_due", "Connections assigned to you fall due"
+    UPLOAD_CHECK_FAILED = "upload_check_failed", "A file you attached failed its spec check"
 
 
 SUPPLIER_KINDS = (
     MailKind.REQUEST_DECIDED,
     MailKind.CONFIRMATION_REQUESTED,
     MailKind.CONNECTION_CHANGED,
+    MailKind.UPLOAD_CHECK_FAILED,
 )
 """Per user (a supplier user belongs to one organization): preferences without a site."""
 OUTREACH_KINDS = (

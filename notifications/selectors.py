@@ -74,6 +74,10 @@ def audiences_for(event: Event) -> list[Audience]:
         return audiences
     if event.name in (EventName.CONNECTION_CONFIRMED, EventName.CONNECTION_DEACTIVATED):
         return [Audience(MailKind.CONNECTION_CHANGED, _members_of(refs.get("organizations", [])))]
+    if event.name == EventName.UPLOAD_CHECKED:
+        if event.data.get("status") != "failed":
+            return []
+        return [Audience(MailKind.UPLOAD_CHECK_FAILED, _members_of(refs.get("organizations", [])))]
     site = Site.objects.filter(pk=refs.get("site")).first() if refs.get("site") else None
     if site is None:
         return []

@@ -3,11 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from uploads import services
 from uploads.downloads import download_response
-from uploads.models import Upload, UploadGrant
+from uploads.models import Upload, UploadCheck, UploadGrant
 
 
 class UploadGrantInline(admin.TabularInline):
@@ -33,6 +33,44 @@ def upload_download_link(upload: Upload) -> str:
     )
 
 
+def upload_check_html(check: dict | None) -> str:
+    """A check (uploads.selectors.upload_check_data) for a reviewer: status, spec, counts and
+    the first errors."""
+    if check is None:
+        return format_html(" <span class='upload-check'>not checked</span>")
+    errors = format_html_join(
+        "",
+        "<li>row {}, {}: {}</li>",
+        ((e["row"] or "-", e["field"] or "-", e["message"]) for e in check["errors"][:20]),
+    )
+    return format_html(
+        " <div class='upload-check upload-check-{}'>Check: <strong>{}</strong>{}{}{}"
+        "<ul class='upload-check-errors'>{}</ul></div>",
+        check["status"],
+        check["status"],
+        format_html(" against {}", check["spec"]) if check["spec"] else "",
+        format_html(", {} rows, {} errors", check["rows_checked"], check["error_count"])
+        if check["rows_checked"] is not None
+        else "",
+        format_html(" ({})", check["reason"]) if check["reason"] else "",
+        errors,
+    )
+
+
+class UploadCheckInline(admin.TabularInline):
+    """The file's checks against the specs requests it is attached to imply (run by the job
+    queue when it is attached)."""
+
+    model = UploadCheck
+    extra = 0
+    can_delete = False
+    fields = ["specs", "status", "spec", "rows_checked", "error_count", "reason", "finished"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
     """Uploads are made through the API (which checks their bytes); here they are looked up,
@@ -53,7 +91,7 @@ class UploadAdmin(admin.ModelAdmin):
         "created",
     ]
     exclude = ["file"]
-    inlines = [UploadGrantInline]
+    inlines = [UploadGrantInline, UploadCheckInline]
     date_hierarchy = "created"
 
     def get_urls(self):

@@ -81,3 +81,38 @@ class UploadGrant(models.Model):
 
     def __str__(self):
         return f"{self.organization.name} may read {self.upload.name}"
+
+
+class UploadCheckStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class UploadCheck(models.Model):
+    """The file checked against the spec its header picks among `specs` (the specs a
+    connection request's integrations allow, space-separated, sorted). The bytes of an upload
+    never change, so one check per (upload, specs) serves every request that asks for it."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="checks")
+    specs = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=20, choices=UploadCheckStatus.choices, default=UploadCheckStatus.PENDING
+    )
+    spec = models.CharField(max_length=40, blank=True, help_text="The spec the header picked.")
+    rows_checked = models.PositiveIntegerField(null=True, blank=True)
+    error_count = models.PositiveIntegerField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True, help_text="The first 100 errors.")
+    reason = models.TextField(blank=True, help_text="Why the file was not checked row by row.")
+    created = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "specs"], name="upload_check_once_per_specs")
+        ]
+
+    def __str__(self):
+        return f"{self.upload.name} against {self.spec or self.specs or 'no spec'}: {self.status}"

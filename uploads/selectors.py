@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from connect_api.errors import DomainError, shown
 from organizations.models import Organization
-from uploads.models import Upload
+from uploads.models import Upload, UploadCheck, UploadCheckStatus
 
 
 def uploads_for(user) -> QuerySet[Upload]:
@@ -49,3 +49,41 @@ def uploads_for_attachment(*, organization: Organization, uuids: Iterable) -> li
             errors={"uploaded_files": [f"Unknown upload {value}." for value in unknown]},
         )
     return [found[value] for value in wanted]
+
+
+NO_SPEC_REASON = "No integration of the request implies a file spec."
+
+
+def upload_check_data(check: UploadCheck | None) -> dict | None:
+    """A check as the API, the admin and the `upload.checked` event show it (None: the file
+    was attached before checks existed)."""
+    if check is None:
+        return None
+    return {
+        "specs": check.specs.split(),
+        "spec": check.spec or None,
+        "status": check.status,
+        "rows_checked": check.rows_checked,
+        "error_count": check.error_count,
+        "errors": check.errors,
+        "reason": check.reason or None,
+        "checked_at": check.finished.isoformat().replace("+00:00", "Z") if check.finished else None,
+    }
+
+
+def upload_check_for(checks: Iterable[UploadCheck], specs_key: str) -> dict | None:
+    """The check against these specs among an upload's `checks` (already read: no query);
+    not_applicable when there are no specs to check against."""
+    if not specs_key:
+        return {
+            "specs": [],
+            "spec": None,
+            "status": UploadCheckStatus.NOT_APPLICABLE,
+            "rows_checked": None,
+            "error_count": None,
+            "errors": [],
+            "reason": NO_SPEC_REASON,
+            "checked_at": None,
+        }
+    check = next((check for check in checks if check.specs == specs_key), None)
+    return upload_check_data(check)

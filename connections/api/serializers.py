@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from connect_api.errors import shown
 from connect_api.serializers import CheapFieldCopiesSerializer
-from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction
+from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction, specs_for
 from connections.cron import (
     DEFAULT_TIME_ZONE,
     MIN_INTERVAL_MINUTES,
@@ -31,6 +31,9 @@ from connections.validators import (
 from organizations.api.serializers import or_null, person_data
 from organizations.choices import OrganizationType
 from organizations.models import AccountManager, Organization
+from uploads.models import UploadCheckStatus
+from uploads.selectors import upload_check_for
+from uploads.services import specs_key
 
 # --- input -------------------------------------------------------------------------------
 
@@ -375,6 +378,9 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
     `integration_rows` and `uploaded_file_rows` by `with_child_rows`."""
     approved = connection_request.is_approved
     history = [review_entry_data(entry) for entry in connection_request.history.all()]
+    checked_specs = specs_key(
+        specs_for(row.integration_type for row in connection_request.integration_rows)
+    )
     account_key = (
         "supplier_account_number"
         if connection_request.requester.org_type == OrganizationType.SUPPLIER
@@ -411,7 +417,11 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
             for row in connection_request.integration_rows
         ],
         "uploaded_files": [
-            {"name": upload.name, "uuid": str(upload.uuid)}
+            {
+                "name": upload.name,
+                "uuid": str(upload.uuid),
+                "checks": upload_check_for(upload.checks, checked_specs),
+            }
             for upload in connection_request.uploaded_file_rows
         ],
         "changes_requested": changes_requested_data(connection_request, history),
@@ -516,9 +526,40 @@ class IntegrationOutputSerializer(serializers.Serializer):
     date_created = serializers.DateTimeField()
 
 
+class UploadCheckErrorOutputSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True, help_text="The file's row (1: the header; for X12, the segment)."
+    )
+    field = serializers.CharField(allow_null=True, help_text="The spec's column name.")
+    message = serializers.CharField()
+
+
+class UploadCheckOutputSerializer(serializers.Serializer):
+    specs = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The specs the request's integrations allow; the file's header picks one.",
+    )
+    spec = serializers.CharField(
+        allow_null=True, help_text="The spec checked against (x12-envelope for X12 EDI)."
+    )
+    status = serializers.ChoiceField(choices=UploadCheckStatus.choices)
+    rows_checked = serializers.IntegerField(allow_null=True)
+    error_count = serializers.IntegerField(allow_null=True)
+    errors = UploadCheckErrorOutputSerializer(many=True, help_text="The first 100 errors.")
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why the file was not checked row by row, if it was not."
+    )
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
 class UploadedFileOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     uuid = serializers.UUIDField()
+    checks = UploadCheckOutputSerializer(
+        allow_null=True,
+        help_text="The file checked against the docs' flat-file spec its integrations imply "
+        "(run in the job queue: pending until then); null for a file attached before checks.",
+    )
 
 
 class ReviewEntryOutputSerializer(serializers.Serializer):

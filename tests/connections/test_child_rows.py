@@ -1,6 +1,6 @@
-"""`with_child_rows`: a request's integrations and uploaded files as rows, in one query each,
-the same answer as the related managers they replace (`integrations.all()`,
-`uploaded_files.all()` with a prefetch)."""
+"""`with_child_rows`: a request's integrations and uploaded files (with their spec checks) as
+rows, in one query each, the same answer as the related managers they replace
+(`integrations.all()`, `uploaded_files.all()`, `checks.all()` with a prefetch)."""
 
 from datetime import timedelta
 
@@ -15,6 +15,7 @@ from tests.factories import (
     OrganizationFactory,
     UploadFactory,
 )
+from uploads.models import UploadCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,8 @@ def requests_with_children(count: int):
             upload.created = now - timedelta(minutes=minutes)
             upload.save(update_fields=["created"])
         connection_request.uploaded_files.add(*reversed(uploads))
+        UploadCheck.objects.create(upload=uploads[0], specs="inventory product")
+        UploadCheck.objects.create(upload=uploads[0], specs="invoice orders")
     return list(ConnectionRequest.objects.filter(requester=organization))
 
 
@@ -45,9 +48,9 @@ def test_the_rows_answer_what_the_related_managers_answer(count):
 
     for connection_request in connection_requests:
         expected_uploads = list(connection_request.uploaded_files.all())
-        assert [(row.name, row.uuid) for row in connection_request.uploaded_file_rows] == [
-            (upload.name, upload.uuid) for upload in expected_uploads
-        ]
+        assert [
+            (row.name, row.uuid, row.checks) for row in connection_request.uploaded_file_rows
+        ] == [(upload.name, upload.uuid, list(upload.checks.all())) for upload in expected_uploads]
         assert len(expected_uploads) == 3
         assert [row.uuid for row in connection_request.integration_rows] == [
             integration.uuid for integration in connection_request.integrations.all()
@@ -60,12 +63,12 @@ def test_as_many_queries_as_the_prefetch_they_replace(count, django_assert_num_q
     connection_requests = requests_with_children(count)
     keys = [connection_request.pk for connection_request in connection_requests]
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         selectors.with_child_rows(connection_requests)
-    with django_assert_num_queries(1 + 2):
+    with django_assert_num_queries(1 + 3):
         list(
             ConnectionRequest.objects.filter(pk__in=keys).prefetch_related(
-                "integrations", "uploaded_files"
+                "integrations", "uploaded_files__checks"
             )
         )
 

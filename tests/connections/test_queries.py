@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 # Foundation overhead on every call: the token (1) and at most one throttle counter upsert.
 OVERHEAD = 2
 # caller's organization, count, page (requester and approver joined), integrations,
-# uploaded files (the uploads app's prefetch), history (who joined).
-REQUEST_LIST_MAX_QUERIES = OVERHEAD + 6
+# uploaded files, their spec checks (the uploads app's), history (who joined).
+REQUEST_LIST_MAX_QUERIES = OVERHEAD + 7
 # caller's organization, the connections with every party joined.
 CONNECTION_LIST_MAX_QUERIES = OVERHEAD + 2
 

@@ -30,6 +30,7 @@ def test_supplier_preferences_default_then_set(client_for, retailer_user):
                 MailKind.REQUEST_DECIDED,
                 MailKind.CONFIRMATION_REQUESTED,
                 MailKind.CONNECTION_CHANGED,
+                MailKind.UPLOAD_CHECK_FAILED,
             )
         ]
     }
@@ -43,6 +44,7 @@ def test_supplier_preferences_default_then_set(client_for, retailer_user):
         "IMMEDIATELY",
         "IMMEDIATELY",
         "WEEKLY",
+        "IMMEDIATELY",
     ]
     assert MailPreference.objects.get(user=retailer_user).frequency == Frequency.WEEKLY
 

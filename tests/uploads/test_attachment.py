@@ -41,7 +41,10 @@ def uploaded(client, name="items.csv", content=CSV) -> dict:
 def attached(client, request_uuid) -> list[dict]:
     response = client.get(f"{REQUESTS_URL}{request_uuid}/")
     assert response.status_code == 200
-    return sorted(response.json()["uploaded_files"], key=lambda item: item["name"])
+    files = [
+        {"name": item["name"], "uuid": item["uuid"]} for item in response.json()["uploaded_files"]
+    ]
+    return sorted(files, key=lambda item: item["name"])
 
 
 def test_create_attaches_uploads_given_as_objects_or_bare_uuids(retailer_client):
