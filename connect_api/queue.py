@@ -21,3 +21,35 @@ def huey_class(name: str, *, url: str, **options):
     raise ImproperlyConfigured(
         f"QUEUE_URL scheme {scheme!r} is not sqlite://, redis://, rediss:// or memory://."
     )
+
+
+def _queue_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    from connect_api.dependencies import REDIS_UNAVAILABLE
+
+    return (*REDIS_UNAVAILABLE, sqlite3.OperationalError)
+
+
+def enqueue(task, *args) -> None:
+    """`task(*args)` onto the queue, or DependencyUnavailable("queue") (a 503 naming the job
+    queue) when its storage cannot be reached."""
+    from connect_api.dependencies import DependencyUnavailable
+
+    try:
+        task(*args)
+    except _queue_errors() as exc:
+        raise DependencyUnavailable("queue", exc) from exc
+
+
+def enqueue_or_defer(task, *args, deferred: str) -> bool:
+    """`task(*args)` onto the queue; while its storage is down, log the outage (once) and
+    return False: the caller's periodic sweep enqueues the work later (`deferred` says how)."""
+    from connect_api.dependencies import OUTAGES, DependencyUnavailable
+
+    try:
+        enqueue(task, *args)
+    except DependencyUnavailable as exc:
+        OUTAGES.failed("queue", exc.cause, degraded=deferred)
+        return False
+    return True

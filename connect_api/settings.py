@@ -136,6 +136,10 @@ CACHES = {
         "TIMEOUT": env.int("BASIC_AUTH_CACHE_SECONDS", default=300),
     },
 }
+# On Redis, an outage degrades to per-process counting instead of failing requests
+# (connect_api/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "connect_api.cache.RedisCacheWithFallback"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -318,6 +322,9 @@ FAILED_LOGINS_BURST = env.int("FAILED_LOGINS_BURST", default=12)
 FAILED_LOGINS_BURST_SECONDS = env.int("FAILED_LOGINS_BURST_SECONDS", default=60)
 # A database outage answers 503 with this Retry-After (seconds) on every endpoint.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
+# ... and so does any dependency's (Redis, the job queue, the object store), naming it
+# (connect_api/dependencies.py; docs/operations.md "When a dependency is down").
+OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=DATABASE_OUTAGE_RETRY_AFTER)
 # --- end availability ---
 
 # --- client developers (issue 13): CORS, idempotency keys ---
