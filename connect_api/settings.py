@@ -433,6 +433,8 @@ LOGGING = {
         # The request line is ours (connect_api.request); Django's own 4xx/5xx lines repeat it.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Handled here, so `run_huey` adds no text handler of its own (each line once, as JSON).
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -464,8 +466,10 @@ HUEY = {
     "utc": True,
     "consumer": {"workers": env.int("QUEUE_WORKERS", default=2), "worker_type": "thread"},
 }
-# The worker touches this file at start and every minute (docker-compose's worker health check).
+# The worker touches this file at start and every 10 s while healthy (compose's health check).
 QUEUE_HEARTBEAT_FILE = env("QUEUE_HEARTBEAT_FILE", default="")
+# Which worker ran each periodic job's slot (connect_api/schedule.py) is kept this long.
+SCHEDULED_RUN_RETENTION = timedelta(days=env.int("SCHEDULED_RUN_RETENTION_DAYS", default=7))
 # Kept by the periodic clean-up jobs (connect_api/tasks.py): lockout history older than this.
 ACCESS_LOG_RETENTION = timedelta(days=env.int("ACCESS_LOG_RETENTION_DAYS", default=30))
 # Tokens kept per user: a login past it deletes that user's oldest tokens.
