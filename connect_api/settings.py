@@ -183,6 +183,22 @@ if env("STORAGE_BACKEND", default="local") == "s3":
             "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
         },
     }
+    from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
+
+    # Read by django-storages where OPTIONS do not set them (STORAGES stays plain data).
+    # A large upload goes as a multipart upload whose parts are each read into the worker's
+    # memory: peak growth ~ chunk size x concurrency (benchmarks/uploads_rss.py --storage s3).
+    AWS_S3_TRANSFER_CONFIG = TransferConfig(
+        multipart_chunksize=env.int("AWS_S3_MULTIPART_CHUNKSIZE", default=8 * 1024 * 1024),
+        max_concurrency=env.int("AWS_S3_MAX_CONCURRENCY", default=2),
+    )
+    # A store that stopped answering costs a request seconds, not minutes: then 503 "storage".
+    AWS_S3_CLIENT_CONFIG = Config(
+        connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3.0),
+        read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20.0),
+        retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=2), "mode": "standard"},
+    )
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Downloads stream the bytes through the app (any client, any storage). With S3 and
