@@ -194,7 +194,11 @@ if env("STORAGE_BACKEND", default="local") == "s3":
         max_concurrency=env.int("AWS_S3_MAX_CONCURRENCY", default=2),
     )
     # A store that stopped answering costs a request seconds, not minutes: then 503 "storage".
+    # (This replaces django-storages' own client config, so it carries the OPTIONS' addressing
+    # style and signature version too.)
     AWS_S3_CLIENT_CONFIG = Config(
+        s3={"addressing_style": DEFAULT_STORAGE["OPTIONS"]["addressing_style"]},
+        signature_version=DEFAULT_STORAGE["OPTIONS"]["signature_version"],
         connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3.0),
         read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20.0),
         retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=2), "mode": "standard"},
