@@ -270,7 +270,7 @@ def test_redis_down_degrades_the_api_instead_of_failing_it(deployed):
 
 
 def test_the_object_store_down_is_503_naming_storage(deployed):
-    server, _, moto, (endpoint, bucket), _ = deployed
+    server, _, moto, (endpoint, bucket), log_path = deployed
     created = _upload(server)
     assert created.status == 201, created.body
     file_uuid = created.json()["uuid"]
@@ -279,9 +279,11 @@ def test_the_object_store_down_is_503_naming_storage(deployed):
 
     moto.stop()
     try:
-        for _ in range(2):
+        for _ in range(3):
             _assert_unavailable(_upload(server), "storage")
             _assert_unavailable(server.request("GET", download), "storage")
+        # Logged once per worker process that saw it, not once per request (6 here).
+        assert 1 <= len(_outage_lines(log_path, "storage", "started")) <= 2
         # What does not touch the store keeps working.
         assert server.request("GET", "/organizations/connections/request/").status == 200
     finally:
