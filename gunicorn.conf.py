@@ -4,6 +4,7 @@ gunicorn -c gunicorn.conf.py connect_api.wsgi
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,26 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
+
+
+def _instance_metrics_dir() -> Path | None:
+    """This instance's own directory under PROMETHEUS_MULTIPROC_DIR: METRICS_INSTANCE, else the
+    bind address ("127.0.0.1_8000"). Several instances on one host (each binds its own port)
+    then never read or wipe each other's files, and each /metrics counts its own workers only.
+    Set here, before any worker starts, so the workers' prometheus_client writes there too."""
+    base = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not base:
+        return None
+    instance = os.environ.get("METRICS_INSTANCE") or bind
+    path = Path(base) / re.sub(r"[^A-Za-z0-9._-]", "_", instance)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    os.environ["PROMETHEUS_MULTIPROC_BASE"] = base  # a reload must not nest another level
+    return path
+
+
+if "PROMETHEUS_MULTIPROC_BASE" in os.environ:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["PROMETHEUS_MULTIPROC_BASE"]
+metrics_dir = _instance_metrics_dir()
 # gunicorn's own lines (start, worker boot/exit) as JSON too, like the app's (LOG_FORMAT).
 if os.environ.get("LOG_FORMAT", "json") == "json":
     logconfig_dict = {
@@ -50,11 +71,11 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
 
 
 def on_starting(server):
-    """Fresh Prometheus multiprocess directory, and a clear word when collectstatic is missing."""
-    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if metrics_dir:
+    """A fresh metrics directory for this instance (its previous run's files only), and a clear
+    word when collectstatic is missing."""
+    if metrics_dir is not None:
         shutil.rmtree(metrics_dir, ignore_errors=True)
-        Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+        metrics_dir.mkdir(parents=True, exist_ok=True)
     manifest = Path(
         os.environ.get("STATIC_ROOT") or Path(__file__).resolve().parent / "staticfiles"
     )

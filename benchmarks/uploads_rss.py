@@ -1,6 +1,7 @@
 """Peak memory (VmHWM) growth of a gunicorn worker while it takes one 25 MB upload.
 
     .venv/bin/python benchmarks/uploads_rss.py [--port 8012] [--megabytes 25]   # ~30 s
+    .venv/bin/python benchmarks/uploads_rss.py --storage s3   # the same into S3 (moto_server)
 
 The JSON check is yajl's (ijson's C backend); its time alone is printed under the JSON row.
 
@@ -9,6 +10,10 @@ and media directory, warms it up with a small upload, then streams one large fil
 (CSV, JSON, XML, ZIP: each takes another inspection path) from disk with http.client and
 reads the worker's /proc/<pid>/status before and after. A worker that held the file in
 memory would grow by at least the file's size; the streamed path should grow by a few MB.
+
+With --storage s3 the bytes go to an S3 bucket on moto's standalone server (started here, on a
+free port, as tests/ops does): boto3 sends a large file as a multipart upload whose parts
+(AWS_S3_MULTIPART_CHUNKSIZE) are read into memory, up to AWS_S3_MAX_CONCURRENCY at a time.
 """
 
 import argparse
@@ -119,10 +124,46 @@ def stream_upload(port: int, token: str, path: Path) -> tuple[int, str]:
     return response.status, response.read().decode()
 
 
+def start_s3() -> tuple[subprocess.Popen, dict[str, str]]:
+    """moto's S3 server on a free port with an empty bucket: (its process, the app's env)."""
+    import socket
+
+    import boto3
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    moto = subprocess.Popen(
+        [str(Path(PYTHON).parent / "moto_server"), "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    env = {
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "uploads-rss",
+        "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+        "AWS_ACCESS_KEY_ID": "benchmark",
+        "AWS_SECRET_ACCESS_KEY": "benchmark",
+    }
+    client = boto3.client(
+        "s3", endpoint_url=env["AWS_S3_ENDPOINT_URL"], region_name="us-east-1",
+        aws_access_key_id="benchmark", aws_secret_access_key="benchmark",
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            client.create_bucket(Bucket=env["AWS_STORAGE_BUCKET_NAME"])
+            return moto, env
+        except Exception:  # not listening yet
+            time.sleep(0.1)
+    raise RuntimeError("moto_server did not start")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8012)
     parser.add_argument("--megabytes", type=int, default=25)
+    parser.add_argument("--storage", choices=("local", "s3"), default="local")
     args = parser.parse_args()
     size = args.megabytes * BLOCK
 
@@ -138,6 +179,10 @@ def main() -> None:
             "THROTTLE_UPLOADS": "1000/hour",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-key"),
         }
+        moto = None
+        if args.storage == "s3":
+            moto, s3_env = start_s3()
+            env.update(s3_env)
         manage = [PYTHON, str(ROOT / "manage.py")]
         for command in (["migrate", "-v0"], ["createcachetable"], ["seed_demo"]):
             subprocess.run(manage + command, env=env, cwd=ROOT, check=True, capture_output=True)
@@ -166,7 +211,10 @@ def main() -> None:
             warm.write_bytes(b"sku,qty\nA-1,3\n")
             assert stream_upload(args.port, token, warm)[0] == 201
 
-            print(f"gunicorn sync worker, one {args.megabytes} MB upload each (UPLOAD_MAX_BYTES)")
+            print(
+                f"gunicorn sync worker, {args.storage} storage, one {args.megabytes} MB upload "
+                "each (UPLOAD_MAX_BYTES)"
+            )
             print(f"{'type':<6}{'status':>8}{'seconds':>9}{'VmHWM before':>15}{'after':>10}"
                   f"{'growth':>10}")  # fmt: skip
             for kind in ("csv", "json", "xml", "zip"):
@@ -192,6 +240,9 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            if moto is not None:
+                moto.terminate()
+                moto.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from connect_api.models import Event
+from connect_api.queue import enqueue_or_defer
 
 logger = logging.getLogger("connect_api.events")
 
@@ -64,7 +65,11 @@ def event_publish(*, name: str, data: dict, refs: dict | None = None) -> Event:
     if name not in EventName.values:
         raise ValueError(f"Unknown event {name!r}: add it to EventName.")
     event = Event.objects.create(name=name, data=data, refs=refs or {})
-    transaction.on_commit(lambda: event_dispatch(event.pk))
+    transaction.on_commit(
+        lambda: enqueue_or_defer(
+            event_dispatch, event.pk, deferred="events wait for events_sweep once it is back"
+        )
+    )
     return event
 
 

@@ -9,19 +9,16 @@ import sys
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from connect_api.dependencies import DESCRIPTIONS, OUTAGES, dependency_down
 from connect_api.errors import DomainError
 from connect_api.sentry import report_exception
 
 logger = logging.getLogger("connect_api")
-
-
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-"""What the database driver raises when the server is down, restarting or unreachable."""
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -79,22 +76,28 @@ def _set_rollback() -> None:
             db.set_rollback(True)
 
 
-def _unavailable_body() -> dict:
-    return error_body(
-        "The service is temporarily unavailable (database unreachable). Retry shortly.",
+def unavailable_response(dependency: str, response_class=Response):
+    """503 + Retry-After naming the dependency that is down, in the error shape plus
+    `"dependency": "database" | "cache" | "queue" | "redis" | "storage"`."""
+    body = error_body(
+        f"The service is temporarily unavailable ({DESCRIPTIONS[dependency]} unreachable). "
+        "Retry shortly.",
         "service_unavailable",
     )
-
-
-def _unavailable_headers() -> dict[str, str]:
-    return {"Retry-After": str(settings.DATABASE_OUTAGE_RETRY_AFTER)}
+    body["dependency"] = dependency
+    headers = {"Retry-After": str(settings.OUTAGE_RETRY_AFTER)}
+    return response_class(body, status=503, headers=headers)
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, DATABASE_UNAVAILABLE):
-        # Not _set_rollback(): the connection is gone; Django discards it at request end.
-        logger.warning("Database unavailable: %s", exc)
-        return Response(_unavailable_body(), status=503, headers=_unavailable_headers())
+    dependency = dependency_down(exc)
+    if dependency is not None:
+        # Not _set_rollback() on a database outage: the connection is gone; Django discards it
+        # at request end.
+        if dependency != "database":
+            _set_rollback()
+        OUTAGES.failed(dependency, exc)
+        return unavailable_response(dependency)
     _set_rollback()
     if isinstance(exc, DomainError):
         return Response(error_body(exc.message, exc.code, exc.errors), status=exc.status)
@@ -135,8 +138,10 @@ def api_exception_handler(exc, context):
 
 def server_error(request):
     """handler500: every failure outside DRF's views (middleware, the admin, plain Django views)
-    in the same JSON shape; a database outage is a 503 with Retry-After there too."""
+    in the same JSON shape; a dependency's outage is a 503 with Retry-After there too."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, DATABASE_UNAVAILABLE):
-        return JsonResponse(_unavailable_body(), status=503, headers=_unavailable_headers())
+    dependency = dependency_down(exc) if exc is not None else None
+    if dependency is not None:
+        OUTAGES.failed(dependency, exc)
+        return unavailable_response(dependency, JsonResponse)
     return JsonResponse(error_body("Internal server error.", "server_error"), status=500)

@@ -9,12 +9,16 @@ import dataclasses
 
 from asgiref.sync import sync_to_async
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import JsonResponse
 from health_check.base import HealthCheck
 from health_check.checks import Cache, Database, Storage
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from connect_api.cache import RedisCacheWithFallback
+from connect_api.dependencies import REDIS_UNAVAILABLE
 from connect_api.migration_gate import unapplied_migrations
 
 
@@ -56,6 +60,23 @@ class JobQueue(RequestThreadCheck):
 
 
 @dataclasses.dataclass
+class SharedCache(Cache):
+    """django-health-check's cache check; on Redis, Redis itself is probed (requests fall back
+    to per-process memory while it is down, so a set-and-get would always pass)."""
+
+    async def run(self):
+        cache = caches[self.alias]
+        if not isinstance(cache, RedisCacheWithFallback):
+            return await super().run()
+        try:
+            await sync_to_async(RedisCache.get)(cache, f"{self.key_prefix}:probe")
+        except REDIS_UNAVAILABLE as exc:
+            raise ServiceUnavailable(
+                f"Redis unreachable ({type(exc).__name__}); limits counted per process"
+            ) from exc
+
+
+@dataclasses.dataclass
 class StaticFiles(RequestThreadCheck):
     """collectstatic has written its manifest (hashed names for the admin and /api/docs/)."""
 
@@ -70,7 +91,7 @@ class StaticFiles(RequestThreadCheck):
 READINESS_CHECKS = {
     "database": (Database, {"alias": "default"}),
     "migrations": (Migrations, {}),
-    "cache": (Cache, {"alias": "default"}),
+    "cache": (SharedCache, {"alias": "default"}),
     "storage": (Storage, {"alias": "default"}),
     "queue": (JobQueue, {}),
     "staticfiles": (StaticFiles, {}),

@@ -16,7 +16,9 @@ from huey.contrib.djhuey import db_task
 from rest_framework import serializers
 
 from connect_api.choices import JobStatus
+from connect_api.dependencies import DependencyUnavailable
 from connect_api.models import Job
+from connect_api.queue import enqueue
 
 logger = logging.getLogger("connect_api.jobs")
 
@@ -50,8 +52,18 @@ def job_task(name: str) -> Callable:
 
         def start(*, user, **kwargs) -> Job:
             job = Job.objects.create(name=name, user=user)
-            transaction.on_commit(lambda: run(job.pk, kwargs))
+            transaction.on_commit(lambda: _enqueue(job, kwargs))
             return job
+
+        def _enqueue(job: Job, kwargs: dict) -> None:
+            try:
+                enqueue(run, job.pk, kwargs)
+            except DependencyUnavailable:
+                # Nobody will run it: say so in the row; the client gets 503 naming the queue.
+                Job.objects.filter(pk=job.pk).update(
+                    status=JobStatus.FAILED, error="QueueUnavailable", finished=timezone.now()
+                )
+                raise
 
         run.start = start
         return run

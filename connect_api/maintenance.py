@@ -14,7 +14,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from connect_api.models import IdempotencyKey, ThrottleCounter
+from connect_api.models import IdempotencyKey, ScheduledRun, ThrottleCounter
 
 
 def tokens_purge_expired() -> int:
@@ -84,4 +84,12 @@ def idempotency_keys_purge_expired() -> int:
     """Stored Idempotency-Key answers older than IDEMPOTENCY_KEY_TTL (24 h)."""
     cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     deleted, _ = IdempotencyKey.objects.filter(created__lt=cutoff).delete()
+    return deleted
+
+
+def scheduled_runs_purge_old() -> int:
+    """Delete the once-per-schedule claims older than SCHEDULED_RUN_RETENTION (a slot's copies
+    all run within minutes; the rows left are a short history of which worker ran what)."""
+    cutoff = timezone.now() - settings.SCHEDULED_RUN_RETENTION
+    deleted, _ = ScheduledRun.objects.filter(claimed__lt=cutoff).delete()
     return deleted

@@ -91,3 +91,27 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.status_code or 'running'})"
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job for one slot of its schedule (connect_api.schedule).
+
+    Every job worker's scheduler enqueues a periodic job under the same id for the same minute;
+    the first worker to start it inserts this row, every other copy finds it and is skipped,
+    so the cluster runs each job once per schedule however many workers schedule. Purged after
+    SCHEDULED_RUN_RETENTION.
+    """
+
+    task = models.CharField(max_length=200)
+    slot = models.CharField(max_length=16, help_text="The scheduled minute, UTC: YYYYMMDDTHHMM.")
+    claimed = models.DateTimeField(auto_now_add=True)
+    worker = models.CharField(max_length=200, help_text="host:pid of the worker that ran it.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "slot"], name="scheduled_run_once_per_slot")
+        ]
+        indexes = [models.Index(fields=["claimed"])]
+
+    def __str__(self):
+        return f"{self.task} @ {self.slot}"

@@ -139,6 +139,10 @@ CACHES = {
         "TIMEOUT": env.int("BASIC_AUTH_CACHE_SECONDS", default=300),
     },
 }
+# On Redis, an outage degrades to per-process counting instead of failing requests
+# (connect_api/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "connect_api.cache.RedisCacheWithFallback"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -182,6 +186,26 @@ if env("STORAGE_BACKEND", default="local") == "s3":
             "signature_version": env("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
         },
     }
+    from boto3.s3.transfer import TransferConfig
+    from botocore.config import Config
+
+    # Read by django-storages where OPTIONS do not set them (STORAGES stays plain data).
+    # A large upload goes as a multipart upload whose parts are each read into the worker's
+    # memory: peak growth ~ chunk size x concurrency (benchmarks/uploads_rss.py --storage s3).
+    AWS_S3_TRANSFER_CONFIG = TransferConfig(
+        multipart_chunksize=env.int("AWS_S3_MULTIPART_CHUNKSIZE", default=8 * 1024 * 1024),
+        max_concurrency=env.int("AWS_S3_MAX_CONCURRENCY", default=2),
+    )
+    # A store that stopped answering costs a request seconds, not minutes: then 503 "storage".
+    # (This replaces django-storages' own client config, so it carries the OPTIONS' addressing
+    # style and signature version too.)
+    AWS_S3_CLIENT_CONFIG = Config(
+        s3={"addressing_style": DEFAULT_STORAGE["OPTIONS"]["addressing_style"]},
+        signature_version=DEFAULT_STORAGE["OPTIONS"]["signature_version"],
+        connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=3.0),
+        read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20.0),
+        retries={"max_attempts": env.int("AWS_S3_MAX_ATTEMPTS", default=2), "mode": "standard"},
+    )
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Downloads stream the bytes through the app (any client, any storage). With S3 and
@@ -321,6 +345,9 @@ FAILED_LOGINS_BURST = env.int("FAILED_LOGINS_BURST", default=12)
 FAILED_LOGINS_BURST_SECONDS = env.int("FAILED_LOGINS_BURST_SECONDS", default=60)
 # A database outage answers 503 with this Retry-After (seconds) on every endpoint.
 DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
+# ... and so does any dependency's (Redis, the job queue, the object store), naming it
+# (connect_api/dependencies.py; docs/operations.md "When a dependency is down").
+OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=DATABASE_OUTAGE_RETRY_AFTER)
 # --- end availability ---
 
 # --- client developers (issue 13): CORS, idempotency keys ---
@@ -429,6 +456,8 @@ LOGGING = {
         # The request line is ours (connect_api.request); Django's own 4xx/5xx lines repeat it.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Handled here, so `run_huey` adds no text handler of its own (each line once, as JSON).
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -460,8 +489,10 @@ HUEY = {
     "utc": True,
     "consumer": {"workers": env.int("QUEUE_WORKERS", default=2), "worker_type": "thread"},
 }
-# The worker touches this file at start and every minute (docker-compose's worker health check).
+# The worker touches this file at start and every 10 s while healthy (compose's health check).
 QUEUE_HEARTBEAT_FILE = env("QUEUE_HEARTBEAT_FILE", default="")
+# Which worker ran each periodic job's slot (connect_api/schedule.py) is kept this long.
+SCHEDULED_RUN_RETENTION = timedelta(days=env.int("SCHEDULED_RUN_RETENTION_DAYS", default=7))
 # Kept by the periodic clean-up jobs (connect_api/tasks.py): lockout history older than this.
 ACCESS_LOG_RETENTION = timedelta(days=env.int("ACCESS_LOG_RETENTION_DAYS", default=30))
 # Tokens kept per user: a login past it deletes that user's oldest tokens.

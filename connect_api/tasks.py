@@ -5,9 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, on_startup, periodic_task
+from huey.contrib.djhuey import db_periodic_task, on_startup, pre_execute
 
 from connect_api import events, maintenance  # noqa: F401  (events: its jobs register with the worker)
+from connect_api.schedule import claim_scheduled_run
 
 logger = logging.getLogger("connect_api.tasks")
 
@@ -42,13 +43,18 @@ def purge_expired_idempotency_keys() -> int:
     return _report("purge_expired_idempotency_keys", maintenance.idempotency_keys_purge_expired())
 
 
+@db_periodic_task(crontab(minute="40", hour="3"))
+def purge_old_scheduled_runs() -> int:
+    return _report("purge_old_scheduled_runs", maintenance.scheduled_runs_purge_old())
+
+
+# Each scheduled job once per schedule, whatever the number of workers (connect_api.schedule).
+pre_execute()(claim_scheduled_run)
+
+
 @on_startup()
 def touch_heartbeat() -> None:
-    """Touch QUEUE_HEARTBEAT_FILE (if set): the worker's health check reads its age."""
+    """Touch QUEUE_HEARTBEAT_FILE (if set) at start; then the consumer touches it while it is
+    healthy (connect_api.queue.HeartbeatConsumer). The worker's health check reads its age."""
     if settings.QUEUE_HEARTBEAT_FILE:
         Path(settings.QUEUE_HEARTBEAT_FILE).touch()
-
-
-@periodic_task(crontab())
-def heartbeat() -> None:
-    touch_heartbeat()

@@ -10,6 +10,7 @@ counter, bumped and read back in a single statement, and at most once per reques
   (PostgreSQL, SQLite >= 3.35), on PostgreSQL committed without waiting for the WAL flush
   (~0.2 ms less per statement);
 - Redis (`CACHE_URL=redis://...`): `INCRBY` + `EXPIRE` in one pipeline, no database query;
+  while Redis is down, each process counts in its own memory (connect_api.cache);
 - any other cache backend (locmem, memcached): the cache's atomic `add` + `incr`.
 
 Windows are aligned to the clock (a `60/min` window is each UTC minute); a refused request
@@ -35,6 +36,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from rest_framework import throttling
+
+from connect_api.cache import RedisCacheWithFallback
 
 
 def _database_hit(key: str, window_end: int, amount: int) -> int:
@@ -94,6 +97,12 @@ def counter_hit(key: str, *, duration: int, now: float, amount: int = 1) -> tupl
     cache = caches["default"]
     if isinstance(cache, DatabaseCache):
         return _database_hit(key, window_end, amount), window_end
+    if isinstance(cache, RedisCacheWithFallback):
+        hits = cache.either(
+            lambda: _redis_hit(cache, key, window_end, duration, amount),
+            lambda: _cache_hit(cache.local, key, window_end, duration, amount),
+        )
+        return hits, window_end
     if isinstance(cache, RedisCache):
         return _redis_hit(cache, key, window_end, duration, amount), window_end
     return _cache_hit(cache, key, window_end, duration, amount), window_end

@@ -196,6 +196,7 @@ def test_an_outage_is_503_with_retry_after_everywhere_and_heals_by_itself(outage
                     continue  # health has its own body (h11's /healthz)
                 assert response.headers["Content-Type"].startswith("application/json"), name
                 assert response.json()["code"] == "service_unavailable", name
+                assert response.json()["dependency"] == "database", name
                 assert int(response.headers["Retry-After"]) > 0, name
     finally:
         cluster.start()

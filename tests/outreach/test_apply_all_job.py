@@ -92,3 +92,32 @@ def test_the_job_reports_failures_as_the_synchronous_answer_does(
 
 def test_unknown_job_is_404(world, admin):
     assert admin.get("/jobs/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_down_is_503_naming_it_and_the_job_says_so(world, caller, admin, settings):
+    """The queue's Redis refusing connections (a real redis client, a closed port): the change
+    requests were still accepted (their events wait for the sweep); the job cannot start."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import RedisStorage
+
+    from tests.ops.conftest import closed_port
+
+    settings.OUTREACH_APPLY_ALL_SYNC_MAX = 2
+    [submit(caller, OUTREACH_SEED_BODY) for _ in range(3)]
+    unreachable = RedisStorage(HUEY.name, url=f"redis://127.0.0.1:{closed_port()}/0")
+    original = HUEY.storage, HUEY._immediate
+    HUEY.storage, HUEY._immediate = unreachable, False
+    try:
+        assert submit(caller, OUTREACH_SEED_BODY)  # its event is deferred, not a failure
+        refused = admin.post(f"{BASE}/changerequests/apply")
+    finally:
+        HUEY.storage, HUEY._immediate = original
+    assert refused.status_code == 503, refused.content
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json()["dependency"] == "queue"
+    job = Job.objects.get()
+    assert (job.status, job.error) == ("FAILED", "QueueUnavailable")
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == {
+        ChangeRequestStatus.PENDING
+    }

@@ -59,6 +59,7 @@ def nginx_conf(tmp: Path, upstream_port: int, listen_port: int) -> Path:
             "APP_UPSTREAM": f"127.0.0.1:{upstream_port}",
             "NGINX_LISTEN": f"127.0.0.1:{listen_port}",
             "NGINX_CLIENT_MAX_BODY_SIZE": "26m",
+            "NGINX_ACCESS_LOG": str(tmp / "access.log"),
         },
     )
     (tmp / "connect-api.conf").write_text(server)
