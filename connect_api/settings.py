@@ -350,9 +350,6 @@ CORS_EXPOSE_HEADERS = [
 # Idempotency-Key: the first answer to a POST/PATCH is kept this long per (user, key) and
 # replayed to a retry (connect_api/idempotency.py) ...
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
-# ... and a key whose first request is still running after this long (its worker was killed)
-# may be taken over by a retry (above GUNICORN_TIMEOUT's 30 s).
-IDEMPOTENCY_LOCK_TIMEOUT = timedelta(seconds=env.int("IDEMPOTENCY_LOCK_SECONDS", default=120))
 # The vendor's app sends no key: an outreach change request identical to one the same user
 # submitted for the same connection within this window answers that one's id.
 OUTREACH_DUPLICATE_WINDOW = timedelta(
