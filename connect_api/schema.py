@@ -48,6 +48,8 @@ ERROR_DESCRIPTIONS = {
     "403": "Authenticated, but lacking the right this operation needs (the body says which).",
     "404": "Unknown id, or one of another organization or site (never revealed as existing).",
     "413": "The body is over the configured size limit.",
+    "414": "The request line (the path with its query string) is over the server's limit "
+    "(about 4 KB): shorten the search or filter values.",
     "415": "The body's Content-Type is not one this endpoint reads.",
     "429": "Throttled, or locked out after failed logins (`Retry-After` says when to retry).",
 }
@@ -75,12 +77,23 @@ class ApiAutoSchema(AutoSchema):
         if "requestBody" in operation:
             codes += ["400", "413", "415"]
         elif any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
-            codes.append("400")
+            codes += ["400", "414"]
         if secured and (self.method not in SAFE_METHODS or self._checks_more_than_login()):
             codes.append("403")  # a right the caller lacks; unsafe methods: also CSRF (session)
         if "{" in self.path:
             codes.append("404")
         return codes
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A `many=True` shape's min_length/max_length as minItems/maxItems (spectacular shows
+        them for a ListField only)."""
+        result = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and result.get("type") == "array":
+            if field.max_length is not None:
+                result["maxItems"] = field.max_length
+            if field.min_length is not None:
+                result["minItems"] = field.min_length
+        return result
 
     def get_filter_backends(self):
         """Also a plain GET view that filters rows it returns in an envelope of its own (the

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.errors import shown
-from connect_api.serializers import CheapFieldCopiesSerializer
+from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.cron import NEXT_RUNS, describe_cron, next_runs
 from connections.models import Connection, ConnectionRequest
@@ -203,7 +203,7 @@ class ConnectionRequestInputSerializer(AliasedSerializer):
     integrations = IntegrationInputSerializer(
         many=True, required=False, max_length=50, help_text="Alias: requested_integrations."
     )
-    uploaded_files = serializers.ListField(
+    uploaded_files = BoundedListField(
         child=UploadReferenceField(),
         required=False,
         max_length=100,

@@ -37,7 +37,9 @@ class SupplierPreferenceSerializer(serializers.Serializer):
 
 
 class SupplierPreferencesSerializer(serializers.Serializer):
-    preferences = SupplierPreferenceSerializer(many=True, allow_empty=False)
+    preferences = SupplierPreferenceSerializer(
+        many=True, allow_empty=False, max_length=len(SUPPLIER_KINDS)
+    )
 
     def validate_preferences(self, items):
         return {item["kind"]: item["frequency"] for item in items}
@@ -75,7 +77,9 @@ class OutreachPreferenceSerializer(serializers.Serializer):
 
 
 class OutreachPreferencesSerializer(serializers.Serializer):
-    Notifications = OutreachPreferenceSerializer(many=True, allow_empty=False)
+    Notifications = OutreachPreferenceSerializer(
+        many=True, allow_empty=False, max_length=len(OUTREACH_KIND_NAMES)
+    )
 
     def validate_Notifications(self, items):
         return {item["Kind"]: item["Frequency"] for item in items}
