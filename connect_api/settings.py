@@ -390,6 +390,9 @@ SPECTACULAR_SETTINGS = {
         "ConnectionCategoryEnum": "outreach.choices.ConnectionCategory",
         "WebhookEndpointStatusEnum": "webhooks.choices.EndpointStatus",
         "WebhookEventEnum": "connect_api.events.EventName",
+        # One preference frequency, spelled by each API its own way.
+        "SupplierFrequencyEnum": "notifications.choices.Frequency",
+        "OutreachFrequencyEnum": "notifications.api.serializers.OUTREACH_FREQUENCIES",
     },
 }
 

@@ -16,6 +16,8 @@ OUTREACH_FREQUENCY_NAMES = {
     Frequency.WEEKLY: "Weekly",
     Frequency.NEVER: "Never",
 }
+OUTREACH_FREQUENCIES = tuple(OUTREACH_FREQUENCY_NAMES.values())
+"""The outreach spelling's enum in the schema (ENUM_NAME_OVERRIDES), apart from the supplier's."""
 
 
 class _UpperChoiceField(serializers.ChoiceField):
