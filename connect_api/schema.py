@@ -13,6 +13,7 @@
 
 import inspect
 
+from django.conf import settings
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -142,10 +143,15 @@ class ApiAutoSchema(AutoSchema):
 
 def postprocess(result, generator, request, public):
     """An operation without authentication says so (`security: []`) instead of saying nothing
-    (which linters read as "forgot")."""
+    (which linters read as "forgot"); `servers` is the deployment's PUBLIC_BASE_URL, an
+    absolute URL a generated client can call without being given a base URL by hand (a
+    relative `/` leaves clients such as @hey-api/openapi-ts without one)."""
     for operations in result["paths"].values():
         for operation in operations.values():
             operation.setdefault("security", [])
+    result["servers"] = [
+        {"url": settings.PUBLIC_BASE_URL.rstrip("/"), "description": "This deployment."}
+    ]
     return result
 
 

@@ -377,7 +377,7 @@ SPECTACULAR_SETTINGS = {
         "connect_api.authentication.TokenAuthentication",
         "connect_api.authentication.CachedBasicAuthentication",
     ],
-    "SERVERS": [{"url": "/", "description": "This server (the one serving this schema)."}],
+    # `servers`: PUBLIC_BASE_URL, set by connect_api.schema.postprocess.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         # Idempotency-Key on every POST/PATCH that takes it (issue 13).

@@ -40,9 +40,13 @@ def test_the_authorize_dialog_offers_token_and_basic_only(schema):
     assert used == {"tokenAuth", "basicAuth"}
 
 
-def test_servers_are_given(schema):
-    assert schema["servers"] == [
-        {"url": "/", "description": "This server (the one serving this schema)."}
+@pytest.mark.django_db
+def test_servers_is_the_configured_public_base_url(settings, api_client):
+    settings.PUBLIC_BASE_URL = "https://connect.example.com/"
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert json.loads(response.content)["servers"] == [
+        {"url": "https://connect.example.com", "description": "This deployment."}
     ]
 
 
