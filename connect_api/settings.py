@@ -473,6 +473,9 @@ OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
 WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+# After a secret rotation the old secret keeps signing beside the new one this long, so the
+# receiver can switch over without losing a delivery (Standard Webhooks' several signatures).
+WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 # Seconds before each retry of a failed delivery (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h:
 # 8 attempts over about 31.6 hours); then the delivery is FAILED (re-deliverable by hand).
 WEBHOOKS_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 50400]
