@@ -17,8 +17,11 @@ from django.conf import settings
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import warn
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+
+from connect_api.serializers import BoundedListField
 
 ONE_AT_A_TIME = (
     "Use one scheme at a time: authorize either Token or Basic, not both (a request carries "
@@ -89,6 +92,16 @@ class ApiAutoSchema(AutoSchema):
         """A `many=True` shape's min_length/max_length as minItems/maxItems (spectacular shows
         them for a ListField only)."""
         result = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.ListField)
+            and not isinstance(field, BoundedListField)
+            and not field.read_only
+        ):
+            warn(
+                f"{field.parent.__class__.__name__}.{field.field_name}: a request body's list "
+                "must be a BoundedListField (its length checked before its items)."
+            )
         if isinstance(field, serializers.ListSerializer) and result.get("type") == "array":
             if field.max_length is not None:
                 result["maxItems"] = field.max_length
