@@ -51,6 +51,8 @@ ERROR_DESCRIPTIONS = {
     "401": "No or wrong credentials (`WWW-Authenticate` names the scheme expected).",
     "403": "Authenticated, but lacking the right this operation needs (the body says which).",
     "404": "Unknown id, or one of another organization or site (never revealed as existing).",
+    "412": "`If-Match` names a version that is no longer current: nothing was changed (GET "
+    "the resource again).",
     "413": "The body is over the configured size limit.",
     "414": "The request line (the path with its query string) is over the server's limit "
     "(about 4 KB): shorten the search or filter values.",
@@ -86,6 +88,8 @@ class ApiAutoSchema(AutoSchema):
             codes.append("403")  # a right the caller lacks; unsafe methods: also CSRF (session)
         if "{" in self.path:
             codes.append("404")
+        if any(parameter["name"] == "If-Match" for parameter in operation.get("parameters", [])):
+            codes.append("412")
         return codes
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):

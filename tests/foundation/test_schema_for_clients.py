@@ -147,3 +147,22 @@ def test_served_schema_and_swagger_ui(client, schema):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def test_every_answer_an_operation_can_give_is_declared(schema):
+    """What schemathesis' status-code conformance check holds the server to: a conditional
+    change can answer 412, an idempotent one 400/409/422, one with a query string 414."""
+    checked = set()
+    for name, operation in operations(schema):
+        names = {parameter["name"] for parameter in operation.get("parameters", [])}
+        responses = set(operation["responses"])
+        if "If-Match" in names:
+            assert "412" in responses, name
+            checked.add("412")
+        if "Idempotency-Key" in names:
+            assert {"400", "409", "422"} <= responses, name
+            checked.add("idempotency")
+        if any(p["in"] == "query" for p in operation.get("parameters", [])):
+            assert "414" in responses, name
+            checked.add("414")
+    assert checked == {"412", "idempotency", "414"}
