@@ -55,7 +55,8 @@ ERROR_DESCRIPTIONS = {
     "the resource again).",
     "413": "The body is over the configured size limit.",
     "414": "The request line (the path with its query string) is over the server's limit "
-    "(about 4 KB): shorten the search or filter values.",
+    "(about 4 KB): shorten the search or filter values. Answered before the application: in "
+    "the error shape by the nginx front door (deploy/nginx), as HTML by gunicorn alone.",
     "415": "The body's Content-Type is not one this endpoint reads.",
     "429": "Throttled, or locked out after failed logins (`Retry-After` says when to retry).",
 }
@@ -73,6 +74,8 @@ class ApiAutoSchema(AutoSchema):
         for code, response in responses.items():
             if code.startswith("4") and "content" not in response:
                 response["content"] = {"application/json": {"schema": dict(error_ref)}}
+        if "414" in responses:
+            responses["414"]["content"]["text/html"] = {"schema": {"type": "string"}}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
