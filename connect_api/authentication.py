@@ -4,6 +4,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from datetime import datetime
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -33,6 +34,10 @@ from connect_api.failed_logins import (
     failed_logins_check,
 )
 from connect_api.prepared import PreparedModels
+
+TOKEN_PATTERN = re.compile(r"[0-9A-Za-z]{1,128}")
+"""What a knox key may be (hex digits, at most a few times knox's 64): anything else cannot
+match a stored token and is refused before any query."""
 
 
 class LockedOut(exceptions.Throttled):
@@ -73,6 +78,8 @@ def authenticate_with_lockout(request, *, username: str, password: str):
     Only then is the password hashed; a failure is counted for the pair (axes) and the address.
     """
     http_request = _http_request(request)
+    if not usable_credentials(username, password):
+        return None
     address = client_ip(http_request)
     if AxesProxyHandler.is_locked(http_request, {"username": username}):
         _refuse(username, address, LockedOut(wait=_seconds_until_unlocked(http_request, username)))
@@ -148,7 +155,21 @@ def basic_credentials(encoded: bytes) -> tuple[str, str]:
     userid, colon, password = text.partition(":")
     if not colon:
         raise exceptions.AuthenticationFailed("Invalid basic header. No ':' in the credentials.")
+    if not usable_credentials(userid, password):
+        raise exceptions.AuthenticationFailed(
+            "Invalid basic header. Control characters in the credentials."
+        )
     return userid, password
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def usable_credentials(username: str, password: str) -> bool:
+    """False for a username with a control character (no account has one) or a password with
+    a NUL: such a value cannot be stored or looked up (PostgreSQL refuses NUL in text), so it
+    is a wrong credential, refused before any query."""
+    return not _CONTROL.search(username) and "\x00" not in password
 
 
 class CachedBasicAuthentication(BasicAuthentication):
@@ -246,7 +267,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
         return (user, auth_token)
 
     def authenticate_credentials(self, token):
-        key = token.decode("utf-8")
+        key = token.decode("latin-1")
+        if not TOKEN_PATTERN.fullmatch(key):  # e.g. a NUL, which PostgreSQL cannot compare
+            raise exceptions.AuthenticationFailed("Invalid token.")
         for auth_token in _token_candidates(key[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue

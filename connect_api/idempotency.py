@@ -8,24 +8,29 @@ IDEMPOTENCY_KEY_TTL (24 h). The same key with another request (method, path or p
 differ) is 422. A request arriving while the first is still running gets 409 with
 `Retry-After: 1` rather than waiting: a waiting request would hold one of the few sync
 gunicorn workers and a database connection for as long as the first takes, and the client's
-retry a second later gets the stored answer. Keys are per user: another user's key of the
-same spelling is another key. 5xx and 429 answers are not kept (the key is released, so a
-retry runs again). Anonymous requests (the token logins) are not covered: their answer
-holds a token, which is stored nowhere in clear.
+retry a second later gets the stored answer. "Still running" is a lock that lives exactly as
+long as the request holding it (KeyLock): a worker killed mid-request leaves a claim that the
+next retry takes over at once, since nothing of it was committed. Keys are per user: another
+user's key of the same spelling is another key. 5xx and 429 answers are not kept (the key is
+released, so a retry runs again). Anonymous requests (the token logins) are not covered: their
+answer holds a token, which is stored nowhere in clear.
 
 The body is fingerprinted as parsed (JSON, the outreach form-labelled JSON, form fields,
 uploaded files by content), so a retry of a multipart upload with a new boundary, or of a
 chunked body, is the same request.
 """
 
+import fcntl
 import hashlib
 import json
+import os
 import re
-from datetime import datetime
+import threading
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -90,17 +95,111 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-def _reclaimable(record: IdempotencyKey, now: datetime) -> bool:
-    """Expired (not yet purged), or claimed by a request that never finished (killed)."""
-    if record.created < now - settings.IDEMPOTENCY_KEY_TTL:
-        return True
-    return record.status_code is None and record.created < now - settings.IDEMPOTENCY_LOCK_TIMEOUT
+class KeyLock:
+    """Held by the request running under a key, and released when it ends, however it ends.
+
+    On PostgreSQL a session-level advisory lock (`pg_try_advisory_lock`) on the request's
+    database connection: a killed worker's connection closes and the server drops its locks.
+    On SQLite (one host) an exclusive `flock` on a file per key beside the database file: the
+    kernel drops it when the process dies (an in-memory database, one process's own, uses a set
+    in that process). Either is tried, never waited for.
+    """
+
+    def __init__(self, *, user, key: str):
+        digest = hashlib.sha256(f"{user.pk}\0{key}".encode()).digest()
+        self._id = int.from_bytes(digest[:8], "big", signed=True)
+        self._name = digest.hex()
+        self._fd: int | None = None
+        self.held = False
+
+    def acquire(self) -> bool:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [self._id])
+                self.held = cursor.fetchone()[0]
+        elif _lock_directory() is None:
+            with _IN_PROCESS_GUARD:
+                self.held = self._name not in _IN_PROCESS
+                _IN_PROCESS.add(self._name)
+        else:
+            self.held = self._flock()
+        return self.held
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [self._id])
+        elif _lock_directory() is None:
+            with _IN_PROCESS_GUARD:
+                _IN_PROCESS.discard(self._name)
+        else:
+            path = _lock_directory() / self._name
+            path.unlink(missing_ok=True)  # before unlocking: a waiter re-checks the inode
+            os.close(self._fd)  # closing drops the flock
+            self._fd = None
+
+    def _flock(self) -> bool:
+        path = _lock_directory() / self._name
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            try:
+                if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                    self._fd = fd
+                    return True
+            except FileNotFoundError:
+                pass
+            os.close(fd)  # the holder removed the file as we locked it: take the new one
+
+
+_IN_PROCESS: set[str] = set()
+_IN_PROCESS_GUARD = threading.Lock()
+
+
+def _lock_directory() -> Path | None:
+    """Beside the SQLite file, so every process on that database shares it; None for an
+    in-memory database."""
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or name.startswith("file:"):
+        return None
+    directory = Path(f"{name}.idempotency-locks")
+    directory.mkdir(exist_ok=True)
+    return directory
 
 
 def idempotency_claim(*, user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
-    """(the record, True) when this request runs: the claim is committed at once, so
-    concurrent requests with the key see it; (the stored record, False) to replay. Raises 422
-    for another request under the key, 409 while the first still runs."""
+    """(the record, True) when this request runs, holding `record.lock` until it ends: the
+    claim is committed at once, so concurrent requests with the key see it; (the stored
+    record, False) to replay. Raises 422 for another request under the key, 409 while the
+    first still runs (holds the lock)."""
+    lock = KeyLock(user=user, key=key)
+    if not lock.acquire():
+        record = IdempotencyKey.objects.filter(user=user, key=key).first()
+        if record is not None and record.fingerprint != fingerprint:
+            raise _reused()
+        raise IdempotencyKeyInUse()
+    try:
+        record, claimed = _claim_locked(user=user, key=key, fingerprint=fingerprint)
+    except BaseException:
+        lock.release()
+        raise
+    if claimed:
+        record.lock = lock
+    else:
+        lock.release()
+    return record, claimed
+
+
+def _claim_locked(*, user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
+    """The claim, under the key's lock: a record without an answer was left by a request that
+    no longer runs (else it would hold the lock), so it is taken over, as is an expired one."""
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -112,20 +211,22 @@ def idempotency_claim(*, user, key: str, fingerprint: str) -> tuple[IdempotencyK
         pass
     with transaction.atomic():
         record = IdempotencyKey.objects.select_for_update().get(user=user, key=key)
-        if _reclaimable(record, now):
+        if record.status_code is None or record.created < now - settings.IDEMPOTENCY_KEY_TTL:
             record.fingerprint, record.created, record.status_code = fingerprint, now, None
             record.content, record.content_type, record.headers = b"", "", {}
             record.save()
             return record, True
     if record.fingerprint != fingerprint:
-        raise Unprocessable(
-            f"This {HEADER} was used for a different request.",
-            code="idempotency_key_reused",
-            errors={HEADER: ["Already used with another method, path or body: use a new key."]},
-        )
-    if record.status_code is None:
-        raise IdempotencyKeyInUse()
+        raise _reused()
     return record, False
+
+
+def _reused() -> Unprocessable:
+    return Unprocessable(
+        f"This {HEADER} was used for a different request.",
+        code="idempotency_key_reused",
+        errors={HEADER: ["Already used with another method, path or body: use a new key."]},
+    )
 
 
 def idempotency_complete(*, record: IdempotencyKey, response) -> None:
@@ -190,7 +291,10 @@ class IdempotentMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         record, self._idempotency_record = self._idempotency_record, None
         if record is not None:
-            idempotency_complete(record=record, response=response)
+            try:
+                idempotency_complete(record=record, response=response)
+            finally:
+                record.lock.release()
         return response
 
     def dispatch(self, request, *args, **kwargs):
@@ -200,4 +304,7 @@ class IdempotentMixin:
             # Only when something escaped DRF's exception handling: nothing is kept.
             record, self._idempotency_record = self._idempotency_record, None
             if record is not None:
-                idempotency_release(record=record)
+                try:
+                    idempotency_release(record=record)
+                finally:
+                    record.lock.release()

@@ -13,11 +13,15 @@
 
 import inspect
 
+from django.conf import settings
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import warn
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+
+from connect_api.serializers import BoundedListField
 
 ONE_AT_A_TIME = (
     "Use one scheme at a time: authorize either Token or Basic, not both (a request carries "
@@ -47,7 +51,12 @@ ERROR_DESCRIPTIONS = {
     "401": "No or wrong credentials (`WWW-Authenticate` names the scheme expected).",
     "403": "Authenticated, but lacking the right this operation needs (the body says which).",
     "404": "Unknown id, or one of another organization or site (never revealed as existing).",
+    "412": "`If-Match` names a version that is no longer current: nothing was changed (GET "
+    "the resource again).",
     "413": "The body is over the configured size limit.",
+    "414": "The request line (the path with its query string) is over the server's limit "
+    "(about 4 KB): shorten the search or filter values. Answered before the application: in "
+    "the error shape by the nginx front door (deploy/nginx), as HTML by gunicorn alone.",
     "415": "The body's Content-Type is not one this endpoint reads.",
     "429": "Throttled, or locked out after failed logins (`Retry-After` says when to retry).",
 }
@@ -65,6 +74,8 @@ class ApiAutoSchema(AutoSchema):
         for code, response in responses.items():
             if code.startswith("4") and "content" not in response:
                 response["content"] = {"application/json": {"schema": dict(error_ref)}}
+        if "414" in responses:
+            responses["414"]["content"]["text/html"] = {"schema": {"type": "string"}}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
@@ -75,12 +86,35 @@ class ApiAutoSchema(AutoSchema):
         if "requestBody" in operation:
             codes += ["400", "413", "415"]
         elif any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
-            codes.append("400")
+            codes += ["400", "414"]
         if secured and (self.method not in SAFE_METHODS or self._checks_more_than_login()):
             codes.append("403")  # a right the caller lacks; unsafe methods: also CSRF (session)
         if "{" in self.path:
             codes.append("404")
+        if any(parameter["name"] == "If-Match" for parameter in operation.get("parameters", [])):
+            codes.append("412")
         return codes
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """A `many=True` shape's min_length/max_length as minItems/maxItems (spectacular shows
+        them for a ListField only)."""
+        result = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.ListField)
+            and not isinstance(field, BoundedListField)
+            and not field.read_only
+        ):
+            warn(
+                f"{field.parent.__class__.__name__}.{field.field_name}: a request body's list "
+                "must be a BoundedListField (its length checked before its items)."
+            )
+        if isinstance(field, serializers.ListSerializer) and result.get("type") == "array":
+            if field.max_length is not None:
+                result["maxItems"] = field.max_length
+            if field.min_length is not None:
+                result["minItems"] = field.min_length
+        return result
 
     def get_filter_backends(self):
         """Also a plain GET view that filters rows it returns in an envelope of its own (the
@@ -129,10 +163,15 @@ class ApiAutoSchema(AutoSchema):
 
 def postprocess(result, generator, request, public):
     """An operation without authentication says so (`security: []`) instead of saying nothing
-    (which linters read as "forgot")."""
+    (which linters read as "forgot"); `servers` is the deployment's PUBLIC_BASE_URL, an
+    absolute URL a generated client can call without being given a base URL by hand (a
+    relative `/` leaves clients such as @hey-api/openapi-ts without one)."""
     for operations in result["paths"].values():
         for operation in operations.values():
             operation.setdefault("security", [])
+    result["servers"] = [
+        {"url": settings.PUBLIC_BASE_URL.rstrip("/"), "description": "This deployment."}
+    ]
     return result
 
 

@@ -70,4 +70,20 @@ def idempotency_key_parameter(result, generator, request, public):
         parameters = operation.setdefault("parameters", [])
         if not any(parameter.get("name") == "Idempotency-Key" for parameter in parameters):
             parameters.append(IDEMPOTENCY_KEY)
+        responses = operation["responses"]
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for code, description in IDEMPOTENCY_ANSWERS.items():
+            if code not in responses:
+                responses[code] = {"description": description, "content": error}
+            elif description not in responses[code]["description"]:
+                responses[code]["description"] += " " + description
+        operation["responses"] = dict(sorted(responses.items()))
     return result
+
+
+IDEMPOTENCY_ANSWERS = {
+    "400": "An invalid `Idempotency-Key` header (`errors` names it).",
+    "409": "A request with this `Idempotency-Key` is still running: retry after `Retry-After` "
+    "seconds to get its answer.",
+    "422": "This `Idempotency-Key` was used with another method, path or body.",
+}

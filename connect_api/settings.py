@@ -380,9 +380,6 @@ CORS_EXPOSE_HEADERS = [
 # Idempotency-Key: the first answer to a POST/PATCH is kept this long per (user, key) and
 # replayed to a retry (connect_api/idempotency.py) ...
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
-# ... and a key whose first request is still running after this long (its worker was killed)
-# may be taken over by a retry (above GUNICORN_TIMEOUT's 30 s).
-IDEMPOTENCY_LOCK_TIMEOUT = timedelta(seconds=env.int("IDEMPOTENCY_LOCK_SECONDS", default=120))
 # The vendor's app sends no key: an outreach change request identical to one the same user
 # submitted for the same connection within this window answers that one's id.
 OUTREACH_DUPLICATE_WINDOW = timedelta(
@@ -410,7 +407,7 @@ SPECTACULAR_SETTINGS = {
         "connect_api.authentication.TokenAuthentication",
         "connect_api.authentication.CachedBasicAuthentication",
     ],
-    "SERVERS": [{"url": "/", "description": "This server (the one serving this schema)."}],
+    # `servers`: PUBLIC_BASE_URL, set by connect_api.schema.postprocess.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         # Idempotency-Key on every POST/PATCH that takes it (issue 13).
@@ -423,6 +420,9 @@ SPECTACULAR_SETTINGS = {
         "ConnectionCategoryEnum": "outreach.choices.ConnectionCategory",
         "WebhookEndpointStatusEnum": "webhooks.choices.EndpointStatus",
         "WebhookEventEnum": "connect_api.events.EventName",
+        # One preference frequency, spelled by each API its own way.
+        "SupplierFrequencyEnum": "notifications.choices.Frequency",
+        "OutreachFrequencyEnum": "notifications.api.serializers.OUTREACH_FREQUENCIES",
     },
 }
 
@@ -507,6 +507,9 @@ OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
 WEBHOOKS_READ_TIMEOUT = env.float("WEBHOOKS_READ_TIMEOUT", default=10.0)
+# After a secret rotation the old secret keeps signing beside the new one this long, so the
+# receiver can switch over without losing a delivery (Standard Webhooks' several signatures).
+WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 # Seconds before each retry of a failed delivery (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h:
 # 8 attempts over about 31.6 hours); then the delivery is FAILED (re-deliverable by hand).
 WEBHOOKS_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 50400]

@@ -41,6 +41,14 @@ class Endpoint(models.Model):
     events = models.JSONField(default=list, help_text="The event names delivered here.")
     description = models.CharField(max_length=200, blank=True)
     secret = models.CharField(max_length=100, editable=False)
+    previous_secret = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="The secret before the last rotation: it still signs until "
+        "previous_secret_expires.",
+    )
+    previous_secret_expires = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=EndpointStatus.choices, default=EndpointStatus.ACTIVE
     )

@@ -113,6 +113,27 @@ def endpoint_update(
     return endpoint
 
 
+def endpoint_secret_rotate(*, endpoint: Endpoint) -> Endpoint:
+    """A new signing secret (returned on the endpoint, to show once); the one it replaces keeps
+    signing beside it for WEBHOOKS_SECRET_OVERLAP, then is forgotten."""
+    with transaction.atomic():
+        endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires = timezone.now() + settings.WEBHOOKS_SECRET_OVERLAP
+        endpoint.secret = _secret_new()
+        endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires"])
+    return endpoint
+
+
+def signing_secrets(endpoint: Endpoint, *, now: datetime) -> list[str]:
+    """The secrets a delivery is signed with now: the current one, and the previous one
+    during the overlap after a rotation."""
+    expires = endpoint.previous_secret_expires
+    if endpoint.previous_secret and expires is not None and now < expires:
+        return [endpoint.secret, endpoint.previous_secret]
+    return [endpoint.secret]
+
+
 def endpoint_delete(*, endpoint: Endpoint) -> None:
     with transaction.atomic():
         Endpoint.objects.filter(pk=endpoint.pk).delete()
@@ -197,9 +218,14 @@ def delivery_body(event: Event) -> str:
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False)
 
 
-def delivery_headers(*, secret: str, event: Event, body: str, now: datetime) -> dict[str, str]:
-    """Standard Webhooks headers: the event's uuid as webhook-id, the attempt's time."""
-    signature = Webhook(secret).sign(msg_id=str(event.uuid), timestamp=now, data=body)
+def delivery_headers(
+    *, signing: list[str], event: Event, body: str, now: datetime
+) -> dict[str, str]:
+    """Standard Webhooks headers: the event's uuid as webhook-id, the attempt's time, one
+    signature per secret, space-separated (a receiver accepts any one it can verify)."""
+    signature = " ".join(
+        Webhook(secret).sign(msg_id=str(event.uuid), timestamp=now, data=body) for secret in signing
+    )
     return {
         "Content-Type": "application/json",
         "User-Agent": "connect-api-webhooks/1.0",
@@ -249,7 +275,9 @@ def delivery_attempt(*, delivery_pk: int) -> datetime | None:
         outcome = Outcome(code=None, milliseconds=0, error=f"Refused: {refused.message}"[:500])
     else:
         body = delivery_body(event)
-        headers = delivery_headers(secret=endpoint.secret, event=event, body=body, now=now)
+        headers = delivery_headers(
+            signing=signing_secrets(endpoint, now=now), event=event, body=body, now=now
+        )
         outcome = target_post(target, body=body.encode(), headers=headers)
     return _attempt_record(delivery_pk=delivery.pk, endpoint_pk=endpoint.pk, outcome=outcome)
 

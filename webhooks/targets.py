@@ -2,9 +2,9 @@
 
 A URL is accepted (at registration) and used (at every attempt) only if it is http(s), has a
 host, and every address its host resolves to is a public one: private, loopback, link-local,
-multicast, reserved, unspecified and other non-global addresses (IPv4-mapped IPv6 ones by
-their IPv4 address) are refused unless `WEBHOOKS_ALLOW_PRIVATE_TARGETS` is on (the tests
-deliver to a receiver on loopback).
+multicast, reserved, unspecified and other non-global addresses (an IPv6 address that carries
+an IPv4 one, IPv4-mapped, 6to4 or Teredo, by that IPv4 address too) are refused unless
+`WEBHOOKS_ALLOW_PRIVATE_TARGETS` is on (the tests deliver to a receiver on loopback).
 
 The POST connects to the address that was checked, never resolving the name again (no DNS
 rebinding between the check and the connection): urllib3 opens the connection to that IP,
@@ -51,8 +51,21 @@ class Target:
 
 def _forbidden(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    return any(_not_public(each) for each in (ip, *_embedded_ipv4(ip)))
+
+
+def _embedded_ipv4(ip) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries and reaches: IPv4-mapped, 6to4 (2002::/16)
+    and Teredo (2001::/32: its server and client). `2002:7f00:1::` is 127.0.0.1 by 6to4, and
+    the 6to4 prefix itself counts as global. (NAT64's 64:ff9b::/96 lies in the reserved
+    ::/8, refused as such.)"""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    return [address for address in embedded if address is not None]
+
+
+def _not_public(ip) -> bool:
     return (
         ip.is_private
         or ip.is_loopback

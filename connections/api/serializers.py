@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.errors import shown
-from connect_api.serializers import CheapFieldCopiesSerializer
+from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction, specs_for
 from connections.cron import (
     DEFAULT_TIME_ZONE,
@@ -229,7 +229,7 @@ class ConnectionRequestInputSerializer(AliasedSerializer):
     integrations = IntegrationInputSerializer(
         many=True, required=False, max_length=50, help_text="Alias: requested_integrations."
     )
-    uploaded_files = serializers.ListField(
+    uploaded_files = BoundedListField(
         child=UploadReferenceField(),
         required=False,
         max_length=100,
@@ -272,13 +272,13 @@ class RequestChangesInputSerializer(serializers.Serializer):
     message = serializers.CharField(
         max_length=2000, help_text="What the requester should change (shown and mailed to them)."
     )
-    integrations = serializers.ListField(
+    integrations = BoundedListField(
         child=serializers.UUIDField(),
         required=False,
         max_length=50,
         help_text="record_uuids of the request's integrations the message is about.",
     )
-    uploaded_files = serializers.ListField(
+    uploaded_files = BoundedListField(
         child=UploadReferenceField(),
         required=False,
         max_length=100,

@@ -18,6 +18,8 @@ OUTREACH_FREQUENCY_NAMES = {
     Frequency.WEEKLY: "Weekly",
     Frequency.NEVER: "Never",
 }
+OUTREACH_FREQUENCIES = tuple(OUTREACH_FREQUENCY_NAMES.values())
+"""The outreach spelling's enum in the schema (ENUM_NAME_OVERRIDES), apart from the supplier's."""
 
 
 class _UpperChoiceField(serializers.ChoiceField):
@@ -39,7 +41,9 @@ class SupplierPreferenceSerializer(serializers.Serializer):
 
 
 class SupplierPreferencesSerializer(serializers.Serializer):
-    preferences = SupplierPreferenceSerializer(many=True, allow_empty=False)
+    preferences = SupplierPreferenceSerializer(
+        many=True, allow_empty=False, max_length=len(SUPPLIER_KINDS)
+    )
 
     def validate_preferences(self, items):
         return {item["kind"]: item["frequency"] for item in items}
@@ -77,7 +81,9 @@ class OutreachPreferenceSerializer(serializers.Serializer):
 
 
 class OutreachPreferencesSerializer(serializers.Serializer):
-    Notifications = OutreachPreferenceSerializer(many=True, allow_empty=False)
+    Notifications = OutreachPreferenceSerializer(
+        many=True, allow_empty=False, max_length=len(OUTREACH_KIND_NAMES)
+    )
 
     def validate_Notifications(self, items):
         return {item["Kind"]: item["Frequency"] for item in items}

@@ -7,6 +7,7 @@ classes beside them declare the same fields for the schema."""
 from rest_framework import serializers
 
 from connect_api.errors import shown
+from connect_api.serializers import BoundedListField
 from organizations.choices import OrganizationType
 from organizations.models import Organization, OrganizationMembership, Permission, Person
 from organizations.selectors import DISCOVERY_SORT_FIELDS
@@ -314,7 +315,7 @@ def user_data(membership: OrganizationMembership, catalog: list[Permission]) -> 
 
 
 class PermissionUuidsInputSerializer(serializers.Serializer):
-    permission_uuids = serializers.ListField(
+    permission_uuids = BoundedListField(
         child=serializers.UUIDField(), allow_empty=False, max_length=100
     )
 
@@ -323,10 +324,10 @@ class InvitationInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=150)
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    permission_uuids = serializers.ListField(
+    permission_uuids = BoundedListField(
         child=serializers.UUIDField(), required=False, max_length=100
     )
-    permissions = serializers.ListField(
+    permissions = BoundedListField(
         child=serializers.UUIDField(),
         required=False,
         max_length=100,

@@ -16,7 +16,7 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connect_api.serializers import CheapFieldCopiesSerializer
+from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
 from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse, us_datetime
 from outreach.models import ChangeRequest
@@ -208,7 +208,7 @@ def _payload_input_field(spec: PayloadField) -> serializers.Field:
     if value_type is date:
         return UsDateField(**common)
     child = StrictIntegerField(min_value=spec.min_value)
-    return serializers.ListField(child=child, max_length=spec.max_length, **common)
+    return BoundedListField(child=child, max_length=spec.max_length, **common)
 
 
 def _payload_output_field(spec: PayloadField) -> serializers.Field:

@@ -296,6 +296,12 @@ def _picture_response(field_file) -> FileResponse:
 
 
 PICTURE = OpenApiResponse(OpenApiTypes.BINARY, description="The picture's bytes.")
+PICTURE_RESPONSES = {
+    (200, "image/*"): PICTURE,
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="A stored file that is not an image, as an attachment."
+    ),
+}
 
 
 class IndividualPictureView(OutreachView):
@@ -308,7 +314,7 @@ class IndividualPictureView(OutreachView):
         operation_id="outreach_individual_picture",
         parameters=[_id_parameter("individual_id")],
         summary="An individual's picture (404 without one)",
-        responses={(200, "image/*"): PICTURE},
+        responses=PICTURE_RESPONSES,
     )
     def get(self, request, site_number, individual_id):
         return _picture_response(
@@ -325,7 +331,7 @@ class FamilyPictureView(OutreachView):
         operation_id="outreach_family_picture",
         parameters=[_id_parameter("family_id")],
         summary="A family's picture (404 without one)",
-        responses={(200, "image/*"): PICTURE},
+        responses=PICTURE_RESPONSES,
     )
     def get(self, request, site_number, family_id):
         return _picture_response(selectors.family_get(request.membership, int(family_id)).picture)

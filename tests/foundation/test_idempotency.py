@@ -1,15 +1,17 @@
 """`Idempotency-Key` on POST and PATCH of both APIs, through HTTP with real credentials."""
 
 import json
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import connection as db_connection
 from django.urls import get_resolver
 from django.utils import timezone
 from rest_framework.views import APIView
 
 from connect_api import tasks
-from connect_api.idempotency import IdempotentMixin
+from connect_api.idempotency import IdempotentMixin, KeyLock
 from connect_api.models import IdempotencyKey
 from connect_api.views import TokenLogoutView, TokenObtainView
 from connections.models import ConnectionRequest
@@ -200,14 +202,52 @@ def test_a_malformed_key_is_400_naming_the_header(retailer_client, key):
     assert not ConnectionRequest.objects.exists()
 
 
-def test_while_the_first_request_runs_a_retry_gets_409_with_retry_after(retailer_client):
+@contextmanager
+def running_elsewhere(user, key: str):
+    """The key's lock held as by a request still running in another worker: on PostgreSQL on
+    another database session, else in this process (the tests' in-memory database)."""
+    lock = KeyLock(user=user, key=key)
+    if db_connection.vendor != "postgresql":
+        assert lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+        return
+    other = db_connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock._id])
+            assert cursor.fetchone()[0]
+        yield
+    finally:
+        other.close()
+
+
+def test_while_the_first_request_runs_a_retry_gets_409_with_retry_after(
+    retailer_client, retailer_user
+):
     post_json(retailer_client, request_url(), CREATE, key="busy")
     IdempotencyKey.objects.update(status_code=None)  # as while the first is still running
 
-    response = post_json(retailer_client, request_url(), CREATE, key="busy")
+    with running_elsewhere(retailer_user, "busy"):
+        response = post_json(retailer_client, request_url(), CREATE, key="busy")
+        other_body = post_json(retailer_client, request_url(), {"x": 1}, key="busy")
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_in_use"
     assert response["Retry-After"] == "1"
+    assert other_body.status_code == 422
+    assert ConnectionRequest.objects.count() == 1
+
+
+def test_a_claim_whose_request_no_longer_runs_is_taken_over_at_once(retailer_client):
+    """Its worker was killed: nothing was committed but the claim, and no one holds the lock."""
+    post_json(retailer_client, request_url(), CREATE, key="orphan")
+    ConnectionRequest.objects.all().delete()
+    IdempotencyKey.objects.update(status_code=None, content=b"")
+
+    retry = post_json(retailer_client, request_url(), CREATE, key="orphan")
+    assert retry.status_code == 201 and not retry.has_header("Idempotent-Replayed")
     assert ConnectionRequest.objects.count() == 1
 
 

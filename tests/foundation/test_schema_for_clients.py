@@ -40,9 +40,13 @@ def test_the_authorize_dialog_offers_token_and_basic_only(schema):
     assert used == {"tokenAuth", "basicAuth"}
 
 
-def test_servers_are_given(schema):
-    assert schema["servers"] == [
-        {"url": "/", "description": "This server (the one serving this schema)."}
+@pytest.mark.django_db
+def test_servers_is_the_configured_public_base_url(settings, api_client):
+    settings.PUBLIC_BASE_URL = "https://connect.example.com/"
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert json.loads(response.content)["servers"] == [
+        {"url": "https://connect.example.com", "description": "This deployment."}
     ]
 
 
@@ -70,7 +74,11 @@ def test_every_operation_documents_its_4xx_with_the_one_error_component(schema):
         errors = {code: r for code, r in operation["responses"].items() if code.startswith("4")}
         assert {"401", "429"} <= set(errors), name
         for code, response in errors.items():
-            assert response["content"] == {"application/json": {"schema": error}}, (name, code)
+            assert response["content"]["application/json"] == {"schema": error}, (name, code)
+            # only the request line's 414, which gunicorn alone answers in HTML, has another
+            assert set(response["content"]) - {"application/json"} <= (
+                {"text/html"} if code == "414" else set()
+            ), (name, code)
         if "requestBody" in operation:
             assert {"400", "413", "415"} <= set(errors), name
         if "{" in name:
@@ -143,3 +151,27 @@ def test_served_schema_and_swagger_ui(client, schema):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def test_every_answer_an_operation_can_give_is_declared(schema):
+    """What schemathesis' status-code conformance check holds the server to: a conditional
+    change can answer 412, an idempotent one 400/409/422, one with a query string 414."""
+    checked = set()
+    for name, operation in operations(schema):
+        names = {parameter["name"] for parameter in operation.get("parameters", [])}
+        responses = set(operation["responses"])
+        if "If-Match" in names:
+            assert "412" in responses, name
+            checked.add("412")
+        if "Idempotency-Key" in names:
+            assert {"400", "409", "422"} <= responses, name
+            checked.add("idempotency")
+        if any(p["in"] == "query" for p in operation.get("parameters", [])):
+            assert "414" in responses, name
+            # nginx answers it in the error shape, gunicorn alone as HTML
+            assert set(operation["responses"]["414"]["content"]) == {
+                "application/json",
+                "text/html",
+            }
+            checked.add("414")
+    assert checked == {"412", "idempotency", "414"}

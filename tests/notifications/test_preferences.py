@@ -188,3 +188,27 @@ def test_admin_lists_preferences_and_deliveries(admin_client, retailer_user):
     ):
         assert admin_client.get(url).status_code == 200, url
     assert admin_client.get("/admin/notifications/maildelivery/add/").status_code == 403
+
+
+def _response_schema(schema: dict, path: str, method: str = "get") -> dict:
+    content = schema["paths"][path][method]["responses"]["200"]["content"]
+    return {**content["application/json"]["schema"], "components": schema["components"]}
+
+
+def test_both_apis_answer_the_frequencies_their_schema_declares(client_for, retailer_user):
+    """The supplier's IMMEDIATELY and the outreach app's Immediately are two enums."""
+    import jsonschema
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    world = ChangeRequestWorld.build()
+    supplier = client_for(retailer_user, token=True).get(SUPPLIER_URL).json()
+    outreach = client_for(world.admin.user).get(f"{OUTREACH}/account/notifications").json()
+
+    jsonschema.validate(supplier, _response_schema(schema, f"{SUPPLIER_URL}/"))
+    jsonschema.validate(
+        outreach,
+        _response_schema(schema, "/api_accessacs_mobile/v2/{site_number}/account/notifications/"),
+    )
+    assert {item["frequency"] for item in supplier["preferences"]} == {"IMMEDIATELY"}
+    assert "Immediately" in {item["Frequency"] for item in outreach["Notifications"]}

@@ -1,6 +1,7 @@
 """docker-compose.yml and the Dockerfile are safe to copy into production (no engine here:
 the files are parsed and their properties asserted)."""
 
+import ipaddress
 import re
 
 import pytest
@@ -101,10 +102,15 @@ def test_only_the_buffering_proxy_is_published_and_it_runs_the_repository_config
     assert names == set(proxy["environment"])  # envsubst leaves no ${...} for nginx to choke on
     assert proxy["environment"]["APP_UPSTREAM"] == "app:8000"
     assert proxy["depends_on"]["app"]["condition"] == "service_healthy"
-    # the app believes the one proxy in front of it
-    assert SERVICES["app"]["environment"]["TRUSTED_PROXY_COUNT"].startswith(
-        "${TRUSTED_PROXY_COUNT:-1"
-    )
+    # the app believes the proxy by its address, fixed on the network, never by hop count
+    environment = SERVICES["app"]["environment"]
+    address = proxy["networks"]["default"]["ipv4_address"]
+    assert address == "${PROXY_ADDRESS:-172.30.80.10}"
+    assert environment["TRUSTED_PROXIES"] == f"{address}/32"
+    assert environment["FORWARDED_ALLOW_IPS"] == address
+    assert "TRUSTED_PROXY_COUNT" not in environment
+    subnet = COMPOSE["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address("172.30.80.10") in ipaddress.ip_network(subnet.split("-")[-1][:-1])
 
 
 def test_the_app_and_the_worker_get_the_mail_settings():

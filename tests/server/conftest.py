@@ -43,6 +43,7 @@ class Server:
     port: int
     data: dict
     env: dict
+    process: subprocess.Popen | None = None
 
     def send(self, raw: bytes, timeout: float = 20) -> RawResponse:
         """Send `raw` (a whole HTTP/1.1 request, as bytes) and read the one response."""
@@ -167,7 +168,7 @@ def server(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    running = Server(port=port, data=data, env=env)
+    running = Server(port=port, data=data, env=env, process=process)
     try:
         wait_until_up(running, process, tmp_path / "gunicorn.log")
         yield running

@@ -368,3 +368,18 @@ def test_any_storage_backend_works_by_configuration_alone(
     with memory.open(upload.file.name) as stored:
         assert stored.read() == content
     assert files_under(isolated_storage) == []
+
+
+def test_a_downloads_content_type_is_one_the_schema_declares(retailer_client):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/organizations/files/{uuid}/download/"]["get"]
+    declared = set(operation["responses"]["200"]["content"])
+    created = post_file(retailer_client, "items.csv", CSV).json()
+
+    response, _ = download(retailer_client, created["uuid"])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] in declared

@@ -77,6 +77,14 @@ def test_timp_alias(retailer_client):
     [
         ({"url": "http://127.0.0.1:8080/in", "events": ["connection.confirmed"]}, "url"),
         ({"url": "http://169.254.169.254/", "events": ["connection.confirmed"]}, "url"),
+        ({"url": "http://[2002:7f00:1::]/", "events": ["connection.confirmed"]}, "url"),
+        (
+            {
+                "url": "http://[2001:0:5db8:a8c0:0:f227:80fe:fffe]/",
+                "events": ["connection.confirmed"],
+            },
+            "url",
+        ),
         ({"url": "ftp://93.184.216.34/", "events": ["connection.confirmed"]}, "url"),
         ({"url": "not a url", "events": ["connection.confirmed"]}, "url"),
         ({"url": PUBLIC_URL, "events": ["connection.exploded"]}, "events.0"),

@@ -375,3 +375,65 @@ def test_the_checked_address_is_dialled_with_the_urls_host(
     (received,) = receiver.requests
     assert received.headers["Host"] == f"localhost:{port}"
     assert Delivery.objects.get().status == DeliveryStatus.SUCCEEDED
+
+
+def _signatures(received) -> list[str]:
+    return received.headers["webhook-signature"].split(" ")
+
+
+def _redeliver(client, url: str, capture) -> None:
+    with capture(execute=True):
+        assert client.post(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_rotated_secret_and_the_old_one_both_sign_until_the_overlap_ends(
+    retailer_client, receiver, django_capture_on_commit_callbacks, settings
+):
+    settings.WEBHOOKS_SECRET_OVERLAP = timedelta(hours=24)
+    endpoint = register(retailer_client, receiver, [EventName.REQUEST_CREATED])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retailer_client.post(request_url(), CREATE, format="json").status_code == 201
+    assert len(_signatures(receiver.requests[0])) == 1
+
+    rotated = retailer_client.post(f"{SUPPLIER}{endpoint['uuid']}/rotate-secret/")
+    assert rotated.status_code == 200, rotated.content
+    new_secret = rotated.json()["secret"]
+    assert new_secret.startswith("whsec_") and new_secret != endpoint["secret"]
+    assert "secret" not in retailer_client.get(f"{SUPPLIER}{endpoint['uuid']}/").json()
+
+    delivery = Delivery.objects.get()
+    redeliver = f"{SUPPLIER}{endpoint['uuid']}/deliveries/{delivery.uuid}/redeliver/"
+    _redeliver(retailer_client, redeliver, django_capture_on_commit_callbacks)
+    during = receiver.requests[-1]
+    assert len(_signatures(during)) == 2  # Standard Webhooks: space-separated, any one verifies
+    assert verified(new_secret, during) == verified(endpoint["secret"], during)
+
+    Endpoint.objects.update(previous_secret_expires=timezone.now() - timedelta(seconds=1))
+    _redeliver(retailer_client, redeliver, django_capture_on_commit_callbacks)
+    after = receiver.requests[-1]
+    assert len(_signatures(after)) == 1
+    verified(new_secret, after)
+    with pytest.raises(Exception, match="signature"):
+        verified(endpoint["secret"], after)
+
+
+@pytest.mark.django_db
+def test_a_sites_administrator_rotates_its_endpoints_secret(basic_client, receiver):
+    world = ChangeRequestWorld.build()
+    admin = basic_client(world.admin.user.username)
+    created = admin.post(
+        f"{SITE}/webhooks",
+        json.dumps({"Url": receiver.url, "Events": [EventName.CHANGE_REQUEST_SUBMITTED]}),
+        content_type="application/json",
+    )
+    assert created.status_code == 200, created.content
+    number = created.json()["EndpointId"]
+
+    rotated = admin.post(f"{SITE}/webhooks/{number}/rotatesecret")
+    assert rotated.status_code == 200, rotated.content
+    assert rotated.json()["Secret"] != created.json()["Secret"]
+    endpoint = Endpoint.objects.get()
+    assert endpoint.previous_secret == created.json()["Secret"]
+    staff = basic_client(world.caller.user.username)
+    assert staff.post(f"{SITE}/webhooks/{number}/rotatesecret").status_code == 403

@@ -20,6 +20,12 @@ REFUSED = [
     "http://[::1]/hook",
     "http://[::]/hook",
     "http://[::ffff:127.0.0.1]/hook",  # IPv4-mapped loopback
+    "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+    "http://[2002:a9fe:a9fe::1]/latest/meta-data/",  # 6to4 of 169.254.169.254
+    "http://[2002:c0a8:101::]/hook",  # 6to4 of 192.168.1.1
+    "http://[2001:0:5db8:a8c0:0:f227:80fe:fffe]/hook",  # Teredo, client 127.1.0.1
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",  # Teredo (RFC 4380's example)
+    "http://[64:ff9b::7f00:1]/hook",  # NAT64 of 127.0.0.1
     "http://[fc00::1]/hook",  # unique local
     "http://[fe80::1]/hook",  # link-local
     "http://[ff02::1]/hook",  # multicast
@@ -40,6 +46,12 @@ def test_refused(url, settings):
         target_resolve(url)
     assert refused.value.status == 400
     assert list(refused.value.errors) == ["url"]
+
+
+@pytest.mark.parametrize("address", ["2002:5db8:d822::1", "2a00:1450:4001:80b::200e"])
+def test_a_6to4_address_of_a_public_ipv4_is_accepted(address, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
+    assert target_resolve(f"http://[{address}]/hook").address == address
 
 
 def test_a_public_address_is_accepted_and_pinned(settings):

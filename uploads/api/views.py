@@ -16,6 +16,7 @@ from uploads.api.serializers import (
     UploadOutputSerializer,
 )
 from uploads.downloads import download_response
+from uploads.inspection import KINDS
 from uploads.throttling import UploadRateThrottle
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or not readable by the caller.")
@@ -87,9 +88,14 @@ class UploadViewSet(
     @extend_schema(
         summary="Download the uploaded bytes",
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The identical bytes, as an attachment."
-            ),
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="The identical bytes, as an attachment, in the type the upload "
+                    "was verified as.",
+                )
+                for content_type in sorted({kind.content_type for kind in KINDS.values()})
+            },
             302: OpenApiResponse(
                 description="With STORAGE_PRESIGNED_DOWNLOADS on S3: Location is a presigned URL."
             ),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.events import EventName
+from connect_api.serializers import BoundedListField
 from outreach.dates import us_date, us_datetime
 from webhooks.choices import EndpointStatus
 
@@ -27,9 +28,10 @@ class ChangesSomethingMixin:
 
 class EndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer):
     url = serializers.URLField(max_length=URL_MAX, help_text="http(s), a public address.")
-    events = serializers.ListField(
+    events = BoundedListField(
         child=serializers.ChoiceField(choices=EventName.choices),
         allow_empty=False,
+        max_length=len(EventName),
         help_text="The event names to deliver here.",
     )
     description = serializers.CharField(
@@ -95,8 +97,11 @@ OUTREACH_FIELDS = {"url": "Url", "events": "Events"}
 
 class SiteEndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer):
     Url = serializers.URLField(max_length=URL_MAX, source="url")
-    Events = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventName.choices), allow_empty=False, source="events"
+    Events = BoundedListField(
+        child=serializers.ChoiceField(choices=EventName.choices),
+        allow_empty=False,
+        max_length=len(EventName),
+        source="events",
     )
     Description = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", source="description"

@@ -11,6 +11,11 @@ urlpatterns = [
     *outreach_routes("webhooks", views.SiteEndpointListView, "outreach-webhooks"),
     *outreach_routes(ENDPOINT, views.SiteEndpointDetailView, "outreach-webhook"),
     *outreach_routes(
+        f"{ENDPOINT}/rotatesecret",
+        views.SiteEndpointSecretRotateView,
+        "outreach-webhook-rotate-secret",
+    ),
+    *outreach_routes(
         f"{ENDPOINT}/deliveries", views.SiteDeliveryListView, "outreach-webhook-deliveries"
     ),
     *outreach_routes(

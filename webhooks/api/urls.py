@@ -22,6 +22,11 @@ urlpatterns = [
         name="webhook-endpoint-detail",
     ),
     re_path(
+        rf"^webhooks/(?P<uuid>{UUID_PATTERN})/rotate-secret/?$",
+        EndpointViewSet.as_view({"post": "rotate_secret"}),
+        name="webhook-endpoint-rotate-secret",
+    ),
+    re_path(
         rf"^{ENDPOINT}/deliveries/?$",
         DeliveryViewSet.as_view({"get": "list"}),
         name="webhook-delivery-list",

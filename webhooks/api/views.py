@@ -20,6 +20,12 @@ from webhooks.api import serializers as shapes
 from webhooks.permissions import SiteWebhookManager
 
 TAGS = ["webhooks"]
+ROTATION = (
+    "A new secret signs every delivery from now on. The previous one keeps signing beside it "
+    "for WEBHOOKS_SECRET_OVERLAP_HOURS (24 by default): `webhook-signature` then carries two "
+    "signatures, space-separated, and a receiver verifying either accepts the delivery, so "
+    "it can switch to the new secret at leisure."
+)
 
 # --- supplier API ----------------------------------------------------------------------------
 
@@ -76,6 +82,17 @@ class EndpointViewSet(
     def destroy(self, request, uuid=None):
         services.endpoint_delete(endpoint=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Rotate the signing secret (the answer shows the new one, once)",
+        description=ROTATION,
+        request=None,
+        responses={200: shapes.EndpointCreatedSerializer},
+    )
+    def rotate_secret(self, request, uuid=None):
+        endpoint = services.endpoint_secret_rotate(endpoint=self.get_object())
+        return Response(shapes.EndpointCreatedSerializer(endpoint).data)
 
 
 class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -210,6 +227,20 @@ class SiteEndpointDetailView(SiteWebhookView):
     def delete(self, request, site_number, EndpointId):
         services.endpoint_delete(endpoint=self.endpoint())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SiteEndpointSecretRotateView(SiteWebhookView):
+    @outreach_schema(
+        operation_id="outreach_webhook_rotate_secret",
+        summary="Rotate the signing secret (the answer shows the new Secret, once)",
+        description=ROTATION,
+        parameters=[ENDPOINT_ID],
+        request=None,
+        responses=shapes.SiteEndpointCreatedSerializer,
+    )
+    def post(self, request, site_number, EndpointId):
+        endpoint = services.endpoint_secret_rotate(endpoint=self.endpoint())
+        return Response(shapes.SiteEndpointCreatedSerializer(endpoint).data)
 
 
 class SiteDeliveryListView(SiteWebhookView):
