@@ -91,13 +91,15 @@ def split(data: bytes, size: int) -> list[bytes]:
 
 def _database_url(tmp_path, suffix: str = "gunicorn") -> tuple[str, callable]:
     """A fresh database for the server and the function that drops it (PostgreSQL: named
-    with `suffix`, so servers of different test packages never share one)."""
+    with `suffix` and the pytest-xdist worker, so servers of different test packages or
+    workers never share one)."""
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
         import psycopg2
 
         config = environ.Env.db_url_config(configured)
-        name = f"test_{config['NAME']}_{suffix}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = f"test_{config['NAME']}_{suffix}" + (f"_{worker}" if worker else "")
         admin = psycopg2.connect(
             dbname="postgres",
             user=config["USER"],
