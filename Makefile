@@ -33,8 +33,10 @@ reset: migrate
 	$(BIN)/python manage.py seed_demo --reset
 
 # gunicorn (gunicorn.conf.py) and the job worker (run_huey) together; Ctrl-C stops both.
-run: demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
+# collectstatic needs no database: it runs beside the migrations and the demo data.
+run: $(SERVER_STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0 & static=$$!; \
+	$(MAKE) --no-print-directory demo && wait $$static
 	BIN=$(BIN) scripts/serve
 
 # The suite in parallel (pytest-xdist, one worker per core; tests/conftest.py keeps the tests
