@@ -2,20 +2,26 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: the server's requirements (make run, migrate, demo) and, on top, the test and
+# tooling stack (make test, make lint). `make run` never installs requirements-dev.txt.
+SERVER_STAMP := $(VENV)/.installed-server
+DEV_STAMP := $(VENV)/.installed-dev
 # With DEBUG off (the default) the server needs SECRET_KEY: unless it is set, make's targets use
 # a key of this checkout's own, made on first use in .secret_key (git-ignored).
 export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' | tee .secret_key)
 
 .PHONY: run test lint migrate demo reset clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(SERVER_STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(SERVER_STAMP)
 
-migrate: $(STAMP)
+$(DEV_STAMP): $(SERVER_STAMP) requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+migrate: $(SERVER_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -27,14 +33,19 @@ reset: migrate
 	$(BIN)/python manage.py seed_demo --reset
 
 # gunicorn (gunicorn.conf.py) and the job worker (run_huey) together; Ctrl-C stops both.
-run: demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
+# collectstatic needs no database: it runs beside the migrations and the demo data.
+run: $(SERVER_STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0 & static=$$!; \
+	$(MAKE) --no-print-directory demo && wait $$static
 	BIN=$(BIN) scripts/serve
 
-test: $(STAMP)
-	$(BIN)/pytest
+# The suite in parallel (pytest-xdist, one worker per core; tests/conftest.py keeps the tests
+# sharing a server, a browser or a module fixture on one worker), skip reasons listed at the end.
+PYTEST_ARGS ?= -n auto --dist loadgroup -rs
+test: $(DEV_STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

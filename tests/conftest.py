@@ -1,5 +1,8 @@
 import base64
+import inspect
 import os
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import caches
@@ -10,10 +13,26 @@ from rest_framework.test import APIClient
 from connect_api.throttling import LEASES
 
 pytest_plugins = ["tests.supplier_fixtures"]
+TESTS = Path(__file__).resolve().parent
 
 # The servers tests start (gunicorn in tests/server, tests/availability) run with DEBUG off,
 # which needs a SECRET_KEY (connect_api/settings.py); they inherit this one.
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-never-used-outside-the-test-run")
+
+
+def _redis_database_of_this_worker() -> None:
+    """Under pytest-xdist (`make test`), TEST_REDIS_URL names a Redis database of this worker's
+    own (the configured one, default 5, plus the worker's number: gw0 5, gw1 6, modulo Redis's
+    16): the tests that flush it never empty another worker's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    url = urlsplit(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    database = (int(url.path.strip("/") or 0) + int(worker[2:])) % 16
+    os.environ["TEST_REDIS_URL"] = url._replace(path=f"/{database}").geturl()
+
+
+_redis_database_of_this_worker()
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +114,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+        group = _shared_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _shared_fixture_group(item) -> str | None:
+    """The tests' own session- and module-scoped fixtures start something once (gunicorn,
+    Chromium, nginx, moto, a PostgreSQL cluster, a generated schema). Under pytest-xdist with
+    `--dist loadgroup` (`make test`) the tests sharing one are sent to one worker, so it starts
+    once per run, not once per worker: grouped by the session fixtures they use, else by module.
+    Autouse fixtures (named with a leading underscore here) concern every test and group none."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    shared = {"session": set(), "module": set()}
+    for name in item.fixturenames:
+        definitions = info.name2fixturedefs.get(name)
+        if not definitions or name.startswith("_"):
+            continue
+        definition = definitions[-1]
+        scope = getattr(definition.scope, "value", definition.scope)
+        if scope in shared and Path(inspect.getfile(definition.func)).is_relative_to(TESTS):
+            shared[scope].add(name)
+    if shared["session"]:
+        return "+".join(sorted(shared["session"]))
+    if shared["module"]:
+        return item.nodeid.split("::")[0]
+    return None

@@ -20,6 +20,7 @@ from tests.server.conftest import (
     _database_url,
     free_port,
     gunicorn_command,
+    migrated_sqlite,
     stop,
     wait_until_up,
 )
@@ -80,11 +81,11 @@ def admin_server(browser, tmp_path_factory):
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
     manage = [str(BIN / "python"), "manage.py"]
-    commands = (
-        ["migrate", "--noinput", "-v0"],
-        ["createcachetable"],
-        ["collectstatic", "--noinput", "-v0"],
-    )
+    commands = [["collectstatic", "--noinput", "-v0"]]
+    if database_url.startswith("sqlite:"):
+        migrated_sqlite(tmp_path / "server.sqlite3")
+    else:
+        commands[:0] = [["migrate", "--noinput", "-v0"], ["createcachetable"]]
     for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
     populated = subprocess.run(

@@ -18,6 +18,7 @@ from knox.models import AuthToken
 from connect_api import tasks
 from tests.factories import UserFactory
 from tests.ops.conftest import PYTHON, ROOT, clean_env, manage, wait_until
+from tests.server.conftest import migrated_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_a_real_worker_process_runs_an_enqueued_job(tmp_path):
         MEDIA_ROOT=str(tmp_path / "media"),
         QUEUE_HEARTBEAT_FILE=str(tmp_path / "heartbeat"),
     )
-    manage("migrate", "--noinput", "-v0", env=env)
+    migrated_sqlite(database)  # as `manage.py migrate` leaves it
     manage("shell", "-c", SEED_EXPIRED_TOKENS, env=env)
 
     def tokens() -> int:

@@ -9,7 +9,8 @@ import urllib.request
 
 import pytest
 
-from tests.ops.conftest import ROOT, clean_env, free_port, manage, wait_until
+from tests.ops.conftest import ROOT, clean_env, free_port, wait_until
+from tests.server.conftest import migrated_sqlite
 
 
 def answers(port: int) -> bool:
@@ -40,7 +41,7 @@ def test_ctrl_c_stops_gunicorn_and_the_worker(tmp_path):
         BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
     )
-    manage("migrate", "--noinput", "-v0", env=env)
+    migrated_sqlite(tmp_path / "serve.sqlite3")  # as `manage.py migrate` leaves it
     log = (tmp_path / "serve.log").open("w")
     serve = subprocess.Popen(
         [str(ROOT / "scripts" / "serve")],

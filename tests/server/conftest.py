@@ -3,12 +3,16 @@ gunicorn.conf.py), on a free port, against a database this session creates and m
 temporary SQLite file; a throw-away PostgreSQL database when DATABASE_URL names PostgreSQL).
 """
 
+import atexit
+import functools
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,13 +96,15 @@ def split(data: bytes, size: int) -> list[bytes]:
 
 def _database_url(tmp_path, suffix: str = "gunicorn") -> tuple[str, callable]:
     """A fresh database for the server and the function that drops it (PostgreSQL: named
-    with `suffix`, so servers of different test packages never share one)."""
+    with `suffix` and the pytest-xdist worker, so servers of different test packages or
+    workers never share one)."""
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
         import psycopg2
 
         config = environ.Env.db_url_config(configured)
-        name = f"test_{config['NAME']}_{suffix}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = f"test_{config['NAME']}_{suffix}" + (f"_{worker}" if worker else "")
         admin = psycopg2.connect(
             dbname="postgres",
             user=config["USER"],
@@ -125,6 +131,30 @@ def _database_url(tmp_path, suffix: str = "gunicorn") -> tuple[str, callable]:
     return f"sqlite:///{tmp_path / 'server.sqlite3'}", lambda: None
 
 
+def migrated_sqlite(path: Path) -> Path:
+    """`path`: a new SQLite database as `manage.py migrate` and `createcachetable` leave it,
+    copied from a template this test process migrates once (in a subprocess, as `make run`
+    migrates), so each server and worker the tests start does not run the migrations again."""
+    shutil.copyfile(_sqlite_template(), path)
+    return path
+
+
+@functools.cache
+def _sqlite_template() -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="connect-api-migrated-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    database = directory / "template.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "connect_api.settings",
+        "DEBUG": "false",
+    }
+    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
+        subprocess.run([str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True)
+    return database
+
+
 def gunicorn_command(port: int) -> list[str]:
     """As `make run` starts it (scripts/serve): `gunicorn -c gunicorn.conf.py connect_api.wsgi`,
     bound by BIND; without a gunicorn.conf.py, the same on the command line."""
@@ -147,9 +177,13 @@ def server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "connect_api.settings",
         "DEBUG": "false",
     }
-    manage = [str(BIN / "python"), "manage.py"]
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
-        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
+    if database_url.startswith("sqlite:"):
+        migrated_sqlite(tmp_path / "server.sqlite3")
+    else:
+        for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
+            subprocess.run(
+                [str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True
+            )
     populated = subprocess.run(
         [str(BIN / "python"), "-m", "tests.server.populate"],
         cwd=ROOT,
