@@ -9,7 +9,9 @@ recent and old catalog entries, an inactive one, one without a contact).
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -43,6 +45,17 @@ def _user(username: str, password: str, **defaults):
     return user
 
 
+def _account_managers() -> Group:
+    """The group as its migration creates it; created again the same way where a flush (a
+    test database, `flush`) removed what the migrations had written."""
+    group = Group.objects.filter(name=ACCOUNT_MANAGERS_GROUP).first()
+    if group is None:
+        migration = import_module("connections.migrations.0011_account_managers_group")
+        migration.group_create(django_apps, None)
+        group = Group.objects.get(name=ACCOUNT_MANAGERS_GROUP)
+    return group
+
+
 def _manager() -> AccountManager:
     manager_user = _user(
         *MANAGER,
@@ -51,7 +64,7 @@ def _manager() -> AccountManager:
         last_name="Manager",
         email="manager@example.com",
     )
-    manager_user.groups.add(Group.objects.get(name=ACCOUNT_MANAGERS_GROUP))
+    manager_user.groups.add(_account_managers())
     manager = AccountManager.objects.filter(user=manager_user).first()
     if manager is None:
         person = Person.objects.create(
