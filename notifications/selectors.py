@@ -136,6 +136,7 @@ FEED_EVENTS = {
     # event -> which organizations' users are told about it (as audiences_for mails them)
     EventName.REQUEST_APPROVED: ("requester", "counterpart"),
     EventName.REQUEST_REJECTED: ("requester",),
+    EventName.REQUEST_CHANGES_REQUESTED: ("requester",),
     EventName.CONNECTION_CONFIRMED: ("organizations",),
     EventName.CONNECTION_DEACTIVATED: ("organizations",),
 }

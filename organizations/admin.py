@@ -70,6 +70,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def save_formset(self, request, form, formset, change):
+        """A member removed here leaves through the service (their tokens end with it)."""
+        if formset.model is not OrganizationMembership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            services.membership_remove(membership=membership)
+        for membership in instances:
+            membership.save()
+        formset.save_m2m()
+
 
 class InvitationForm(forms.ModelForm):
     """Staff invite a colleague into any organization: the same service as the API's invite

@@ -166,6 +166,14 @@ def membership_deactivate(*, membership: OrganizationMembership) -> None:
     AuthToken.objects.filter(user=user).delete()
 
 
+@transaction.atomic
+def membership_remove(*, membership: OrganizationMembership) -> None:
+    """The user leaves the organization; every token they hold stops working now (a token
+    without a membership would still authenticate, only to be refused everywhere)."""
+    AuthToken.objects.filter(user=membership.user).delete()
+    membership.delete()
+
+
 # --- invitations -----------------------------------------------------------------------------
 
 INVITATION_LIFETIME = timedelta(hours=2)

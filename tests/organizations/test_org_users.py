@@ -132,6 +132,20 @@ def test_the_feed_pages_by_start_and_limit():
     assert bad.status_code == 400 and "limit" in bad.json()["errors"]
 
 
+def test_the_feed_tells_the_requester_that_changes_were_requested():
+    from connect_api.events import EventName
+    from connect_api.models import Event
+
+    someone = member(None)
+    stranger = member(None)
+    for organization in (someone.organization, stranger.organization):
+        Event.objects.create(
+            name=EventName.REQUEST_CHANGES_REQUESTED, data={}, refs={"requester": organization.pk}
+        )
+    feed = docs_client(someone.user).get("/notifications/").json()
+    assert [entry["title"] for entry in feed] == [EventName.REQUEST_CHANGES_REQUESTED.label]
+
+
 def test_another_members_feed_needs_view_org_users_and_the_same_organization():
     someone = member(None)
     colleague = member(someone.organization)
@@ -199,3 +213,50 @@ def test_invitation_service_revokes_open_invitations_only_of_that_member():
     other.refresh_from_db()
     assert first.revoked is not None
     assert other.revoked is None
+
+
+def test_a_member_removed_in_the_admin_loses_every_token_at_once():
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+    from knox.models import AuthToken
+
+    from organizations.models import Organization
+
+    leaving = member(None)
+    staying = member(leaving.organization)
+    _, key = AuthToken.objects.create(user=leaving.user)
+    AuthToken.objects.create(user=staying.user)
+    assert (
+        docs_client().get("/timp/organizations/", HTTP_AUTHORIZATION=f"Token {key}").status_code
+        == 200
+    )
+
+    organization_admin = site._registry[Organization]
+    request = RequestFactory().post("/")
+    request.user = StaffUserFactory(is_superuser=True)
+    organization = leaving.organization
+    formset_class, _inline = next(
+        organization_admin.get_formsets_with_inlines(request, organization)
+    )
+    memberships = list(OrganizationMembership.objects.filter(organization=organization))
+    data = {
+        f"{formset_class.get_default_prefix()}-TOTAL_FORMS": str(len(memberships)),
+        f"{formset_class.get_default_prefix()}-INITIAL_FORMS": str(len(memberships)),
+    }
+    prefix = formset_class.get_default_prefix()
+    for index, membership in enumerate(memberships):
+        data[f"{prefix}-{index}-id"] = str(membership.pk)
+        data[f"{prefix}-{index}-organization"] = str(organization.pk)
+        data[f"{prefix}-{index}-user"] = str(membership.user_id)
+        data[f"{prefix}-{index}-permissions"] = []
+        if membership == leaving:
+            data[f"{prefix}-{index}-DELETE"] = "on"
+    formset = formset_class(data, instance=organization, prefix=prefix)
+    assert formset.is_valid(), formset.errors
+    organization_admin.save_formset(request, None, formset, change=True)
+
+    assert not OrganizationMembership.objects.filter(pk=leaving.pk).exists()
+    assert not AuthToken.objects.filter(user=leaving.user).exists()
+    assert AuthToken.objects.filter(user=staying.user).count() == 1
+    refused = docs_client().get("/timp/organizations/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert refused.status_code == 401
