@@ -28,6 +28,7 @@ import re
 import threading
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -90,8 +91,9 @@ def request_fingerprint(request) -> str:
                 else:
                     digest.update(json.dumps(value).encode())
     else:
-        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-        digest.update(canonical.encode())
+        digest.update(
+            orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
+        )
     return digest.hexdigest()
 
 

@@ -11,10 +11,9 @@ foundation's body-size limit still applies and a body that is not JSON is still 
 from django.conf import settings
 from django.utils.http import parse_header_parameters
 from rest_framework.exceptions import ParseError
-from rest_framework.utils import json
 
 from connect_api.exceptions import PayloadTooLarge
-from connect_api.parsers import LimitedJSONParser
+from connect_api.parsers import LimitedJSONParser, json_loads
 
 FALLBACK_CHARSET = "iso-8859-1"
 
@@ -44,13 +43,7 @@ class OutreachJSONParser(LimitedJSONParser):
         body = b"" if stream is None else stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise PayloadTooLarge()
-        parse_constant = json.strict_constant if self.strict else None
-        try:
-            return json.loads(body_text(body, media_type), parse_constant=parse_constant)
-        except RecursionError:
-            raise ParseError("JSON parse error - nested too deeply.") from None
-        except ValueError as error:
-            raise ParseError(f"JSON parse error - {error}") from None
+        return json_loads(body_text(body, media_type))
 
 
 class FormLabelledJSONParser(OutreachJSONParser):
