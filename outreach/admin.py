@@ -130,6 +130,29 @@ def change_table(change: dict, names) -> SafeString:
     )
 
 
+def connection_history_html(connection) -> str:
+    """A connection's applied changes, oldest first, each as its before/after table (the
+    operator's admin and the site Administrators' console show the same)."""
+    entries = list(connection.history.select_related("changed_by", "change_request"))
+    if not entries:
+        return "No change applied yet."
+    names = _names(connection.site_id, (entry.changes for entry in entries))
+    return format_html_join(
+        "",
+        '<div class="history-entry"><p><strong>{}</strong> {} by {}{}</p>{}</div>',
+        (
+            (
+                entry.get_kind_display(),
+                us_datetime(entry.changed_at),
+                entry.changed_by or "-",
+                f" (change request {entry.change_request.number})" if entry.change_request else "",
+                change_table(entry.changes, names),
+            )
+            for entry in entries
+        ),
+    )
+
+
 @admin.register(models.Site)
 class SiteAdmin(OperatorAdmin):
     list_display = ["number", "name"]
@@ -351,26 +374,7 @@ class ConnectionAdmin(OperatorAdmin):
         page shows the change it proposes)."""
         if obj.pk is None:
             return "-"
-        entries = list(obj.history.select_related("changed_by", "change_request"))
-        if not entries:
-            return "No change applied yet."
-        names = _names(obj.site_id, (entry.changes for entry in entries))
-        return format_html_join(
-            "",
-            '<div class="history-entry"><p><strong>{}</strong> {} by {}{}</p>{}</div>',
-            (
-                (
-                    entry.get_kind_display(),
-                    us_datetime(entry.changed_at),
-                    entry.changed_by or "-",
-                    f" (change request {entry.change_request.number})"
-                    if entry.change_request
-                    else "",
-                    change_table(entry.changes, names),
-                )
-                for entry in entries
-            ),
-        )
+        return connection_history_html(obj)
 
     def save_model(self, request, obj, form, change):
         """An edit here changes the connection as an applied change request does: the version

@@ -30,7 +30,13 @@ from django.utils.html import format_html, format_html_join
 from connect_api.admin_actions import error_text
 from connect_api.errors import DomainError
 from outreach import models, selectors, services
-from outreach.admin import ChangeRequestReviewForm, ReviewActionsMixin, _names, change_table
+from outreach.admin import (
+    ChangeRequestReviewForm,
+    ReviewActionsMixin,
+    _names,
+    change_table,
+    connection_history_html,
+)
 from outreach.choices import ChangeRequestStatus
 from outreach.dates import us_date, us_datetime
 
@@ -514,26 +520,7 @@ class ConnectionReview(ReviewModelAdmin):
 
     @admin.display(description="History")
     def history_shown(self, obj):
-        entries = list(obj.history.select_related("changed_by", "change_request"))
-        if not entries:
-            return "No change applied yet."
-        names = _names(obj.site_id, (entry.changes for entry in entries))
-        return format_html_join(
-            "",
-            '<div class="history-entry"><p><strong>{}</strong> {} by {}{}</p>{}</div>',
-            (
-                (
-                    entry.get_kind_display(),
-                    us_datetime(entry.changed_at),
-                    entry.changed_by or "-",
-                    f" (change request {entry.change_request.number})"
-                    if entry.change_request
-                    else "",
-                    change_table(entry.changes, names),
-                )
-                for entry in entries
-            ),
-        )
+        return connection_history_html(obj)
 
     @admin.action(description="Reassign selected to a caller or a team")
     def reassign_selected(self, request, queryset):
