@@ -77,7 +77,7 @@ def filled(base: dict, field: str, item, cap: int) -> bytes:
 
 def many_keys(cap: int) -> bytes:
     """An object of unknown keys, as many as fit."""
-    count = (cap - 2) // 12
+    count = (cap - 1) // 13  # `"k0000000":0,` each, the last without its comma
     return b"{" + b",".join(b'"k%07d":0' % n for n in range(count)) + b"}"
 
 
