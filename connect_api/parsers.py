@@ -11,6 +11,9 @@ from rest_framework.parsers import JSONParser
 
 OPENING = frozenset(("start_map", "start_array"))
 CLOSING = frozenset(("end_map", "end_array"))
+MAX_DEPTH = 1024
+"""orjson's nesting limit: a body nested deeper goes to the standard library, which refuses
+past its recursion limit (about as deep) at once."""
 
 
 def _strict_constant(name: str):
@@ -25,13 +28,14 @@ def field_past_budget(body: bytes, budget: int) -> str | None:
     Parsing a body builds every value it holds: a million-item list under the byte cap costs
     tens of milliseconds to parse before any serializer can refuse its length. This reads the
     body as a stream (ijson's C backend) and stops at the first value past the budget, so
-    refusing costs about as much as reading `budget` values, whatever the body holds. Two
-    counts spare most bodies the stream: each value but the first takes two bytes or more,
-    and each follows a comma or an opening bracket (strings' commas and brackets only count
-    too many)."""
+    refusing costs about as much as reading `budget` values, whatever the body holds. Counts
+    spare most bodies the stream: each value but the first takes two bytes or more, and each
+    follows a comma or an opening bracket (strings' commas and brackets only count too many).
+    A body of many commas (every long list) goes to the stream after one count."""
     if len(body) <= 2 * budget:
         return None
-    if body.count(b",") + body.count(b"[") + body.count(b"{") < budget:
+    commas = body.count(b",")
+    if commas < budget and commas + body.count(b"[") + body.count(b"{") < budget:
         return None
     values = depth = 0
     field = "non_field_errors"  # a top-level array
@@ -48,6 +52,8 @@ def field_past_budget(body: bytes, budget: int) -> str | None:
                     return field if depth > 1 else "non_field_errors"
                 if event in OPENING:
                     depth += 1
+                    if depth > MAX_DEPTH:
+                        return None  # the parser refuses it, as deeply as it would anyway
     except ijson.JSONError:
         return None
     return None
