@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from connect_api.demo import DemoCredential
+from connect_api.demo import DemoCredential, set_demo_password
 from organizations.choices import OrganizationStatus, OrganizationType, PermissionVisibility
 from organizations.models import (
     AccountManager,
@@ -40,7 +40,7 @@ SUPPLIER_UUID = uuid.uuid5(_NAMESPACE, "Thomas-Perkins")
 def _user(username: str, password: str, **defaults):
     user, created = get_user_model().objects.get_or_create(username=username, defaults=defaults)
     if created:
-        user.set_password(password)
+        set_demo_password(user, password)
         user.save()
     return user
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from connect_api.demo import DemoCredential
+from connect_api.demo import DemoCredential, set_demo_password
 from outreach.choices import (
     AddressType,
     ConnectionCategory,
@@ -496,7 +496,7 @@ def _membership(site, credential, role, individual, *, rights=None, type_rights=
         },
     )
     if created:
-        user.set_password(password)
+        set_demo_password(user, password)
         user.save()
     membership, created = SiteMembership.objects.get_or_create(
         user=user,

@@ -61,3 +61,24 @@ def test_reset_restores_the_fresh_demo_data_after_the_readme_examples_changed_it
         f"{OUTREACH}/connections", body, content_type="application/json", **jadams
     )
     assert again.json() == 2
+
+
+@pytest.mark.django_db
+def test_demo_passwords_are_cheap_hashes_raised_to_the_configured_count_at_first_login(settings):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import identify_hasher
+
+    from connect_api.demo import ADMIN_PASSWORD, ADMIN_USERNAME, DEMO_PASSWORD_ITERATIONS
+    from connect_api.demo import seed as seed_admin
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    seed_admin()
+    admin = get_user_model().objects.get(username=ADMIN_USERNAME)
+    algorithm, iterations, _salt, _hash = admin.password.split("$")
+    assert (algorithm, int(iterations)) == ("pbkdf2_sha256", DEMO_PASSWORD_ITERATIONS)
+
+    assert admin.check_password(ADMIN_PASSWORD)  # what every login runs
+    admin.refresh_from_db()
+    hasher = identify_hasher(admin.password)
+    assert int(admin.password.split("$")[1]) == hasher.iterations > DEMO_PASSWORD_ITERATIONS
+    assert admin.check_password(ADMIN_PASSWORD)
