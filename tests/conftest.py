@@ -108,15 +108,31 @@ def basic_client():
     return make
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    heavy = set()
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
         group = _shared_fixture_group(item)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+        if group or _starts_processes_or_migrates(item):
+            heavy.add(item.nodeid)
+    # Under `--dist loadgroup` xdist hands out the groups first (largest first), then the
+    # single tests in this order: the long ones first, so that the run never ends with one
+    # worker busy for a minute and the other idle. (A stable sort: the rest keep their order.)
+    items.sort(key=lambda item: item.nodeid not in heavy)
+
+
+def _starts_processes_or_migrates(item) -> bool:
+    """Tests of a module that starts processes (gunicorn, a job worker, a management command in
+    a subprocess) or replays migrations: seconds each, where most tests take milliseconds."""
+    module = getattr(item, "module", None)
+    names = vars(module) if module is not None else {}
+    return "subprocess" in names or "MigrationExecutor" in names
 
 
 def _shared_fixture_group(item) -> str | None:

@@ -1,8 +1,10 @@
 """A small site 12345 (seed ids) and a site 54321 reusing the same numbers."""
 
+import copy
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
 
 from outreach.choices import ConnectionCategory, Right, SecurityRole
 from outreach.models import Connection, ConnectionType, Individual, Site, Team
@@ -34,11 +36,31 @@ class LookupSite:
     connections: dict[str, Connection] = field(default_factory=dict)
 
 
+@pytest.fixture(scope="module")
+def _lookup_site_rows(django_db_setup, django_db_blocker):
+    """The lookup site's rows, written once per module (as Django's setUpTestData does) in a
+    transaction that each test's own (a savepoint) nests in, rolled back when the module ends.
+    Modules using it hold no transactional tests (they would commit inside this one)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        world = _build_lookup_site()
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def lookup_site(db) -> LookupSite:
+def lookup_site(_lookup_site_rows, db) -> LookupSite:
     """Site 12345: types 1 (O), 2 (I), 3 (O, inactive); individual 76; team 1 of two members;
     connections 1 (assigned to individual 70), 2 (assigned to team 1), 3 (someone else's).
-    Site 54321 has its own type 1, individual 76, team 1 and connection 1."""
+    Site 54321 has its own type 1, individual 76, team 1 and connection 1. Each test gets its
+    own copies of the instances; what it writes is rolled back with its savepoint."""
+    return copy.deepcopy(_lookup_site_rows)
+
+
+def _build_lookup_site() -> LookupSite:
     site = SiteFactory(number=12345, name="Grace")
     other_site = SiteFactory(number=54321, name="Hillside")
     types = {
