@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from outreach.choices import ConnectionCategory, Right, SecurityRole
 from outreach.models import Connection, ConnectionType, Individual, Site, Team
@@ -21,6 +22,7 @@ from tests.factories import (
     TeamFactory,
 )
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py sets
 BASE = "/api_accessacs_mobile/v2/12345"
 OTHER_BASE = "/api_accessacs_mobile/v2/54321"
 
@@ -36,19 +38,40 @@ class LookupSite:
     connections: dict[str, Connection] = field(default_factory=dict)
 
 
-@pytest.fixture(scope="module")
-def _lookup_site_rows(django_db_setup, django_db_blocker):
-    """The lookup site's rows, written once per module (as Django's setUpTestData does) in a
-    transaction that each test's own (a savepoint) nests in, rolled back when the module ends.
-    Modules using it hold no transactional tests (they would commit inside this one)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        world = _build_lookup_site()
-    yield world
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+def _writes_commits(module, session) -> bool:
+    """Whether a test of `module` commits (transactional_db, live_server): it would commit
+    inside a transaction held open for the whole module."""
+    for item in session.items:
+        if getattr(item, "module", None) is not module:
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+            return True
+        if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            return True
+    return False
+
+
+def rows_once_per_module(build):
+    """A module-scoped fixture: what `build()` writes, written once per module (as Django's
+    setUpTestData does) in a transaction each test's own (a savepoint) nests in, rolled back
+    when the module ends; None in a module where a test commits (build per test there)."""
+
+    @pytest.fixture(scope="module")
+    def rows(request, django_db_setup, django_db_blocker):
+        if _writes_commits(request.module, request.session):
+            yield None
+            return
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            built = build()
+        yield built
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    return rows
 
 
 @pytest.fixture
@@ -57,6 +80,8 @@ def lookup_site(_lookup_site_rows, db) -> LookupSite:
     connections 1 (assigned to individual 70), 2 (assigned to team 1), 3 (someone else's).
     Site 54321 has its own type 1, individual 76, team 1 and connection 1. Each test gets its
     own copies of the instances; what it writes is rolled back with its savepoint."""
+    if _lookup_site_rows is None:
+        return _build_lookup_site()
     return copy.deepcopy(_lookup_site_rows)
 
 
@@ -113,6 +138,10 @@ def _build_lookup_site() -> LookupSite:
     return world
 
 
+_lookup_site_rows = rows_once_per_module(_build_lookup_site)
+_world_rows = rows_once_per_module(ChangeRequestWorld.build)
+
+
 def make_member(
     world: LookupSite,
     *,
@@ -149,9 +178,12 @@ def full_rights() -> dict[str, str]:
 
 
 @pytest.fixture
-def world(db) -> ChangeRequestWorld:
-    """Site 12345 ready for change requests (see ChangeRequestWorld)."""
-    return ChangeRequestWorld.build()
+def world(_world_rows, db) -> ChangeRequestWorld:
+    """ChangeRequestWorld (tests/factories.py), written once per module where no test commits;
+    each test gets its own copies of the instances."""
+    if _world_rows is None:
+        return ChangeRequestWorld.build()
+    return copy.deepcopy(_world_rows)
 
 
 @pytest.fixture
