@@ -295,6 +295,14 @@ def iso_utc(value) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def connection_request_created_data(connection_request: ConnectionRequest) -> dict:
+    """What a POST that created the request answers."""
+    return {
+        "request_uuid": str(connection_request.uuid),
+        "request_date": iso_utc(connection_request.request_date),
+    }
+
+
 def account_manager_data(manager: AccountManager | None) -> dict | None:
     if manager is None:
         return None

@@ -116,11 +116,9 @@ class ConnectionRequestViewSet(
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
         )
-        body = {
-            "request_uuid": str(created.uuid),
-            "request_date": shapes.iso_utc(created.request_date),
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(
+            shapes.connection_request_created_data(created), status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Change a PENDING connection request (integrations merge by record_uuid); "
