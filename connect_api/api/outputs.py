@@ -11,7 +11,8 @@ What JSON types alone cannot say is annotated (`typing.Annotated`):
 - `Uuid`, `DateTime`, `Date`, `Email`, `Url`: strings of that format;
 - `Doc("...")`: the key's description;
 - `OneOf(choices)`: an enum given as choices (value, label) when no Choices class or
-  `Literal` names it.
+  `Literal` names it;
+- `MaxItems(n)`: a list that never holds more than n items.
 
 A `Choices` class or a `Literal` is an enum, `X | None` is nullable, `NotRequired[X]` a key
 that may be absent, `list[X]` an array and a nested TypedDict an object (its own component,
@@ -46,6 +47,13 @@ class OneOf:
     """An enum as (value, label) choices, for one no Choices class or `Literal` declares."""
 
     choices: tuple
+
+
+@dataclass(frozen=True)
+class MaxItems:
+    """The most items a list holds."""
+
+    count: int
 
 
 Uuid = Annotated[str, Format("uuid")]
@@ -94,6 +102,8 @@ def _schema_field(hint, *, required: bool, **kwargs) -> serializers.Field:
         for extra in extras:
             if isinstance(extra, Doc):
                 kwargs["help_text"] = extra.text
+            elif isinstance(extra, MaxItems):
+                kwargs["max_length"] = extra.count
         for extra in extras:
             if isinstance(extra, Format):
                 return _FORMAT_FIELDS[extra.name](**kwargs)
