@@ -22,6 +22,7 @@ named after the TypedDict; a TypedDict's docstring is the component's descriptio
 import types
 import typing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from django.db.models import Choices
@@ -62,6 +63,13 @@ DateTime = Annotated[str, Format("date-time")]
 Date = Annotated[str, Format("date")]
 Email = Annotated[str, Format("email")]
 Url = Annotated[str, Format("uri")]
+
+def iso_utc(value: datetime | None) -> str | None:
+    """A `DateTime` as the supplier API writes one: ISO 8601 in UTC, `Z` for the offset."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
 
 _SCALAR_FIELDS = {
     int: serializers.IntegerField,

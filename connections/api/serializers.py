@@ -7,13 +7,12 @@ hot read path: `selectors.with_child_rows` is its batch step).
 """
 
 from collections.abc import Mapping
-from datetime import UTC
 from typing import Annotated, NotRequired, TypedDict
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connect_api.api.outputs import DateTime, Doc, Uuid
+from connect_api.api.outputs import DateTime, Doc, Uuid, iso_utc
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction, specs_for
@@ -437,12 +436,6 @@ class ConnectionOutput(TypedDict):
     suppliers_retailer_account_number: str | None
     retailers_supplier_account_number: str | None
     deactivated_date: DateTime | None
-
-
-def iso_utc(value) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def connection_request_created_data(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, TypedDict
 
 from rest_framework import serializers
 
-from connect_api.api.outputs import DateTime, Doc, MaxItems, OneOf, Uuid
+from connect_api.api.outputs import DateTime, Doc, MaxItems, OneOf, Uuid, iso_utc
 from notifications.choices import SUPPLIER_KINDS, Frequency, MailKind, default_frequency
 
 OUTREACH_KIND_NAMES = {
@@ -143,7 +143,7 @@ def dashboard_notification_data(event) -> DashboardNotification:
     return {
         "uuid": str(event.uuid),
         "title": EventName(event.name).label,
-        "created_at": serializers.DateTimeField().to_representation(event.created),
+        "created_at": iso_utc(event.created),
         "type": "Dashboard",
     }
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, TypedDict
 
 from rest_framework import serializers
 
-from connect_api.api.outputs import Date, DateTime, Doc, Email, Uuid
+from connect_api.api.outputs import Date, DateTime, Doc, Email, Uuid, iso_utc
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField
 from organizations.choices import OrganizationType
@@ -212,11 +212,6 @@ class SupplierDiscoveryOutput(TypedDict):
 # --- organization details ----------------------------------------------------------------------
 
 
-def moment(value) -> str | None:
-    """A date-time as every supplier answer shows one (ISO 8601, UTC, `Z`)."""
-    return serializers.DateTimeField().to_representation(value) if value else None
-
-
 class OrganizationManagerOutput(TypedDict):
     uuid: Uuid
     person: ContactOutput
@@ -250,8 +245,8 @@ def organization_data(organization: Organization) -> OrganizationOutput:
         "website": or_null(organization.website),
         "org_type": organization.org_type,
         "status": organization.status,
-        "created_date": moment(organization.created_date),
-        "active_date": moment(organization.active_date),
+        "created_date": iso_utc(organization.created_date),
+        "active_date": iso_utc(organization.active_date),
         "account_manager": account_manager_data(organization.account_manager),
         "retailer_uuid": party if is_retailer else "",
         "supplier_uuid": "" if is_retailer else party,
