@@ -64,6 +64,7 @@ Date = Annotated[str, Format("date")]
 Email = Annotated[str, Format("email")]
 Url = Annotated[str, Format("uri")]
 
+
 def iso_utc(value: datetime | None) -> str | None:
     """A `DateTime` as the supplier API writes one: ISO 8601 in UTC, `Z` for the offset."""
     if value is None:
