@@ -5,9 +5,11 @@ Another organization's upload is simply not in the queryset, so the API answers 
 
 import uuid
 from collections.abc import Iterable
+from typing import Annotated, TypedDict
 
 from django.db.models import QuerySet
 
+from connect_api.api.outputs import DateTime, Doc
 from connect_api.errors import DomainError, shown
 from organizations.models import Organization
 from uploads.models import Upload, UploadCheck, UploadCheckStatus
@@ -54,7 +56,27 @@ def uploads_for_attachment(*, organization: Organization, uuids: Iterable) -> li
 NO_SPEC_REASON = "No integration of the request implies a file spec."
 
 
-def upload_check_data(check: UploadCheck | None) -> dict | None:
+class UploadCheckErrorOutput(TypedDict):
+    row: Annotated[int | None, Doc("The file's row (1: the header; for X12, the segment).")]
+    field: Annotated[str | None, Doc("The spec's column name.")]
+    message: str
+
+
+class UploadCheckOutput(TypedDict):
+    specs: Annotated[
+        list[str],
+        Doc("The specs the request's integrations allow; the file's header picks one."),
+    ]
+    spec: Annotated[str | None, Doc("The spec checked against (x12-envelope for X12 EDI).")]
+    status: UploadCheckStatus
+    rows_checked: int | None
+    error_count: int | None
+    errors: Annotated[list[UploadCheckErrorOutput], Doc("The first 100 errors.")]
+    reason: Annotated[str | None, Doc("Why the file was not checked row by row, if it was not.")]
+    checked_at: DateTime | None
+
+
+def upload_check_data(check: UploadCheck | None) -> UploadCheckOutput | None:
     """A check as the API, the admin and the `upload.checked` event show it (None: the file
     was attached before checks existed)."""
     if check is None:
@@ -71,7 +93,7 @@ def upload_check_data(check: UploadCheck | None) -> dict | None:
     }
 
 
-def upload_check_for(checks: Iterable[UploadCheck], specs_key: str) -> dict | None:
+def upload_check_for(checks: Iterable[UploadCheck], specs_key: str) -> UploadCheckOutput | None:
     """The check against these specs among an upload's `checks` (already read: no query);
     not_applicable when there are no specs to check against."""
     if not specs_key:

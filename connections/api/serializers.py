@@ -1,16 +1,18 @@
 """Input and output shapes of the supplier connection API.
 
 Input serializers accept the seeds' aliases and map them onto one internal name (the model
-field, through `source`); output is built by hand from prefetched rows (the request list is
-the hot read path), with serializer classes declaring the same fields for the schema.
+field, through `source`). Each output is a TypedDict (connect_api.api.outputs: the schema is
+derived from it) built by one `*_data` function from prefetched rows (the request list is the
+hot read path: `selectors.with_child_rows` is its batch step).
 """
 
 from collections.abc import Mapping
-from datetime import UTC
+from typing import Annotated, NotRequired, TypedDict
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.outputs import DateTime, Doc, Uuid, iso_utc
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction, specs_for
@@ -23,16 +25,16 @@ from connections.cron import (
     schedule_warnings,
 )
 from connections.models import Connection, ConnectionRequest, ReviewEntry
+from connections.selectors import IntegrationRow, UploadedFileRow
 from connections.validators import (
     VALID_CRON_FORMS,
     validate_time_zone,
     validate_update_frequency,
 )
-from organizations.api.serializers import or_null, person_data
+from organizations.api.serializers import ContactOutput, or_null, person_data
 from organizations.choices import OrganizationType
 from organizations.models import AccountManager, Organization
-from uploads.models import UploadCheckStatus
-from uploads.selectors import upload_check_for
+from uploads.selectors import UploadCheckOutput, upload_check_for
 from uploads.services import specs_key
 
 # --- input -------------------------------------------------------------------------------
@@ -243,11 +245,6 @@ class ConnectionRequestInputSerializer(AliasedSerializer):
         return items
 
 
-class ConnectionRequestCreatedSerializer(serializers.Serializer):
-    request_uuid = serializers.UUIDField()
-    request_date = serializers.DateTimeField()
-
-
 class ApproveInputSerializer(serializers.Serializer):
     supplier_uuid = serializers.UUIDField(
         required=False, help_text="Existing supplier to link (when a retailer requested)."
@@ -289,13 +286,169 @@ class RequestChangesInputSerializer(serializers.Serializer):
 # --- output ------------------------------------------------------------------------------
 
 
-def iso_utc(value) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+class PersonOutput(ContactOutput):
+    # organizations' contact shape under the component name the generated clients know.
+    pass
 
 
-def account_manager_data(manager: AccountManager | None) -> dict | None:
+class AccountManagerOutput(TypedDict):
+    uuid: Uuid
+    person: PersonOutput
+
+
+class IntegrationOutput(TypedDict):
+    record_uuid: Uuid
+    integration_type: IntegrationType
+    update_frequency: str | None
+    time_zone: Annotated[str, Doc("IANA time zone update_frequency is read in.")]
+    next_runs: Annotated[
+        list[DateTime] | None,
+        Doc(
+            f"The next {NEXT_RUNS} times update_frequency fires, in time_zone (ISO 8601 with "
+            "its offset; `Z` for UTC); null without one."
+        ),
+    ]
+    next_runs_utc: Annotated[
+        list[DateTime] | None, Doc("The same times in UTC; null without a schedule.")
+    ]
+    schedule_description: Annotated[
+        str | None,
+        Doc("update_frequency in plain English, naming time_zone; null without one."),
+    ]
+    schedule_warnings: Annotated[
+        list[str],
+        Doc(
+            "Plain sentences for a schedule that is almost surely a mistake (more than once a "
+            f"minute, more often than every {MIN_INTERVAL_MINUTES} minutes, only in some "
+            "years); empty otherwise. Warnings never refuse a request."
+        ),
+    ]
+    feed_source_file_locations: str | None
+    file_specs: str | None
+    rules: str | None
+    date_created: DateTime
+
+
+class UploadedFileOutput(TypedDict):
+    name: str
+    uuid: Uuid
+    checks: Annotated[
+        UploadCheckOutput | None,
+        Doc(
+            "The file checked against the docs' flat-file spec its integrations imply "
+            "(run in the job queue: pending until then); null for a file attached before checks."
+        ),
+    ]
+
+
+class ReviewEntryOutput(TypedDict):
+    uuid: Uuid
+    action: ReviewAction
+    at: DateTime
+    by: Annotated[str | None, Doc("The name of who did it.")]
+    account_manager: Annotated[
+        AccountManagerOutput | None,
+        Doc("Staff's lines: the account manager; null for the requester's."),
+    ]
+    message: Annotated[
+        str | None, Doc("What to change (CHANGES REQUESTED), or the rejection reason.")
+    ]
+    integrations: Annotated[list[Uuid], Doc("record_uuids of the integrations concerned.")]
+    uploaded_files: Annotated[list[Uuid], Doc("uuids of the files concerned.")]
+
+
+class ConnectionRequestOutput(TypedDict):
+    """A connection request: its fields, integrations, files and review history."""
+
+    record_uuid: Uuid
+    org_name: str
+    org_contact_full_name: str
+    primary_contact_phone: str | None
+    primary_contact_email: str | None
+    retailer_account_number: NotRequired[
+        Annotated[str | None, Doc("Present when the requester is a retailer.")]
+    ]
+    supplier_account_number: NotRequired[
+        Annotated[str | None, Doc("Present when the requester is a supplier.")]
+    ]
+    additional_information: str | None
+    request_date: DateTime
+    status: Annotated[
+        str,
+        Doc(
+            "PENDING, APPROVED, REJECTED, WITHDRAWN, or CHANGES REQUESTED (only once "
+            "staff asked for changes; the requester's next change makes it PENDING again)."
+        ),
+    ]
+    is_approved: bool
+    approved_by: AccountManagerOutput | None
+    rejection_reason: Annotated[
+        str | None, Doc("Why the request was rejected; null unless REJECTED.")
+    ]
+    integrations: list[IntegrationOutput]
+    uploaded_files: list[UploadedFileOutput]
+    changes_requested: Annotated[
+        ReviewEntryOutput | None,
+        Doc("While status is CHANGES REQUESTED: what staff asked to change; else null."),
+    ]
+    history: Annotated[
+        list[ReviewEntryOutput],
+        Doc(
+            "Every decision and resubmission (staff asking for changes, the requester's "
+            "resubmission, approval, rejection, withdrawal), oldest first."
+        ),
+    ]
+
+
+class ConnectionRequestCreated(TypedDict):
+    request_uuid: Uuid
+    request_date: DateTime
+
+
+class OrganizationDetailOutput(TypedDict):
+    uuid: Uuid
+    name: str
+    website: str | None
+    org_type: OrganizationType
+    status: str
+    created_date: DateTime
+    active_date: DateTime | None
+    account_manager: AccountManagerOutput | None
+    retailer_uuid: Annotated[str, Doc('The retailer\'s uuid, or "" for a supplier.')]
+    supplier_uuid: Annotated[str, Doc('The supplier\'s uuid, or "" for a retailer.')]
+
+
+class ConnectionPartyOutput(TypedDict):
+    uuid: Uuid
+    organization: OrganizationDetailOutput
+    contact: PersonOutput | None
+
+
+class ConnectionOutput(TypedDict):
+    """A connection between a retailer and a supplier."""
+
+    uuid: Uuid
+    retailer: ConnectionPartyOutput
+    supplier: ConnectionPartyOutput
+    status: str
+    account_manager: AccountManagerOutput | None
+    allocation_type: str | None
+    suppliers_retailer_account_number: str | None
+    retailers_supplier_account_number: str | None
+    deactivated_date: DateTime | None
+
+
+def connection_request_created_data(
+    connection_request: ConnectionRequest,
+) -> ConnectionRequestCreated:
+    """What a POST that created the request answers."""
+    return {
+        "request_uuid": str(connection_request.uuid),
+        "request_date": iso_utc(connection_request.request_date),
+    }
+
+
+def account_manager_data(manager: AccountManager | None) -> AccountManagerOutput | None:
     if manager is None:
         return None
     return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
@@ -352,7 +505,7 @@ def _by(entry: ReviewEntry) -> str | None:
     return None
 
 
-def review_entry_data(entry: ReviewEntry) -> dict:
+def review_entry_data(entry: ReviewEntry) -> ReviewEntryOutput:
     return {
         "uuid": str(entry.uuid),
         "action": entry.action,
@@ -365,7 +518,9 @@ def review_entry_data(entry: ReviewEntry) -> dict:
     }
 
 
-def changes_requested_data(connection_request: ConnectionRequest, history: list) -> dict | None:
+def changes_requested_data(
+    connection_request: ConnectionRequest, history: list[ReviewEntryOutput]
+) -> ReviewEntryOutput | None:
     """While the request is CHANGES REQUESTED: what staff asked for (the last such line)."""
     if connection_request.status != ConnectionRequestStatus.CHANGES_REQUESTED:
         return None
@@ -373,7 +528,7 @@ def changes_requested_data(connection_request: ConnectionRequest, history: list)
     return asked[-1] if asked else None
 
 
-def connection_request_data(connection_request: ConnectionRequest) -> dict:
+def connection_request_data(connection_request: ConnectionRequest) -> ConnectionRequestOutput:
     """The request as the API shows it, from `connection_requests_for` rows given their
     `integration_rows` and `uploaded_file_rows` by `with_child_rows`."""
     approved = connection_request.is_approved
@@ -403,25 +558,9 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
             if connection_request.status == ConnectionRequestStatus.REJECTED
             else None
         ),
-        "integrations": [
-            {
-                "record_uuid": str(row.uuid),
-                "integration_type": row.integration_type,
-                "update_frequency": or_null(row.update_frequency),
-                **schedule_data(row.update_frequency, row.time_zone),
-                "feed_source_file_locations": or_null(row.file_locations),
-                "file_specs": or_null(row.file_specs),
-                "rules": or_null(row.rules),
-                "date_created": iso_utc(row.date_created),
-            }
-            for row in connection_request.integration_rows
-        ],
+        "integrations": [integration_data(row) for row in connection_request.integration_rows],
         "uploaded_files": [
-            {
-                "name": upload.name,
-                "uuid": str(upload.uuid),
-                "checks": upload_check_for(upload.checks, checked_specs),
-            }
+            uploaded_file_data(upload, checked_specs)
             for upload in connection_request.uploaded_file_rows
         ],
         "changes_requested": changes_requested_data(connection_request, history),
@@ -429,7 +568,29 @@ def connection_request_data(connection_request: ConnectionRequest) -> dict:
     }
 
 
-def organization_data(organization: Organization) -> dict:
+def integration_data(row: IntegrationRow) -> IntegrationOutput:
+    return {
+        "record_uuid": str(row.uuid),
+        "integration_type": row.integration_type,
+        "update_frequency": or_null(row.update_frequency),
+        **schedule_data(row.update_frequency, row.time_zone),
+        "feed_source_file_locations": or_null(row.file_locations),
+        "file_specs": or_null(row.file_specs),
+        "rules": or_null(row.rules),
+        "date_created": iso_utc(row.date_created),
+    }
+
+
+def uploaded_file_data(upload: UploadedFileRow, checked_specs: str) -> UploadedFileOutput:
+    """`upload.checks`: its checks, already read (`with_child_rows`)."""
+    return {
+        "name": upload.name,
+        "uuid": str(upload.uuid),
+        "checks": upload_check_for(upload.checks, checked_specs),
+    }
+
+
+def organization_data(organization: Organization) -> ConnectionPartyOutput:
     """One side of a connection as the docs show it: the party's uuid, its organization
     (naming the party again as `retailer_uuid` or `supplier_uuid`; the other one is "", as in
     the docs' example) and its contact person."""
@@ -453,7 +614,7 @@ def organization_data(organization: Organization) -> dict:
     }
 
 
-def connection_data(connection: Connection) -> dict:
+def connection_data(connection: Connection) -> ConnectionOutput:
     return {
         "uuid": str(connection.uuid),
         "retailer": organization_data(connection.retailer),
@@ -467,209 +628,31 @@ def connection_data(connection: Connection) -> dict:
     }
 
 
-class HandBuiltOutputSerializer(serializers.Serializer):
-    """Declares the output fields (for the schema); `build` makes the dict without them."""
-
-    build = None
-
-    def to_representation(self, instance):
-        return type(self).build(instance)
-
-
-class PersonOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    email = serializers.CharField(allow_null=True)
-    phone = serializers.CharField(allow_null=True)
-    job_title = serializers.CharField(allow_null=True)
-
-
-class AccountManagerOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    person = PersonOutputSerializer()
-
-
-class IntegrationOutputSerializer(serializers.Serializer):
-    record_uuid = serializers.UUIDField()
-    integration_type = serializers.ChoiceField(choices=IntegrationType.choices)
-    update_frequency = serializers.CharField(allow_null=True)
-    time_zone = serializers.CharField(help_text="IANA time zone update_frequency is read in.")
-    next_runs = serializers.ListField(
-        child=serializers.DateTimeField(),
-        allow_null=True,
-        help_text=(
-            f"The next {NEXT_RUNS} times update_frequency fires, in time_zone (ISO 8601 with "
-            "its offset; `Z` for UTC); null without one."
-        ),
-    )
-    next_runs_utc = serializers.ListField(
-        child=serializers.DateTimeField(),
-        allow_null=True,
-        help_text="The same times in UTC; null without a schedule.",
-    )
-    schedule_description = serializers.CharField(
-        allow_null=True,
-        help_text="update_frequency in plain English, naming time_zone; null without one.",
-    )
-    schedule_warnings = serializers.ListField(
-        child=serializers.CharField(),
-        help_text=(
-            "Plain sentences for a schedule that is almost surely a mistake (more than once a "
-            f"minute, more often than every {MIN_INTERVAL_MINUTES} minutes, only in some "
-            "years); empty otherwise. Warnings never refuse a request."
-        ),
-    )
-    feed_source_file_locations = serializers.CharField(allow_null=True)
-    file_specs = serializers.CharField(allow_null=True)
-    rules = serializers.CharField(allow_null=True)
-    date_created = serializers.DateTimeField()
-
-
-class UploadCheckErrorOutputSerializer(serializers.Serializer):
-    row = serializers.IntegerField(
-        allow_null=True, help_text="The file's row (1: the header; for X12, the segment)."
-    )
-    field = serializers.CharField(allow_null=True, help_text="The spec's column name.")
-    message = serializers.CharField()
-
-
-class UploadCheckOutputSerializer(serializers.Serializer):
-    specs = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="The specs the request's integrations allow; the file's header picks one.",
-    )
-    spec = serializers.CharField(
-        allow_null=True, help_text="The spec checked against (x12-envelope for X12 EDI)."
-    )
-    status = serializers.ChoiceField(choices=UploadCheckStatus.choices)
-    rows_checked = serializers.IntegerField(allow_null=True)
-    error_count = serializers.IntegerField(allow_null=True)
-    errors = UploadCheckErrorOutputSerializer(many=True, help_text="The first 100 errors.")
-    reason = serializers.CharField(
-        allow_null=True, help_text="Why the file was not checked row by row, if it was not."
-    )
-    checked_at = serializers.DateTimeField(allow_null=True)
-
-
-class UploadedFileOutputSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    uuid = serializers.UUIDField()
-    checks = UploadCheckOutputSerializer(
-        allow_null=True,
-        help_text="The file checked against the docs' flat-file spec its integrations imply "
-        "(run in the job queue: pending until then); null for a file attached before checks.",
-    )
-
-
-class ReviewEntryOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    action = serializers.ChoiceField(choices=ReviewAction.choices)
-    at = serializers.DateTimeField()
-    by = serializers.CharField(allow_null=True, help_text="The name of who did it.")
-    account_manager = AccountManagerOutputSerializer(
-        allow_null=True, help_text="Staff's lines: the account manager; null for the requester's."
-    )
-    message = serializers.CharField(
-        allow_null=True, help_text="What to change (CHANGES REQUESTED), or the rejection reason."
-    )
-    integrations = serializers.ListField(
-        child=serializers.UUIDField(), help_text="record_uuids of the integrations concerned."
-    )
-    uploaded_files = serializers.ListField(
-        child=serializers.UUIDField(), help_text="uuids of the files concerned."
-    )
-
-
-class ConnectionRequestOutputSerializer(HandBuiltOutputSerializer):
-    build = staticmethod(connection_request_data)
-
-    record_uuid = serializers.UUIDField()
-    org_name = serializers.CharField()
-    org_contact_full_name = serializers.CharField()
-    primary_contact_phone = serializers.CharField(allow_null=True)
-    primary_contact_email = serializers.CharField(allow_null=True)
-    retailer_account_number = serializers.CharField(
-        required=False, allow_null=True, help_text="Present when the requester is a retailer."
-    )
-    supplier_account_number = serializers.CharField(
-        required=False, allow_null=True, help_text="Present when the requester is a supplier."
-    )
-    additional_information = serializers.CharField(allow_null=True)
-    request_date = serializers.DateTimeField()
-    status = serializers.CharField(
-        help_text="PENDING, APPROVED, REJECTED, WITHDRAWN, or CHANGES REQUESTED (only once "
-        "staff asked for changes; the requester's next change makes it PENDING again)."
-    )
-    is_approved = serializers.BooleanField()
-    approved_by = AccountManagerOutputSerializer(allow_null=True)
-    rejection_reason = serializers.CharField(
-        allow_null=True, help_text="Why the request was rejected; null unless REJECTED."
-    )
-    integrations = IntegrationOutputSerializer(many=True)
-    uploaded_files = UploadedFileOutputSerializer(many=True)
-    changes_requested = ReviewEntryOutputSerializer(
-        allow_null=True,
-        help_text="While status is CHANGES REQUESTED: what staff asked to change; else null.",
-    )
-    history = ReviewEntryOutputSerializer(
-        many=True,
-        help_text="Every decision and resubmission (staff asking for changes, the requester's "
-        "resubmission, approval, rejection, withdrawal), oldest first.",
-    )
-
-
-class OrganizationDetailOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    name = serializers.CharField()
-    website = serializers.CharField(allow_null=True)
-    org_type = serializers.ChoiceField(choices=OrganizationType.choices)
-    status = serializers.CharField()
-    created_date = serializers.DateTimeField()
-    active_date = serializers.DateTimeField(allow_null=True)
-    account_manager = AccountManagerOutputSerializer(allow_null=True)
-    retailer_uuid = serializers.CharField(help_text='The retailer\'s uuid, or "" for a supplier.')
-    supplier_uuid = serializers.CharField(help_text='The supplier\'s uuid, or "" for a retailer.')
-
-
-class ConnectionPartyOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    organization = OrganizationDetailOutputSerializer()
-    contact = PersonOutputSerializer(allow_null=True)
-
-
-class ConnectionOutputSerializer(HandBuiltOutputSerializer):
-    build = staticmethod(connection_data)
-
-    uuid = serializers.UUIDField()
-    retailer = ConnectionPartyOutputSerializer()
-    supplier = ConnectionPartyOutputSerializer()
-    status = serializers.CharField()
-    account_manager = AccountManagerOutputSerializer(allow_null=True)
-    allocation_type = serializers.CharField(allow_null=True)
-    suppliers_retailer_account_number = serializers.CharField(allow_null=True)
-    retailers_supplier_account_number = serializers.CharField(allow_null=True)
-    deactivated_date = serializers.DateTimeField(allow_null=True)
-
-
-class ConnectionRequestDecisionSerializer(serializers.Serializer):
+class ConnectionRequestDecision(TypedDict):
     """What an approve/reject answers: the decision and, on approval, the new connection."""
 
-    record_uuid = serializers.UUIDField(source="uuid")
-    status = serializers.CharField()
-    is_approved = serializers.BooleanField()
-    approved_by = serializers.SerializerMethodField()
-    decided_at = serializers.DateTimeField()
-    rejection_reason = serializers.CharField()
-    connection_uuid = serializers.SerializerMethodField()
+    record_uuid: Uuid
+    status: str
+    is_approved: bool
+    approved_by: AccountManagerOutput | None
+    decided_at: DateTime
+    rejection_reason: str
+    connection_uuid: Uuid | None
 
-    @extend_schema_field(AccountManagerOutputSerializer(allow_null=True))
-    def get_approved_by(self, connection_request):
-        if not connection_request.is_approved:
-            return None
-        return account_manager_data(connection_request.decided_by)
 
-    @extend_schema_field(serializers.UUIDField(allow_null=True))
-    def get_connection_uuid(self, connection_request):
-        connection = getattr(connection_request, "connection", None)
-        return str(connection.uuid) if connection is not None else None
+def connection_request_decision_data(
+    connection_request: ConnectionRequest,
+) -> ConnectionRequestDecision:
+    """`connection_request` as the approve/reject service returned it (with `connection`
+    set on approval)."""
+    approved = connection_request.is_approved
+    connection = getattr(connection_request, "connection", None)
+    return {
+        "record_uuid": str(connection_request.uuid),
+        "status": connection_request.status,
+        "is_approved": approved,
+        "approved_by": account_manager_data(connection_request.decided_by) if approved else None,
+        "decided_at": iso_utc(connection_request.decided_at),
+        "rejection_reason": connection_request.rejection_reason,
+        "connection_uuid": str(connection.uuid) if connection is not None else None,
+    }

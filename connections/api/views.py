@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 
+from connect_api.api.outputs import schema_serializer
 from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.pagination import StartLimitPagination
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, LAST_MODIFIED, NOT_MODIFIED
@@ -49,7 +50,7 @@ STATE_CONFLICT = OpenApiResponse(description="The connection is not in a state t
     retrieve=extend_schema(
         summary="Connection request detail",
         parameters=[IF_NONE_MATCH, ETAG, LAST_MODIFIED],
-        responses={200: shapes.ConnectionRequestOutputSerializer, 304: NOT_MODIFIED},
+        responses={200: schema_serializer(shapes.ConnectionRequestOutput), 304: NOT_MODIFIED},
     ),
 )
 class ConnectionRequestViewSet(
@@ -58,7 +59,7 @@ class ConnectionRequestViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    serializer_class = shapes.ConnectionRequestOutputSerializer
+    serializer_class = schema_serializer(shapes.ConnectionRequestOutput)
     filterset_class = ConnectionRequestFilterSet
     pagination_class = StartLimitPagination.keyed("requests", count_capped=True)
 
@@ -108,7 +109,7 @@ class ConnectionRequestViewSet(
     @extend_schema(
         summary="Request a connection",
         request=shapes.ConnectionRequestInputSerializer,
-        responses={201: shapes.ConnectionRequestCreatedSerializer, 409: WRONG_KIND},
+        responses={201: schema_serializer(shapes.ConnectionRequestCreated), 409: WRONG_KIND},
     )
     def create(self, request):
         organization = active_organization_for(request.user, to="request connections")
@@ -116,11 +117,9 @@ class ConnectionRequestViewSet(
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
         )
-        body = {
-            "request_uuid": str(created.uuid),
-            "request_date": shapes.iso_utc(created.request_date),
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(
+            shapes.connection_request_created_data(created), status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Change a PENDING connection request (integrations merge by record_uuid); "
@@ -171,7 +170,7 @@ class ConnectionRequestViewSet(
         summary="Approve (staff): link or create the counterpart, open a Connection "
         "(PENDING or CHANGES REQUESTED)",
         request=shapes.ApproveInputSerializer,
-        responses={200: shapes.ConnectionRequestDecisionSerializer, 409: DECIDED},
+        responses={200: schema_serializer(shapes.ConnectionRequestDecision), 409: DECIDED},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, uuid=None):
@@ -180,12 +179,12 @@ class ConnectionRequestViewSet(
         decided = services.connection_request_approve(
             connection_request=connection_request, user=request.user, **data
         )
-        return Response(shapes.ConnectionRequestDecisionSerializer(decided).data)
+        return Response(shapes.connection_request_decision_data(decided))
 
     @extend_schema(
         summary="Reject (staff) with a reason (PENDING or CHANGES REQUESTED)",
         request=shapes.RejectInputSerializer,
-        responses={200: shapes.ConnectionRequestDecisionSerializer, 409: DECIDED},
+        responses={200: schema_serializer(shapes.ConnectionRequestDecision), 409: DECIDED},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, uuid=None):
@@ -194,13 +193,13 @@ class ConnectionRequestViewSet(
         decided = services.connection_request_reject(
             connection_request=connection_request, user=request.user, reason=data["reason"]
         )
-        return Response(shapes.ConnectionRequestDecisionSerializer(decided).data)
+        return Response(shapes.connection_request_decision_data(decided))
 
     @extend_schema(
         summary="Ask for changes (staff): PENDING -> CHANGES REQUESTED, the requester is told",
         request=shapes.RequestChangesInputSerializer,
         responses={
-            200: shapes.ConnectionRequestOutputSerializer,
+            200: schema_serializer(shapes.ConnectionRequestOutput),
             409: OpenApiResponse(description="The request is not PENDING."),
         },
     )
@@ -216,7 +215,7 @@ class ConnectionRequestViewSet(
 
 
 class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = shapes.ConnectionOutputSerializer
+    serializer_class = schema_serializer(shapes.ConnectionOutput)
     pagination_class = None
 
     def get_queryset(self):
@@ -231,7 +230,7 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(
         summary="Confirm (the request's counterpart or staff): CONFIRMATION WAITING -> ACTIVE",
         request=None,
-        responses={200: shapes.ConnectionOutputSerializer, 409: STATE_CONFLICT},
+        responses={200: schema_serializer(shapes.ConnectionOutput), 409: STATE_CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, uuid=None):
@@ -243,7 +242,7 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     @extend_schema(
         summary="Deactivate (either side or staff)",
         request=None,
-        responses={200: shapes.ConnectionOutputSerializer, 409: STATE_CONFLICT},
+        responses={200: schema_serializer(shapes.ConnectionOutput), 409: STATE_CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, uuid=None):

@@ -1,10 +1,14 @@
 """The preference shapes: the supplier's snake_case and the outreach app's PascalCase (the
-vendor's names mapped here and nowhere else)."""
+vendor's names mapped here and nowhere else), and the platform docs' notifications. Each
+output is a TypedDict (connect_api.api.outputs: the schema is derived from it) built by one
+`*_data` function."""
 
 import uuid
+from typing import Annotated, Literal, TypedDict
 
 from rest_framework import serializers
 
+from connect_api.api.outputs import DateTime, Doc, MaxItems, OneOf, Uuid, iso_utc
 from notifications.choices import SUPPLIER_KINDS, Frequency, MailKind, default_frequency
 
 OUTREACH_KIND_NAMES = {
@@ -34,9 +38,11 @@ class _UpperChoiceField(serializers.ChoiceField):
 # --- supplier -------------------------------------------------------------------------------
 
 
+SUPPLIER_KIND_CHOICES = tuple((kind.value, kind.label) for kind in SUPPLIER_KINDS)
+
+
 class SupplierPreferenceSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in SUPPLIER_KINDS])
-    description = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=SUPPLIER_KIND_CHOICES)
     frequency = _UpperChoiceField(choices=Frequency.choices, help_text="Any case.")
 
 
@@ -49,7 +55,17 @@ class SupplierPreferencesSerializer(serializers.Serializer):
         return {item["kind"]: item["frequency"] for item in items}
 
 
-def supplier_preferences_data(frequencies: dict[str, str]) -> dict:
+class SupplierPreference(TypedDict):
+    kind: Annotated[str, OneOf(SUPPLIER_KIND_CHOICES)]
+    description: str
+    frequency: Annotated[Frequency, Doc("Any case.")]
+
+
+class SupplierPreferences(TypedDict):
+    preferences: Annotated[list[SupplierPreference], MaxItems(len(SUPPLIER_KINDS))]
+
+
+def supplier_preferences_data(frequencies: dict[str, str]) -> SupplierPreferences:
     return {
         "preferences": [
             {"kind": kind, "description": MailKind(kind).label, "frequency": frequency}
@@ -76,7 +92,6 @@ class _NamedChoiceField(serializers.ChoiceField):
 
 class OutreachPreferenceSerializer(serializers.Serializer):
     Kind = _NamedChoiceField(OUTREACH_KIND_NAMES)
-    Description = serializers.CharField(read_only=True)
     Frequency = _NamedChoiceField(OUTREACH_FREQUENCY_NAMES, help_text="Any case.")
 
 
@@ -89,7 +104,17 @@ class OutreachPreferencesSerializer(serializers.Serializer):
         return {item["Kind"]: item["Frequency"] for item in items}
 
 
-def outreach_preferences_data(frequencies: dict[str, str]) -> dict:
+class OutreachPreference(TypedDict):
+    Kind: Literal[tuple(OUTREACH_KIND_NAMES.values())]
+    Description: str
+    Frequency: Annotated[Literal[OUTREACH_FREQUENCIES], Doc("Any case.")]
+
+
+class OutreachPreferences(TypedDict):
+    Notifications: Annotated[list[OutreachPreference], MaxItems(len(OUTREACH_KIND_NAMES))]
+
+
+def outreach_preferences_data(frequencies: dict[str, str]) -> OutreachPreferences:
     return {
         "Notifications": [
             {
@@ -105,20 +130,20 @@ def outreach_preferences_data(frequencies: dict[str, str]) -> dict:
 # --- the platform docs' dashboard notifications and notification settings -------------------
 
 
-class DashboardNotificationSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    title = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    type = serializers.CharField(help_text='Where it is shown: always "Dashboard".')
+class DashboardNotification(TypedDict):
+    uuid: Uuid
+    title: str
+    created_at: DateTime
+    type: Annotated[str, Doc('Where it is shown: always "Dashboard".')]
 
 
-def dashboard_notification_data(event) -> dict:
+def dashboard_notification_data(event) -> DashboardNotification:
     from connect_api.events import EventName
 
     return {
         "uuid": str(event.uuid),
         "title": EventName(event.name).label,
-        "created_at": serializers.DateTimeField().to_representation(event.created),
+        "created_at": iso_utc(event.created),
         "type": "Dashboard",
     }
 
@@ -143,28 +168,26 @@ FREQUENCIES_BY_DOCS_NAME = {
 VIAS = {"dashboard": "Dashboard", "email": "email"}
 
 
-class NotificationTypeSerializer(serializers.Serializer):
-    notification_via = serializers.ChoiceField(choices=["Dashboard", "email"])
-    notification_frequency = serializers.ChoiceField(
-        choices=["Real-time", "Twice a day", "Daily", "Weekly"]
-    )
-    enabled = serializers.BooleanField()
+class NotificationType(TypedDict):
+    notification_via: Literal["Dashboard", "email"]
+    notification_frequency: Literal["Real-time", "Twice a day", "Daily", "Weekly"]
+    enabled: bool
 
 
-class OrgUserSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
+class OrgUser(TypedDict):
+    uuid: Uuid
 
 
-class NotificationSettingSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    notification_display_name = serializers.CharField()
-    notification_name = serializers.CharField()
-    notification_domain = serializers.CharField()
-    notification_type = NotificationTypeSerializer(many=True)
-    org_user = OrgUserSerializer(allow_null=True)
+class NotificationSetting(TypedDict):
+    uuid: Uuid
+    notification_display_name: str
+    notification_name: str
+    notification_domain: str
+    notification_type: list[NotificationType]
+    org_user: OrgUser | None
 
 
-def notification_setting_data(kind: str, frequency: str, org_user_uuid) -> dict:
+def notification_setting_data(kind: str, frequency: str, org_user_uuid) -> NotificationSetting:
     """One kind of notice as the docs' setting. The store keeps one frequency per kind: mail
     follows it, the dashboard lists every notice as it happens."""
     enabled = frequency != Frequency.NEVER

@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connect_api.api.outputs import schema_serializer
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.errors import NotFound, PermissionDenied
 from connect_api.models import Event
@@ -47,7 +48,7 @@ class SupplierPreferencesView(APIView):
         tags=["notifications"],
         operation_id="notification_preferences",
         summary="Your mail preferences: how often you hear about each kind of notice",
-        responses={200: shapes.SupplierPreferencesSerializer},
+        responses={200: schema_serializer(shapes.SupplierPreferences)},
     )
     def get(self, request):
         return Response(self._data(request))
@@ -57,7 +58,7 @@ class SupplierPreferencesView(APIView):
         operation_id="notification_preferences_update",
         summary="Set the frequency of the kinds given (IMMEDIATELY, DAILY, WEEKLY or NEVER)",
         request=shapes.SupplierPreferencesSerializer,
-        responses={200: shapes.SupplierPreferencesSerializer},
+        responses={200: schema_serializer(shapes.SupplierPreferences)},
     )
     def put(self, request):
         body = shapes.SupplierPreferencesSerializer(data=request.data)
@@ -81,7 +82,7 @@ class OutreachPreferencesView(OutreachView):
     @outreach_schema(
         operation_id="outreach_notification_preferences",
         summary="Your mail preferences at the site (Immediately, Daily, Weekly or Never)",
-        responses={200: shapes.OutreachPreferencesSerializer},
+        responses={200: schema_serializer(shapes.OutreachPreferences)},
     )
     def get(self, request, site_number):
         return Response(self._data(request))
@@ -90,7 +91,7 @@ class OutreachPreferencesView(OutreachView):
         operation_id="outreach_notification_preferences_update",
         summary="Set the Frequency of the Kinds given",
         request=shapes.OutreachPreferencesSerializer,
-        responses={200: shapes.OutreachPreferencesSerializer},
+        responses={200: schema_serializer(shapes.OutreachPreferences)},
     )
     def put(self, request, site_number):
         body = shapes.OutreachPreferencesSerializer(data=request.data)
@@ -140,7 +141,7 @@ class DashboardNotificationsView(generics.GenericAPIView):
     parser_classes = [LimitedJSONParser]
     pagination_class = BareListPagination
     queryset = Event.objects.none()  # the schema's model; the view uses a selector
-    serializer_class = shapes.DashboardNotificationSerializer
+    serializer_class = schema_serializer(shapes.DashboardNotification)
 
     @extend_schema(
         tags=["notifications"],
@@ -150,7 +151,7 @@ class DashboardNotificationsView(generics.GenericAPIView):
             OpenApiParameter("start", int, required=False),
             OpenApiParameter("limit", int, required=False),
         ],
-        responses={200: shapes.DashboardNotificationSerializer(many=True)},
+        responses={200: schema_serializer(shapes.DashboardNotification)(many=True)},
     )
     def get(self, request):
         membership = self._membership(request)
@@ -205,7 +206,7 @@ class NotificationSettingsView(APIView):
         tags=["notifications"],
         operation_id="notification_settings",
         summary="Your notification settings (needs view_notifications_settings)",
-        responses={200: shapes.NotificationSettingSerializer(many=True)},
+        responses={200: schema_serializer(shapes.NotificationSetting)(many=True)},
     )
     def get(self, request):
         org_user = self._org_user_uuid(request)
@@ -222,7 +223,7 @@ class NotificationSettingsView(APIView):
         operation_id="notification_settings_update",
         summary="Change one notification setting (needs edit_email_notifications_preferences)",
         request=shapes.NotificationSettingInputSerializer,
-        responses={200: shapes.NotificationSettingSerializer},
+        responses={200: schema_serializer(shapes.NotificationSetting)},
     )
     def put(self, request):
         body = shapes.NotificationSettingInputSerializer(data=request.data)

@@ -1,11 +1,14 @@
-"""Input and output shapes of the tenant's own endpoints (login, discovery), as the
-platform's public docs show them.
+"""Input and output shapes of the tenant's own endpoints (login, discovery, the organization,
+its users, passwords), as the platform's public docs show them.
 
-Each output has one builder (`user_login_data`, `discovery_item_data`); the serializer
-classes beside them declare the same fields for the schema."""
+Each output is a TypedDict (connect_api.api.outputs: the schema is derived from it) with one
+builder, the `*_data` function returning it."""
+
+from typing import Annotated, Literal, TypedDict
 
 from rest_framework import serializers
 
+from connect_api.api.outputs import Date, DateTime, Doc, Email, Uuid, iso_utc
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField
 from organizations.choices import OrganizationType
@@ -26,40 +29,40 @@ class UserLoginInputSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
-class PermissionOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    name = serializers.CharField()
-    display_name = serializers.CharField()
-    description = serializers.CharField()
-    visibility = serializers.ChoiceField(choices=["RETAILER", "SUPPLIER", "BOTH"])
-    grouping = serializers.CharField()
+class PermissionOutput(TypedDict):
+    uuid: Uuid
+    name: str
+    display_name: str
+    description: str
+    visibility: Literal["RETAILER", "SUPPLIER", "BOTH"]
+    grouping: str
 
 
-class PermissionAssignmentOutputSerializer(serializers.Serializer):
-    assigned = serializers.BooleanField()
-    permission = PermissionOutputSerializer()
+class PermissionAssignmentOutput(TypedDict):
+    assigned: bool
+    permission: PermissionOutput
 
 
-class OrgUserOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
+class OrgUserOutput(TypedDict):
+    uuid: Uuid
 
 
-class PermissionAssignmentsOutputSerializer(serializers.Serializer):
-    permissions = PermissionAssignmentOutputSerializer(many=True)
-    org_user = OrgUserOutputSerializer()
+class PermissionAssignmentsOutput(TypedDict):
+    permissions: list[PermissionAssignmentOutput]
+    org_user: OrgUserOutput
 
 
-class UserLoginOutputSerializer(serializers.Serializer):
-    auth_token = serializers.CharField(help_text="Send it as `Authorization: Token <key>`.")
-    org_uuid = serializers.UUIDField()
-    user_uuid = serializers.UUIDField(help_text="The organization user (membership) uuid.")
-    retailer_uuid = serializers.CharField(help_text='The organization\'s uuid, or "".')
-    supplier_uuid = serializers.CharField(help_text='The organization\'s uuid, or "".')
-    org_type = serializers.ChoiceField(choices=OrganizationType.choices)
-    permission_assignments = PermissionAssignmentsOutputSerializer()
+class UserLoginOutput(TypedDict):
+    auth_token: Annotated[str, Doc("Send it as `Authorization: Token <key>`.")]
+    org_uuid: Uuid
+    user_uuid: Annotated[Uuid, Doc("The organization user (membership) uuid.")]
+    retailer_uuid: Annotated[str, Doc('The organization\'s uuid, or "".')]
+    supplier_uuid: Annotated[str, Doc('The organization\'s uuid, or "".')]
+    org_type: OrganizationType
+    permission_assignments: PermissionAssignmentsOutput
 
 
-def permission_data(permission: Permission) -> dict:
+def permission_data(permission: Permission) -> PermissionOutput:
     return {
         "uuid": str(permission.uuid),
         "name": permission.name,
@@ -75,7 +78,7 @@ def user_login_data(
     token: str,
     membership: OrganizationMembership,
     assignments: list[tuple[Permission, bool]],
-) -> dict:
+) -> UserLoginOutput:
     """The docs' login answer. The uuid of the kind the organization is not is "" (the docs
     show `"supplier_uuid": ""` for a retailer and `"retailer_uuid": ""` for a supplier)."""
     organization = membership.organization
@@ -148,26 +151,26 @@ class DiscoveryInputSerializer(serializers.Serializer):
         return first
 
 
-class ContactOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    email = serializers.CharField(allow_null=True)
-    phone = serializers.CharField(allow_null=True)
-    job_title = serializers.CharField(allow_null=True)
+class ContactOutput(TypedDict):
+    uuid: Uuid
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    job_title: str | None
 
 
-class DiscoveryItemOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    name = serializers.CharField()
-    website = serializers.CharField(allow_null=True)
-    description = serializers.CharField(allow_null=True)
-    fulfillment_percentage = serializers.FloatField()
-    number_of_skus = serializers.IntegerField()
-    contact = ContactOutputSerializer(allow_null=True)
+class DiscoveryItemOutput(TypedDict):
+    uuid: Uuid
+    name: str
+    website: str | None
+    description: str | None
+    fulfillment_percentage: float
+    number_of_skus: int
+    contact: ContactOutput | None
 
 
-def person_data(person: Person | None) -> dict | None:
+def person_data(person: Person | None) -> ContactOutput | None:
     """A person (an organization's contact, an account manager) as every supplier response
     shows one."""
     if person is None:
@@ -182,7 +185,7 @@ def person_data(person: Person | None) -> dict | None:
     }
 
 
-def discovery_item_data(organization: Organization) -> dict:
+def discovery_item_data(organization: Organization) -> DiscoveryItemOutput:
     return {
         "uuid": str(organization.uuid),
         "name": organization.name,
@@ -194,50 +197,46 @@ def discovery_item_data(organization: Organization) -> dict:
     }
 
 
-class PaginationOutputSerializer(serializers.Serializer):
-    total_count = serializers.IntegerField()
-    start = serializers.IntegerField()
-    limit = serializers.IntegerField()
+class PaginationOutput(TypedDict):
+    total_count: int
+    start: int
+    limit: int
 
 
-class SupplierDiscoveryOutputSerializer(serializers.Serializer):
-    suppliers = DiscoveryItemOutputSerializer(many=True)
-    pagination = PaginationOutputSerializer()
+# The discovery page as `StartLimitPagination.keyed("suppliers")` builds it.
+class SupplierDiscoveryOutput(TypedDict):
+    suppliers: list[DiscoveryItemOutput]
+    pagination: PaginationOutput
 
 
 # --- organization details ----------------------------------------------------------------------
 
 
-def moment(value) -> str | None:
-    """A date-time as every supplier answer shows one (ISO 8601, UTC, `Z`)."""
-    return serializers.DateTimeField().to_representation(value) if value else None
+class OrganizationManagerOutput(TypedDict):
+    uuid: Uuid
+    person: ContactOutput
 
 
-class OrganizationManagerOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    person = ContactOutputSerializer()
+class OrganizationOutput(TypedDict):
+    uuid: Uuid
+    name: str
+    website: str | None
+    org_type: OrganizationType
+    status: Literal["ACTIVE", "INACTIVE"]
+    created_date: DateTime
+    active_date: DateTime | None
+    account_manager: OrganizationManagerOutput | None
+    retailer_uuid: Annotated[str, Doc('The organization\'s uuid, or "".')]
+    supplier_uuid: Annotated[str, Doc('The organization\'s uuid, or "".')]
 
 
-class OrganizationOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    name = serializers.CharField()
-    website = serializers.CharField(allow_null=True)
-    org_type = serializers.ChoiceField(choices=OrganizationType.choices)
-    status = serializers.ChoiceField(choices=["ACTIVE", "INACTIVE"])
-    created_date = serializers.DateTimeField()
-    active_date = serializers.DateTimeField(allow_null=True)
-    account_manager = OrganizationManagerOutputSerializer(allow_null=True)
-    retailer_uuid = serializers.CharField(help_text='The organization\'s uuid, or "".')
-    supplier_uuid = serializers.CharField(help_text='The organization\'s uuid, or "".')
-
-
-def account_manager_data(manager) -> dict | None:
+def account_manager_data(manager) -> OrganizationManagerOutput | None:
     if manager is None:
         return None
     return {"uuid": str(manager.uuid), "person": person_data(manager.person)}
 
 
-def organization_data(organization: Organization) -> dict:
+def organization_data(organization: Organization) -> OrganizationOutput:
     party = str(organization.uuid)
     is_retailer = organization.org_type == OrganizationType.RETAILER
     return {
@@ -246,8 +245,8 @@ def organization_data(organization: Organization) -> dict:
         "website": or_null(organization.website),
         "org_type": organization.org_type,
         "status": organization.status,
-        "created_date": moment(organization.created_date),
-        "active_date": moment(organization.active_date),
+        "created_date": iso_utc(organization.created_date),
+        "active_date": iso_utc(organization.active_date),
         "account_manager": account_manager_data(organization.account_manager),
         "retailer_uuid": party if is_retailer else "",
         "supplier_uuid": "" if is_retailer else party,
@@ -257,23 +256,24 @@ def organization_data(organization: Organization) -> dict:
 # --- users and permissions -----------------------------------------------------------------------
 
 
-class UserOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField(help_text="The organization user (membership) uuid.")
-    person = ContactOutputSerializer()
-    permission_assignments = PermissionAssignmentsOutputSerializer()
-    status = serializers.ChoiceField(choices=["CONFIRMATION WAITING", "ACTIVE", "DEACTIVATED"])
-    token = serializers.CharField(
-        allow_null=True, help_text="Always null: invitation tokens exist only in their mail."
-    )
+MemberStatus = Literal["CONFIRMATION WAITING", "ACTIVE", "DEACTIVATED"]
 
 
-def member_status(membership: OrganizationMembership) -> str:
+class UserOutput(TypedDict):
+    uuid: Annotated[Uuid, Doc("The organization user (membership) uuid.")]
+    person: ContactOutput
+    permission_assignments: PermissionAssignmentsOutput
+    status: MemberStatus
+    token: Annotated[str | None, Doc("Always null: invitation tokens exist only in their mail.")]
+
+
+def member_status(membership: OrganizationMembership) -> MemberStatus:
     if membership.user.is_active:
         return "ACTIVE"
     return "CONFIRMATION WAITING" if getattr(membership, "invited", False) else "DEACTIVATED"
 
 
-def member_person_data(membership: OrganizationMembership) -> dict:
+def member_person_data(membership: OrganizationMembership) -> ContactOutput:
     """The member's person; for a member without one (made outside the API), their user's
     name and address under the membership's uuid."""
     if membership.person is not None:
@@ -291,7 +291,7 @@ def member_person_data(membership: OrganizationMembership) -> dict:
 
 def permission_assignments_data(
     membership: OrganizationMembership, catalog: list[Permission]
-) -> dict:
+) -> PermissionAssignmentsOutput:
     """Every catalog permission applicable to the member's organization, each with whether
     the member holds it (`membership.permissions` prefetched: no query)."""
     held = {p.pk for p in membership.permissions.all()}
@@ -304,7 +304,7 @@ def permission_assignments_data(
     }
 
 
-def user_data(membership: OrganizationMembership, catalog: list[Permission]) -> dict:
+def user_data(membership: OrganizationMembership, catalog: list[Permission]) -> UserOutput:
     return {
         "uuid": str(membership.uuid),
         "person": member_person_data(membership),
@@ -350,19 +350,28 @@ class PasswordInputSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, max_length=128)
 
 
-class InvitationValidOutputSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    token = serializers.CharField(allow_null=True, help_text="null when a new mail was sent.")
+class InvitationValidOutput(TypedDict):
+    email: Email
+    token: Annotated[str | None, Doc("null when a new mail was sent.")]
+
+
+def invitation_valid_data(email: str, token: str | None) -> InvitationValidOutput:
+    """An invitation token checked: its address, and the token again (None: it had expired
+    and a new mail with a new one was sent)."""
+    return {"email": email, "token": token}
 
 
 class ResetPasswordInputSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
 
 
-class ResetPasswordOutputSerializer(serializers.Serializer):
-    reset_token = serializers.CharField(
-        allow_null=True, help_text="Always null: the token is mailed to the address."
-    )
+class ResetPasswordOutput(TypedDict):
+    reset_token: Annotated[str | None, Doc("Always null: the token is mailed to the address.")]
+
+
+def reset_password_data() -> ResetPasswordOutput:
+    """What a reset request answers, whether the address is known or not."""
+    return {"reset_token": None}
 
 
 class CompletePasswordInputSerializer(serializers.Serializer):
@@ -377,18 +386,18 @@ class ResetTokenQuerySerializer(serializers.Serializer):
 # --- discovery participation ---------------------------------------------------------------------
 
 
-class ParticipationApproverOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    person = ContactOutputSerializer()
+class ParticipationApproverOutput(OrganizationManagerOutput):
+    # The account manager's shape under the component name the generated clients know.
+    pass
 
 
-class ParticipationOutputSerializer(serializers.Serializer):
-    supplier_uuid = serializers.UUIDField()
-    is_participating = serializers.BooleanField()
-    discovery_catalog_uuid = serializers.UUIDField(allow_null=True)
-    date_joined = serializers.DateField(allow_null=True)
-    requested_by = ContactOutputSerializer(allow_null=True)
-    approved_by = ParticipationApproverOutputSerializer(allow_null=True)
+class ParticipationOutput(TypedDict):
+    supplier_uuid: Uuid
+    is_participating: bool
+    discovery_catalog_uuid: Uuid | None
+    date_joined: Date | None
+    requested_by: ContactOutput | None
+    approved_by: ParticipationApproverOutput | None
 
 
 class ParticipationInputSerializer(serializers.Serializer):
@@ -403,7 +412,7 @@ class ParticipationInputSerializer(serializers.Serializer):
         return data
 
 
-def participation_data(organization: Organization) -> dict:
+def participation_data(organization: Organization) -> ParticipationOutput:
     since = organization.discoverable_since
     participating = since is not None
     return {

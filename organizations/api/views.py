@@ -4,6 +4,7 @@ from rest_framework import generics
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
+from connect_api.api.outputs import schema_serializer
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.clientip import client_ip
 from connect_api.errors import Conflict, NotFound
@@ -44,7 +45,7 @@ class UserLoginView(TokenObtainView):
         summary="Log in (the platform's documented login): a token and the organization",
         request=shapes.UserLoginInputSerializer,
         responses={
-            200: shapes.UserLoginOutputSerializer,
+            200: schema_serializer(shapes.UserLoginOutput),
             400: OpenApiResponse(description="username or password missing."),
             401: OpenApiResponse(description="Wrong username or password."),
             409: OpenApiResponse(description="Not a member of an active organization."),
@@ -73,7 +74,7 @@ class DiscoveryView(SupplierApiMixin, generics.GenericAPIView):
     and paging in the JSON body as the docs send them). Two queries: count and page."""
 
     kind: OrganizationType
-    serializer_class = shapes.DiscoveryItemOutputSerializer
+    serializer_class = schema_serializer(shapes.DiscoveryItemOutput)
 
     def post(self, request):
         organization = selectors.active_organization_for(
@@ -108,7 +109,7 @@ class SupplierDiscoveryView(DiscoveryView):
         summary="Discover suppliers (a retailer's call; a supplier gets 409)",
         request=shapes.DiscoveryInputSerializer,
         responses={
-            200: shapes.SupplierDiscoveryOutputSerializer,
+            200: schema_serializer(shapes.SupplierDiscoveryOutput),
             400: OpenApiResponse(description="A filter, sort or paging value is invalid."),
             409: OpenApiResponse(description="Not a member of an active retailer."),
         },
@@ -128,11 +129,11 @@ def _documented(summary: str, *, request=None, ok=None, status: int = 200, **err
 class OrganizationDetailView(SupplierApiMixin, generics.GenericAPIView):
     """`organizations/`: the caller's organization and its account manager."""
 
-    serializer_class = shapes.OrganizationOutputSerializer
+    serializer_class = schema_serializer(shapes.OrganizationOutput)
 
     @_documented(
         "Your organization: name, kind, status, dates and account manager",
-        ok=shapes.OrganizationOutputSerializer,
+        ok=schema_serializer(shapes.OrganizationOutput),
         e409="Staff users and users without an organization have none.",
     )
     def get(self, request):
@@ -144,7 +145,7 @@ class MembersApiMixin(SupplierApiMixin):
     queryset = OrganizationMembership.objects.none()  # the schema's model; views use selectors
     pagination_class = None  # the docs answer the users as one bare list
     permission_classes = [IsAuthenticated, HoldsCatalogPermission]
-    serializer_class = shapes.UserOutputSerializer
+    serializer_class = schema_serializer(shapes.UserOutput)
 
 
 class UserListView(MembersApiMixin, generics.GenericAPIView):
@@ -155,7 +156,7 @@ class UserListView(MembersApiMixin, generics.GenericAPIView):
 
     @_documented(
         "All users of your organization with their permissions (needs view_org_users)",
-        ok=shapes.UserOutputSerializer(many=True),
+        ok=schema_serializer(shapes.UserOutput)(many=True),
         e403="You do not hold view_org_users.",
     )
     def get(self, request):
@@ -169,7 +170,7 @@ class UserDetailView(MembersApiMixin, generics.GenericAPIView):
 
     @_documented(
         "One user of your organization (needs view_org_users)",
-        ok=shapes.UserOutputSerializer,
+        ok=schema_serializer(shapes.UserOutput),
         e403="You do not hold view_org_users.",
         e404="No such user in your organization.",
     )
@@ -188,7 +189,7 @@ class UserPermissionsView(MembersApiMixin, generics.GenericAPIView):
         "PATCH": "edit_org_users",
         "DELETE": "edit_org_users",
     }
-    serializer_class = shapes.PermissionAssignmentsOutputSerializer
+    serializer_class = schema_serializer(shapes.PermissionAssignmentsOutput)
 
     def _answer(self, user_uuid):
         member = selectors.member_get(self.request.user, uuid=user_uuid)
@@ -201,7 +202,7 @@ class UserPermissionsView(MembersApiMixin, generics.GenericAPIView):
 
     @_documented(
         "A user's permission assignments (needs view_org_users)",
-        ok=shapes.PermissionAssignmentsOutputSerializer,
+        ok=schema_serializer(shapes.PermissionAssignmentsOutput),
         e403="You do not hold view_org_users.",
         e404="No such user in your organization.",
     )
@@ -211,7 +212,7 @@ class UserPermissionsView(MembersApiMixin, generics.GenericAPIView):
     @_documented(
         "Give a user permissions (needs edit_org_users)",
         request=shapes.PermissionUuidsInputSerializer,
-        ok=shapes.PermissionAssignmentsOutputSerializer,
+        ok=schema_serializer(shapes.PermissionAssignmentsOutput),
         e400="A uuid is unknown or the permission is not for your kind of organization.",
         e403="You do not hold edit_org_users.",
         e404="No such user in your organization.",
@@ -226,7 +227,7 @@ class UserPermissionsView(MembersApiMixin, generics.GenericAPIView):
     @_documented(
         "Take permissions from a user (needs edit_org_users)",
         request=shapes.PermissionUuidsInputSerializer,
-        ok=shapes.PermissionAssignmentsOutputSerializer,
+        ok=schema_serializer(shapes.PermissionAssignmentsOutput),
         e400="A uuid is unknown or the permission is not for your kind of organization.",
         e403="You do not hold edit_org_users.",
         e404="No such user in your organization.",
@@ -249,7 +250,7 @@ class UserInviteView(MembersApiMixin, generics.GenericAPIView):
     @_documented(
         "Invite a colleague into your organization (needs edit_org_users)",
         request=shapes.InvitationInputSerializer,
-        ok=shapes.UserOutputSerializer,
+        ok=schema_serializer(shapes.UserOutput),
         status=201,
         e400="A field is invalid or a permission is not for your kind of organization.",
         e403="You do not hold edit_org_users.",
@@ -272,13 +273,13 @@ class PermissionCatalogView(SupplierApiMixin, generics.GenericAPIView):
 
     permission_classes = [IsAuthenticated, HoldsCatalogPermission]
     required_permissions = {"GET": "view_org_users"}
-    serializer_class = shapes.PermissionOutputSerializer
+    serializer_class = schema_serializer(shapes.PermissionOutput)
     queryset = Permission.objects.none()  # the schema's model
     pagination_class = None  # the whole catalog, a bare list
 
     @_documented(
         "Every permission your kind of organization can assign (needs view_org_users)",
-        ok=shapes.PermissionOutputSerializer(many=True),
+        ok=schema_serializer(shapes.PermissionOutput)(many=True),
         e403="You do not hold view_org_users.",
     )
     def get(self, request):
@@ -299,12 +300,12 @@ class PublicApiMixin:
 
 
 class ResetPasswordView(PublicApiMixin, generics.GenericAPIView):
-    serializer_class = shapes.ResetPasswordOutputSerializer
+    serializer_class = schema_serializer(shapes.ResetPasswordOutput)
 
     @_documented(
         "Ask for a password reset mail (the same answer whether the address is known or not)",
         request=shapes.ResetPasswordInputSerializer,
-        ok=shapes.ResetPasswordOutputSerializer,
+        ok=schema_serializer(shapes.ResetPasswordOutput),
         e400="email missing.",
         e429="Too many resets asked for this address or from this client; Retry-After.",
     )
@@ -314,7 +315,7 @@ class ResetPasswordView(PublicApiMixin, generics.GenericAPIView):
         services.password_reset_request(
             email=body.validated_data["email"], address=client_ip(request)
         )
-        return Response({"reset_token": None})
+        return Response(shapes.reset_password_data())
 
 
 class CompletePasswordView(PublicApiMixin, generics.GenericAPIView):
@@ -353,13 +354,13 @@ class CompletePasswordView(PublicApiMixin, generics.GenericAPIView):
 
 
 class AcceptInviteView(PublicApiMixin, generics.GenericAPIView):
-    serializer_class = shapes.InvitationValidOutputSerializer
+    serializer_class = schema_serializer(shapes.InvitationValidOutput)
 
     @extend_schema(
         summary="Check an invitation token (an expired one: 201, a new mail is sent)",
         responses={
-            200: shapes.InvitationValidOutputSerializer,
-            201: shapes.InvitationValidOutputSerializer,
+            200: schema_serializer(shapes.InvitationValidOutput),
+            201: schema_serializer(shapes.InvitationValidOutput),
             404: OpenApiResponse(description="The token is invalid or was used."),
         },
     )
@@ -367,8 +368,8 @@ class AcceptInviteView(PublicApiMixin, generics.GenericAPIView):
         invitation = services.invitation_by_token(token)
         if invitation.expires is None or invitation.expires <= timezone.now():
             services.invitation_renew(invitation=invitation)
-            return Response({"email": invitation.email, "token": None}, status=201)
-        return Response({"email": invitation.email, "token": token})
+            return Response(shapes.invitation_valid_data(invitation.email, None), status=201)
+        return Response(shapes.invitation_valid_data(invitation.email, token))
 
     @extend_schema(
         summary="Accept an invitation: set the password, the account becomes active",
@@ -391,11 +392,11 @@ class DiscoveryParticipationView(SupplierApiMixin, generics.GenericAPIView):
     read and set by platform staff (account managers) only."""
 
     permission_classes = [IsAdminUser]
-    serializer_class = shapes.ParticipationOutputSerializer
+    serializer_class = schema_serializer(shapes.ParticipationOutput)
 
     @_documented(
         "A supplier's discovery participation (staff only)",
-        ok=shapes.ParticipationOutputSerializer,
+        ok=schema_serializer(shapes.ParticipationOutput),
         e403="Not platform staff.",
         e404="No such organization.",
     )

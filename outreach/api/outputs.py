@@ -2,8 +2,8 @@
 
 Each output shape is declared once, as a TypedDict with the app's own key names and JSON
 types, and built once, by the `*_data` function returning it. The OpenAPI schema comes from
-the same TypedDict (`schema_serializer` derives a describing Serializer from it), so the
-documented shape cannot drift from the built one.
+the same TypedDict (`schema_serializer`, connect_api.api.outputs, derives a describing
+Serializer from it), so the documented shape cannot drift from the built one.
 
 The app reads some keys with `getString`/`getInt` (a missing key or a null fails the whole
 parse), so strings are "" and ids 0 when there is nothing to show, never null; dates are
@@ -11,16 +11,15 @@ MM/DD/YYYY strings.
 """
 
 import math
-import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NotRequired, TypedDict
 
-from django.db.models import Choices, Prefetch, QuerySet, prefetch_related_objects
-from rest_framework import serializers
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
+from connect_api.api.outputs import schema_serializer as schema_serializer  # re-exported
 from connect_api.pagination import matches_up_to
 from outreach.choices import ConnectionCategory, Right
 from outreach.dates import us_date, us_datetime
@@ -44,53 +43,6 @@ RightValue = Right
 """A/V/N (documented as the Right choices)."""
 ContactType = ConnectionCategory
 """I inward / O outward."""
-
-# --- schema: a Serializer described by a TypedDict ------------------------------------------
-
-_SCALAR_FIELDS = {
-    int: serializers.IntegerField,
-    str: serializers.CharField,
-    bool: serializers.BooleanField,
-}
-_serializers: dict[type, type[serializers.Serializer]] = {}
-
-
-def schema_serializer(shape: type) -> type[serializers.Serializer]:
-    """The Serializer class describing the TypedDict `shape` for drf-spectacular (its
-    component is named after the TypedDict). Only the schema uses it; `*_data` builds."""
-    if shape not in _serializers:
-        hints = typing.get_type_hints(shape)
-        required = shape.__required_keys__
-        fields = {
-            name: _schema_field(hint, required=name in required) for name, hint in hints.items()
-        }
-        fields["Meta"] = type("Meta", (), {"ref_name": shape.__name__})
-        fields["__doc__"] = shape.__doc__
-        _serializers[shape] = type(f"{shape.__name__}Serializer", (serializers.Serializer,), fields)
-    return _serializers[shape]
-
-
-def _schema_field(hint, *, required: bool, **kwargs) -> serializers.Field:
-    kwargs["required"] = required
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        (inner,) = [arg for arg in args if arg is not type(None)]
-        return _schema_field(inner, allow_null=True, **kwargs)
-    if origin is Literal:
-        return serializers.ChoiceField(choices=list(args), **kwargs)
-    if isinstance(hint, type) and issubclass(hint, Choices):
-        return serializers.ChoiceField(choices=hint.choices, **kwargs)
-    if origin is list:
-        (item,) = args
-        if typing.is_typeddict(item):
-            return schema_serializer(item)(many=True, **kwargs)
-        return serializers.ListField(child=_schema_field(item, required=True), **kwargs)
-    if typing.is_typeddict(hint):
-        return schema_serializer(hint)(**kwargs)
-    if origin is dict:
-        return serializers.DictField(child=_schema_field(args[1], required=True), **kwargs)
-    return _SCALAR_FIELDS[hint](**kwargs)
-
 
 # --- paging ---------------------------------------------------------------------------------
 

@@ -1,6 +1,13 @@
+"""The upload API's input (a multipart body) and outputs: each output a TypedDict
+(connect_api.api.outputs: the schema is derived from it) built by one `*_data` function."""
+
+from typing import Annotated, TypedDict
+
 from rest_framework import serializers
 
+from connect_api.api.outputs import DateTime, Doc, Uuid, iso_utc
 from uploads.filenames import display_name
+from uploads.models import Upload
 
 
 class DisplayNameField(serializers.CharField):
@@ -23,15 +30,30 @@ class UploadInputSerializer(serializers.Serializer):
     )
 
 
-class UploadCreatedSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    name = serializers.CharField()
+class UploadCreated(TypedDict):
+    uuid: Uuid
+    name: str
 
 
-class UploadOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    name = serializers.CharField()
-    size = serializers.IntegerField(help_text="Bytes.")
-    content_type = serializers.CharField(help_text="Decided from the bytes.")
-    sha256 = serializers.CharField(help_text="Hex digest of the stored bytes.")
-    created = serializers.DateTimeField()
+def upload_created_data(upload: Upload) -> UploadCreated:
+    return {"uuid": str(upload.uuid), "name": upload.name}
+
+
+class UploadOutput(TypedDict):
+    uuid: Uuid
+    name: str
+    size: Annotated[int, Doc("Bytes.")]
+    content_type: Annotated[str, Doc("Decided from the bytes.")]
+    sha256: Annotated[str, Doc("Hex digest of the stored bytes.")]
+    created: DateTime
+
+
+def upload_data(upload: Upload) -> UploadOutput:
+    return {
+        "uuid": str(upload.uuid),
+        "name": upload.name,
+        "size": upload.size,
+        "content_type": upload.content_type,
+        "sha256": upload.sha256,
+        "created": iso_utc(upload.created),
+    }

@@ -5,15 +5,18 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from connect_api.api.outputs import schema_serializer
 from connect_api.pagination import StartLimitPagination
 from connect_api.schema import ErrorSerializer
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
 from uploads import selectors, services
 from uploads.api.serializers import (
-    UploadCreatedSerializer,
+    UploadCreated,
     UploadInputSerializer,
-    UploadOutputSerializer,
+    UploadOutput,
+    upload_created_data,
+    upload_data,
 )
 from uploads.downloads import download_response
 from uploads.inspection import KINDS
@@ -25,13 +28,14 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or not readab
 @extend_schema_view(
     list=extend_schema(summary="List the caller organization's uploads (staff: all)"),
     retrieve=extend_schema(
-        summary="Upload metadata", responses={200: UploadOutputSerializer, 404: NOT_FOUND}
+        summary="Upload metadata",
+        responses={200: schema_serializer(UploadOutput), 404: NOT_FOUND},
     ),
 )
 class UploadViewSet(
     SupplierApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = UploadOutputSerializer
+    serializer_class = schema_serializer(UploadOutput)
     pagination_class = StartLimitPagination.keyed("files")
 
     def get_queryset(self):
@@ -50,6 +54,13 @@ class UploadViewSet(
             return [*super().get_throttles(), UploadRateThrottle()]
         return super().get_throttles()
 
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([upload_data(upload) for upload in page])
+
+    def retrieve(self, request, uuid=None):
+        return Response(upload_data(self.get_object()))
+
     def perform_content_negotiation(self, request, force=False):
         """A download answers whatever the client's Accept header asks for (no 406)."""
         return super().perform_content_negotiation(
@@ -60,7 +71,7 @@ class UploadViewSet(
         summary="Upload a file (multipart): type checked from the bytes, size capped",
         request={"multipart/form-data": UploadInputSerializer},
         responses={
-            201: UploadCreatedSerializer,
+            201: schema_serializer(UploadCreated),
             400: OpenApiResponse(ErrorSerializer, description="No file, or an empty one."),
             409: OpenApiResponse(ErrorSerializer, description="Caller has no active organization."),
             413: OpenApiResponse(ErrorSerializer, description="File over UPLOAD_MAX_BYTES."),
@@ -82,8 +93,7 @@ class UploadViewSet(
             file=serializer.validated_data["file"],
             filename=serializer.validated_data.get("filename", ""),
         )
-        body = UploadCreatedSerializer(upload).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(upload_created_data(upload), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Download the uploaded bytes",

@@ -1,14 +1,20 @@
 """Webhook shapes: the supplier API's (snake_case, ISO dates) and the outreach API's (the
-vendor's PascalCase, MM/DD/YYYY dates). Each output shape is declared once, here."""
+vendor's PascalCase, MM/DD/YYYY dates). Each output shape is declared once, here; the supplier
+API's as TypedDicts (connect_api.api.outputs: the schema is derived from them) built by one
+`*_data` function each."""
+
+from typing import Annotated, TypedDict
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.outputs import DateTime, Doc, Url, Uuid, iso_utc
 from connect_api.events import EventName
 from connect_api.serializers import BoundedListField
 from outreach.dates import us_date, us_datetime
 from webhooks.choices import EndpointStatus
+from webhooks.models import Delivery, Endpoint
 
 URL_MAX = 2000
 
@@ -45,35 +51,70 @@ class EndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer):
     )
 
 
-class EndpointOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    url = serializers.URLField()
-    events = serializers.ListField(child=serializers.ChoiceField(choices=EventName.choices))
-    description = serializers.CharField()
-    status = serializers.ChoiceField(choices=EndpointStatus.choices)
-    disabled_date = serializers.DateTimeField(allow_null=True)
-    disabled_reason = serializers.CharField(allow_null=True, source="disabled_reason_or_none")
-    created_date = serializers.DateTimeField()
+class EndpointOutput(TypedDict):
+    uuid: Uuid
+    url: Url
+    events: list[EventName]
+    description: str
+    status: EndpointStatus
+    disabled_date: DateTime | None
+    disabled_reason: str | None
+    created_date: DateTime
 
 
-class EndpointCreatedSerializer(EndpointOutputSerializer):
-    secret = serializers.CharField(
-        help_text="The signing secret (Standard Webhooks, whsec_...): shown this once only."
-    )
+def endpoint_data(endpoint: Endpoint) -> EndpointOutput:
+    return {
+        "uuid": str(endpoint.uuid),
+        "url": endpoint.url,
+        "events": list(endpoint.events),
+        "description": endpoint.description,
+        "status": endpoint.status,
+        "disabled_date": iso_utc(endpoint.disabled_date),
+        "disabled_reason": endpoint.disabled_reason_or_none,
+        "created_date": iso_utc(endpoint.created_date),
+    }
 
 
-class DeliveryOutputSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    event_uuid = serializers.UUIDField(source="event.uuid", help_text="Sent as webhook-id.")
-    event_type = serializers.CharField(source="event.name")
-    status = serializers.CharField()
-    attempts = serializers.IntegerField()
-    next_attempt_date = serializers.DateTimeField(source="next_attempt_at", allow_null=True)
-    last_attempt_date = serializers.DateTimeField(allow_null=True)
-    last_response_code = serializers.IntegerField(allow_null=True)
-    last_response_time_ms = serializers.IntegerField(source="last_response_ms", allow_null=True)
-    last_error = serializers.CharField(allow_null=True, source="last_error_or_none")
-    created_date = serializers.DateTimeField()
+class EndpointCreated(EndpointOutput):
+    secret: Annotated[
+        str, Doc("The signing secret (Standard Webhooks, whsec_...): shown this once only.")
+    ]
+
+
+def endpoint_created_data(endpoint: Endpoint) -> EndpointCreated:
+    """The endpoint with its signing secret: only right after creating or rotating it."""
+    return {**endpoint_data(endpoint), "secret": endpoint.secret}
+
+
+class DeliveryOutput(TypedDict):
+    uuid: Uuid
+    event_uuid: Annotated[Uuid, Doc("Sent as webhook-id.")]
+    event_type: str
+    status: str
+    attempts: int
+    next_attempt_date: DateTime | None
+    last_attempt_date: DateTime | None
+    last_response_code: int | None
+    last_response_time_ms: int | None
+    last_error: str | None
+    created_date: DateTime
+
+
+def delivery_data(delivery: Delivery) -> DeliveryOutput:
+    """Needs `delivery.event` joined (`selectors.deliveries_for`)."""
+    return {
+        "uuid": str(delivery.uuid),
+        "event_uuid": str(delivery.event.uuid),
+        "event_type": delivery.event.name,
+        "status": delivery.status,
+        "attempts": delivery.attempts,
+        "next_attempt_date": iso_utc(delivery.next_attempt_at),
+        "last_attempt_date": iso_utc(delivery.last_attempt_date),
+        "last_response_code": delivery.last_response_code,
+        "last_response_time_ms": delivery.last_response_ms,
+        "last_error": delivery.last_error_or_none,
+        "created_date": iso_utc(delivery.created_date),
+    }
 
 
 # --- outreach API (the vendor's style) ----------------------------------------------------------

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from connect_api.api.outputs import schema_serializer
 from connect_api.pagination import StartLimitPagination
 from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
@@ -41,7 +42,7 @@ class EndpointViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    serializer_class = shapes.EndpointOutputSerializer
+    serializer_class = schema_serializer(shapes.EndpointOutput)
     pagination_class = StartLimitPagination.keyed("endpoints")
     filter_backends = []
 
@@ -57,27 +58,32 @@ class EndpointViewSet(
         tags=TAGS,
         summary="Register a webhook endpoint (the answer shows its signing secret, once)",
         request=shapes.EndpointInputSerializer,
-        responses={201: shapes.EndpointCreatedSerializer},
+        responses={201: schema_serializer(shapes.EndpointCreated)},
     )
     def create(self, request):
         organization = active_organization_for(request.user, to="register webhooks")
         data = self._valid_input()
         endpoint = services.endpoint_create(organization=organization, **data)
-        return Response(
-            shapes.EndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED
-        )
+        return Response(shapes.endpoint_created_data(endpoint), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=TAGS,
         summary="Change a webhook endpoint (status ACTIVE re-enables a disabled one)",
         request=shapes.EndpointInputSerializer,
-        responses={200: shapes.EndpointOutputSerializer},
+        responses={200: schema_serializer(shapes.EndpointOutput)},
     )
     def partial_update(self, request, uuid=None):
         endpoint = services.endpoint_update(
             endpoint=self.get_object(), data=self._valid_input(partial=True)
         )
-        return Response(self.get_serializer(endpoint).data)
+        return Response(shapes.endpoint_data(endpoint))
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([shapes.endpoint_data(row) for row in page])
+
+    def retrieve(self, request, uuid=None):
+        return Response(shapes.endpoint_data(self.get_object()))
 
     def destroy(self, request, uuid=None):
         services.endpoint_delete(endpoint=self.get_object())
@@ -88,15 +94,15 @@ class EndpointViewSet(
         summary="Rotate the signing secret (the answer shows the new one, once)",
         description=ROTATION,
         request=None,
-        responses={200: shapes.EndpointCreatedSerializer},
+        responses={200: schema_serializer(shapes.EndpointCreated)},
     )
     def rotate_secret(self, request, uuid=None):
         endpoint = services.endpoint_secret_rotate(endpoint=self.get_object())
-        return Response(shapes.EndpointCreatedSerializer(endpoint).data)
+        return Response(shapes.endpoint_created_data(endpoint))
 
 
 class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = shapes.DeliveryOutputSerializer
+    serializer_class = schema_serializer(shapes.DeliveryOutput)
     pagination_class = StartLimitPagination.keyed("deliveries")
     filter_backends = []
 
@@ -112,7 +118,8 @@ class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericV
         parameters=[OpenApiParameter("endpoint_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)],
     )
     def list(self, request, endpoint_uuid):
-        return super().list(request)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([shapes.delivery_data(row) for row in page])
 
     @extend_schema(
         tags=TAGS,
@@ -122,13 +129,13 @@ class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericV
             OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH),
         ],
         request=None,
-        responses={200: shapes.DeliveryOutputSerializer},
+        responses={200: schema_serializer(shapes.DeliveryOutput)},
     )
     def redeliver(self, request, endpoint_uuid, uuid):
         delivery = selectors.delivery_get(endpoint=self._endpoint(), lookup={"uuid": uuid})
         delivery = services.delivery_redeliver(delivery=delivery)
         delivery = selectors.delivery_get(endpoint=delivery.endpoint, lookup={"pk": delivery.pk})
-        return Response(self.get_serializer(delivery).data)
+        return Response(shapes.delivery_data(delivery))
 
 
 # --- outreach API ----------------------------------------------------------------------------
