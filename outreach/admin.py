@@ -424,7 +424,7 @@ class ReviewActionsMixin(DecisionButtonsMixin):
     )
 
     def is_undecided(self, obj) -> bool:
-        return obj.status == ChangeRequestStatus.PENDING
+        return obj.is_pending
 
     def has_add_permission(self, request):
         return False

@@ -246,11 +246,10 @@ def change_request_reject(
 ) -> ChangeRequest:
     with transaction.atomic():
         locked = _locked_pending(change_request.pk)
-        locked.status = ChangeRequestStatus.REJECTED
-        locked.reviewed_by = reviewer
-        locked.reviewed_at = timezone.now()
-        locked.review_message = message
-        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_message"])
+        decided = locked.decide(
+            status=ChangeRequestStatus.REJECTED, reviewer=reviewer, message=message
+        )
+        locked.save(update_fields=decided)
         change_request_event_publish(name=EventName.CHANGE_REQUEST_REJECTED, change_request=locked)
     return locked
 
@@ -337,7 +336,7 @@ def _locked_pending(pk: int) -> ChangeRequest:
         .select_related("site", "submitted_by")
         .get(pk=pk)
     )
-    if locked.status != ChangeRequestStatus.PENDING:
+    if not locked.is_pending:
         raise Conflict(
             f"Change request {locked.number} was already {locked.get_status_display().lower()}.",
             code="already_decided",
@@ -368,23 +367,18 @@ def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
         changes.update(_responses_replace(connection, target.label, numbers))
     for _, target, text in payload.connection_writes(Applies.APPENDS):
         changes.update(_comment_append(change_request, connection, target.label, text))
-    now = timezone.now()
+    decided = change_request.decide(status=ChangeRequestStatus.APPLIED, reviewer=reviewer)
     ConnectionHistory.objects.create(
         connection=connection,
         changed_by=reviewer,
-        changed_at=now,
+        changed_at=change_request.reviewed_at,
         kind=change_request.kind,
         changes=changes,
         change_request=change_request,
     )
-    change_request.status = ChangeRequestStatus.APPLIED
     change_request.connection = connection
-    change_request.reviewed_by = reviewer
-    change_request.reviewed_at = now
     change_request.failure_reason = ""
-    change_request.save(
-        update_fields=["status", "connection", "reviewed_by", "reviewed_at", "failure_reason"]
-    )
+    change_request.save(update_fields=[*decided, "connection", "failure_reason"])
     change_request_event_publish(
         name=EventName.CHANGE_REQUEST_APPLIED, change_request=change_request
     )
@@ -501,7 +495,7 @@ def _locked_pending_comment(pk: int) -> CommentChangeRequest:
         .select_related("site", "individual")
         .get(pk=pk)
     )
-    if change_request.status != ChangeRequestStatus.PENDING:
+    if not change_request.is_pending:
         raise Conflict(
             f"Comment change request {change_request.number} is already "
             f"{change_request.get_status_display().lower()}."
@@ -533,10 +527,8 @@ def comment_change_request_apply(
                 author=change_request.submitted_by,
                 change_request=change_request,
             )
-        change_request.status = ChangeRequestStatus.APPLIED
-        change_request.reviewed_by = reviewer
-        change_request.reviewed_at = timezone.now()
-        change_request.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        decided = change_request.decide(status=ChangeRequestStatus.APPLIED, reviewer=reviewer)
+        change_request.save(update_fields=decided)
         return change_request
 
 
@@ -545,13 +537,10 @@ def comment_change_request_reject(
 ) -> CommentChangeRequest:
     with transaction.atomic():
         change_request = _locked_pending_comment(change_request.pk)
-        change_request.status = ChangeRequestStatus.REJECTED
-        change_request.reviewed_by = reviewer
-        change_request.reviewed_at = timezone.now()
-        change_request.review_message = message
-        change_request.save(
-            update_fields=["status", "reviewed_by", "reviewed_at", "review_message"]
+        decided = change_request.decide(
+            status=ChangeRequestStatus.REJECTED, reviewer=reviewer, message=message
         )
+        change_request.save(update_fields=decided)
         return change_request
 
 
