@@ -117,7 +117,9 @@ class ChangeRequestField:
     kind or the connection)."""
     absent: Any = REQUIRED
     """The wire value an absent key means (the vendor's app leaves out what it does not use);
-    also what a stored payload without the key (or with null) holds."""
+    also what a stored payload without the key (or with null) holds. None makes the field
+    optional: left out, it is neither stored nor shown in the Request nor applied, so bodies,
+    stored payloads and Requests from before the field existed stay as they were."""
     min_value: int | None = None
     max_length: int | None = None
     row: SiteRow | None = None
@@ -128,6 +130,10 @@ class ChangeRequestField:
     def __post_init__(self):
         if self.stored_by is None:
             object.__setattr__(self, "stored_by", self.needed_by)
+
+    def left_out(self, value) -> bool:
+        """An optional field's value when the body left it out (None)."""
+        return value is None and self.absent is None
 
 
 CHANGE_REQUEST_FIELDS: tuple[ChangeRequestField, ...] = (

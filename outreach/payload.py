@@ -111,6 +111,8 @@ class ChangeRequestPayload:
         shown = {}
         for spec in _needed(self.kind):
             value = getattr(self, spec.stored)
+            if spec.left_out(value):
+                continue
             if isinstance(value, date):
                 value = us_date(value)
             elif isinstance(value, tuple):
@@ -127,7 +129,8 @@ class ChangeRequestPayload:
         order: each field and attribute of the Connection its kind writes (`OnConnection.on`
         and `when`), with the payload's value (a row's number, None for none; dates as dates).
         An add sets every field of its new connection; a complete, Completed and CompletedDate;
-        a modify, DueDate; a reassign, DueDate, CallerIndvId and TeamId."""
+        a modify, DueDate; a reassign, DueDate, CallerIndvId and TeamId. An optional field
+        left out writes nothing."""
         kind = self.kind
         return [
             (spec, target, getattr(self, spec.stored))
@@ -135,6 +138,7 @@ class ChangeRequestPayload:
             if target.applies is applies
             and kind in target.on
             and (target.when is None or getattr(self, target.when))
+            and not spec.left_out(getattr(self, spec.stored))
         ]
 
     # --- storage ------------------------------------------------------------------------
@@ -143,8 +147,8 @@ class ChangeRequestPayload:
         """`ChangeRequest.payload`: the fields the kind stores, JSON-ready."""
         stored = {}
         for spec in CHANGE_REQUEST_FIELDS:
-            if self.kind in spec.stored_by:
-                value = getattr(self, spec.stored)
+            value = getattr(self, spec.stored)
+            if self.kind in spec.stored_by and not spec.left_out(value):
                 if isinstance(value, date):
                     value = value.isoformat()
                 elif isinstance(value, tuple):
