@@ -257,22 +257,6 @@ CHANGE_REQUEST_FIELDS: tuple[ChangeRequestField, ...] = (
         ),
     ),
     ChangeRequestField(
-        wire="FollowUpDate",
-        stored="follow_up_date",
-        type=date,
-        needed_by=frozenset({ChangeRequestKind.COMPLETE}),
-        absent=None,
-        help="Complete: MM/DD/YYYY, when to contact the person again; absent for never.",
-        connection=(
-            OnConnection(
-                "FollowUpDate",
-                "Follow-up date",
-                "follow_up_date",
-                frozenset({ChangeRequestKind.COMPLETE}),
-            ),
-        ),
-    ),
-    ChangeRequestField(
         wire="ResponseIdList",
         stored="response_ids",
         type=tuple[int, ...],

@@ -517,7 +517,6 @@ class Connection(models.Model):
     due_date = models.DateField(null=True, blank=True)
     completed = models.BooleanField(default=False)
     completed_date = models.DateField(null=True, blank=True)
-    follow_up_date = models.DateField(null=True, blank=True)
     responses = models.ManyToManyField(Response, blank=True, related_name="connections")
     created = models.DateTimeField(default=timezone.now)
     open_category = models.PositiveIntegerField(default=1)

@@ -81,8 +81,8 @@ def test_payloads_stored_before_apply(world, admin, kind):
 def test_each_field_has_one_name_and_one_vendor_name():
     attributes = [spec.stored for spec in CHANGE_REQUEST_FIELDS]
     wire_names = [spec.wire for spec in CHANGE_REQUEST_FIELDS]
-    assert len(set(attributes)) == len(attributes) == len(set(wire_names)) == 13
-    assert set(wire_names) == {*OUTREACH_SEED_BODY, "FollowUpDate"}
+    assert len(set(attributes)) == len(attributes) == len(set(wire_names)) == 12
+    assert set(wire_names) == set(OUTREACH_SEED_BODY)
     # the input and the output shapes are built from the same specs
     assert list(ChangeRequestInputSerializer().fields) == wire_names
     assert list(SubmittedFieldsSerializer().fields) == wire_names
@@ -136,27 +136,3 @@ def test_body_and_filters_read_dates_with_the_same_parser(world, caller, value, 
     if not ok:
         assert list(posted.json()["errors"]) == ["ConnectionDate"]
         assert list(filtered.json()["errors"]) == ["dueDateFrom"]
-
-
-def test_a_complete_sets_the_follow_up_date(world, caller, admin):
-    body = {
-        "ConnectionId": world.connection.number,
-        "Complete": True,
-        "ConnectionDate": "06/07/2015",
-        "Reassign": False,
-        "Comment": "",
-        "ResponseIdList": [-1],
-        "FollowUpDate": "07/07/2015",
-    }
-    response = caller.post(f"{BASE}/connections", json.dumps(body), content_type="application/json")
-    assert response.status_code == 200, response.content
-    number = response.json()
-    detail = admin.get(f"{BASE}/changerequests/{number}").json()
-    assert detail["Request"]["FollowUpDate"] == "07/07/2015"
-
-    assert admin.post(f"{BASE}/changerequests/{number}/apply").status_code == 200
-
-    world.connection.refresh_from_db()
-    assert world.connection.follow_up_date == date(2015, 7, 7)
-    changes = world.connection.history.get().changes
-    assert changes["FollowUpDate"] == [None, "07/07/2015"]
