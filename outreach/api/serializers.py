@@ -17,8 +17,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
+from outreach.api.outputs import review_data
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
-from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse, us_datetime
+from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse
 from outreach.fields import ALL_KINDS, CHANGE_REQUEST_FIELDS, ChangeRequestField
 from outreach.models import ChangeRequest
 from outreach.payload import ChangeRequestPayload, PayloadError
@@ -290,18 +291,13 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
 def change_request_data(change_request: ChangeRequest) -> dict:
     """One change request as the review endpoints show it (built by hand: the list's path)."""
     connection = change_request.connection
-    submitter, reviewer = change_request.submitted_by, change_request.reviewed_by
     return {
         "ConnectionCRId": change_request.number,
         "Kind": change_request.kind,
         "Status": change_request.status,
         "ConnectionId": connection.number if connection else None,
         "BaseVersion": change_request.base_version,
-        "SubmittedBy": submitter.get_username() if submitter else None,
-        "SubmittedAt": us_datetime(change_request.submitted_at),
-        "ReviewedBy": reviewer.get_username() if reviewer else None,
-        "ReviewedAt": us_datetime(change_request.reviewed_at),
-        "ReviewMessage": change_request.review_message,
+        **review_data(change_request),
         "FailureReason": change_request.failure_reason,
         "Request": ChangeRequestPayload.of(change_request).to_wire(),
     }
