@@ -610,9 +610,9 @@ class ConnectionHistory(models.Model):
 
 
 class ReviewedRequest(models.Model):
-    """A change sent from the mobile app, waiting for a site Administrator (or Django staff)
-    to apply or reject it: its status, who sent it and when, who decided and when, and the
-    rejection's message. Both change requests are one (connection and comment)."""
+    """What both change requests (a connection's, a comment's) hold as a change sent from the
+    mobile app and waiting for a site Administrator (or Django staff) to apply or reject it:
+    its status, who sent it and when, who decided and when, and the rejection's message."""
 
     status = models.CharField(
         max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
@@ -620,8 +620,8 @@ class ReviewedRequest(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_message = models.TextField(blank=True)
-    # submitted_by and reviewed_by: declared by each model with `_submitter` and `_reviewer`,
-    # whose reverse accessors on the user have names of their own (as in the migrations).
+    # submitted_by and reviewed_by are declared by each model (`_submitter`, `_reviewer`): their
+    # reverse accessors on the user keep each model's own names, as its migrations have them.
 
     class Meta:
         abstract = True
