@@ -53,7 +53,8 @@ from outreach import selectors as outreach_selectors
 from outreach import services as outreach_services
 from outreach.api import outputs as outreach_outputs
 from outreach.dates import us_date_parse
-from outreach.payload import PAYLOAD_FIELDS, ChangeRequestPayload
+from outreach.fields import CHANGE_REQUEST_FIELDS
+from outreach.payload import ChangeRequestPayload
 
 
 def json_response(data, status: int = 200, safe: bool = True) -> HttpResponse:
@@ -286,8 +287,7 @@ def plain_individual_search(request, site_number):
 
 def _wire_value(spec, value):
     """One body value checked as the endpoint's strict fields check it; ValueError if not."""
-    (value_type,) = (t for t in typing.get_args(spec.type) if t is not type(None))
-    value_type = typing.get_origin(value_type) or value_type
+    value_type = typing.get_origin(spec.type) or spec.type
     if value_type is bool:
         if not isinstance(value, bool):
             raise ValueError("Must be a boolean.")
@@ -335,12 +335,12 @@ def plain_change_request(request, site_number):
     if not isinstance(body, dict):
         return json_response({"detail": "A JSON object is expected."}, status=400)
     values, errors = {}, {}
-    for spec in PAYLOAD_FIELDS:
-        if spec.name in body:
+    for spec in CHANGE_REQUEST_FIELDS:
+        if spec.wire in body:
             try:
-                values[spec.attribute] = _wire_value(spec, body[spec.name])
+                values[spec.stored] = _wire_value(spec, body[spec.wire])
             except (ValueError, TypeError) as error:
-                errors[spec.name] = [str(error)]
+                errors[spec.wire] = [str(error)]
     if errors:
         return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
     try:

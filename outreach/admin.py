@@ -11,6 +11,7 @@ from connect_api.admin_actions import Decision, DecisionButtonsMixin, run_for_ea
 from outreach import models, selectors, services
 from outreach.choices import ChangeRequestStatus
 from outreach.dates import us_datetime
+from outreach.fields import HISTORY, Applies
 from outreach.payload import ChangeRequestPayload
 
 
@@ -43,51 +44,27 @@ class OperatorAdmin(admin.ModelAdmin):
 
 # --- a change as the vendor's app names it: before / after ---------------------------------
 
-FIELD_TERMS = {
-    "ConnectionTypeId": "Connection type",
-    "ContactIndvId": "Contact",
-    "FamilyConnection": "Family connection",
-    "CallerIndvId": "Caller",
-    "TeamId": "Team",
-    "DueDate": "Due date",
-    "Completed": "Completed",
-    "CompletedDate": "Completed date",
-    "ResponseIdList": "Responses",
-    "Comment": "Comment (added)",
-}
-"""The history's field names (the vendor's) as the app's screens call them."""
 
-PEOPLE = {"ContactIndvId", "CallerIndvId"}
-
-
-def _names(site_id: int, changes: Iterable[dict]) -> dict[str, dict[int, str]]:
-    """The site's individuals, teams, types and responses these changes name, one query each."""
-    wanted: dict[str, set] = {"people": set(), "teams": set(), "types": set(), "responses": set()}
-    group = {"TeamId": "teams", "ConnectionTypeId": "types", "ResponseIdList": "responses"}
+def _names(site_id: int, changes: Iterable[dict]) -> dict:
+    """The site's rows these changes name (individuals, teams, types, responses: the fields'
+    `SiteRow`s), one query per kind of row: {SiteRow: {number: name}}."""
+    wanted: dict = {}
     for change in changes:
         for label, pair in change.items():
-            key = "people" if label in PEOPLE else group.get(label)
-            for value in pair if key else ():
+            row = HISTORY[label][0].row if label in HISTORY else None
+            for value in pair if row else ():
+                numbers = wanted.setdefault(row, set())
                 if isinstance(value, list):
-                    wanted[key].update(value)
+                    numbers.update(value)
                 elif value is not None:
-                    wanted[key].add(value)
-    sources = {
-        "people": (models.Individual, lambda row: f"{row.first_name} {row.last_name}".strip()),
-        "teams": (models.Team, lambda row: row.name),
-        "types": (models.ConnectionType, lambda row: row.description),
-        "responses": (models.Response, lambda row: row.description),
-    }
+                    numbers.add(value)
     return {
-        key: {
-            row.number: name(row)
-            for row in (
-                model.objects.restrict(site_id).filter(number__in=wanted[key])
-                if wanted[key]
-                else ()
-            )
+        row: {
+            found.number: row.name(found)
+            for found in row.model.objects.restrict(site_id).filter(number__in=numbers)
         }
-        for key, (model, name) in sources.items()
+        for row, numbers in wanted.items()
+        if numbers
     }
 
 
@@ -96,16 +73,20 @@ def _term(label: str, value, names) -> str:
         return "-"
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if label in PEOPLE:
-        return f"{names['people'].get(value, 'unknown')} (IndvId {value})"
-    if label == "TeamId":
-        return f"{names['teams'].get(value, 'unknown')} (TeamId {value})"
-    if label == "ConnectionTypeId":
-        return f"{names['types'].get(value, 'unknown')} (ConnectionTypeId {value})"
-    if label == "ResponseIdList":
-        shown = [f"{names['responses'].get(number, 'unknown')} ({number})" for number in value]
+    spec, target = HISTORY.get(label, (None, None))
+    if spec is None or spec.row is None:
+        return str(value)
+    row_names = names.get(spec.row, {})
+    if target.applies is Applies.REPLACES:
+        shown = [f"{row_names.get(number, 'unknown')} ({number})" for number in value]
         return ", ".join(shown) or "none"
-    return str(value)
+    return f"{row_names.get(value, 'unknown')} ({spec.row.number_name} {value})"
+
+
+def _field_term(label: str) -> str:
+    """The app's term for a history field (the label itself when the table has no term)."""
+    target = HISTORY[label][1] if label in HISTORY else None
+    return target.term if target and target.term else label
 
 
 def change_table(change: dict, names) -> SafeString:
@@ -114,7 +95,7 @@ def change_table(change: dict, names) -> SafeString:
     rows = (
         (
             "changed" if before != after else "unchanged",
-            FIELD_TERMS.get(label, label),
+            _field_term(label),
             _term(label, before, names),
             format_html("<strong>{}</strong>", shown) if before != after else shown,
         )
@@ -443,7 +424,7 @@ class ReviewActionsMixin(DecisionButtonsMixin):
     )
 
     def is_undecided(self, obj) -> bool:
-        return obj.status == ChangeRequestStatus.PENDING
+        return obj.is_pending
 
     def has_add_permission(self, request):
         return False

@@ -609,16 +609,63 @@ class ConnectionHistory(models.Model):
 # --- change requests ---
 
 
-class ChangeRequest(models.Model):
+class ReviewedRequest(models.Model):
+    """What both change requests (a connection's, a comment's) hold as a change sent from the
+    mobile app and waiting for a site Administrator (or Django staff) to apply or reject it:
+    its status, who sent it and when, who decided and when, and the rejection's message."""
+
+    status = models.CharField(
+        max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_message = models.TextField(blank=True)
+    # submitted_by and reviewed_by are declared by each model (`_submitter`, `_reviewer`): their
+    # reverse accessors on the user keep each model's own names, as its migrations have them.
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeRequestStatus.PENDING
+
+    def decide(self, *, status: str, reviewer, message: str | None = None) -> list[str]:
+        """Record the decision (`status` by `reviewer`, now; the message when given) on this
+        instance; returns the fields to save."""
+        self.status = status
+        self.reviewed_by = reviewer
+        self.reviewed_at = timezone.now()
+        decided = ["status", "reviewed_by", "reviewed_at"]
+        if message is not None:
+            self.review_message = message
+            decided.append("review_message")
+        return decided
+
+
+def _submitter(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name=related_name
+    )
+
+
+def _reviewer(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class ChangeRequest(ReviewedRequest):
     """A connection change sent from the mobile app (seed 004), waiting for a site
     Administrator to apply or reject it. `number` is the ConnectionCRId the POST returns."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="change_requests")
     number = models.PositiveIntegerField("ConnectionCRId")
     kind = models.CharField(max_length=20, choices=ChangeRequestKind.choices)
-    status = models.CharField(
-        max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
-    )
     payload = models.JSONField(
         help_text="The submitted fields the kind uses (snake_case, ISO dates, null for -1)."
     )
@@ -633,22 +680,8 @@ class ChangeRequest(models.Model):
     base_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The connection's version when submitted."
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="outreach_change_requests",
-    )
-    submitted_at = models.DateTimeField(default=timezone.now)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="outreach_change_requests_reviewed",
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_message = models.TextField(blank=True)
+    submitted_by = _submitter("outreach_change_requests")
+    reviewed_by = _reviewer("outreach_change_requests_reviewed")
     failure_reason = models.TextField(
         blank=True, help_text="Why the last attempt to apply it failed (it stays PENDING)."
     )
@@ -686,7 +719,7 @@ class CommentType(models.Model):
         return f"{self.number} {self.description}"
 
 
-class CommentChangeRequest(models.Model):
+class CommentChangeRequest(ReviewedRequest):
     """A comment on an individual sent from the mobile app, waiting for a site Administrator
     to apply it (the comment is then written) or reject it, as the app tells its user
     ("Comment has been submitted for approval")."""
@@ -703,25 +736,8 @@ class CommentChangeRequest(models.Model):
     family_comment = models.BooleanField(
         default=False, help_text="Applied to every member of the individual's family."
     )
-    status = models.CharField(
-        max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="outreach_comment_change_requests",
-    )
-    submitted_at = models.DateTimeField(default=timezone.now)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="outreach_comment_change_requests_reviewed",
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_message = models.TextField(blank=True)
+    submitted_by = _submitter("outreach_comment_change_requests")
+    reviewed_by = _reviewer("outreach_comment_change_requests_reviewed")
 
     objects = SiteQuerySet.as_manager()
 

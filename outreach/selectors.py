@@ -11,6 +11,7 @@ from django.utils import timezone
 from connect_api.errors import NotFound
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, SecurityRole
+from outreach.fields import CONNECTION_WRITES, Applies
 from outreach.models import (
     Address,
     ChangeRequest,
@@ -30,7 +31,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
-from outreach.payload import CONNECTION_FIELDS, ChangeRequestPayload, history_value
+from outreach.payload import ChangeRequestPayload, history_value
 
 
 def _one(queryset: QuerySet, not_found: str):
@@ -344,30 +345,33 @@ def change_request_get(
     )
 
 
-SHOWN = ("DueDate", "CallerIndvId", "TeamId", "Completed")
-"""The connection's fields a proposal always shows, changed or not."""
-
-
 def change_request_proposal(change_request: ChangeRequest) -> dict[str, list]:
     """What applying the change request would do, as the history records what it did:
-    {field: [now, proposed]} in the history's names and values (MM/DD/YYYY, numbers). Every
-    field the change sets is listed and, for an existing connection, its due date, caller,
-    team and completion (unchanged unless the change sets them); "now" is None for an add."""
+    {field: [now, proposed]} in the history's names and values (MM/DD/YYYY, numbers) and
+    order. Every field the change sets is listed and, for an existing connection, those the
+    table marks `shown` (due date, caller, team, completion: unchanged unless the change sets
+    them); "now" is None for an add."""
     payload = ChangeRequestPayload.of(change_request)
     connection = None if change_request.kind == ChangeRequestKind.ADD else change_request.connection
-    values = payload.connection_values()
-    if connection is None:
-        proposal = {label: [None, history_value(value)] for label, value in values.items()}
-        current = []
-    else:
-        proposal = {}
-        for label in (*SHOWN, *values):
-            now = history_value(getattr(connection, CONNECTION_FIELDS[label]))
-            proposal[label] = [now, history_value(values[label]) if label in values else now]
-        current = sorted(response.number for response in connection.responses.all())
-    proposal["ResponseIdList"] = [current, list(payload.response_ids)]
-    if payload.comment:
-        proposal["Comment"] = [None, payload.comment]
+    proposed = {
+        target.label: history_value(value)
+        for _, target, value in payload.connection_writes()
+        if target.label
+    }
+    proposal = {}
+    for spec, target in CONNECTION_WRITES:
+        if target.applies is Applies.SETS and connection is None:
+            if target.label in proposed:
+                proposal[target.label] = [None, proposed[target.label]]
+        elif target.applies is Applies.SETS and (target.shown or target.label in proposed):
+            now = history_value(getattr(connection, target.attribute))
+            proposal[target.label] = [now, proposed.get(target.label, now)]
+        elif target.applies is Applies.REPLACES:
+            rows = () if connection is None else getattr(connection, target.attribute).all()
+            current = sorted(row.number for row in rows)
+            proposal[target.label] = [current, list(getattr(payload, spec.stored))]
+        elif target.applies is Applies.APPENDS and getattr(payload, spec.stored):
+            proposal[target.label] = [None, getattr(payload, spec.stored)]
     return proposal
 
 

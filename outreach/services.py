@@ -21,6 +21,7 @@ from connect_api.events import EventName
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
 from outreach.events import change_request_event_publish, connection_due_event_publish
+from outreach.fields import CHANGE_REQUEST_FIELDS, FIELD, HISTORY, Applies, SiteRow
 from outreach.models import (
     ChangeRequest,
     CommentChangeRequest,
@@ -38,7 +39,7 @@ from outreach.models import (
     Team,
     site_rows,
 )
-from outreach.payload import CONNECTION_FIELDS, WIRE, ChangeRequestPayload, history_value
+from outreach.payload import ChangeRequestPayload, history_value
 from outreach.selectors import connections_visible_to
 
 
@@ -146,7 +147,7 @@ def _connection_type_for_add(*, site, number: int) -> ConnectionType:
         raise DomainError(
             "Unknown connection type.",
             errors={
-                WIRE["connection_type_id"].name: [f"No connection type {number} in this site."]
+                FIELD["connection_type_id"].wire: [f"No connection type {number} in this site."]
             },
         )
     return connection_type
@@ -157,7 +158,7 @@ def _connection_for_change(*, membership: SiteMembership, number: int) -> Connec
     if connection is None:
         raise NotFound(
             "Connection not found.",
-            errors={WIRE["connection_id"].name: [f"No connection {number} in this site."]},
+            errors={FIELD["connection_id"].wire: [f"No connection {number} in this site."]},
         )
     return connection
 
@@ -165,7 +166,7 @@ def _connection_for_change(*, membership: SiteMembership, number: int) -> Connec
 def _check_type_rights(*, membership, connection_type: ConnectionType, kind: str) -> None:
     errors = {}
     if permissions.type_right(membership, connection_type) != Right.GRANTED:
-        errors[WIRE["connection_type_id"].name] = [
+        errors[FIELD["connection_type_id"].wire] = [
             f"Full rights (A) on connection type {connection_type.number} are required."
         ]
     if kind == ChangeRequestKind.REASSIGN and not permissions.can_reassign_connections(membership):
@@ -179,17 +180,16 @@ def _check_type_rights(*, membership, connection_type: ConnectionType, kind: str
 def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRequestPayload):
     errors: dict[str, list[str]] = {}
     if payload.kind == ChangeRequestKind.ADD and not connection_type.active:
-        errors[WIRE["connection_type_id"].name] = [
+        errors[FIELD["connection_type_id"].wire] = [
             f"Connection type {connection_type.number} is no longer active."
         ]
-    for attribute, model, noun in (
-        ("contact_indv_id", Individual, "individual"),
-        ("new_caller_indv_id", Individual, "individual"),
-        ("new_team_id", Team, "team"),
-    ):
-        number = getattr(payload, attribute)
-        if number is not None and not model.objects.restrict(site).filter(number=number).exists():
-            errors[WIRE[attribute].name] = [f"No {noun} {number} in this site."]
+    for spec in CHANGE_REQUEST_FIELDS:
+        if spec.row is None or spec.type is not int or spec is FIELD["connection_type_id"]:
+            continue  # the type was checked above; the responses are checked below, against it
+        number = getattr(payload, spec.stored)
+        rows = spec.row.model.objects.restrict(site)
+        if number is not None and not rows.filter(number=number).exists():
+            errors[spec.wire] = [f"No {spec.row.noun} {number} in this site."]
     wanted = set(payload.response_ids)
     if wanted:
         found = set(
@@ -199,7 +199,7 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRe
         )
         if wanted - found:
             unknown = ", ".join(str(number) for number in sorted(wanted - found))
-            errors[WIRE["response_ids"].name] = [
+            errors[FIELD["response_ids"].wire] = [
                 f"Not responses of connection type {connection_type.number}: {unknown}."
             ]
     if errors:
@@ -246,11 +246,10 @@ def change_request_reject(
 ) -> ChangeRequest:
     with transaction.atomic():
         locked = _locked_pending(change_request.pk)
-        locked.status = ChangeRequestStatus.REJECTED
-        locked.reviewed_by = reviewer
-        locked.reviewed_at = timezone.now()
-        locked.review_message = message
-        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_message"])
+        decided = locked.decide(
+            status=ChangeRequestStatus.REJECTED, reviewer=reviewer, message=message
+        )
+        locked.save(update_fields=decided)
         change_request_event_publish(name=EventName.CHANGE_REQUEST_REJECTED, change_request=locked)
     return locked
 
@@ -311,10 +310,11 @@ def connections_reassign(
             wanted = {"CallerIndvId": caller, "TeamId": team}
             changes = {}
             for label, new in wanted.items():
-                old = getattr(connection, CONNECTION_FIELDS[label])
+                attribute = HISTORY[label][1].attribute
+                old = getattr(connection, attribute)
                 if old != new:
                     changes[label] = [history_value(old), history_value(new)]
-                    setattr(connection, CONNECTION_FIELDS[label], new)
+                    setattr(connection, attribute, new)
             if not changes:
                 continue
             connection.version += 1
@@ -336,7 +336,7 @@ def _locked_pending(pk: int) -> ChangeRequest:
         .select_related("site", "submitted_by")
         .get(pk=pk)
     )
-    if locked.status != ChangeRequestStatus.PENDING:
+    if not locked.is_pending:
         raise Conflict(
             f"Change request {locked.number} was already {locked.get_status_display().lower()}.",
             code="already_decided",
@@ -357,31 +357,28 @@ def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
                 f"Connection {connection.number} changed since change request "
                 f"{change_request.number} was submitted (version {change_request.base_version}, "
                 f"now {connection.version}).",
-                errors={WIRE["connection_id"].name: ["The connection changed since submission."]},
+                errors={FIELD["connection_id"].wire: ["The connection changed since submission."]},
             )
         changes = _connection_change(change_request, connection, payload)
         connection.version += 1
         connection.save()
 
-    changes.update(_responses_replace(connection, payload.response_ids))
-    changes.update(_comment_append(change_request, connection, payload.comment))
-    now = timezone.now()
+    for _, target, numbers in payload.connection_writes(Applies.REPLACES):
+        changes.update(_responses_replace(connection, target.label, numbers))
+    for _, target, text in payload.connection_writes(Applies.APPENDS):
+        changes.update(_comment_append(change_request, connection, target.label, text))
+    decided = change_request.decide(status=ChangeRequestStatus.APPLIED, reviewer=reviewer)
     ConnectionHistory.objects.create(
         connection=connection,
         changed_by=reviewer,
-        changed_at=now,
+        changed_at=change_request.reviewed_at,
         kind=change_request.kind,
         changes=changes,
         change_request=change_request,
     )
-    change_request.status = ChangeRequestStatus.APPLIED
     change_request.connection = connection
-    change_request.reviewed_by = reviewer
-    change_request.reviewed_at = now
     change_request.failure_reason = ""
-    change_request.save(
-        update_fields=["status", "connection", "reviewed_by", "reviewed_at", "failure_reason"]
-    )
+    change_request.save(update_fields=[*decided, "connection", "failure_reason"])
     change_request_event_publish(
         name=EventName.CHANGE_REQUEST_APPLIED, change_request=change_request
     )
@@ -391,26 +388,20 @@ def _apply_locked(*, change_request_pk: int, reviewer) -> ChangeRequest:
 def _connection_add(
     change_request: ChangeRequest, payload: ChangeRequestPayload
 ) -> tuple[Connection, dict]:
+    """Create the connection an add asks for: every attribute its fields set (a number naming
+    a site's row: that row, which must still exist); returns it with {field: [None, new]}."""
     site = change_request.site
-    connection_type = _still_there(ConnectionType, site, payload.connection_type_id, "type")
-    due_date = payload.connection_date
+    values, changes = {}, {}
+    for spec, target, value in payload.connection_writes():
+        values[target.attribute] = _row(spec.row, site, value) if spec.row else value
+        if target.label:
+            changes[target.label] = [None, history_value(value)]
     connection = Connection.objects.create(
         site=site,
         number=site_number_next(site=site, model=Connection),
-        connection_type=connection_type,
-        contact=_still_there(Individual, site, payload.contact_indv_id, "individual"),
-        family_connection=payload.family_connection,
-        caller=_optional(Individual, site, payload.new_caller_indv_id, "individual"),
-        team=_optional(Team, site, payload.new_team_id, "team"),
-        due_date=due_date,
-        completed=payload.complete,
-        completed_date=due_date if payload.complete else None,
-        open_category=payload.open_category_id,
         created=timezone.now(),
+        **values,
     )
-    changes = {
-        label: [None, history_value(value)] for label, value in payload.connection_values().items()
-    }
     return connection, changes
 
 
@@ -419,21 +410,18 @@ def _connection_change(
 ) -> dict:
     """Set the fields a complete / modify / reassign changes; returns {field: [old, new]}."""
     site = change_request.site
-    wanted = payload.connection_values()
-    if "CallerIndvId" in wanted:
-        wanted["CallerIndvId"] = _optional(Individual, site, wanted["CallerIndvId"], "individual")
-        wanted["TeamId"] = _optional(Team, site, wanted["TeamId"], "team")
     changes = {}
-    for label, new in wanted.items():
-        attribute = CONNECTION_FIELDS[label]
-        old = getattr(connection, attribute)
+    for spec, target, value in payload.connection_writes():
+        new = _row(spec.row, site, value) if spec.row else value
+        old = getattr(connection, target.attribute)
         if old != new:
-            setattr(connection, attribute, new)
-            changes[label] = [history_value(old), history_value(new)]
+            setattr(connection, target.attribute, new)
+            if target.label:
+                changes[target.label] = [history_value(old), history_value(new)]
     return changes
 
 
-def _responses_replace(connection: Connection, numbers: tuple[int, ...]) -> dict:
+def _responses_replace(connection: Connection, label: str, numbers: tuple[int, ...]) -> dict:
     old = sorted(connection.responses.values_list("number", flat=True))
     responses = list(
         Response.objects.filter(connection_type=connection.connection_type, number__in=numbers)
@@ -441,14 +429,16 @@ def _responses_replace(connection: Connection, numbers: tuple[int, ...]) -> dict
     if len(responses) != len(set(numbers)):
         raise StaleChangeRequest(
             "A response named by this change request no longer exists.",
-            errors={WIRE["response_ids"].name: ["A response no longer exists."]},
+            errors={FIELD["response_ids"].wire: ["A response no longer exists."]},
         )
     connection.responses.set(responses)
     new = list(numbers)
-    return {"ResponseIdList": [old, new]} if old != new else {}
+    return {label: [old, new]} if old != new else {}
 
 
-def _comment_append(change_request: ChangeRequest, connection: Connection, text: str) -> dict:
+def _comment_append(
+    change_request: ChangeRequest, connection: Connection, label: str, text: str
+) -> dict:
     if not text:
         return {}
     author = change_request.submitted_by
@@ -459,18 +449,17 @@ def _comment_append(change_request: ChangeRequest, connection: Connection, text:
         created=change_request.submitted_at,
         text=text,
     )
-    return {"Comment": [None, text]}
+    return {label: [None, text]}
 
 
-def _still_there(model, site, number: int, noun: str):
-    found = model.objects.restrict(site).filter(number=number).first()
+def _row(row: SiteRow, site, number: int | None):
+    """The site's row numbered `number` (None for none); gone -> StaleChangeRequest."""
+    if number is None:
+        return None
+    found = row.model.objects.restrict(site).filter(number=number).first()
     if found is None:
-        raise StaleChangeRequest(f"The {noun} {number} named by this change request is gone.")
+        raise StaleChangeRequest(f"The {row.noun} {number} named by this change request is gone.")
     return found
-
-
-def _optional(model, site, number: int | None, noun: str):
-    return None if number is None else _still_there(model, site, number, noun)
 
 
 # --- comments on people -----------------------------------------------------------------
@@ -506,7 +495,7 @@ def _locked_pending_comment(pk: int) -> CommentChangeRequest:
         .select_related("site", "individual")
         .get(pk=pk)
     )
-    if change_request.status != ChangeRequestStatus.PENDING:
+    if not change_request.is_pending:
         raise Conflict(
             f"Comment change request {change_request.number} is already "
             f"{change_request.get_status_display().lower()}."
@@ -538,10 +527,8 @@ def comment_change_request_apply(
                 author=change_request.submitted_by,
                 change_request=change_request,
             )
-        change_request.status = ChangeRequestStatus.APPLIED
-        change_request.reviewed_by = reviewer
-        change_request.reviewed_at = timezone.now()
-        change_request.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        decided = change_request.decide(status=ChangeRequestStatus.APPLIED, reviewer=reviewer)
+        change_request.save(update_fields=decided)
         return change_request
 
 
@@ -550,13 +537,10 @@ def comment_change_request_reject(
 ) -> CommentChangeRequest:
     with transaction.atomic():
         change_request = _locked_pending_comment(change_request.pk)
-        change_request.status = ChangeRequestStatus.REJECTED
-        change_request.reviewed_by = reviewer
-        change_request.reviewed_at = timezone.now()
-        change_request.review_message = message
-        change_request.save(
-            update_fields=["status", "reviewed_by", "reviewed_at", "review_message"]
+        decided = change_request.decide(
+            status=ChangeRequestStatus.REJECTED, reviewer=reviewer, message=message
         )
+        change_request.save(update_fields=decided)
         return change_request
 
 

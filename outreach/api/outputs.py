@@ -35,6 +35,7 @@ from outreach.models import (
     IndividualEmail,
     Phone,
     Response,
+    ReviewedRequest,
     SiteMembership,
     Team,
 )
@@ -805,9 +806,21 @@ class CommentChangeRequestShape(TypedDict):
     CommentKeys: list[int]
 
 
+def review_data(change_request: ReviewedRequest) -> dict:
+    """Who sent a change request (connection or comment) and when, who decided and when, and
+    the rejection's message: SubmittedBy to ReviewMessage of both review endpoints."""
+    submitter, reviewer = change_request.submitted_by, change_request.reviewed_by
+    return {
+        "SubmittedBy": submitter.get_username() if submitter else None,
+        "SubmittedAt": us_datetime(change_request.submitted_at),
+        "ReviewedBy": reviewer.get_username() if reviewer else None,
+        "ReviewedAt": us_datetime(change_request.reviewed_at),
+        "ReviewMessage": change_request.review_message,
+    }
+
+
 def comment_change_request_data(change_request: CommentChangeRequest) -> CommentChangeRequestShape:
     """Needs `selectors.comment_change_requests_for`'s joins and prefetch."""
-    submitter, reviewer = change_request.submitted_by, change_request.reviewed_by
     return {
         "CommentCRId": change_request.number,
         "Status": change_request.status,
@@ -815,11 +828,7 @@ def comment_change_request_data(change_request: CommentChangeRequest) -> Comment
         "CommentTypeID": change_request.comment_type.number,
         "Comment": change_request.text,
         "FamilyComment": change_request.family_comment,
-        "SubmittedBy": submitter.get_username() if submitter else None,
-        "SubmittedAt": us_datetime(change_request.submitted_at),
-        "ReviewedBy": reviewer.get_username() if reviewer else None,
-        "ReviewedAt": us_datetime(change_request.reviewed_at),
-        "ReviewMessage": change_request.review_message,
+        **review_data(change_request),
         "CommentKeys": [comment.number for comment in change_request.comments.all()],
     }
 

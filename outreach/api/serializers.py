@@ -5,7 +5,7 @@ module holds their query parameters and request bodies.
 
 The change-request POST body is validated strictly: JSON integers, booleans and strings only
 (no "1" for 1), dates as MM/DD/YYYY. Its fields, their vendor names and the body's rules come
-from `outreach.payload` (the validated data is a ChangeRequestPayload); the review endpoints
+from `outreach.fields` (the validated data is a ChangeRequestPayload); the review endpoints
 show the same payload with `to_wire()`.
 """
 
@@ -17,16 +17,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
+from outreach.api.outputs import review_data
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
-from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse, us_datetime
+from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse
+from outreach.fields import ALL_KINDS, CHANGE_REQUEST_FIELDS, ChangeRequestField
 from outreach.models import ChangeRequest
-from outreach.payload import (
-    ALL_KINDS,
-    PAYLOAD_FIELDS,
-    ChangeRequestPayload,
-    PayloadError,
-    PayloadField,
-)
+from outreach.payload import ChangeRequestPayload, PayloadError
 
 if typing.TYPE_CHECKING:
     from outreach.services import ApplyAllResult
@@ -195,9 +191,9 @@ class CommentChangeRequestInputSerializer(serializers.Serializer):
 # --- change requests: the POST body --------------------------------------------------------
 
 
-def _payload_input_field(spec: PayloadField) -> serializers.Field:
+def _payload_input_field(spec: ChangeRequestField) -> serializers.Field:
     """The strict JSON field of one payload attribute (absent keys are the payload's rule)."""
-    common = {"source": spec.attribute, "required": False, "help_text": spec.help}
+    common = {"source": spec.stored, "required": False, "help_text": spec.help}
     value_type = _value_type(spec)
     if value_type is bool:
         return StrictBooleanField(**common)
@@ -211,7 +207,7 @@ def _payload_input_field(spec: PayloadField) -> serializers.Field:
     return BoundedListField(child=child, max_length=spec.max_length, **common)
 
 
-def _payload_output_field(spec: PayloadField) -> serializers.Field:
+def _payload_output_field(spec: ChangeRequestField) -> serializers.Field:
     kinds = ", ".join(kind.label for kind in ChangeRequestKind if kind in spec.needed_by)
     common = {"required": spec.needed_by == ALL_KINDS, "help_text": f"{kinds}. {spec.help}"}
     value_type = _value_type(spec)
@@ -224,10 +220,9 @@ def _payload_output_field(spec: PayloadField) -> serializers.Field:
     )(**common)
 
 
-def _value_type(spec: PayloadField) -> type:
-    """bool, int, str, date or tuple (of ints): the attribute's type without its None."""
-    (value_type,) = (t for t in typing.get_args(spec.type) if t is not type(None))
-    return typing.get_origin(value_type) or value_type
+def _value_type(spec: ChangeRequestField) -> type:
+    """bool, int, str, date or tuple (of ints)."""
+    return typing.get_origin(spec.type) or spec.type
 
 
 class ChangeRequestInputSerializer(CheapFieldCopiesSerializer):
@@ -251,7 +246,7 @@ class ChangeRequestInputSerializer(CheapFieldCopiesSerializer):
 # One strict field per payload attribute, declared once (DRF's metaclass collects only fields
 # written in a class body, so these are set after it).
 ChangeRequestInputSerializer._declared_fields = {
-    spec.name: _payload_input_field(spec) for spec in PAYLOAD_FIELDS
+    spec.wire: _payload_input_field(spec) for spec in CHANGE_REQUEST_FIELDS
 }
 
 
@@ -296,18 +291,13 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
 def change_request_data(change_request: ChangeRequest) -> dict:
     """One change request as the review endpoints show it (built by hand: the list's path)."""
     connection = change_request.connection
-    submitter, reviewer = change_request.submitted_by, change_request.reviewed_by
     return {
         "ConnectionCRId": change_request.number,
         "Kind": change_request.kind,
         "Status": change_request.status,
         "ConnectionId": connection.number if connection else None,
         "BaseVersion": change_request.base_version,
-        "SubmittedBy": submitter.get_username() if submitter else None,
-        "SubmittedAt": us_datetime(change_request.submitted_at),
-        "ReviewedBy": reviewer.get_username() if reviewer else None,
-        "ReviewedAt": us_datetime(change_request.reviewed_at),
-        "ReviewMessage": change_request.review_message,
+        **review_data(change_request),
         "FailureReason": change_request.failure_reason,
         "Request": ChangeRequestPayload.of(change_request).to_wire(),
     }
@@ -327,7 +317,7 @@ class SubmittedFieldsSerializer(serializers.Serializer):
     """The fields the change request carries, as the POST body named them (-1 for none)."""
 
     def get_fields(self):
-        return {spec.name: _payload_output_field(spec) for spec in PAYLOAD_FIELDS}
+        return {spec.wire: _payload_output_field(spec) for spec in CHANGE_REQUEST_FIELDS}
 
 
 class ChangeRequestOutputSerializer(serializers.Serializer):

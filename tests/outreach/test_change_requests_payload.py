@@ -8,8 +8,9 @@ import pytest
 
 from outreach.api.serializers import ChangeRequestInputSerializer, SubmittedFieldsSerializer
 from outreach.choices import ChangeRequestKind
+from outreach.fields import CHANGE_REQUEST_FIELDS
 from outreach.models import ChangeRequest
-from outreach.payload import PAYLOAD_FIELDS, ChangeRequestPayload
+from outreach.payload import ChangeRequestPayload
 from tests.factories import ChangeRequestFactory, StaffUserFactory
 from tests.seeds import OUTREACH_SEED_BODY
 
@@ -78,8 +79,8 @@ def test_payloads_stored_before_apply(world, admin, kind):
 
 
 def test_each_field_has_one_name_and_one_vendor_name():
-    attributes = [spec.attribute for spec in PAYLOAD_FIELDS]
-    wire_names = [spec.name for spec in PAYLOAD_FIELDS]
+    attributes = [spec.stored for spec in CHANGE_REQUEST_FIELDS]
+    wire_names = [spec.wire for spec in CHANGE_REQUEST_FIELDS]
     assert len(set(attributes)) == len(attributes) == len(set(wire_names)) == 12
     assert set(wire_names) == set(OUTREACH_SEED_BODY)
     # the input and the output shapes are built from the same specs
