@@ -282,7 +282,7 @@ def test_without_gunicorn_the_proxy_answers_503_with_retry_after_in_the_error_sh
     tmp_path,
 ):
     """gunicorn down, restarting, or its worker killed past GUNICORN_TIMEOUT: nginx's 502 is
-    answered as the API's 503 (README "Errors from the server itself")."""
+    answered as the API's 503 (docs/operations.md, "Errors from the server itself")."""
     with running_nginx(tmp_path, free_port(), ready_status=503) as port:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
