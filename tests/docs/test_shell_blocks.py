@@ -10,10 +10,12 @@ server itself, installs software) says so on the line before its fence:
 
     <!-- not run: why -->
 
-A block that reaches the internet (a webhook URL on example.com must resolve when it is
-registered) says so the same way, and runs only where example.com resolves:
+A block that needs what `make` does not bring says which, the same way, and runs only where it
+is there: `needs network` (a webhook URL on example.com must resolve when it is registered),
+`needs HTTPie` (the `http` command on PATH):
 
     <!-- needs network: why -->
+    <!-- needs HTTPie: why -->
 
 Every other shell block runs; one that cannot run fails here. After each block the database is
 put back to the demo data exactly as `seed_demo` left it (what `make reset` does, copied back
@@ -25,6 +27,7 @@ import contextlib
 import functools
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -39,7 +42,7 @@ from tests.server.conftest import BIN, ROOT, Server, free_port, migrated_sqlite,
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
 FENCE = re.compile(r"^```([\w-]*)\s*$")
-MARKER = re.compile(r"^<!-- (?P<kind>not run|needs network): (?P<reason>\S.*?) -->$")
+MARKER = re.compile(r"^<!-- (?P<kind>not run|needs [\w-]+): (?P<reason>\S.*?) -->$")
 DOCUMENTED_ADDRESS = re.compile(r"http://127\.0\.0\.1:8000|(?<![\w.])localhost:8000")
 # `<uuid>`, `<token>`, `<site_number>`: a value the reader is to fill in.
 PLACEHOLDER = re.compile(r"<[a-z][a-z0-9_ -]*>")
@@ -53,7 +56,7 @@ class Block:
     language: str
     code: str
     not_run: str | None  # the reason, for a block marked `<!-- not run: ... -->`
-    needs_network: str | None  # the reason, for a block marked `<!-- needs network: ... -->`
+    needs: str | None  # what it needs, for a block marked `<!-- needs X: ... -->`
 
     @property
     def name(self) -> str:
@@ -82,7 +85,7 @@ def fenced_blocks(document: Path) -> list[Block]:
                 language=opening.group(1),
                 code="\n".join(lines[index + 1 : end]) + "\n",
                 not_run=reason if kind == "not run" else None,
-                needs_network=reason if kind == "needs network" else None,
+                needs=kind.removeprefix("needs ") if kind and kind != "not run" else None,
             )
         )
         index = end + 1
@@ -107,8 +110,13 @@ def test_markers_stand_only_before_shell_blocks():
     for document in DOCUMENTS:
         lines = document.read_text().splitlines()
         for number, line in enumerate(lines, 1):
-            if line.startswith(("<!-- not run", "<!-- needs network")):
-                assert MARKER.match(line), f"{document.name}:{number}: {line!r}"
+            if line.startswith(("<!-- not run", "<!-- needs")):
+                marker = MARKER.match(line)
+                assert marker, f"{document.name}:{number}: {line!r}"
+                needs = marker.group("kind").removeprefix("needs ")
+                assert marker.group("kind") == "not run" or needs in AVAILABLE, (
+                    f"{document.name}:{number}: needs one of {sorted(AVAILABLE)}"
+                )
                 following = next((later for later in lines[number:] if later.strip()), "")
                 opening = FENCE.match(following)
                 assert opening and opening.group(1) in SHELL_LANGUAGES, (
@@ -215,6 +223,12 @@ def internet_names_resolve() -> bool:
     return True
 
 
+AVAILABLE = {
+    "network": internet_names_resolve,
+    "HTTPie": lambda: shutil.which("http") is not None,
+}
+
+
 def checkout_view(directory: Path) -> Path:
     """A working directory that looks like the checkout (each top-level entry a symlink), so a
     block's paths (`clients/...`, `.venv/bin/python manage.py`) hold while the files it writes
@@ -252,8 +266,8 @@ def run_shell(code: str, cwd: Path, env: dict) -> tuple[str | None, str]:
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=lambda block: block.name)
 def test_block_runs_against_make_run(block, demo_server, tmp_path):
-    if block.needs_network and not internet_names_resolve():
-        pytest.skip(f"{block.name}: example.com does not resolve here ({block.needs_network})")
+    if block.needs and not AVAILABLE[block.needs]():
+        pytest.skip(f"{block.name}: needs {block.needs}, not here")
     code = DOCUMENTED_ADDRESS.sub(
         lambda match: match.group().replace(match.group().split("//")[-1], demo_server.address),
         block.code,
