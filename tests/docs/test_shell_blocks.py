@@ -41,7 +41,7 @@ from tests.server.conftest import BIN, ROOT, Server, free_port, migrated_sqlite,
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
-FENCE = re.compile(r"^```([\w-]*)\s*$")
+FENCE = re.compile(r"^\s*```([\w-]*)\s*$")
 MARKER = re.compile(r"^<!-- (?P<kind>not run|needs [\w-]+): (?P<reason>\S.*?) -->$")
 DOCUMENTED_ADDRESS = re.compile(r"http://127\.0\.0\.1:8000|(?<![\w.])localhost:8000")
 # `<uuid>`, `<token>`, `<site_number>`: a value the reader is to fill in.
@@ -146,8 +146,15 @@ class DemoServer:
 
     def reset(self) -> None:
         """The database back to the demo data as `seed_demo` left it (`make reset`)."""
-        with sqlite3.connect(self.seeded) as source, sqlite3.connect(self.database) as target:
-            source.backup(target)
+        sqlite_copy(self.seeded, self.database)
+
+
+def sqlite_copy(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup: safe while the server's processes have the target open."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
         source.close()
         target.close()
 
@@ -175,10 +182,7 @@ def demo_server(tmp_path_factory):
     )
     assert seeded.returncode == 0, seeded.stderr
     snapshot = tmp_path / "seeded.sqlite3"
-    with sqlite3.connect(database) as source, sqlite3.connect(snapshot) as target:
-        source.backup(target)
-    source.close()
-    target.close()
+    sqlite_copy(database, snapshot)
 
     port = free_port()
     log = tmp_path / "make-run.log"
