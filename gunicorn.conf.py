@@ -1,4 +1,4 @@
-"""gunicorn settings, each overridable from the environment (see README "Deploy").
+"""gunicorn settings, each overridable from the environment (docs/operations.md "Deploy").
 
 gunicorn -c gunicorn.conf.py connect_api.wsgi
 """

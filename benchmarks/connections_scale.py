@@ -56,7 +56,7 @@ TOTAL = 1_000_000
 MINE = 100_000
 ORGANIZATIONS = 100
 URL = "/organizations/connections/request/"
-TARGET_P95_MS = 150  # issue 12: first page, search=, each filter and a deep start
+TARGET_P95_MS = 150  # the goal for the first page, search=, each filter and a deep start
 
 SEED_REQUESTS = """
 INSERT INTO connections_connectionrequest (

@@ -1,4 +1,4 @@
-"""Legitimate token traffic while one address sends failed HTTP Basic logins (issue 16, item 1).
+"""Legitimate token traffic while one address sends failed HTTP Basic logins.
 
     .venv/bin/python benchmarks/failed_logins.py [--seconds 30] [--redis] [--unprotected]
 

@@ -1,4 +1,7 @@
-"""Settings, all read from the environment (django-environ); see README for the variables."""
+"""Settings, all read from the environment (django-environ), grouped by concern.
+
+Every variable, its default and meaning: docs/operations.md "Configuration".
+"""
 
 import os
 import sys
@@ -12,6 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+# --- Core: debug, secret key, hosts ---
 DEBUG = env.bool("DEBUG", default=False)
 # No public default: with DEBUG off the server refuses to start without SECRET_KEY. Exempt:
 # DEBUG on, and the test run itself ("pytest" imported; the servers tests start get the key
@@ -28,6 +32,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Transport security (HTTPS) ---
 # Behind TLS in production: HTTPS=true turns on every transport-security setting at once.
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
@@ -39,6 +44,7 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$", r"^metrics/?$"]
 
+# --- Applications, middleware, URLs, templates ---
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -106,6 +112,7 @@ TEMPLATES = [
     },
 ]
 
+# --- Database ---
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue (busy timeout)
@@ -126,6 +133,7 @@ else:
         DATABASES["default"]["ENGINE"] = "connect_api.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache and throttling ---
 # Throttle counters live in a cache every worker process shares: the database by default
 # (nothing else to run), Redis in production with CACHE_URL=redis://host:6379/0. The database
 # cache culls only past MAX_ENTRIES; Django's default of 300 would drop live throttle histories
@@ -144,6 +152,7 @@ CACHES = {
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "connect_api.cache.RedisCacheWithFallback"
 
+# --- Authentication: passwords, tokens, lockout ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -157,11 +166,73 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "connect_api.password_revocation.RevokeTokensOnPasswordChange"},
 ]
 
+# Loaded with the user by token and Basic authentication (same query): the supplier membership
+# and its organization, so the request log names the organization and the views that act for
+# it (organizations.selectors.organization_for) read it without a query of their own.
+AUTH_USER_SELECT_RELATED = ["organization_membership__organization"]
+
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("TOKEN_TTL_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+}
+
+# Tokens kept per user: a login past it deletes that user's oldest tokens.
+TOKENS_PER_USER = env.int("TOKENS_PER_USER", default=10)
+
+# Lockout: 10 failed password checks for one (username, address) pair in 15 minutes lock that
+# pair only (the right password too, at that address; other addresses still log in). The same
+# wrong password again from the same address is answered without a hash and does not spend the
+# address's budget, but counts for the pair: see authenticate_with_lockout.
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# No AccessLog row per successful login: axes computes its session hash by creating a session
+# (a django_session row per token login). Logins are in the JSON request log instead.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Failed password checks per client address, every username together, before that address
+# gets 429 without any hash until the window ends (connect_api/failed_logins.py), 30 per 15 min
+# by default ...
+FAILED_LOGINS_PER_ADDRESS = env.int("FAILED_LOGINS_PER_ADDRESS", default=30)
+FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=15 * 60)
+# ... and at most this many within a minute (above LOCKOUT_FAILURES: one user's own lockout
+# comes first), so a burst of failures costs the workers a few hashes, not 30.
+FAILED_LOGINS_BURST = env.int("FAILED_LOGINS_BURST", default=12)
+FAILED_LOGINS_BURST_SECONDS = env.int("FAILED_LOGINS_BURST_SECONDS", default=60)
+
+# Reset mails asked for per client address and per e-mail address in an hour; past it, 429.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=20)
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=5)
+
+# --- Client addresses behind proxies ---
+# Client addresses: X-Forwarded-For is believed only from these proxies (comma-separated CIDRs,
+# e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function
+# (connect_api.clientip.client_ip) for the throttles, the lockout and the failed-login limit.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# ... or how many proxies stand in front of the app (TRUSTED_PROXY_COUNT=1 behind the one nginx
+# of docker-compose.yml): the last that many hops are believed, whatever their addresses. Only
+# for an app that nothing reaches but through those proxies. Both set: a hop is believed if
+# either rule vouches for it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
+AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
+
+# --- Internationalization ---
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files, media and file storage ---
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
@@ -219,6 +290,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "connect_api.staticfiles.ForgivingManifestStaticFilesStorage"},
 }
 
+# --- Request bodies and uploads ---
 # Body limits: JSON and form bodies, and uploaded files (streamed to a temporary file).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_BODY_BYTES", default=2 * 1024 * 1024)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
@@ -229,7 +301,6 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # it is parsed, so refusing the largest bodies under the byte cap costs milliseconds.
 REQUEST_MAX_JSON_VALUES = env.int("REQUEST_MAX_JSON_VALUES", default=10_000)
 
-# --- uploads ---
 # Types an upload may have (extensions; the bytes must prove them, see uploads/inspection.py).
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS",
@@ -257,8 +328,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
-# --- end uploads ---
 
+# --- REST API and its schema ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "connect_api.authentication.TokenAuthentication",
@@ -297,64 +368,46 @@ REST_FRAMEWORK = {
 # this many; beyond it `total_count` is an estimate flagged `total_count_exact: false`.
 LIST_EXACT_COUNT_CAP = env.int("LIST_EXACT_COUNT_CAP", default=10_000)
 
-# Loaded with the user by token and Basic authentication (same query): the supplier membership
-# and its organization, so the request log names the organization and the views that act for
-# it (organizations.selectors.organization_for) read it without a query of their own.
-AUTH_USER_SELECT_RELATED = ["organization_membership__organization"]
-
-REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=env.int("TOKEN_TTL_DAYS", default=30)),
-    "AUTO_REFRESH": True,
-    "MIN_REFRESH_INTERVAL": 60,
-    "AUTH_HEADER_PREFIX": "Token",
-    "TOKEN_LIMIT_PER_USER": None,
+SPECTACULAR_SETTINGS = {
+    "TITLE": "connect-api",
+    "DESCRIPTION": (
+        "Supplier connection requests (token auth) and the outreach mobile API "
+        "(HTTP Basic, PascalCase JSON, MM/DD/YYYY dates)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable reference is `oneOf: [$ref, {type: null}]`, which generators read as
+    # optional (3.0's `allOf` + `nullable` made openapi-python-client crash on a null).
+    "OAS_VERSION": "3.1.0",
+    # Clients authenticate with Token or Basic; sessions serve the admin and the browsable API.
+    "AUTHENTICATION_WHITELIST": [
+        "connect_api.authentication.TokenAuthentication",
+        "connect_api.authentication.CachedBasicAuthentication",
+    ],
+    # `servers`: PUBLIC_BASE_URL, set by connect_api.schema.postprocess.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Idempotency-Key on every POST/PATCH that takes it.
+        "connect_api.schema_headers.idempotency_key_parameter",
+        "connect_api.schema.postprocess",
+    ],
+    "SCHEMA_PATH_PREFIX": r"/",
+    "ENUM_NAME_OVERRIDES": {
+        "OutreachRightEnum": "outreach.choices.Right",
+        "ConnectionCategoryEnum": "outreach.choices.ConnectionCategory",
+        "WebhookEndpointStatusEnum": "webhooks.choices.EndpointStatus",
+        "WebhookEventEnum": "connect_api.events.EventName",
+        # One preference frequency, spelled by each API its own way.
+        "SupplierFrequencyEnum": "notifications.choices.Frequency",
+        "OutreachFrequencyEnum": "notifications.api.serializers.OUTREACH_FREQUENCIES",
+    },
 }
 
-# Lockout: 10 failed password checks for one (username, address) pair in 15 minutes lock that
-# pair only (the right password too, at that address; other addresses still log in). The same
-# wrong password again from the same address is answered without a hash and does not spend the
-# address's budget, but counts for the pair: see authenticate_with_lockout.
-AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# No AccessLog row per successful login: axes computes its session hash by creating a session
-# (a django_session row per token login). Logins are in the JSON request log instead.
-AXES_DISABLE_ACCESS_LOG = True
-AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-# --- availability (issue 16) ---
-# Client addresses: X-Forwarded-For is believed only from these proxies (comma-separated CIDRs,
-# e.g. TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1/32); unset, the header is ignored. One function
-# (connect_api.clientip.client_ip) for the throttles, the lockout and the failed-login limit.
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-# ... or how many proxies stand in front of the app (TRUSTED_PROXY_COUNT=1 behind the one nginx
-# of docker-compose.yml): the last that many hops are believed, whatever their addresses. Only
-# for an app that nothing reaches but through those proxies. Both set: a hop is believed if
-# either rule vouches for it.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or more.")
-AXES_CLIENT_IP_CALLABLE = "connect_api.clientip.client_ip"
-# Failed password checks per client address, every username together, before that address
-# gets 429 without any hash until the window ends (connect_api/failed_logins.py), 30 per 15 min
-# by default ...
-FAILED_LOGINS_PER_ADDRESS = env.int("FAILED_LOGINS_PER_ADDRESS", default=30)
-FAILED_LOGINS_WINDOW_SECONDS = env.int("FAILED_LOGINS_WINDOW_SECONDS", default=15 * 60)
-# ... and at most this many within a minute (above LOCKOUT_FAILURES: one user's own lockout
-# comes first), so a burst of failures costs the workers a few hashes, not 30.
-FAILED_LOGINS_BURST = env.int("FAILED_LOGINS_BURST", default=12)
-FAILED_LOGINS_BURST_SECONDS = env.int("FAILED_LOGINS_BURST_SECONDS", default=60)
-# A database outage answers 503 with this Retry-After (seconds) on every endpoint.
-DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
-# ... and so does any dependency's (Redis, the job queue, the object store), naming it
-# (connect_api/dependencies.py; docs/operations.md "When a dependency is down").
-OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=DATABASE_OUTAGE_RETRY_AFTER)
-# --- end availability ---
-
-# --- client developers (issue 13): CORS, idempotency keys ---
+# --- Browser clients (CORS) and safe retries ---
 # Browser clients on other origins (django-cors-headers): only the origins listed here, e.g.
 # CORS_ALLOWED_ORIGINS=https://app.example.com,http://localhost:3000; none by default. No
 # cookies cross origins (CORS_ALLOW_CREDENTIALS false): a browser client sends its
@@ -389,48 +442,15 @@ IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", defau
 OUTREACH_DUPLICATE_WINDOW = timedelta(
     seconds=env.int("OUTREACH_DUPLICATE_WINDOW_SECONDS", default=10 * 60)
 )
-# --- end client developers ---
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "connect-api",
-    "DESCRIPTION": (
-        "Supplier connection requests (token auth) and the outreach mobile API "
-        "(HTTP Basic, PascalCase JSON, MM/DD/YYYY dates)."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # 3.1: a nullable reference is `oneOf: [$ref, {type: null}]`, which generators read as
-    # optional (3.0's `allOf` + `nullable` made openapi-python-client crash on a null).
-    "OAS_VERSION": "3.1.0",
-    # Clients authenticate with Token or Basic; sessions serve the admin and the browsable API.
-    "AUTHENTICATION_WHITELIST": [
-        "connect_api.authentication.TokenAuthentication",
-        "connect_api.authentication.CachedBasicAuthentication",
-    ],
-    # `servers`: PUBLIC_BASE_URL, set by connect_api.schema.postprocess.
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        # Idempotency-Key on every POST/PATCH that takes it (issue 13).
-        "connect_api.schema_headers.idempotency_key_parameter",
-        "connect_api.schema.postprocess",
-    ],
-    "SCHEMA_PATH_PREFIX": r"/",
-    "ENUM_NAME_OVERRIDES": {
-        "OutreachRightEnum": "outreach.choices.Right",
-        "ConnectionCategoryEnum": "outreach.choices.ConnectionCategory",
-        "WebhookEndpointStatusEnum": "webhooks.choices.EndpointStatus",
-        "WebhookEventEnum": "connect_api.events.EventName",
-        # One preference frequency, spelled by each API its own way.
-        "SupplierFrequencyEnum": "notifications.choices.Frequency",
-        "OutreachFrequencyEnum": "notifications.api.serializers.OUTREACH_FREQUENCIES",
-    },
-}
+# --- Dependency outages ---
+# A database outage answers 503 with this Retry-After (seconds) on every endpoint.
+DATABASE_OUTAGE_RETRY_AFTER = env.int("DATABASE_OUTAGE_RETRY_AFTER", default=5)
+# ... and so does any dependency's (Redis, the job queue, the object store), naming it
+# (connect_api/dependencies.py; docs/operations.md "When a dependency is down").
+OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=DATABASE_OUTAGE_RETRY_AFTER)
 
-# --- operations (issue 11): logs, metrics, errors, jobs, readiness ---
+# --- Logs, metrics, errors ---
 # One JSON object per line on stderr (LOG_FORMAT=text for a console you read yourself); every
 # record carries the request id. connect_api.request logs one line per request.
 LOG_FORMAT = env("LOG_FORMAT", default="json")
@@ -465,7 +485,6 @@ LOGGING = {
     },
 }
 
-
 # Prometheus metrics at /metrics, only for `Authorization: Bearer <METRICS_TOKEN>`; without the
 # variable /metrics is 404. Under gunicorn set PROMETHEUS_MULTIPROC_DIR (an empty directory) so
 # the numbers cover every worker process (gunicorn.conf.py cleans up after dead workers).
@@ -482,6 +501,7 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 
+# --- Background jobs ---
 # Background jobs (Huey). QUEUE_URL: sqlite:///path (default, for make run), redis://host:6379/N
 # in production, memory:// for a single process. QUEUE_IMMEDIATE=true runs tasks in the caller.
 HUEY = {
@@ -499,14 +519,12 @@ QUEUE_HEARTBEAT_FILE = env("QUEUE_HEARTBEAT_FILE", default="")
 SCHEDULED_RUN_RETENTION = timedelta(days=env.int("SCHEDULED_RUN_RETENTION_DAYS", default=7))
 # Kept by the periodic clean-up jobs (connect_api/tasks.py): lockout history older than this.
 ACCESS_LOG_RETENTION = timedelta(days=env.int("ACCESS_LOG_RETENTION_DAYS", default=30))
-# Tokens kept per user: a login past it deletes that user's oldest tokens.
-TOKENS_PER_USER = env.int("TOKENS_PER_USER", default=10)
+
 # "apply all" change requests of a site: up to this many pending answer at once (200), more
 # run as a job (202 + a job id to poll at /jobs/<id>).
 OUTREACH_APPLY_ALL_SYNC_MAX = env.int("OUTREACH_APPLY_ALL_SYNC_MAX", default=25)
-# --- end operations ---
 
-# --- webhooks (issue 15) ---
+# --- Webhooks ---
 # Deliver to private, loopback, link-local... addresses too (never in production: SSRF).
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", default=3.0)
@@ -519,9 +537,8 @@ WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS
 WEBHOOKS_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 50400]
 # An endpoint whose every attempt failed for this long is disabled and its owner mailed.
 WEBHOOKS_DISABLE_AFTER = timedelta(days=env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=3))
-# --- end webhooks ---
 
-# --- notifications (issue 15): mail ---
+# --- Mail ---
 # EMAIL_URL picks Django's backend: consolemail:// (the default: mail is printed by the process
 # that sends it, i.e. the job worker), filemail:// (with EMAIL_FILE_PATH=/a/dir),
 # smtp://user:pass@host:587 (also smtp+tls://, smtp+ssl://), memorymail://, dummymail://.
@@ -544,8 +561,3 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Connect API <noreply@loc
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Where the links in mails (unsubscribe) point: the server's public address.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-
-# --- organization users: password reset ---
-# Reset mails asked for per client address and per e-mail address in an hour; past it, 429.
-PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=20)
-PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=5)

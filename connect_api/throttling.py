@@ -17,7 +17,7 @@ Windows are aligned to the clock (a `60/min` window is each UTC minute); a refus
 answers 429 with `Retry-After` = the seconds until the window ends.
 
 Leases: a worker takes its hits from the shared counter in blocks of 1% of the limit (12 of the
-default `1200/min`; a limit under 200 is counted request by request, exactly as before), and
+default `1200/min`; a limit under 200 is counted request by request), and
 spends the block in memory. So the counter costs one round trip per block rather than per
 request (benchmarks/speed.py: that round trip was the largest part of the API's fixed cost
 over a plain Django view). The counter stays the one shared truth: a block is granted only out

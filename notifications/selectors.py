@@ -59,7 +59,7 @@ def _due_recipients(site: Site, refs: dict) -> list:
 
 
 def audiences_for(event: Event) -> list[Audience]:
-    """Every (kind, users) an event reaches, per issue 15's table."""
+    """Every (kind, users) an event reaches (docs/both-apis.md, "Notifications by e-mail")."""
     refs = event.refs
     if event.name in (
         EventName.REQUEST_APPROVED,

@@ -104,7 +104,7 @@ def _assigned_to(individual_id: int | None) -> Q:
 
 
 def contact_prefetches(path: str = "") -> list[Prefetch]:
-    """What `shapes.contact_data` reads of the individuals at `path` (e.g. "contact__"), whose
+    """What `outputs.contact_data` reads of the individuals at `path` (e.g. "contact__"), whose
     family is already joined: emails, phones, addresses, the family's addresses and phones.
     Five queries however many people.
 
@@ -141,7 +141,7 @@ def connections_visible_to(membership: SiteMembership) -> QuerySet[Connection]:
 def with_connection_details(
     connections: QuerySet[Connection], *, with_comments: bool
 ) -> QuerySet[Connection]:
-    """Everything `shapes.connection_summary_data` / `connection_detail_data` read, in a
+    """Everything `outputs.connection_summary_data` / `connection_detail_data` read, in a
     constant number of queries for any number of connections."""
     prefetches = [
         Prefetch("team__members", queryset=_people()),
@@ -205,7 +205,7 @@ def individual_history_for(membership: SiteMembership, individual: Individual):
 
 
 def individual_detail_get(membership: SiteMembership, number: int) -> Individual:
-    """One person with everything `shapes.individual_detail_data` reads (family members with
+    """One person with everything `outputs.individual_detail_data` reads (family members with
     their contact details included)."""
     return _one(
         Individual.objects.restrict(membership.site_id)

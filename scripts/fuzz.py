@@ -1,4 +1,4 @@
-"""Fuzz every operation of the OpenAPI schema against the real server (issue 16, item 7).
+"""Fuzz every operation of the OpenAPI schema against the real server.
 
     .venv/bin/python scripts/fuzz.py [--examples 100] [--database-url URL] [-- ST_OPTIONS...]
 

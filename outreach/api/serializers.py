@@ -1,6 +1,6 @@
 """Shapes of the outreach API, with the vendor app's PascalCase names and MM/DD/YYYY dates.
 
-What the lookups (read paths) answer is declared and built in `outreach.api.shapes`; this
+What the lookups (read paths) answer is declared and built in `outreach.api.outputs`; this
 module holds their query parameters and request bodies.
 
 The change-request POST body is validated strictly: JSON integers, booleans and strings only
@@ -92,7 +92,7 @@ class UsDateField(serializers.Field):
 
 
 # --- lookups: query parameters and the directory's request bodies ---------------------------
-# (What the lookups answer is declared in `outreach.api.shapes`.)
+# (What the lookups answer is declared in `outreach.api.outputs`.)
 
 
 class PageQuerySerializer(serializers.Serializer):

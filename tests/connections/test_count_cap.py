@@ -1,4 +1,4 @@
-"""The request list's `total_count` beyond LIST_EXACT_COUNT_CAP (issue 12, item 3).
+"""The request list's `total_count` beyond LIST_EXACT_COUNT_CAP.
 
 Exact up to the cap; beyond it the planner's estimate (PostgreSQL) raised to what the page
 proves, flagged `total_count_exact: false`; exact again wherever a page reaches the end or lies

@@ -125,7 +125,7 @@ REQUEST_TYPES = {
     "is_approved": bool,
     "approved_by": (dict, type(None)),
     "status": str,  # beyond the docs (the contract's PENDING/APPROVED/REJECTED/WITHDRAWN)
-    "rejection_reason": STRING_OR_NULL,  # beyond the docs (issue 15): null unless REJECTED
+    "rejection_reason": STRING_OR_NULL,  # beyond the docs: null unless REJECTED
     "changes_requested": (dict, type(None)),  # beyond the docs: null unless CHANGES REQUESTED
     "history": list,  # beyond the docs: decisions and resubmissions
 }

@@ -1,5 +1,5 @@
-"""A half-filled or foreign Authorization header is refused saying what was expected (issue 13,
-item 5), on both APIs, with the API's own WWW-Authenticate challenge kept."""
+"""A half-filled or foreign Authorization header is refused saying what was expected, on
+both APIs, with the API's own WWW-Authenticate challenge kept."""
 
 import pytest
 

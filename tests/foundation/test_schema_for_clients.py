@@ -1,4 +1,4 @@
-"""The OpenAPI schema as client generators and Swagger UI read it (issue 13, items 2 and 5).
+"""The OpenAPI schema as client generators and Swagger UI read it.
 
 The generated client itself is exercised against a real server by
 scripts/generated_client_check (clients/python/); these pin the schema's properties."""

@@ -1,4 +1,5 @@
-"""The two flows issue 15 mails about, driven through the API as the real clients do; every
+"""The two flows the mails are about (a connection request decided, an outreach change
+request reviewed), driven through the API as the real clients do; every
 request's commit callbacks (the event dispatch job, run immediately in tests) are executed."""
 
 import json

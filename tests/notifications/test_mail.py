@@ -1,4 +1,4 @@
-"""Issue 15 item 1: who gets which mail, sent by the jobs, once (Django's locmem outbox)."""
+"""Who gets which mail, sent by the jobs, once (Django's locmem outbox)."""
 
 import json
 import os

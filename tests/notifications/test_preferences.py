@@ -1,5 +1,5 @@
 """Preferences through the API (supplier Token, outreach Basic/PascalCase), the admin, and the
-one-click unsubscribe (issue 15 item 1)."""
+one-click unsubscribe."""
 
 import pytest
 from django.core import mail, signing

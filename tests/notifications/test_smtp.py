@@ -1,4 +1,4 @@
-"""Issue 15 item 4 (mail half): a real SMTP server receives the mails of one full supplier flow
+"""A real SMTP server receives the mails of one full supplier flow
 and one full outreach flow, sent by the jobs through Django's SMTP backend; re-running the jobs
 sends nothing twice."""
 

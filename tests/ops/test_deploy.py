@@ -1,4 +1,4 @@
-"""README "Deploy", step by step, on a fresh database, served by a real gunicorn.
+"""docs/operations.md "Deploy", step by step, on a fresh database, served by a real gunicorn.
 
 On the PostgreSQL pass (DATABASE_URL=postgres://...) the test creates its own database on that
 server; on the SQLite pass a fresh database file. Nothing but the Deploy steps prepares it:
@@ -111,7 +111,7 @@ def fresh_database(tmp_path):
 
 @pytest.fixture
 def deploy_env(fresh_database, tmp_path) -> dict:
-    """Production settings, from the environment only (README "Deploy")."""
+    """Production settings, from the environment only (docs/operations.md "Deploy")."""
     return clean_env(
         DATABASE_URL=fresh_database,
         SECRET_KEY=secrets.token_urlsafe(50),

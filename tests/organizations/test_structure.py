@@ -41,7 +41,7 @@ def test_lower_apps_never_import_higher_ones(app, forbidden):
 
 @pytest.mark.parametrize("app", ["uploads", "organizations"])
 def test_not_even_as_text(app):
-    """The same as plain text, as the issue states it (a dynamic import would show here)."""
+    """The same as plain text: no file names the package (a dynamic import would show here)."""
     offenders = [
         str(path.relative_to(ROOT))
         for path in (ROOT / app).rglob("*.py")

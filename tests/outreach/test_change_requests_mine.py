@@ -1,4 +1,4 @@
-"""A submitter lists and reads its own change requests, their outcome and message (issue 15)."""
+"""A submitter lists and reads its own change requests, their outcome and message."""
 
 import pytest
 

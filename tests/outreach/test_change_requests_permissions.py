@@ -175,7 +175,7 @@ REVIEW_ROLES = ["anonymous", "outsider", "member", "full_caller", "administrator
 
 # (endpoint, method, status per role in REVIEW_ROLES order)
 REVIEW_MATRIX = [
-    ("list", "get", [401, 404, 200, 200, 200]),  # others read only their own (issue 15)
+    ("list", "get", [401, 404, 200, 200, 200]),  # others read only their own
     ("detail", "get", [401, 404, 404, 404, 200]),  # another's change request is not found
     ("apply", "post", [401, 404, 403, 403, 200]),
     ("reject", "post", [401, 404, 403, 403, 200]),

@@ -1,4 +1,4 @@
-"""The daily `outreach_connection.due` publication (issue 15): open, assigned connections due
+"""The daily `outreach_connection.due` publication: open, assigned connections due
 within 7 days, once per connection and due date; used by mail and webhooks alike."""
 
 from datetime import timedelta

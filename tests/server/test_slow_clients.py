@@ -1,11 +1,11 @@
-"""Slow clients cannot starve the server (issue 16, item 3): the production stack, nginx with the
+"""Slow clients cannot starve the server: the production stack, nginx with the
 repository's deploy/nginx/connect-api.conf.template in front of the real gunicorn
 (gunicorn.conf.py, 2 sync workers), on loopback.
 
 20 connections trickle a header, or a body, while /healthz keeps answering within 1 s through
 the same nginx; a request announcing `Content-Length: 999999999` is refused at once (413 in the
-API's error shape) and never reaches a worker. Without nginx two such clients stall both workers
-(the issue's probe: /healthz answered 17 of 40 times): nginx reads every request whole in its
+API's error shape) and never reaches a worker. Without nginx two such clients stall both workers;
+nginx reads every request whole in its
 event loop and gunicorn only ever sees complete ones.
 
 nginx comes from the system (Debian's `nginx-light`; `.ci/run` installs it): missing, these
@@ -282,7 +282,7 @@ def test_without_gunicorn_the_proxy_answers_503_with_retry_after_in_the_error_sh
     tmp_path,
 ):
     """gunicorn down, restarting, or its worker killed past GUNICORN_TIMEOUT: nginx's 502 is
-    answered as the API's 503 (README "Errors from the server itself")."""
+    answered as the API's 503 (docs/operations.md, "Errors from the server itself")."""
     with running_nginx(tmp_path, free_port(), ready_status=503) as port:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
