@@ -5,9 +5,9 @@
 Each body fills MAX_BODY_BYTES (2 MB): one list of invalid items (a million of them), an
 object of unknown keys, an array nested as deep as fits; beside them, the same endpoint refusing
 a body of one invalid item (what any refusal costs). Each endpoint is called once first, untimed:
-a process's first call of a view pays one-time imports and caches. Sent through the whole Django stack
-(APIClient: middleware, authentication, throttles, parsing, the Idempotency-Key fingerprint,
-validation, the error body); prints the median and max CPU and wall time of each refusal.
+a process's first call of a view pays one-time imports and caches. Sent through the whole
+Django stack (APIClient: middleware, authentication, throttles, parsing, the Idempotency-Key
+fingerprint, validation, the error body); prints the median and max CPU and wall time of each refusal.
 """
 
 import json
