@@ -7,7 +7,8 @@ object of unknown keys, an array nested as deep as fits; beside them, the same e
 a body of one invalid item (what any refusal costs). Each endpoint is called once first, untimed:
 a process's first call of a view pays one-time imports and caches. Sent through the whole
 Django stack (APIClient: middleware, authentication, throttles, parsing, the Idempotency-Key
-fingerprint, validation, the error body); prints the median and max CPU and wall time of each refusal.
+fingerprint, validation, the error body); prints the median and max CPU and wall time of each
+refusal.
 """
 
 import json
