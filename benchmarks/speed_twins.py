@@ -37,6 +37,7 @@ from ninja.security import APIKeyHeader
 from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
 from benchmarks import speed_limit
+from connect_api.api.pagination import PageIndexPagination
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
 from connect_api.pagination import matches_up_to
@@ -272,7 +273,7 @@ def plain_individual_search(request, site_number):
         return json_response({"detail": "pageIndex and pageSize are integers."}, status=400)
     if len(query) > 200 or index < 0 or size < 1:
         return json_response({"detail": "Invalid query."}, status=400)
-    page = outreach_outputs.PageRequest(index, size)
+    page = PageIndexPagination(index, size)
     individuals = outreach_selectors.individuals_search(membership, query).select_related("family")
     rows, page_count = page.rows_counted_up_to(
         individuals,
@@ -281,7 +282,7 @@ def plain_individual_search(request, site_number):
     )
     links = _outreach_links(request, site_number)
     items = [outreach_outputs.contact_data(person, links) for person in rows]
-    return json_response(outreach_outputs.page_data(items, page, page_count))
+    return json_response(page.data(items, page_count))
 
 
 def _wire_value(spec, value):

@@ -16,6 +16,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connect_api.api.parsers import OUTREACH_PARSERS
+from connect_api.api.schema import outreach_schema
+from connect_api.api.views import OutreachView
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.errors import NotFound, PermissionDenied
 from connect_api.models import Event
@@ -28,8 +31,6 @@ from notifications.mail import Unsubscribe
 from organizations.models import OrganizationMembership
 from organizations.permissions import HoldsCatalogPermission, holds
 from organizations.selectors import member_get
-from outreach.api.views import OutreachView, outreach_schema
-from outreach.parsers import OUTREACH_PARSERS
 
 
 class SupplierPreferencesView(APIView):

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.pagination import PageQuerySerializer
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
 from outreach.dates import US_DATE_SCHEMA, us_date, us_date_parse, us_datetime
@@ -97,26 +98,6 @@ class UsDateField(serializers.Field):
 
 # --- lookups: query parameters and the directory's request bodies ---------------------------
 # (What the lookups answer is declared in `outreach.api.shapes`.)
-
-
-class PageQuerySerializer(serializers.Serializer):
-    """`?pageIndex=&pageSize=` of every paged lookup (the app sends pageIndex only)."""
-
-    MAX_PAGE_SIZE = 100
-
-    pageIndex = serializers.IntegerField(
-        required=False, min_value=0, max_value=MAX_ID, default=0, help_text="From 0."
-    )
-    pageSize = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        default=25,
-        help_text="Default 25; above 100 means 100.",
-    )
-
-    def validate_pageSize(self, value: int) -> int:
-        return min(value, self.MAX_PAGE_SIZE)
 
 
 class IndividualSearchQuerySerializer(PageQuerySerializer):

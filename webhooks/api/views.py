@@ -8,13 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from connect_api.api.pagination import PageIndexPagination, PageQuerySerializer
+from connect_api.api.parsers import OUTREACH_PARSERS
+from connect_api.api.schema import outreach_schema
+from connect_api.api.views import OutreachView, SupplierApiMixin
 from connect_api.pagination import StartLimitPagination
-from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
-from outreach.api.outputs import PageRequest, page_data
-from outreach.api.serializers import PageQuerySerializer
-from outreach.api.views import OutreachView, outreach_schema
-from outreach.parsers import OUTREACH_PARSERS
 from webhooks import selectors, services
 from webhooks.api import serializers as shapes
 from webhooks.permissions import SiteWebhookManager
@@ -144,9 +143,7 @@ class SiteWebhookView(OutreachView):
     parser_classes = OUTREACH_PARSERS
 
     def endpoint(self):
-        return selectors.site_endpoint_get(
-            site=self.request.site, number=int(self.kwargs["EndpointId"])
-        )
+        return selectors.site_endpoint_get(site=self.request.site, number=self.kwargs["EndpointId"])
 
     def valid_input(self, **kwargs) -> dict:
         serializer = shapes.SiteEndpointInputSerializer(data=self.request.data, **kwargs)
@@ -155,13 +152,9 @@ class SiteWebhookView(OutreachView):
 
 
 def _page(request, queryset, item_serializer) -> dict:
-    query = PageQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    page = PageRequest(
-        query.validated_data["pageIndex"], min(query.validated_data["pageSize"], 100)
+    return PageIndexPagination.from_request(request).page_of(
+        queryset, lambda row: item_serializer(row).data
     )
-    rows, page_count = page.rows(queryset)
-    return page_data(item_serializer(rows, many=True).data, page, page_count)
 
 
 class SiteEndpointListView(SiteWebhookView):
