@@ -37,6 +37,7 @@ from ninja.security import APIKeyHeader
 from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
 from benchmarks import speed_limit
+from connect_api.api.outputs import or_null
 from connect_api.api.pagination import PageIndexPagination
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
@@ -46,7 +47,6 @@ from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.cron import describe_cron, is_valid_cron, next_runs
-from organizations.api.serializers import or_null
 from organizations.choices import OrganizationType
 from organizations.selectors import active_organization_for
 from outreach import permissions as outreach_permissions

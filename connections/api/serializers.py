@@ -11,6 +11,7 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.outputs import or_null, person_data
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction, specs_for
@@ -28,7 +29,6 @@ from connections.validators import (
     validate_time_zone,
     validate_update_frequency,
 )
-from organizations.api.serializers import or_null, person_data
 from organizations.choices import OrganizationType
 from organizations.models import AccountManager, Organization
 from uploads.models import UploadCheckStatus

@@ -6,17 +6,12 @@ classes beside them declare the same fields for the schema."""
 
 from rest_framework import serializers
 
+from connect_api.api.outputs import or_null, person_data
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField
 from organizations.choices import OrganizationType
-from organizations.models import Organization, OrganizationMembership, Permission, Person
+from organizations.models import Organization, OrganizationMembership, Permission
 from organizations.selectors import DISCOVERY_SORT_FIELDS
-
-
-def or_null(value: str | None) -> str | None:
-    """An optional text field as the docs show it: never set (stored "") is null."""
-    return value or None
-
 
 # --- login -------------------------------------------------------------------------------
 
@@ -165,21 +160,6 @@ class DiscoveryItemOutputSerializer(serializers.Serializer):
     fulfillment_percentage = serializers.FloatField()
     number_of_skus = serializers.IntegerField()
     contact = ContactOutputSerializer(allow_null=True)
-
-
-def person_data(person: Person | None) -> dict | None:
-    """A person (an organization's contact, an account manager) as every supplier response
-    shows one."""
-    if person is None:
-        return None
-    return {
-        "uuid": str(person.uuid),
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": or_null(person.email),
-        "phone": or_null(person.phone),
-        "job_title": or_null(person.job_title),
-    }
 
 
 def discovery_item_data(organization: Organization) -> dict:

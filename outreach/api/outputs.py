@@ -36,6 +36,7 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
+from outreach.names import friendly_name_of, full_name_of
 
 RightValue = Right
 """A/V/N (documented as the Right choices)."""
@@ -248,27 +249,6 @@ class TeamRef(TypedDict):
 
 
 # --- people ---------------------------------------------------------------------------------
-
-
-def full_name_of(individual: Individual) -> str:
-    """Title First Middle Last, Suffix (the parts there are)."""
-    name = " ".join(
-        part
-        for part in (
-            individual.title,
-            individual.first_name,
-            individual.middle_name,
-            individual.last_name,
-        )
-        if part
-    )
-    return f"{name}, {individual.suffix}" if individual.suffix else name
-
-
-def friendly_name_of(individual: Individual) -> str:
-    """The name the person goes by, then the last name."""
-    first = individual.goes_by_name or individual.first_name
-    return " ".join(part for part in (first, individual.last_name) if part)
 
 
 def city_state_zip(city: str, state: str, zipcode: str) -> str:
