@@ -11,6 +11,7 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.booleans import BooleanField
 from connect_api.api.outputs import or_null, person_data
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
@@ -111,7 +112,7 @@ class IntegrationInputSerializer(AliasedSerializer):
     aliases = {"type": ("integration_type",), "file_locations": ("feed_source_file_locations",)}
 
     record_uuid = serializers.UUIDField(required=False, help_text="PATCH only; ignored on POST.")
-    delete = serializers.BooleanField(
+    delete = BooleanField(
         required=False, default=False, help_text="PATCH only: remove the integration."
     )
     type = IntegrationTypeField(source="integration_type", help_text="Alias: integration_type.")

@@ -5,6 +5,7 @@ import uuid
 
 from rest_framework import serializers
 
+from connect_api.api.booleans import BooleanField
 from notifications.choices import SUPPLIER_KINDS, Frequency, MailKind, default_frequency
 
 OUTREACH_KIND_NAMES = {
@@ -201,7 +202,7 @@ class _SpelledChoiceField(serializers.CharField):
 class NotificationSettingInputSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     notification_via = _SpelledChoiceField(VIAS)
-    enabled = serializers.BooleanField()
+    enabled = BooleanField()
     notification_frequency = _SpelledChoiceField(FREQUENCIES_BY_DOCS_NAME, required=False)
 
     def validate_uuid(self, value):

@@ -6,6 +6,7 @@ classes beside them declare the same fields for the schema."""
 
 from rest_framework import serializers
 
+from connect_api.api.booleans import BooleanField
 from connect_api.api.outputs import or_null, person_data
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField
@@ -372,7 +373,7 @@ class ParticipationOutputSerializer(serializers.Serializer):
 
 
 class ParticipationInputSerializer(serializers.Serializer):
-    is_participating = serializers.BooleanField()
+    is_participating = BooleanField()
     discovery_catalog_uuid = serializers.UUIDField(required=False, allow_null=True)
 
     def validate(self, data):

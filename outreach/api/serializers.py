@@ -16,6 +16,7 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.booleans import JSON_BOOLEAN, ZERO_OR_ONE, BooleanField, parse_boolean
 from connect_api.api.pagination import PageQuerySerializer
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
@@ -52,15 +53,11 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class StrictBooleanField(serializers.BooleanField):
+class JsonBooleanField(BooleanField):
     """A JSON boolean: "true", 1 and "yes" are refused."""
 
     default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
+    spellings = JSON_BOOLEAN
 
 
 class StrictCharField(serializers.CharField):
@@ -113,7 +110,7 @@ class IndividualSearchQuerySerializer(PageQuerySerializer):
 
 
 class ConnectionQuerySerializer(serializers.Serializer):
-    includeSelf = serializers.BooleanField(
+    includeSelf = BooleanField(
         required=False,
         default=False,
         help_text="true: the caller's own person stays in TeamMembers (the app sends true on "
@@ -156,9 +153,10 @@ class CommentChangeRequestInputSerializer(serializers.Serializer):
     )
 
     def validate_FamilyComment(self, value) -> bool:
-        if value not in (0, 1) or (not isinstance(value, bool | int)):
-            raise serializers.ValidationError("Must be 0 or 1.")
-        return bool(value)
+        try:
+            return parse_boolean(value, ZERO_OR_ONE)
+        except ValueError:
+            raise serializers.ValidationError("Must be 0 or 1.") from None
 
     def validate(self, attrs):
         errors = {}
@@ -181,7 +179,7 @@ def _payload_input_field(spec: PayloadField) -> serializers.Field:
     common = {"source": spec.attribute, "required": False, "help_text": spec.help}
     value_type = _value_type(spec)
     if value_type is bool:
-        return StrictBooleanField(**common)
+        return JsonBooleanField(**common)
     if value_type is int:
         return StrictIntegerField(min_value=spec.min_value, **common)
     if value_type is str:
@@ -257,7 +255,7 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
     submitter = serializers.CharField(
         required=False, max_length=150, help_text="The submitter's username."
     )
-    mine = serializers.BooleanField(
+    mine = BooleanField(
         required=False,
         default=False,
         help_text="true: only the caller's own submissions (what a non-Administrator always sees).",
