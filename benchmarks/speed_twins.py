@@ -38,10 +38,9 @@ from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
 from benchmarks import speed_limit
 from connect_api.api.outputs import or_null
-from connect_api.api.pagination import PageIndexPagination
+from connect_api.api.pagination import PageIndexPagination, matches_up_to
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
-from connect_api.pagination import matches_up_to
 from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes

@@ -1,17 +1,256 @@
-"""Paging of the outreach API: `?pageIndex=&pageSize=` answering the vendor app's envelope
-`{"Page": [...], "PageIndex", "PageCount", "PageSize"}` (CorePagedResult).
+"""The paginations of both APIs.
 
-(The supplier API's `start`/`limit` paging is connect_api.pagination.StartLimitPagination.)
+- `StartLimitPagination` (and `BareListPagination`): the supplier API's `start`/`limit`,
+  from the query string or the JSON body, answering `{<items>: [...], "pagination": {...}}`.
+- `ChangeRequestPagination`: the same paging for the outreach change-request list, answering
+  `{"ChangeRequests": [...], "Pagination": {...}}`.
+- `PageIndexPagination`: the outreach lookups' `?pageIndex=&pageSize=`, answering the vendor
+  app's envelope `{"Page": [...], "PageIndex", "PageCount", "PageSize"}` (CorePagedResult).
 """
 
+import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
 
-from connect_api.pagination import matches_up_to
+
+def non_negative_int(raw, name: str) -> int:
+    """A paging number from a query string (`"5"`) or a JSON body (`5`); 400 naming `name`."""
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        return int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return raw
+    raise ValidationError({name: ["Must be a non-negative integer."]})
+
+
+def matches_up_to(queryset: QuerySet, cap: int) -> QuerySet:
+    """The keys of at most `cap` + 1 of the queryset's rows, in no order: its `.count()` is
+    exact while `cap` or fewer match (and only says "more" beyond), reading no more than that
+    many rows; as a subquery (`pk__in=`) it bounds what the outer query sorts."""
+    return queryset.order_by().values("pk")[: cap + 1]
+
+
+EXACTNESS = (
+    "false when more rows match than the server counts exactly (LIST_EXACT_COUNT_CAP, 10,000 "
+    "by default): `total_count` is then PostgreSQL's estimate, never less than the rows up to "
+    "this page plus one, so paging until `start >= total_count` or until an empty page still "
+    "reaches every row. Exact again on a page that reaches the end and in the last quarter."
+)
+
+
+class StartLimitPagination(LimitOffsetPagination):
+    """`start`/`limit` paging answering `{<items_key>: [...], "pagination": {...}}`.
+
+    A view names its items key with `pagination_class = StartLimitPagination.keyed("requests")`.
+
+    `start` and `limit` come from the query string or, for a parameter the query string does
+    not name, from a JSON object body as the platform's docs send them: at the top level
+    (`{"start": 0, "limit": 50}`, the request list) or in a `pagination` object
+    (`{"pagination": {"start": 0, "limit": 25}}`, discovery). A `start` at or past the end is
+    answered as `total_count` (the docs: "'start' is forced to the Number-of-suppliers").
+    """
+
+    offset_query_param = "start"
+    limit_query_param = "limit"
+    default_limit = 50
+    max_limit = 100
+    items_key = "results"
+
+    @classmethod
+    def keyed(cls, items_key: str, *, count_capped: bool = False) -> type["StartLimitPagination"]:
+        name = f"{items_key.title().replace('_', '')}Pagination"
+        return type(name, (cls,), {"items_key": items_key, "count_capped": count_capped})
+
+    # From this `start` on, the page's keys are found first (a subquery the list's index
+    # answers alone, without visiting the skipped rows) and only its rows are read whole.
+    DEFERRED_FROM = 1000
+
+    # A list that may reach millions of rows counts them exactly only up to
+    # settings.LIST_EXACT_COUNT_CAP and answers `total_count_exact` (see _paginate_beyond_cap).
+    count_capped = False
+
+    @property
+    def exact_count_cap(self) -> int | None:
+        return settings.LIST_EXACT_COUNT_CAP if self.count_capped else None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.count_exact = True
+        cap = self.exact_count_cap
+        if cap is not None and isinstance(queryset, QuerySet):
+            counted = matches_up_to(queryset, cap).count()
+            if counted > cap:
+                return self._paginate_beyond_cap(queryset, self.get_offset(request))
+            self.count = counted
+        else:
+            self.count = self.get_count(queryset)
+        self.offset = min(self.get_offset(request), self.count)
+        if self.offset == self.count:
+            return []
+        return list(self._window(queryset, self.offset, self.offset + self.limit))
+
+    def _window(self, queryset, begin: int, end: int):
+        """Rows `begin` to `end` (exclusive) in list order, as one query."""
+        window = queryset[begin:end]
+        if begin >= self.DEFERRED_FROM and isinstance(queryset, QuerySet):
+            window = queryset.filter(pk__in=window.values("pk"))  # still one query
+        return window
+
+    # Beyond the cap, a `start` before this fraction of the planner's estimate is read forward
+    # without a count. Past it, an exact count (one parallel index-only scan of every row) and
+    # a walk back from the end cost less than the walk from the front; before it they cost
+    # more (at 900,000 rows, start=450,000: the count alone took longer than the forward walk,
+    # and an estimate a little under the true total put the middle itself on the counting side).
+    READ_FORWARD_BEFORE = 0.75
+
+    def _paginate_beyond_cap(self, queryset: QuerySet, offset: int) -> list:
+        """More than `exact_count_cap` rows. Before READ_FORWARD_BEFORE of the planner's
+        estimate, the page is read first, one row more than asked, and `total_count` is the
+        estimate raised to what the page proves (flagged not exact), or exact when the page
+        reaches the end. Past it, the rows are counted exactly and the page is read from the
+        nearer end, so no `start` walks more than READ_FORWARD_BEFORE of the rows."""
+        estimate = max(self._estimate(queryset), self.exact_count_cap + 1)
+        if offset < estimate * self.READ_FORWARD_BEFORE:
+            rows = list(self._window(queryset, offset, offset + self.limit + 1))
+            self.offset = offset
+            if len(rows) > self.limit:  # at least one row after this page
+                self.count = max(estimate, offset + self.limit + 1)
+                self.count_exact = False
+                return rows[: self.limit]
+            if rows:  # the page reaches the end
+                self.count = offset + len(rows)
+                return rows
+        self.count = queryset.count()
+        self.offset = min(offset, self.count)
+        if self.offset == self.count:
+            return []
+        end = min(self.offset + self.limit, self.count)
+        if self.count - end >= self.offset or not queryset.ordered:
+            return list(self._window(queryset, self.offset, end))
+        # Nearer the end: the same rows, counted from the last one backwards.
+        from_end = queryset.reverse()[self.count - end : self.count - self.offset]
+        return list(queryset.filter(pk__in=from_end.values("pk")))
+
+    @staticmethod
+    def _estimate(queryset: QuerySet) -> int:
+        """The planner's estimate of the rows (PostgreSQL; elsewhere 0: no estimate)."""
+        if connections[queryset.db].vendor != "postgresql":
+            return 0
+        sql, params = queryset.values("pk").order_by().query.sql_with_params()
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            (plan,) = cursor.fetchone()
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def get_limit(self, request):
+        raw, name = self._sent(request, self.limit_query_param)
+        if raw is None or raw == "":
+            return self.default_limit
+        value = non_negative_int(raw, name)
+        if value == 0:
+            raise ValidationError({name: ["Must be a positive integer."]})
+        return min(value, self.max_limit)
+
+    def get_offset(self, request):
+        raw, name = self._sent(request, self.offset_query_param)
+        if raw is None or raw == "":
+            return 0
+        return non_negative_int(raw, name)
+
+    @staticmethod
+    def _sent(request, param: str) -> tuple[object, str]:
+        """The value of `param` and the name the client sent it under."""
+        if param in request.query_params:
+            return request.query_params[param], param
+        body = request.data if request.stream is not None else None
+        if isinstance(body, Mapping):
+            if param in body:
+                return body[param], param
+            nested = body.get("pagination")
+            if isinstance(nested, Mapping) and param in nested:
+                return nested[param], f"pagination.{param}"
+        return None, param
+
+    def get_paginated_response(self, data):
+        pagination = {"total_count": self.count, "start": self.offset, "limit": self.limit}
+        if self.count_capped:
+            pagination["total_count_exact"] = self.count_exact
+        return Response({self.items_key: data, "pagination": pagination})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": [self.items_key, "pagination"],
+            "properties": {
+                self.items_key: schema,
+                "pagination": {
+                    "type": "object",
+                    "required": ["total_count", "start", "limit"],
+                    "properties": {
+                        "total_count": {"type": "integer"},
+                        "start": {"type": "integer"},
+                        "limit": {"type": "integer"},
+                        **(
+                            {"total_count_exact": {"type": "boolean", "description": EXACTNESS}}
+                            if self.count_capped
+                            else {}
+                        ),
+                    },
+                },
+            },
+        }
+
+
+class BareListPagination(StartLimitPagination):
+    """`start`/`limit` paging of a list the docs answer as a bare JSON array: the page is the
+    body, the total in `X-Total-Count`."""
+
+    def get_paginated_response(self, data):
+        return Response(data, headers={"X-Total-Count": str(self.count)})
+
+    def get_paginated_response_schema(self, schema):
+        return schema
+
+
+class ChangeRequestPagination(StartLimitPagination):
+    """`?start=&limit=` answering `{"ChangeRequests": [...], "Pagination": {...}}`."""
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "ChangeRequests": data,
+                "Pagination": {"TotalCount": self.count, "Start": self.offset, "Limit": self.limit},
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        counts = {"type": "integer"}
+        return {
+            "type": "object",
+            "required": ["ChangeRequests", "Pagination"],
+            "properties": {
+                "ChangeRequests": schema,
+                "Pagination": {
+                    "type": "object",
+                    "required": ["TotalCount", "Start", "Limit"],
+                    "properties": {"TotalCount": counts, "Start": counts, "Limit": counts},
+                },
+            },
+        }
+
+
+# --- outreach lookups: pageIndex / pageSize ------------------------------------------------
 
 MAX_ID = 2**31 - 1
 

@@ -1,4 +1,10 @@
-"""The outreach POST body parser: JSON, also when labelled as a form, in the charset it is sent.
+"""The request body parsers of both APIs.
+
+`LimitedJSONParser` reads every JSON body (the supplier API's, and the outreach API's below):
+the foundation's body-size and JSON value limits, strict JSON.
+
+The outreach parsers (`OUTREACH_PARSERS`): JSON, also when labelled as a form, in the
+charset it is sent.
 
 The vendor's mobile app sends its JSON body with `Content-Type:
 application/x-www-form-urlencoded` (no charset) and encodes it as ISO-8859-1 (Apache
@@ -8,12 +14,120 @@ UTF-8 as ISO-8859-1 (every byte sequence is valid ISO-8859-1, so nothing is lost
 foundation's body-size limit still applies and a body that is not JSON is still 400.
 """
 
+import codecs
+import json
+
+import ijson
+import orjson
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.http import parse_header_parameters
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
 
 from connect_api.exceptions import PayloadTooLarge
-from connect_api.parsers import LimitedJSONParser, json_loads
+
+OPENING = frozenset(("start_map", "start_array"))
+CLOSING = frozenset(("end_map", "end_array"))
+
+
+def _strict_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def field_past_budget(body: bytes, budget: int) -> str | None:
+    """The top-level field in which a JSON body's count of values (scalars, arrays, objects)
+    passes `budget` ("non_field_errors" where it passes among the top level's own members), or
+    None when it holds no more (or is not JSON: the parser says why).
+
+    Parsing a body builds every value it holds: a million-item list under the byte cap costs
+    tens of milliseconds to parse before any serializer can refuse its length. This reads the
+    body as a stream (ijson's C backend) and stops at the first value past the budget, so
+    refusing costs about as much as reading `budget` values, whatever the body holds. Two
+    counts spare most bodies the stream: each value but the first takes two bytes or more,
+    and each follows a comma or an opening bracket (strings' commas and brackets only count
+    too many)."""
+    if len(body) <= 2 * budget:
+        return None
+    if body.count(b",") + body.count(b"[") + body.count(b"{") < budget:
+        return None
+    values = depth = 0
+    field = "non_field_errors"  # a top-level array
+    try:
+        for event, value in ijson.basic_parse(body):
+            if event == "map_key":
+                if depth == 1:
+                    field = value
+            elif event in CLOSING:
+                depth -= 1
+            else:
+                values += 1
+                if values > budget:
+                    return field if depth > 1 else "non_field_errors"
+                if event in OPENING:
+                    depth += 1
+    except ijson.JSONError:
+        return None
+    return None
+
+
+def json_loads(text: bytes | str):
+    """A request body's JSON, as every parser of the project reads it.
+
+    A body of more values than REQUEST_MAX_JSON_VALUES is refused (400 naming the top-level
+    field) before it is parsed (field_past_budget). Then orjson: a few times faster than the
+    standard library, which bounds the cost of reading the largest body the cap admits. What
+    orjson refuses is read again by the standard library, strict about NaN and Infinity, so a
+    body it accepts (a lone surrogate, an exponent past a double's range) gets the answer it
+    always had: a 400 naming the field, not a parse error."""
+    budget = settings.REQUEST_MAX_JSON_VALUES
+    field = field_past_budget(text.encode() if isinstance(text, str) else text, budget)
+    if field is not None:
+        raise ValidationError(
+            {field: [f"Too many values: a request body may hold at most {budget}."]}
+        )
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text, parse_constant=_strict_constant)
+    except RecursionError:
+        raise ParseError("JSON parse error - nested too deeply.") from None
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError included
+        raise ParseError(f"JSON parse error - {error}") from None
+
+
+class LimitedJSONParser(JSONParser):
+    """JSONParser that refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE.
+
+    DRF hands parsers the raw stream, so Django's own body limit never applies to JSON.
+    Raises Django's own RequestDataTooBig (the exception handler answers 413 for it): importing
+    connect_api.exceptions here would be a cycle (it loads DRF, whose settings load us).
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if stream is None:
+            raise ParseError("JSON parse error - the body is empty.")
+        body = stream.read(-1 if limit is None else limit + 1)
+        if limit is not None and len(body) > limit:
+            raise RequestDataTooBig("Request body is larger than the configured limit.")
+        _, params = parse_header_parameters(media_type or "")
+        charset = params.get("charset", "utf-8")
+        try:
+            if codecs.lookup(charset).name != "utf-8":
+                body = body.decode(charset)
+        except LookupError:
+            pass  # an unknown charset label: read as UTF-8
+        except UnicodeDecodeError as error:
+            raise ParseError(f"JSON parse error - the body is not valid {charset}.") from error
+        return json_loads(body)
+
+
+# --- outreach: JSON in the charset it is sent, also labelled as a form ----------------------
 
 FALLBACK_CHARSET = "iso-8859-1"
 

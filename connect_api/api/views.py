@@ -4,9 +4,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from connect_api.api.converters import UUID_PATTERN
+from connect_api.api.parsers import LimitedJSONParser
 from connect_api.authentication import OUTREACH_AUTHENTICATION, SUPPLIER_AUTHENTICATION
 from connect_api.idempotency import IdempotentMixin
-from connect_api.parsers import LimitedJSONParser
 from outreach import permissions as outreach_permissions
 
 

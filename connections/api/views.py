@@ -6,9 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 
+from connect_api.api.pagination import StartLimitPagination
 from connect_api.api.views import SupplierApiMixin
 from connect_api.conditional import conditional_response, etag_for, expected_versions
-from connect_api.pagination import StartLimitPagination
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, LAST_MODIFIED, NOT_MODIFIED
 from connections import selectors, services
 from connections.api import serializers as shapes

@@ -16,14 +16,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connect_api.api.parsers import OUTREACH_PARSERS
+from connect_api.api.pagination import BareListPagination
+from connect_api.api.parsers import OUTREACH_PARSERS, LimitedJSONParser
 from connect_api.api.schema import outreach_schema
 from connect_api.api.views import OutreachView
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.errors import NotFound, PermissionDenied
 from connect_api.models import Event
-from connect_api.pagination import BareListPagination
-from connect_api.parsers import LimitedJSONParser
 from notifications import selectors, services
 from notifications.api import serializers as shapes
 from notifications.choices import OUTREACH_KINDS, SUPPLIER_KINDS, MailKind

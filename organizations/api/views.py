@@ -4,11 +4,11 @@ from rest_framework import generics
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
+from connect_api.api.pagination import StartLimitPagination
+from connect_api.api.parsers import LimitedJSONParser
 from connect_api.api.views import SupplierApiMixin
 from connect_api.clientip import client_ip
 from connect_api.errors import Conflict, NotFound
-from connect_api.pagination import StartLimitPagination
-from connect_api.parsers import LimitedJSONParser
 from connect_api.views import TokenObtainView
 from organizations import selectors, services
 from organizations.api import serializers as shapes

@@ -25,7 +25,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connect_api.api.pagination import PageIndexPagination, PageQuerySerializer
+from connect_api.api.pagination import (
+    ChangeRequestPagination,
+    PageIndexPagination,
+    PageQuerySerializer,
+)
 from connect_api.api.parsers import OUTREACH_PARSERS, PlainTextLabelledJSONParser
 from connect_api.api.schema import (
     APPLICATION_ID,
@@ -39,7 +43,6 @@ from connect_api.conditional import conditional_response, etag_for, expected_ver
 from connect_api.errors import NotFound
 from connect_api.idempotency import IdempotentMixin
 from connect_api.jobs import JobOutputSerializer, job_data
-from connect_api.pagination import StartLimitPagination
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from outreach import permissions, selectors, services, tasks
 from outreach.api import outputs
@@ -549,33 +552,6 @@ class ConnectionChangeRequestView(OutreachView):
             expected_versions=expected_versions(request),
         )
         return Response(change_request.number)
-
-
-class ChangeRequestPagination(StartLimitPagination):
-    """`?start=&limit=` answering `{"ChangeRequests": [...], "Pagination": {...}}`."""
-
-    def get_paginated_response(self, data):
-        return Response(
-            {
-                "ChangeRequests": data,
-                "Pagination": {"TotalCount": self.count, "Start": self.offset, "Limit": self.limit},
-            }
-        )
-
-    def get_paginated_response_schema(self, schema):
-        counts = {"type": "integer"}
-        return {
-            "type": "object",
-            "required": ["ChangeRequests", "Pagination"],
-            "properties": {
-                "ChangeRequests": schema,
-                "Pagination": {
-                    "type": "object",
-                    "required": ["TotalCount", "Start", "Limit"],
-                    "properties": {"TotalCount": counts, "Start": counts, "Limit": counts},
-                },
-            },
-        }
 
 
 @extend_schema_view(

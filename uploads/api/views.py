@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from connect_api.api.pagination import StartLimitPagination
 from connect_api.api.views import SupplierApiMixin
-from connect_api.pagination import StartLimitPagination
 from connect_api.schema import ErrorSerializer
 from organizations.selectors import active_organization_for
 from uploads import selectors, services

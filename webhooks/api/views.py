@@ -8,11 +8,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from connect_api.api.pagination import PageIndexPagination, PageQuerySerializer
+from connect_api.api.pagination import (
+    PageIndexPagination,
+    PageQuerySerializer,
+    StartLimitPagination,
+)
 from connect_api.api.parsers import OUTREACH_PARSERS
 from connect_api.api.schema import outreach_schema
 from connect_api.api.views import OutreachView, SupplierApiMixin
-from connect_api.pagination import StartLimitPagination
 from organizations.selectors import active_organization_for
 from webhooks import selectors, services
 from webhooks.api import serializers as shapes
