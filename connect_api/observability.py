@@ -77,6 +77,7 @@ class RequestLogMiddleware:
                 fields["username"] = user.get_username()
         match = getattr(request, "resolver_match", None)
         if match is not None and "site_number" in match.kwargs:
+            # Logged as text, as the path carries it (views receive it as an int).
             fields["site"] = str(match.kwargs["site_number"])
         level = (
             logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO

@@ -12,7 +12,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -515,7 +514,7 @@ SEED_BODY = {
     "ResponseIdList": [-1],
 }
 
-CHANGE_REQUEST_ID = OpenApiParameter("ConnectionCRId", OpenApiTypes.INT, OpenApiParameter.PATH)
+CHANGE_REQUEST_ID = id_parameter("ConnectionCRId")
 
 
 class ConnectionChangeRequestView(OutreachView):

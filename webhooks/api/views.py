@@ -14,7 +14,7 @@ from connect_api.api.pagination import (
     StartLimitPagination,
 )
 from connect_api.api.parsers import OUTREACH_PARSERS
-from connect_api.api.schema import outreach_schema
+from connect_api.api.schema import id_parameter, outreach_schema
 from connect_api.api.views import OutreachView, SupplierApiMixin
 from organizations.selectors import active_organization_for
 from webhooks import selectors, services
@@ -135,7 +135,7 @@ class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericV
 
 # --- outreach API ----------------------------------------------------------------------------
 
-ENDPOINT_ID = OpenApiParameter("EndpointId", OpenApiTypes.INT, OpenApiParameter.PATH)
+ENDPOINT_ID = id_parameter("EndpointId")
 DELIVERY_ID = OpenApiParameter("DeliveryId", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
