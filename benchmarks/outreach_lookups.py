@@ -37,6 +37,8 @@ from django.http import JsonResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from rest_framework.throttling import UserRateThrottle  # noqa: E402
 
+from connect_api.api.pagination import PageIndexPagination  # noqa: E402
+from connect_api.api.views import OutreachView  # noqa: E402
 from outreach import permissions, selectors  # noqa: E402
 from outreach.api import outputs, views  # noqa: E402
 from outreach.choices import Right, SecurityRole  # noqa: E402
@@ -178,7 +180,7 @@ def plain_search(request, site_number):
     membership = permissions.membership_for(request.user, site_number)
     if not permissions.can_locate_people(membership):
         return JsonResponse({"detail": "forbidden"}, status=403)
-    page = outputs.PageRequest(0, 25)
+    page = PageIndexPagination(0, 25)
     individuals = selectors.individuals_search(membership, request.GET.get("q", ""))
     rows, page_count = page.rows_counted_up_to(
         individuals.select_related("family"),
@@ -187,7 +189,7 @@ def plain_search(request, site_number):
     )
     links = _links(request, site_number)
     items = [outputs.contact_data(person, links) for person in rows]
-    return JsonResponse(outputs.page_data(items, page, page_count))
+    return JsonResponse(page.data(items, page_count))
 
 
 def plain_connection(request, site_number, connection_id):
@@ -204,12 +206,12 @@ def plain_assignments(request, site_number, connection_type_id):
     viewer = _viewer(request, membership, site_number)
     connection_type = selectors.connection_type_get(membership, int(connection_type_id))
     connections = selectors.assignments_for(membership).filter(connection_type=connection_type)
-    page = outputs.PageRequest(0, 100)
+    page = PageIndexPagination(0, 100)
     rows, page_count = page.rows(
         selectors.with_connection_details(connections, with_comments=viewer.with_comments)
     )
     items = [outputs.connection_summary_data(connection, viewer) for connection in rows]
-    return JsonResponse(outputs.page_data(items, page, page_count))
+    return JsonResponse(page.data(items, page_count))
 
 
 # --- measuring -----------------------------------------------------------------------------
@@ -248,14 +250,14 @@ def main() -> None:
             {"includeSelf": "true"},
             views.ConnectionDetailView,
             plain_connection,
-            {"connection_id": str(detail_number)},
+            {"connection_id": detail_number},
         ),
         "assignments of a type": (
             f"{base}/connections/assignments/1",
             {"pageSize": 100},
             views.AssignmentListView,
             plain_assignments,
-            {"connection_type_id": "1"},
+            {"connection_type_id": 1},
         ),
     }
 
@@ -264,7 +266,7 @@ def main() -> None:
 
         def call():
             request = factory.get(url, params, HTTP_AUTHORIZATION=authorization)
-            response = view(request, site_number=str(SITE_NUMBER), **kwargs)
+            response = view(request, site_number=SITE_NUMBER, **kwargs)
             response.render()
             assert response.status_code == 200, response.content
             return response
@@ -275,7 +277,7 @@ def main() -> None:
         def call():
             request = factory.get(url, params)
             request.user = user
-            response = view_function(request, site_number=str(SITE_NUMBER), **kwargs)
+            response = view_function(request, site_number=SITE_NUMBER, **kwargs)
             assert response.status_code == 200, response.content
             return response
 
@@ -291,7 +293,7 @@ def main() -> None:
 
     # 3 x (ROUNDS x CALLS_PER_ROUND + 1) calls stay under the default 1200/min user throttle.
     with_throttle = {label: rates(api_call)[0] for label, (api_call, _) in calls.items()}
-    views.OutreachView.throttle_classes = []
+    OutreachView.throttle_classes = []
     figures = [
         (label, with_throttle[label], *rates(api_call, plain_call))
         for label, (api_call, plain_call) in calls.items()

@@ -11,8 +11,8 @@ from one size to the next, then VACUUM ANALYZE (as autovacuum would). Per size i
 
 - p95 and median of what `GET <site>/individuals?q=...` runs (the count of the matches
   bounded to 3,001, a page of 25 of them, each person's emails, phones and addresses, the
-  dicts: see `PageRequest.rows_counted_up_to`) for a mix of name, email and phone fragments of 3+
-  characters and two-word queries;
+  dicts: see `PageIndexPagination.rows_counted_up_to`) for a mix of name, email and phone
+  fragments of 3+ characters and two-word queries;
 - the same through the endpoint (Django test client, HTTP Basic as the app sends it);
 - EXPLAIN ANALYZE for a rare, a broad and a phone fragment: the count of the matches bounded
   to 3,001 (`Bitmap Index Scan on outreach_individual_search_text_trgm`), then the page read
@@ -52,11 +52,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from connect_api.api.pagination import PageIndexPagination  # noqa: E402
 from connect_api.warmup import warm_and_freeze  # noqa: E402
 from outreach.api.outputs import (  # noqa: E402
     SEARCH_EXACT_COUNT_UP_TO,
     Links,
-    PageRequest,
     contact_data,
 )
 from outreach.choices import EmailType, PhoneType, Right  # noqa: E402
@@ -172,7 +172,7 @@ def grow(site: Site, size: int) -> None:
 
 def search(membership: SiteMembership, query: str, links: Links) -> dict:
     """What IndividualSearchView runs between authentication and rendering."""
-    page = PageRequest(0, PAGE_SIZE)
+    page = PageIndexPagination(0, PAGE_SIZE)
     individuals = individuals_search(membership, query).select_related("family")
     rows, page_count = page.rows_counted_up_to(
         individuals, SEARCH_EXACT_COUNT_UP_TO, contact_prefetches()
@@ -193,7 +193,7 @@ def timed(call, repeats: int) -> tuple[float, float]:
 
 
 def explain(membership: SiteMembership, query: str) -> None:
-    """The plans of the two queries `PageRequest.rows_counted_up_to` runs for `query`: the
+    """The plans of the two queries `PageIndexPagination.rows_counted_up_to` runs for `query`: the
     bounded count, then the page of those matches or, past the cap, the page in name order."""
     individuals = individuals_search(membership, query)
     matches = individuals.order_by().values("pk")[: SEARCH_EXACT_COUNT_UP_TO + 1]

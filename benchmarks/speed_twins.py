@@ -37,15 +37,15 @@ from ninja.security import APIKeyHeader
 from pydantic import BeforeValidator, PlainSerializer, model_serializer
 
 from benchmarks import speed_limit
+from connect_api.api.outputs import or_null
+from connect_api.api.pagination import PageIndexPagination, matches_up_to
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
-from connect_api.pagination import matches_up_to
 from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.cron import describe_cron, is_valid_cron, next_runs
-from organizations.api.serializers import or_null
 from organizations.choices import OrganizationType
 from organizations.selectors import active_organization_for
 from outreach import permissions as outreach_permissions
@@ -273,7 +273,7 @@ def plain_individual_search(request, site_number):
         return json_response({"detail": "pageIndex and pageSize are integers."}, status=400)
     if len(query) > 200 or index < 0 or size < 1:
         return json_response({"detail": "Invalid query."}, status=400)
-    page = outreach_outputs.PageRequest(index, size)
+    page = PageIndexPagination(index, size)
     individuals = outreach_selectors.individuals_search(membership, query).select_related("family")
     rows, page_count = page.rows_counted_up_to(
         individuals,
@@ -282,7 +282,7 @@ def plain_individual_search(request, site_number):
     )
     links = _outreach_links(request, site_number)
     items = [outreach_outputs.contact_data(person, links) for person in rows]
-    return json_response(outreach_outputs.page_data(items, page, page_count))
+    return json_response(page.data(items, page_count))
 
 
 def _wire_value(spec, value):

@@ -77,7 +77,8 @@ class RequestLogMiddleware:
                 fields["username"] = user.get_username()
         match = getattr(request, "resolver_match", None)
         if match is not None and "site_number" in match.kwargs:
-            fields["site"] = match.kwargs["site_number"]
+            # Logged as text, as the path carries it (views receive it as an int).
+            fields["site"] = str(match.kwargs["site_number"])
         level = (
             logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
         )

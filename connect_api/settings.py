@@ -338,7 +338,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "connect_api.parsers.LimitedJSONParser",
+        "connect_api.api.parsers.LimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -347,7 +347,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["connect_api.filtering.QueryStringFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "connect_api.pagination.StartLimitPagination",
+    "DEFAULT_PAGINATION_CLASS": "connect_api.api.pagination.StartLimitPagination",
     "DEFAULT_SCHEMA_CLASS": "connect_api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "connect_api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
+from connect_api.api.booleans import QueryBooleanFilter
 from connect_api.datetimes import parse_iso_moment
 from connections.choices import ConnectionRequestStatus, IntegrationType
 from connections.models import ConnectionRequest, Integration
@@ -39,26 +40,6 @@ class IntegrationTypeFilterField(django_filters.fields.ChoiceField):
         return IntegrationType.from_spelling(value) or value
 
 
-class StrictBooleanField(forms.Field):
-    """`true`/`false` (or `1`/`0`, any case); anything else is a 400, never silently ignored
-    as django-filter's BooleanFilter does."""
-
-    default_error_messages = {"invalid": "Use true or false."}
-    SPELLINGS = {"true": True, "1": True, "false": False, "0": False}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return self.SPELLINGS[str(value).strip().lower()]
-        except KeyError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
-
 class IntegrationTypeFilter(django_filters.ChoiceFilter):
     field_class = IntegrationTypeFilterField
 
@@ -67,7 +48,7 @@ class ConnectionRequestFilterSet(django_filters.FilterSet):
     """Withdrawn requests are listed only when `status=WITHDRAWN` is asked for."""
 
     status = django_filters.ChoiceFilter(choices=ConnectionRequestStatus.choices)
-    is_approved = StrictBooleanFilter(method="filter_is_approved")
+    is_approved = QueryBooleanFilter(method="filter_is_approved")
     integration_type = IntegrationTypeFilter(
         choices=IntegrationType.choices, method="filter_integration_type"
     )

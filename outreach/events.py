@@ -1,9 +1,9 @@
 """The outreach side's events (connect_api.events): one payload builder for change requests."""
 
 from connect_api.events import EventName, event_publish
-from outreach.api.outputs import full_name_of
 from outreach.dates import us_date
 from outreach.models import ChangeRequest, Connection
+from outreach.names import full_name_of
 
 
 def change_request_event_publish(*, name: EventName, change_request: ChangeRequest) -> None:

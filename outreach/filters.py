@@ -3,6 +3,7 @@
 import django_filters
 from drf_spectacular.utils import extend_schema_field
 
+from connect_api.api.booleans import TRUE_OR_FALSE, parse_boolean
 from outreach.dates import US_DATE_SCHEMA, UsDateFormField
 from outreach.models import Connection
 
@@ -39,4 +40,4 @@ class AssignmentFilterSet(django_filters.FilterSet):
 
     @extend_schema_field({"type": "string", "enum": ["true", "false"]})
     def filter_completed(self, queryset, name, value):
-        return queryset.filter(completed=value == "true")
+        return queryset.filter(completed=parse_boolean(value, TRUE_OR_FALSE))

@@ -23,7 +23,7 @@ import types
 import typing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from django.db.models import Choices
 from rest_framework import serializers
@@ -138,3 +138,35 @@ def _schema_field(hint, *, required: bool, **kwargs) -> serializers.Field:
     if origin is dict:
         return serializers.DictField(child=_schema_field(args[1], required=True), **kwargs)
     return _SCALAR_FIELDS[hint](**kwargs)
+
+
+# --- pieces every supplier response shows ---------------------------------------------------
+
+
+def or_null(value: str | None) -> str | None:
+    """An optional text field as the supplier docs show it: never set (stored "") is null."""
+    return value or None
+
+
+class ContactOutput(TypedDict):
+    uuid: Uuid
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    job_title: str | None
+
+
+def person_data(person) -> ContactOutput | None:
+    """A person (organizations.models.Person: an organization's contact, an account manager)
+    as every supplier response shows one."""
+    if person is None:
+        return None
+    return {
+        "uuid": str(person.uuid),
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": or_null(person.email),
+        "phone": or_null(person.phone),
+        "job_title": or_null(person.job_title),
+    }

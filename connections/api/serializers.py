@@ -12,7 +12,16 @@ from typing import Annotated, NotRequired, TypedDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from connect_api.api.outputs import DateTime, Doc, Uuid, iso_utc
+from connect_api.api.booleans import BooleanField
+from connect_api.api.outputs import (
+    ContactOutput,
+    DateTime,
+    Doc,
+    Uuid,
+    iso_utc,
+    or_null,
+    person_data,
+)
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from connections.choices import ConnectionRequestStatus, IntegrationType, ReviewAction, specs_for
@@ -31,7 +40,6 @@ from connections.validators import (
     validate_time_zone,
     validate_update_frequency,
 )
-from organizations.api.serializers import ContactOutput, or_null, person_data
 from organizations.choices import OrganizationType
 from organizations.models import AccountManager, Organization
 from uploads.selectors import UploadCheckOutput, upload_check_for
@@ -113,7 +121,7 @@ class IntegrationInputSerializer(AliasedSerializer):
     aliases = {"type": ("integration_type",), "file_locations": ("feed_source_file_locations",)}
 
     record_uuid = serializers.UUIDField(required=False, help_text="PATCH only; ignored on POST.")
-    delete = serializers.BooleanField(
+    delete = BooleanField(
         required=False, default=False, help_text="PATCH only: remove the integration."
     )
     type = IntegrationTypeField(source="integration_type", help_text="Alias: integration_type.")

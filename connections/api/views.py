@@ -7,14 +7,14 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 
 from connect_api.api.outputs import schema_serializer
+from connect_api.api.pagination import StartLimitPagination
+from connect_api.api.views import SupplierApiMixin
 from connect_api.conditional import conditional_response, etag_for, expected_versions
-from connect_api.pagination import StartLimitPagination
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, LAST_MODIFIED, NOT_MODIFIED
 from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.filters import ConnectionRequestFilterSet
 from connections.permissions import IsStaffDecider
-from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, TypedDict
 
 from rest_framework import serializers
 
+from connect_api.api.booleans import BooleanField
 from connect_api.api.outputs import DateTime, Doc, MaxItems, OneOf, Uuid, iso_utc
 from notifications.choices import SUPPLIER_KINDS, Frequency, MailKind, default_frequency
 
@@ -224,7 +225,7 @@ class _SpelledChoiceField(serializers.CharField):
 class NotificationSettingInputSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     notification_via = _SpelledChoiceField(VIAS)
-    enabled = serializers.BooleanField()
+    enabled = BooleanField()
     notification_frequency = _SpelledChoiceField(FREQUENCIES_BY_DOCS_NAME, required=False)
 
     def validate_uuid(self, value):

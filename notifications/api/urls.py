@@ -3,8 +3,8 @@ and the unsubscribe link."""
 
 from django.urls import re_path
 
+from connect_api.api.routes import outreach_routes
 from notifications.api.views import OutreachPreferencesView, UnsubscribeView
-from outreach.api.urls import outreach_routes
 
 urlpatterns = [
     re_path(

@@ -17,11 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from connect_api.api.outputs import schema_serializer
+from connect_api.api.pagination import BareListPagination
+from connect_api.api.parsers import OUTREACH_PARSERS, LimitedJSONParser
+from connect_api.api.schema import outreach_schema
+from connect_api.api.views import OutreachView
 from connect_api.authentication import SUPPLIER_AUTHENTICATION
 from connect_api.errors import NotFound, PermissionDenied
 from connect_api.models import Event
-from connect_api.pagination import BareListPagination
-from connect_api.parsers import LimitedJSONParser
 from notifications import selectors, services
 from notifications.api import serializers as shapes
 from notifications.choices import OUTREACH_KINDS, SUPPLIER_KINDS, MailKind
@@ -29,8 +31,6 @@ from notifications.mail import Unsubscribe
 from organizations.models import OrganizationMembership
 from organizations.permissions import HoldsCatalogPermission, holds
 from organizations.selectors import member_get
-from outreach.api.views import OutreachView, outreach_schema
-from outreach.parsers import OUTREACH_PARSERS
 
 
 class SupplierPreferencesView(APIView):

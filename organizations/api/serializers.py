@@ -8,18 +8,23 @@ from typing import Annotated, Literal, TypedDict
 
 from rest_framework import serializers
 
-from connect_api.api.outputs import Date, DateTime, Doc, Email, Uuid, iso_utc
+from connect_api.api.booleans import BooleanField
+from connect_api.api.outputs import (
+    ContactOutput,
+    Date,
+    DateTime,
+    Doc,
+    Email,
+    Uuid,
+    iso_utc,
+    or_null,
+    person_data,
+)
 from connect_api.errors import shown
 from connect_api.serializers import BoundedListField
 from organizations.choices import OrganizationType
-from organizations.models import Organization, OrganizationMembership, Permission, Person
+from organizations.models import Organization, OrganizationMembership, Permission
 from organizations.selectors import DISCOVERY_SORT_FIELDS
-
-
-def or_null(value: str | None) -> str | None:
-    """An optional text field as the docs show it: never set (stored "") is null."""
-    return value or None
-
 
 # --- login -------------------------------------------------------------------------------
 
@@ -151,15 +156,6 @@ class DiscoveryInputSerializer(serializers.Serializer):
         return first
 
 
-class ContactOutput(TypedDict):
-    uuid: Uuid
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    job_title: str | None
-
-
 class DiscoveryItemOutput(TypedDict):
     uuid: Uuid
     name: str
@@ -168,21 +164,6 @@ class DiscoveryItemOutput(TypedDict):
     fulfillment_percentage: float
     number_of_skus: int
     contact: ContactOutput | None
-
-
-def person_data(person: Person | None) -> ContactOutput | None:
-    """A person (an organization's contact, an account manager) as every supplier response
-    shows one."""
-    if person is None:
-        return None
-    return {
-        "uuid": str(person.uuid),
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": or_null(person.email),
-        "phone": or_null(person.phone),
-        "job_title": or_null(person.job_title),
-    }
 
 
 def discovery_item_data(organization: Organization) -> DiscoveryItemOutput:
@@ -401,7 +382,7 @@ class ParticipationOutput(TypedDict):
 
 
 class ParticipationInputSerializer(serializers.Serializer):
-    is_participating = serializers.BooleanField()
+    is_participating = BooleanField()
     discovery_catalog_uuid = serializers.UUIDField(required=False, allow_null=True)
 
     def validate(self, data):

@@ -1,7 +1,7 @@
 from django.urls import re_path
 
+from connect_api.api.converters import UUID_PATTERN
 from organizations.api import views
-from organizations.api.views import UUID_PATTERN
 
 USER = rf"(?P<user_uuid>{UUID_PATTERN})"
 

@@ -5,30 +5,17 @@ from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
 from connect_api.api.outputs import schema_serializer
-from connect_api.authentication import SUPPLIER_AUTHENTICATION
+from connect_api.api.pagination import StartLimitPagination
+from connect_api.api.parsers import LimitedJSONParser
+from connect_api.api.views import SupplierApiMixin
 from connect_api.clientip import client_ip
 from connect_api.errors import Conflict, NotFound
-from connect_api.idempotency import IdempotentMixin
-from connect_api.pagination import StartLimitPagination
-from connect_api.parsers import LimitedJSONParser
 from connect_api.views import TokenObtainView
 from organizations import selectors, services
 from organizations.api import serializers as shapes
 from organizations.choices import OrganizationType
 from organizations.models import OrganizationMembership, Permission
 from organizations.permissions import HoldsCatalogPermission
-
-UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-
-
-class SupplierApiMixin(IdempotentMixin):
-    """What every supplier-API view shares (organizations, connections and uploads): token
-    authentication first, JSON bodies, uuid lookups, Idempotency-Key on POST and PATCH."""
-
-    authentication_classes = SUPPLIER_AUTHENTICATION
-    parser_classes = [LimitedJSONParser]
-    lookup_field = "uuid"
-    lookup_value_regex = UUID_PATTERN
 
 
 class UserLoginView(TokenObtainView):

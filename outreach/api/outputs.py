@@ -10,17 +10,12 @@ parse), so strings are "" and ids 0 when there is nothing to show, never null; d
 MM/DD/YYYY strings.
 """
 
-import math
 import typing
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NotRequired, TypedDict
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-
 from connect_api.api.outputs import schema_serializer as schema_serializer  # re-exported
-from connect_api.pagination import matches_up_to
 from outreach.choices import ConnectionCategory, Right
 from outreach.dates import us_date, us_datetime
 from outreach.models import (
@@ -39,77 +34,14 @@ from outreach.models import (
     SiteMembership,
     Team,
 )
+from outreach.names import friendly_name_of, full_name_of
 
 RightValue = Right
 """A/V/N (documented as the Right choices)."""
 ContactType = ConnectionCategory
 """I inward / O outward."""
 
-# --- paging ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageRequest:
-    """`pageIndex` (from 0) and `pageSize` of a paged lookup."""
-
-    index: int
-    size: int
-
-    def rows(self, queryset: QuerySet) -> tuple[list, int]:
-        """This page's rows and the page count (one COUNT, one SELECT)."""
-        total = queryset.count()
-        start = self.index * self.size
-        rows = list(queryset[start : start + self.size]) if start < total else []
-        return rows, math.ceil(total / self.size)
-
-    def rows_counted_up_to(
-        self, queryset: QuerySet, cap: int, prefetches: Sequence[Prefetch | str] = ()
-    ) -> tuple[list, int]:
-        """This page's rows and a page count that is exact while at most `cap` rows match
-        (for a search, where an exact count of a broad fragment costs as much as reading
-        every match), in two queries however many match:
-
-        - the matches counted up to `cap` + 1 (`count(*)` over a subquery with that LIMIT:
-          the trigram index alone, no row read);
-        - `cap` or fewer: the page is read from those same bounded matches (the subquery
-          again, so the sort covers at most `cap` rows whatever the planner would have
-          guessed about the filter, and no list of ids travels to Python and back) and the
-          count is exact;
-        - more: the page is read in the queryset's order with one row beyond it, and the
-          count is a lower bound: that of the `cap` + 1 rows known to match, raised to
-          include this page and, when there is one, the next (exact on the last page). A
-          client that shows "more" while `PageIndex < PageCount - 1`, as the vendor's app
-          does, pages to the end.
-
-        (Reading the bounded page with its count in one query, `COUNT(*) OVER ()`, saves the
-        count for narrow fragments but reads and sorts all `cap` + 1 rows for broad ones:
-        25 ms instead of 5 for `son` at 500,000 people, benchmarks/outreach_search.py.)
-
-        `prefetches` are loaded for the page's rows once it is read."""
-        matches = matches_up_to(queryset, cap)
-        matched = matches.count()
-        start = self.index * self.size
-        if matched <= cap:
-            page_count = math.ceil(matched / self.size)
-            rows = []
-            if start < matched:
-                rows = list(queryset.filter(pk__in=matches)[start : start + self.size])
-        else:
-            rows = list(queryset[start : start + self.size + 1])
-            seen = start + len(rows) if rows else 0
-            rows, page_count = rows[: self.size], math.ceil(max(cap + 1, seen) / self.size)
-        prefetch_related_objects(rows, *prefetches)
-        return rows, page_count
-
-
-def page_data(items: list, page: PageRequest, page_count: int) -> dict:
-    """The app's paged envelope (CorePagedResult) around already built items."""
-    return {
-        "Page": items,
-        "PageIndex": page.index,
-        "PageCount": page_count,
-        "PageSize": page.size,
-    }
+# --- paging (the envelope: connect_api.api.pagination.PageIndexPagination.data) ----------
 
 
 def _page_shape(name: str, item: type) -> type:
@@ -268,27 +200,6 @@ class TeamRef(TypedDict):
 
 
 # --- people ---------------------------------------------------------------------------------
-
-
-def full_name_of(individual: Individual) -> str:
-    """Title First Middle Last, Suffix (the parts there are)."""
-    name = " ".join(
-        part
-        for part in (
-            individual.title,
-            individual.first_name,
-            individual.middle_name,
-            individual.last_name,
-        )
-        if part
-    )
-    return f"{name}, {individual.suffix}" if individual.suffix else name
-
-
-def friendly_name_of(individual: Individual) -> str:
-    """The name the person goes by, then the last name."""
-    first = individual.goes_by_name or individual.first_name
-    return " ".join(part for part in (first, individual.last_name) if part)
 
 
 def city_state_zip(city: str, state: str, zipcode: str) -> str:

@@ -16,6 +16,8 @@ from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from connect_api.api.booleans import JSON_BOOLEAN, ZERO_OR_ONE, BooleanField, parse_boolean
+from connect_api.api.pagination import PageQuerySerializer
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from outreach.api.outputs import review_data
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus
@@ -47,15 +49,11 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class StrictBooleanField(serializers.BooleanField):
+class JsonBooleanField(BooleanField):
     """A JSON boolean: "true", 1 and "yes" are refused."""
 
     default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
+    spellings = JSON_BOOLEAN
 
 
 class StrictCharField(serializers.CharField):
@@ -95,26 +93,6 @@ class UsDateField(serializers.Field):
 # (What the lookups answer is declared in `outreach.api.outputs`.)
 
 
-class PageQuerySerializer(serializers.Serializer):
-    """`?pageIndex=&pageSize=` of every paged lookup (the app sends pageIndex only)."""
-
-    MAX_PAGE_SIZE = 100
-
-    pageIndex = serializers.IntegerField(
-        required=False, min_value=0, max_value=MAX_ID, default=0, help_text="From 0."
-    )
-    pageSize = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-        default=25,
-        help_text="Default 25; above 100 means 100.",
-    )
-
-    def validate_pageSize(self, value: int) -> int:
-        return min(value, self.MAX_PAGE_SIZE)
-
-
 class IndividualSearchQuerySerializer(PageQuerySerializer):
     """`?q=&pageIndex=&pageSize=` of the individual search."""
 
@@ -128,7 +106,7 @@ class IndividualSearchQuerySerializer(PageQuerySerializer):
 
 
 class ConnectionQuerySerializer(serializers.Serializer):
-    includeSelf = serializers.BooleanField(
+    includeSelf = BooleanField(
         required=False,
         default=False,
         help_text="true: the caller's own person stays in TeamMembers (the app sends true on "
@@ -171,9 +149,10 @@ class CommentChangeRequestInputSerializer(serializers.Serializer):
     )
 
     def validate_FamilyComment(self, value) -> bool:
-        if value not in (0, 1) or (not isinstance(value, bool | int)):
-            raise serializers.ValidationError("Must be 0 or 1.")
-        return bool(value)
+        try:
+            return parse_boolean(value, ZERO_OR_ONE)
+        except ValueError:
+            raise serializers.ValidationError("Must be 0 or 1.") from None
 
     def validate(self, attrs):
         errors = {}
@@ -196,7 +175,7 @@ def _payload_input_field(spec: ChangeRequestField) -> serializers.Field:
     common = {"source": spec.stored, "required": False, "help_text": spec.help}
     value_type = _value_type(spec)
     if value_type is bool:
-        return StrictBooleanField(**common)
+        return JsonBooleanField(**common)
     if value_type is int:
         return StrictIntegerField(min_value=spec.min_value, **common)
     if value_type is str:
@@ -271,7 +250,7 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
     submitter = serializers.CharField(
         required=False, max_length=150, help_text="The submitter's username."
     )
-    mine = serializers.BooleanField(
+    mine = BooleanField(
         required=False,
         default=False,
         help_text="true: only the caller's own submissions (what a non-Administrator always sees).",

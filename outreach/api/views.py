@@ -12,7 +12,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -21,64 +20,41 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connect_api.api.pagination import (
+    ChangeRequestPagination,
+    PageIndexPagination,
+    PageQuerySerializer,
+)
+from connect_api.api.parsers import OUTREACH_PARSERS, PlainTextLabelledJSONParser
+from connect_api.api.schema import (
+    APPLICATION_ID,
+    OUTREACH_TAGS,
+    id_parameter,
+    outreach_schema,
+)
+from connect_api.api.views import OutreachView
 from connect_api.authentication import OUTREACH_AUTHENTICATION, authenticate_with_lockout
 from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.errors import NotFound
 from connect_api.idempotency import IdempotentMixin
 from connect_api.jobs import JobOutputSerializer, job_data
-from connect_api.pagination import StartLimitPagination
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from outreach import permissions, selectors, services, tasks
 from outreach.api import outputs
 from outreach.api import serializers as shapes
 from outreach.filters import AssignmentFilterSet
 from outreach.models import Connection
-from outreach.parsers import OUTREACH_PARSERS, PlainTextLabelledJSONParser
-
-TAGS = ["outreach"]
-APPLICATION_ID = OpenApiParameter(
-    "ApplicationId",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Sent by the vendor's mobile app; accepted and not needed.",
-)
-
-
-SITE_NUMBER = OpenApiParameter("site_number", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def outreach_schema(*, parameters=(), **kwargs):
-    """extend_schema with what every outreach operation shares (tag, site, ApplicationId)."""
-    return extend_schema(tags=TAGS, parameters=[SITE_NUMBER, APPLICATION_ID, *parameters], **kwargs)
-
-
-def _id_parameter(name: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-class OutreachView(IdempotentMixin, APIView):
-    """Base of every outreach view: Basic first, site membership resolved (404 without),
-    Idempotency-Key on POST."""
-
-    authentication_classes = OUTREACH_AUTHENTICATION
-    permission_classes = [IsAuthenticated, *permissions.OUTREACH_PERMISSIONS]
-
-
-def _page_request(request) -> outputs.PageRequest:
-    query = shapes.PageQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return outputs.PageRequest(query.validated_data["pageIndex"], query.validated_data["pageSize"])
 
 
 def _links(request, site_number) -> outputs.Links:
-    """Absolute URLs under the base path this request came in on."""
-    marker = f"/v2/{site_number}"
-    base_path = request.path[: request.path.index(marker) + len(marker)]
+    """Absolute URLs under the base path this request came in on (`.../v2/<site>`, the site
+    as the path spells it)."""
+    site_start = request.path.index("/v2/") + len("/v2/")
+    base_path = request.path[: request.path.index("/", site_start)]
     return outputs.Links(request.build_absolute_uri(base_path))
 
 
@@ -97,15 +73,13 @@ def _viewer(request, site_number, *, include_self: bool = False) -> outputs.View
 
 def _connection_page(request, site_number, connections) -> dict:
     viewer = _viewer(request, site_number)
-    page = _page_request(request)
-    rows, page_count = page.rows(
-        selectors.with_connection_details(connections, with_comments=viewer.with_comments)
+    return PageIndexPagination.from_request(request).page_of(
+        selectors.with_connection_details(connections, with_comments=viewer.with_comments),
+        lambda connection: outputs.connection_summary_data(connection, viewer),
     )
-    items = [outputs.connection_summary_data(connection, viewer) for connection in rows]
-    return outputs.page_data(items, page, page_count)
 
 
-PAGED = [shapes.PageQuerySerializer]
+PAGED = [PageQuerySerializer]
 
 
 class AccountView(OutreachView):
@@ -161,7 +135,7 @@ class FindByEmailView(APIView):
     parser_classes = [*OUTREACH_PARSERS, PlainTextLabelledJSONParser]
 
     @extend_schema(
-        tags=TAGS,
+        tags=OUTREACH_TAGS,
         operation_id="outreach_find_by_email",
         summary="Sign in by e-mail and password: the user's sites",
         parameters=[APPLICATION_ID],
@@ -209,12 +183,12 @@ class ResponseListView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_connection_type_responses",
-        parameters=[_id_parameter("connection_type_id")],
+        parameters=[id_parameter("connection_type_id")],
         summary="Responses available for a connection type",
         responses=outputs.schema_serializer(outputs.ResponseType)(many=True),
     )
     def get(self, request, site_number, connection_type_id):
-        responses = selectors.responses_for(request.membership, int(connection_type_id))
+        responses = selectors.responses_for(request.membership, connection_type_id)
         return Response([outputs.response_data(response) for response in responses])
 
 
@@ -245,9 +219,7 @@ class IndividualSearchView(OutreachView):
     def get(self, request, site_number):
         query = shapes.IndividualSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = outputs.PageRequest(
-            query.validated_data["pageIndex"], query.validated_data["pageSize"]
-        )
+        page = PageIndexPagination.from_query(query.validated_data)
         individuals = selectors.individuals_search(
             request.membership, query.validated_data["q"]
         ).select_related("family")
@@ -256,9 +228,7 @@ class IndividualSearchView(OutreachView):
         )
         links = _links(request, site_number)
         return Response(
-            outputs.page_data(
-                [outputs.contact_data(person, links) for person in rows], page, page_count
-            )
+            page.data([outputs.contact_data(person, links) for person in rows], page_count)
         )
 
 
@@ -269,12 +239,12 @@ class IndividualDetailView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_individual",
-        parameters=[_id_parameter("individual_id")],
+        parameters=[id_parameter("individual_id")],
         summary="One individual (needs LocatePerson or MemberSearch A)",
         responses=outputs.schema_serializer(outputs.IndividualDetail),
     )
     def get(self, request, site_number, individual_id):
-        individual = selectors.individual_detail_get(request.membership, int(individual_id))
+        individual = selectors.individual_detail_get(request.membership, individual_id)
         return Response(outputs.individual_detail_data(individual, _links(request, site_number)))
 
 
@@ -312,13 +282,13 @@ class IndividualPictureView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_individual_picture",
-        parameters=[_id_parameter("individual_id")],
+        parameters=[id_parameter("individual_id")],
         summary="An individual's picture (404 without one)",
         responses=PICTURE_RESPONSES,
     )
     def get(self, request, site_number, individual_id):
         return _picture_response(
-            selectors.individual_get(request.membership, int(individual_id)).picture
+            selectors.individual_get(request.membership, individual_id).picture
         )
 
 
@@ -329,12 +299,12 @@ class FamilyPictureView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_family_picture",
-        parameters=[_id_parameter("family_id")],
+        parameters=[id_parameter("family_id")],
         summary="A family's picture (404 without one)",
         responses=PICTURE_RESPONSES,
     )
     def get(self, request, site_number, family_id):
-        return _picture_response(selectors.family_get(request.membership, int(family_id)).picture)
+        return _picture_response(selectors.family_get(request.membership, family_id).picture)
 
 
 class IndividualConnectionListView(OutreachView):
@@ -349,12 +319,12 @@ class IndividualConnectionListView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_individual_connections",
-        parameters=[_id_parameter("individual_id"), *PAGED],
+        parameters=[id_parameter("individual_id"), *PAGED],
         summary="A person's outreach history (needs ViewOutreachHistory A)",
         responses=outputs.schema_serializer(outputs.ConnectionPage),
     )
     def get(self, request, site_number, individual_id):
-        individual = selectors.individual_get(request.membership, int(individual_id))
+        individual = selectors.individual_get(request.membership, individual_id)
         connections = selectors.individual_history_for(request.membership, individual)
         return Response(_connection_page(request, site_number, connections))
 
@@ -363,7 +333,7 @@ class ConnectionDetailView(OutreachView):
     @outreach_schema(
         operation_id="outreach_connection",
         parameters=[
-            _id_parameter("connection_id"),
+            id_parameter("connection_id"),
             shapes.ConnectionQuerySerializer,
             IF_NONE_MATCH,
             ETAG,
@@ -383,7 +353,7 @@ class ConnectionDetailView(OutreachView):
         query.is_valid(raise_exception=True)
         viewer = _viewer(request, site_number, include_self=query.validated_data["includeSelf"])
         connection = selectors.connection_get(
-            request.membership, int(connection_id), with_comments=viewer.with_comments
+            request.membership, connection_id, with_comments=viewer.with_comments
         )
         data = outputs.connection_detail_data(connection, viewer)
         etag = etag_for(version=connection.version, data=data)
@@ -400,10 +370,13 @@ class AssignmentSummaryView(OutreachView):
         responses=outputs.schema_serializer(outputs.AssignmentSummaryPage),
     )
     def get(self, request, site_number):
-        page = _page_request(request)
-        rows, page_count = page.rows(selectors.assignment_summary_for(request.membership))
-        items = [outputs.assignment_summary_data(row) for row in rows]
-        return Response(outputs.page_data(items, page, page_count))
+        page = PageIndexPagination.from_request(request)
+        return Response(
+            page.page_of(
+                selectors.assignment_summary_for(request.membership),
+                outputs.assignment_summary_data,
+            )
+        )
 
 
 class AssignmentListView(GenericAPIView, OutreachView):
@@ -414,12 +387,12 @@ class AssignmentListView(GenericAPIView, OutreachView):
 
     @outreach_schema(
         operation_id="outreach_assignments_of_type",
-        parameters=[_id_parameter("connection_type_id"), *PAGED],
+        parameters=[id_parameter("connection_type_id"), *PAGED],
         summary="The connections of one type assigned to the caller (paged)",
         responses=outputs.schema_serializer(outputs.ConnectionPage),
     )
     def get(self, request, site_number, connection_type_id):
-        connection_type = selectors.connection_type_get(request.membership, int(connection_type_id))
+        connection_type = selectors.connection_type_get(request.membership, connection_type_id)
         connections = selectors.assignments_for(request.membership).filter(
             connection_type=connection_type
         )
@@ -451,16 +424,16 @@ class CommentSummaryView(OutreachView):
 
     @outreach_schema(
         operation_id="outreach_individual_comment_summary",
-        parameters=[_id_parameter("individual_id"), *PAGED],
+        parameters=[id_parameter("individual_id"), *PAGED],
         summary="A person's comments: per comment type, how many and the latest date",
         responses=outputs.schema_serializer(outputs.CommentSummaryPage),
     )
     def get(self, request, site_number, individual_id):
-        individual = selectors.individual_get(request.membership, int(individual_id))
-        page = _page_request(request)
-        rows, page_count = page.rows(selectors.comment_summary_for(individual))
-        items = [outputs.comment_summary_data(comment_type) for comment_type in rows]
-        return Response(outputs.page_data(items, page, page_count))
+        individual = selectors.individual_get(request.membership, individual_id)
+        page = PageIndexPagination.from_request(request)
+        return Response(
+            page.page_of(selectors.comment_summary_for(individual), outputs.comment_summary_data)
+        )
 
 
 class CommentListView(OutreachView):
@@ -478,27 +451,26 @@ class CommentListView(OutreachView):
     def _targets(self, request, individual_id, comment_type_id):
         membership = request.membership
         return (
-            selectors.individual_get(membership, int(individual_id)),
-            selectors.comment_type_get(membership, int(comment_type_id)),
+            selectors.individual_get(membership, individual_id),
+            selectors.comment_type_get(membership, comment_type_id),
         )
 
     @outreach_schema(
         operation_id="outreach_individual_comments",
-        parameters=[_id_parameter("individual_id"), _id_parameter("comment_type_id"), *PAGED],
+        parameters=[id_parameter("individual_id"), id_parameter("comment_type_id"), *PAGED],
         summary="A person's comments of one type, newest first",
         responses=outputs.schema_serializer(outputs.CommentPage),
     )
     def get(self, request, site_number, individual_id, comment_type_id):
         individual, comment_type = self._targets(request, individual_id, comment_type_id)
-        page = _page_request(request)
-        rows, page_count = page.rows(selectors.comments_for(individual, comment_type))
+        page = PageIndexPagination.from_request(request)
         return Response(
-            outputs.page_data([outputs.comment_data(row) for row in rows], page, page_count)
+            page.page_of(selectors.comments_for(individual, comment_type), outputs.comment_data)
         )
 
     @outreach_schema(
         operation_id="outreach_individual_comment_add",
-        parameters=[_id_parameter("individual_id"), _id_parameter("comment_type_id")],
+        parameters=[id_parameter("individual_id"), id_parameter("comment_type_id")],
         summary="Submit a comment for approval (needs ViewAddComments A)",
         description=(
             "The app's CoreCommentChangeRequest, JSON labelled as a form like the connection "
@@ -542,7 +514,7 @@ SEED_BODY = {
     "ResponseIdList": [-1],
 }
 
-CHANGE_REQUEST_ID = OpenApiParameter("ConnectionCRId", OpenApiTypes.INT, OpenApiParameter.PATH)
+CHANGE_REQUEST_ID = id_parameter("ConnectionCRId")
 
 
 class ConnectionChangeRequestView(OutreachView):
@@ -579,33 +551,6 @@ class ConnectionChangeRequestView(OutreachView):
             expected_versions=expected_versions(request),
         )
         return Response(change_request.number)
-
-
-class ChangeRequestPagination(StartLimitPagination):
-    """`?start=&limit=` answering `{"ChangeRequests": [...], "Pagination": {...}}`."""
-
-    def get_paginated_response(self, data):
-        return Response(
-            {
-                "ChangeRequests": data,
-                "Pagination": {"TotalCount": self.count, "Start": self.offset, "Limit": self.limit},
-            }
-        )
-
-    def get_paginated_response_schema(self, schema):
-        counts = {"type": "integer"}
-        return {
-            "type": "object",
-            "required": ["ChangeRequests", "Pagination"],
-            "properties": {
-                "ChangeRequests": schema,
-                "Pagination": {
-                    "type": "object",
-                    "required": ["TotalCount", "Start", "Limit"],
-                    "properties": {"TotalCount": counts, "Start": counts, "Limit": counts},
-                },
-            },
-        }
 
 
 @extend_schema_view(
@@ -654,7 +599,7 @@ class ChangeRequestViewSet(
     def get_object(self):
         return selectors.change_request_get(
             site=self.request.site,
-            number=int(self.kwargs[self.lookup_url_kwarg]),
+            number=self.kwargs[self.lookup_url_kwarg],
             viewer=self.request.membership,
         )
 
@@ -720,7 +665,7 @@ class ChangeRequestViewSet(
 
 # --- comment change requests: the Administrators' review ---------------------------------
 
-COMMENT_CHANGE_REQUEST_ID = _id_parameter("CommentCRId")
+COMMENT_CHANGE_REQUEST_ID = id_parameter("CommentCRId")
 
 
 class CommentChangeRequestView(OutreachView):
@@ -740,16 +685,11 @@ class CommentChangeRequestListView(CommentChangeRequestView):
     def get(self, request, site_number):
         query = shapes.CommentChangeRequestListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = outputs.PageRequest(
-            query.validated_data["pageIndex"], query.validated_data["pageSize"]
+        page = PageIndexPagination.from_query(query.validated_data)
+        change_requests = selectors.comment_change_requests_for(
+            request.membership, status=query.validated_data.get("status")
         )
-        rows, page_count = page.rows(
-            selectors.comment_change_requests_for(
-                request.membership, status=query.validated_data.get("status")
-            )
-        )
-        items = [outputs.comment_change_request_data(row) for row in rows]
-        return Response(outputs.page_data(items, page, page_count))
+        return Response(page.page_of(change_requests, outputs.comment_change_request_data))
 
 
 class CommentChangeRequestDetailView(CommentChangeRequestView):
@@ -760,7 +700,7 @@ class CommentChangeRequestDetailView(CommentChangeRequestView):
         responses=outputs.schema_serializer(outputs.CommentChangeRequestShape),
     )
     def get(self, request, site_number, CommentCRId):
-        change_request = selectors.comment_change_request_get(request.membership, int(CommentCRId))
+        change_request = selectors.comment_change_request_get(request.membership, CommentCRId)
         return Response(outputs.comment_change_request_data(change_request))
 
 
@@ -773,7 +713,7 @@ class CommentChangeRequestApplyView(CommentChangeRequestView):
         responses={200: outputs.schema_serializer(outputs.CommentChangeRequestShape)},
     )
     def post(self, request, site_number, CommentCRId):
-        change_request = selectors.comment_change_request_get(request.membership, int(CommentCRId))
+        change_request = selectors.comment_change_request_get(request.membership, CommentCRId)
         applied = services.comment_change_request_apply(
             change_request=change_request, reviewer=request.user
         )
@@ -791,7 +731,7 @@ class CommentChangeRequestRejectView(CommentChangeRequestView):
         responses={200: outputs.schema_serializer(outputs.CommentChangeRequestShape)},
     )
     def post(self, request, site_number, CommentCRId):
-        change_request = selectors.comment_change_request_get(request.membership, int(CommentCRId))
+        change_request = selectors.comment_change_request_get(request.membership, CommentCRId)
         body = shapes.ChangeRequestRejectInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rejected = services.comment_change_request_reject(

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
 
-from connect_api.pagination import StartLimitPagination
+from connect_api.api.pagination import StartLimitPagination
 from tests.connections.test_queries import REQUEST_LIST_MAX_QUERIES
 from tests.factories import ConnectionRequestFactory, IntegrationFactory, OrganizationFactory
 from tests.supplier_fixtures import member_of

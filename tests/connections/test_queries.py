@@ -97,7 +97,7 @@ def test_a_deep_start_reads_the_page_keys_first_same_pages_same_query_count(
     url = "/organizations/connections/request/"
     shallow_queries, shallow = count_queries(client, url, {"start": 4, "limit": 5})
 
-    monkeypatch.setattr("connect_api.pagination.StartLimitPagination.DEFERRED_FROM", 2)
+    monkeypatch.setattr("connect_api.api.pagination.StartLimitPagination.DEFERRED_FROM", 2)
     LEASES.clear()
     with CaptureQueriesContext(connection) as captured:
         deep = client.get(url, {"start": 4, "limit": 5}).json()

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.conf import settings
 
-from connect_api.parsers import field_past_budget, json_loads
+from connect_api.api.parsers import field_past_budget, json_loads
 from connections.models import ConnectionRequest
 
 BUDGET = 100

@@ -8,8 +8,7 @@ import json
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from organizations.api.views import SupplierApiMixin
-from outreach.api.views import OutreachView
+from connect_api.api.views import OutreachView, SupplierApiMixin
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 

@@ -6,9 +6,9 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connect_api.api.pagination import StartLimitPagination
 from connect_api.authentication import OUTREACH_AUTHENTICATION, SUPPLIER_AUTHENTICATION
 from connect_api.clientip import UserRateThrottle
-from connect_api.pagination import StartLimitPagination
 from connect_api.urls import handler400, handler404, handler500  # noqa: F401
 from connect_api.urls import urlpatterns as real_urlpatterns
 

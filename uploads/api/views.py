@@ -6,9 +6,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from connect_api.api.outputs import schema_serializer
-from connect_api.pagination import StartLimitPagination
+from connect_api.api.pagination import StartLimitPagination
+from connect_api.api.views import SupplierApiMixin
 from connect_api.schema import ErrorSerializer
-from organizations.api.views import SupplierApiMixin
 from organizations.selectors import active_organization_for
 from uploads import selectors, services
 from uploads.api.serializers import (

@@ -1,11 +1,11 @@
 """Outreach API webhook routes: `<base>/v2/<site_number>/webhooks...` under both spellings of
-the base path (outreach.api.urls.outreach_routes)."""
+the base path (connect_api.api.routes.outreach_routes)."""
 
-from outreach.api.urls import ID, outreach_routes
+from connect_api.api.routes import outreach_routes
 from webhooks.api import views
 
-ENDPOINT = rf"webhooks/(?P<EndpointId>{ID})"
-DELIVERY = r"(?P<DeliveryId>[0-9a-fA-F-]{36})"
+ENDPOINT = "webhooks/<id:EndpointId>"
+DELIVERY = "<hexkey:DeliveryId>"
 
 urlpatterns = [
     *outreach_routes("webhooks", views.SiteEndpointListView, "outreach-webhooks"),

@@ -3,7 +3,7 @@ connect_api.urls's SUPPLIER_API); each answers with and without a trailing slash
 
 from django.urls import re_path
 
-from organizations.api.views import UUID_PATTERN
+from connect_api.api.converters import UUID_PATTERN
 from webhooks.api.views import DeliveryViewSet, EndpointViewSet
 
 ENDPOINT = rf"webhooks/(?P<endpoint_uuid>{UUID_PATTERN})"

@@ -9,13 +9,15 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from connect_api.api.outputs import schema_serializer
-from connect_api.pagination import StartLimitPagination
-from organizations.api.views import SupplierApiMixin
+from connect_api.api.pagination import (
+    PageIndexPagination,
+    PageQuerySerializer,
+    StartLimitPagination,
+)
+from connect_api.api.parsers import OUTREACH_PARSERS
+from connect_api.api.schema import id_parameter, outreach_schema
+from connect_api.api.views import OutreachView, SupplierApiMixin
 from organizations.selectors import active_organization_for
-from outreach.api.outputs import PageRequest, page_data
-from outreach.api.serializers import PageQuerySerializer
-from outreach.api.views import OutreachView, outreach_schema
-from outreach.parsers import OUTREACH_PARSERS
 from webhooks import selectors, services
 from webhooks.api import serializers as shapes
 from webhooks.permissions import SiteWebhookManager
@@ -140,7 +142,7 @@ class DeliveryViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.GenericV
 
 # --- outreach API ----------------------------------------------------------------------------
 
-ENDPOINT_ID = OpenApiParameter("EndpointId", OpenApiTypes.INT, OpenApiParameter.PATH)
+ENDPOINT_ID = id_parameter("EndpointId")
 DELIVERY_ID = OpenApiParameter("DeliveryId", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
@@ -151,9 +153,7 @@ class SiteWebhookView(OutreachView):
     parser_classes = OUTREACH_PARSERS
 
     def endpoint(self):
-        return selectors.site_endpoint_get(
-            site=self.request.site, number=int(self.kwargs["EndpointId"])
-        )
+        return selectors.site_endpoint_get(site=self.request.site, number=self.kwargs["EndpointId"])
 
     def valid_input(self, **kwargs) -> dict:
         serializer = shapes.SiteEndpointInputSerializer(data=self.request.data, **kwargs)
@@ -162,13 +162,9 @@ class SiteWebhookView(OutreachView):
 
 
 def _page(request, queryset, item_serializer) -> dict:
-    query = PageQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    page = PageRequest(
-        query.validated_data["pageIndex"], min(query.validated_data["pageSize"], 100)
+    return PageIndexPagination.from_request(request).page_of(
+        queryset, lambda row: item_serializer(row).data
     )
-    rows, page_count = page.rows(queryset)
-    return page_data(item_serializer(rows, many=True).data, page, page_count)
 
 
 class SiteEndpointListView(SiteWebhookView):
