@@ -52,12 +52,24 @@ def browser():
         _missing("playwright (requirements-dev.txt)")
     if not os.access(CHROMIUM, os.X_OK):
         _missing(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    # Playwright's sync API keeps an asyncio loop running in this thread while it is open, and
+    # Django refuses database calls from a thread with a running loop (SynchronousOnlyOperation):
+    # every test this worker runs after the browser started would fail. The tests' database
+    # calls are synchronous whatever the loop, so Django's guard is lifted while it is open.
+    unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
 
 
 @pytest.fixture(scope="session")
