@@ -647,7 +647,10 @@ class ChangeRequestViewSet(
         operation_id="outreach_change_requests_apply_all",
         summary="Apply every PENDING change request, each in its own transaction",
         request=None,
-        responses={200: shapes.ApplyAllOutputSerializer, 202: outputs.schema_serializer(JobOutput)},
+        responses={
+            200: outputs.schema_serializer(shapes.ApplyAllOutput),
+            202: outputs.schema_serializer(JobOutput),
+        },
     )
     @action(detail=False, methods=["post"], url_path="apply", pagination_class=None)
     def apply_all(self, request, site_number):
