@@ -5,6 +5,7 @@
 
 import logging
 import sys
+from typing import Annotated, NotRequired, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -14,6 +15,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from connect_api.api.outputs import Doc
 from connect_api.dependencies import DESCRIPTIONS, OUTAGES, dependency_down
 from connect_api.errors import DomainError
 from connect_api.sentry import report_exception
@@ -53,8 +55,24 @@ def _merge(existing: dict[str, list[str]], new: dict[str, list[str]]) -> dict[st
     return {key: existing.get(key, []) + messages for key, messages in new.items()}
 
 
-def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict:
-    body = {"detail": detail, "code": code}
+class Error(TypedDict):
+    """The body of every 4xx of both APIs (`connect_api.exceptions.error_body`)."""
+
+    detail: Annotated[str, Doc("One-line summary.")]
+    code: Annotated[str, Doc("Machine code, e.g. `invalid`, `not_found`.")]
+    errors: NotRequired[
+        Annotated[
+            dict[str, list[str]],
+            Doc(
+                "Present when fields are at fault: each field as the client sent it (nested "
+                "ones as dotted paths, `integrations.0.update_frequency`) -> its messages."
+            ),
+        ]
+    ]
+
+
+def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> Error:
+    body: Error = {"detail": detail, "code": code}
     if errors:
         body["errors"] = errors
     return body

@@ -9,12 +9,13 @@ job = apply_all.start(user=request.user, site_pk=..., reviewer_pk=...)
 
 import logging
 from collections.abc import Callable
+from typing import Annotated, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
-from rest_framework import serializers
 
+from connect_api.api.outputs import DateTime, Doc, Uuid, iso_utc
 from connect_api.choices import JobStatus
 from connect_api.dependencies import DependencyUnavailable
 from connect_api.models import Job
@@ -77,29 +78,29 @@ def job_get(*, user, uuid) -> Job | None:
     return jobs.filter(uuid=uuid).first()
 
 
-def job_data(job: Job) -> dict:
+class JobOutput(TypedDict):
+    """The schema of job_data (GET /jobs/<uuid>, and the 202 of an endpoint that started it)."""
+
+    id: Uuid
+    name: str
+    status: JobStatus
+    result: Annotated[
+        dict | None, Doc("The finished job's result object (null until it succeeds).")
+    ]
+    error: str | None
+    created: DateTime
+    started: DateTime | None
+    finished: DateTime | None
+
+
+def job_data(job: Job) -> JobOutput:
     return {
         "id": str(job.uuid),
         "name": job.name,
         "status": job.status,
         "result": job.result,
         "error": job.error or None,
-        "created": job.created,
-        "started": job.started,
-        "finished": job.finished,
+        "created": iso_utc(job.created),
+        "started": iso_utc(job.started),
+        "finished": iso_utc(job.finished),
     }
-
-
-class JobOutputSerializer(serializers.Serializer):
-    """The schema of job_data (GET /jobs/<uuid>, and the 202 of an endpoint that started it)."""
-
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    status = serializers.ChoiceField(choices=JobStatus.choices)
-    result = serializers.DictField(
-        allow_null=True, help_text="The finished job's result object (null until it succeeds)."
-    )
-    error = serializers.CharField(allow_null=True)
-    created = serializers.DateTimeField()
-    started = serializers.DateTimeField(allow_null=True)
-    finished = serializers.DateTimeField(allow_null=True)

@@ -21,28 +21,14 @@ from drf_spectacular.plumbing import warn
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
+from connect_api.api.outputs import schema_serializer
+from connect_api.exceptions import Error
 from connect_api.serializers import BoundedListField
 
 ONE_AT_A_TIME = (
     "Use one scheme at a time: authorize either Token or Basic, not both (a request carries "
     "one `Authorization` header)."
 )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every 4xx of both APIs (`connect_api.exceptions.error_body`)."""
-
-    detail = serializers.CharField(help_text="One-line summary.")
-    code = serializers.CharField(help_text="Machine code, e.g. `invalid`, `not_found`.")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Present when fields are at fault: each field as the client sent it (nested "
-        "ones as dotted paths, `integrations.0.update_frequency`) -> its messages.",
-    )
-
-    class Meta:
-        ref_name = "Error"
 
 
 ERROR_DESCRIPTIONS = {
@@ -70,7 +56,7 @@ class ApiAutoSchema(AutoSchema):
         responses = operation["responses"]
         for code in self._error_codes(operation):
             responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
-        error_ref = self.resolve_serializer(ErrorSerializer, "response").ref
+        error_ref = self.resolve_serializer(schema_serializer(Error), "response").ref
         for code, response in responses.items():
             if code.startswith("4") and "content" not in response:
                 response["content"] = {"application/json": {"schema": dict(error_ref)}}

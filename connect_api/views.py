@@ -10,9 +10,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connect_api.api.outputs import schema_serializer
 from connect_api.authentication import TokenAuthentication, authenticate_with_lockout
 from connect_api.exceptions import error_body
-from connect_api.jobs import JobOutputSerializer, job_data, job_get
+from connect_api.jobs import JobOutput, job_data, job_get
 from connect_api.maintenance import tokens_cap
 
 
@@ -90,7 +91,7 @@ class TokenLogoutView(LogoutView):
 class JobStatusView(APIView):
     """A background job the caller started (staff: any): its status and, once done, result."""
 
-    @extend_schema(responses=JobOutputSerializer, operation_id="job_retrieve")
+    @extend_schema(responses=schema_serializer(JobOutput), operation_id="job_retrieve")
     def get(self, request, job_uuid):
         job = job_get(user=request.user, uuid=job_uuid)
         if job is None:

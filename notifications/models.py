@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from notifications.choices import DeliveryStatus, Frequency, MailKind
+from outreach.models import SiteQuerySet
 
 
 class MailPreference(models.Model):
@@ -22,6 +23,8 @@ class MailPreference(models.Model):
     )
     frequency = models.CharField(max_length=12, choices=Frequency.choices)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "site", "kind"]
@@ -66,6 +69,8 @@ class MailDelivery(models.Model):
     context = models.JSONField(default=dict, help_text="What the templates render.")
     created = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

@@ -10,7 +10,7 @@ from connect_api.models import Event
 from notifications.choices import DeliveryStatus, MailKind, default_frequency
 from notifications.models import MailDelivery, MailPreference
 from outreach.choices import SecurityRole
-from outreach.models import Site, Team
+from outreach.models import Site, SiteMembership, Team
 
 User = get_user_model()
 
@@ -38,21 +38,22 @@ def _members_of(organization_pks) -> list:
 
 
 def _site_users(site: Site, condition: Q) -> list:
-    """Users whose membership AT THIS SITE meets `condition` (one filter() call: the same
-    membership join, so an Administrator elsewhere is not one here)."""
-    return _reachable(User.objects.filter(Q(site_memberships__site=site) & condition))
+    """Users whose membership AT THIS SITE meets `condition` (a condition on the membership,
+    so an Administrator elsewhere is not one here)."""
+    memberships = SiteMembership.objects.restrict(site).filter(condition)
+    return _reachable(User.objects.filter(pk__in=memberships.values("user_id")))
 
 
 def _due_recipients(site: Site, refs: dict) -> list:
     """The assigned caller's account, else each member of the assigned team who has one
     (SiteMembership.individual links a person of the directory to a user)."""
     if refs.get("caller"):
-        people = Q(site_memberships__individual=refs["caller"])
+        people = Q(individual=refs["caller"])
     elif refs.get("team"):
         team = Team.objects.restrict(site).filter(pk=refs["team"]).first()
         if team is None:
             return []
-        people = Q(site_memberships__individual__in=team.members.all())
+        people = Q(individual__in=team.members.all())
     else:
         return []
     return _site_users(site, people)
@@ -87,8 +88,8 @@ def audiences_for(event: Event) -> list[Audience]:
         context["submitter"] = submitter.get_username() if submitter else None
         reviewers = _site_users(
             site,
-            Q(site_memberships__security_role=SecurityRole.ADMINISTRATOR)
-            & ~Q(pk=refs.get("submitter")),  # an Administrator's own submission: no notice
+            Q(security_role=SecurityRole.ADMINISTRATOR)
+            & ~Q(user_id=refs.get("submitter")),  # an Administrator's own submission: no notice
         )
         return [Audience(MailKind.CHANGE_REQUEST_SUBMITTED, reviewers, site, context)]
     if event.name in (
@@ -96,7 +97,7 @@ def audiences_for(event: Event) -> list[Audience]:
         EventName.CHANGE_REQUEST_REJECTED,
         EventName.CHANGE_REQUEST_STALE,
     ):
-        submitter = _site_users(site, Q(pk=refs.get("submitter")))
+        submitter = _site_users(site, Q(user_id=refs.get("submitter")))
         return [Audience(MailKind.CHANGE_REQUEST_REVIEWED, submitter, site, context)]
     if event.name == EventName.OUTREACH_CONNECTION_DUE:
         recipients = _due_recipients(site, refs)
@@ -107,9 +108,9 @@ def audiences_for(event: Event) -> list[Audience]:
 def frequencies_for(users: list, kind: str, site: Site | None) -> dict[int, str]:
     """Each user's frequency for the kind (at the site): one query for all of them."""
     chosen = dict(
-        MailPreference.objects.filter(user__in=users, kind=kind, site=site).values_list(
-            "user_id", "frequency"
-        )
+        MailPreference.objects.restrict(site)
+        .filter(user__in=users, kind=kind)
+        .values_list("user_id", "frequency")
     )
     return {user.pk: chosen.get(user.pk, default_frequency(kind)) for user in users}
 
@@ -117,9 +118,9 @@ def frequencies_for(users: list, kind: str, site: Site | None) -> dict[int, str]
 def preferences_for(user, *, kinds, site: Site | None = None) -> dict[str, str]:
     """The user's frequency of each kind (at the site), defaults filled in."""
     chosen = dict(
-        MailPreference.objects.filter(user=user, site=site, kind__in=kinds).values_list(
-            "kind", "frequency"
-        )
+        MailPreference.objects.restrict(site)
+        .filter(user=user, kind__in=kinds)
+        .values_list("kind", "frequency")
     )
     return {kind: chosen.get(kind, default_frequency(kind)) for kind in kinds}
 

@@ -92,7 +92,8 @@ def digest_send(*, recipient_pk: int, site_pk: int | None, kind: str, frequency:
         rows = list(
             selectors.deliveries_queued(frequency=frequency)
             .select_for_update()
-            .filter(recipient_id=recipient_pk, site_id=site_pk, kind=kind)
+            .restrict(site_pk)
+            .filter(recipient_id=recipient_pk, kind=kind)
             .select_related("recipient")
             .order_by("created", "pk")
         )
@@ -128,13 +129,16 @@ def preferences_set(*, user, site: Site | None, frequencies: dict[str, str]) -> 
     """The user's frequency of each given kind (at the site); other kinds unchanged."""
     with transaction.atomic():
         for kind, frequency in frequencies.items():
-            MailPreference.objects.update_or_create(
-                user=user, kind=kind, site=site, defaults={"frequency": frequency}
+            MailPreference.objects.restrict(site).update_or_create(
+                user=user,
+                kind=kind,
+                defaults={"frequency": frequency},
+                create_defaults={"site": site, "frequency": frequency},
             )
         if Frequency.NEVER in frequencies.values():
             never = [kind for kind, value in frequencies.items() if value == Frequency.NEVER]
-            MailDelivery.objects.filter(
-                recipient=user, site=site, kind__in=never, status=DeliveryStatus.QUEUED
+            MailDelivery.objects.restrict(site).filter(
+                recipient=user, kind__in=never, status=DeliveryStatus.QUEUED
             ).delete()
 
 

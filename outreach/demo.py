@@ -355,7 +355,7 @@ def _individual(
 
 def _next(model, site) -> int:
     return (
-        model.objects.filter(site=site).order_by("-number").values_list("number", flat=True).first()
+        model.objects.restrict(site).order_by("-number").values_list("number", flat=True).first()
         or 0
     ) + 1
 
@@ -391,10 +391,10 @@ def _phone(owner, number, *, phone_type, preferred=False, listed=True, extension
 def _directory_details(site, people) -> None:
     """Family homes (with a home phone on some), a work address, second emails, an unlisted
     phone and pictures: varied enough that every field of the app's person screen shows."""
-    if Address.objects.filter(site=site).exists():
+    if Address.objects.restrict(site).exists():
         return
     for family_number, (street, city, state, zipcode, lat, lng) in FAMILY_HOMES_12345.items():
-        family = Family.objects.get(site=site, number=family_number)
+        family = Family.objects.restrict(site).get(number=family_number)
         home = Address.objects.create(
             site=site,
             number=_next(Address, site),
@@ -441,7 +441,7 @@ def _comments(site, people, comment_types) -> None:
         )[0]
         for number, description, color in comment_types
     }
-    if IndividualComment.objects.filter(site=site).exists():
+    if IndividualComment.objects.restrict(site).exists():
         return
     notes = [
         (76, 1, datetime(2015, 5, 31, 12, 0), "First visit; met after the service."),
@@ -559,10 +559,13 @@ def _comment(connection, author_name: str, created: datetime, text: str) -> None
 def seed_change_requests() -> list[DemoCredential]:
     """A PENDING change request from the seed's caller (ConnectionCRId 1 on fresh data): a
     modify of connection 2, so the review list has something to show (idempotent)."""
-    caller = SiteMembership.objects.select_related("site", "user").get(
-        site__number=SITE_NUMBER, user__username=CALLER[0]
+    site = Site.objects.get(number=SITE_NUMBER)
+    caller = (
+        SiteMembership.objects.restrict(site)
+        .select_related("site", "user")
+        .get(user__username=CALLER[0])
     )
-    connection = Connection.objects.get(site=caller.site, number=2)
+    connection = Connection.objects.restrict(site).get(number=2)
     if not ChangeRequest.objects.filter(connection=connection, submitted_by=caller.user).exists():
         change_request_submit(
             membership=caller,

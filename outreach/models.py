@@ -32,9 +32,10 @@ def _right_field(verbose_name: str) -> models.CharField:
 
 
 class SiteQuerySet(models.QuerySet):
-    """Rows owned by a site. `restrict` is the one site restriction of outreach: the API
-    restricts to the caller's membership's site, the review console to the sites the user
-    administers; nothing else filters on a site."""
+    """Rows owned by a site. `restrict` is the one site restriction: the API restricts to the
+    caller's membership's site, the review console to the sites the user administers, the
+    webhooks and notifications apps their site-owned rows to the event's site; nothing else
+    filters on a site (tests/outreach/test_site_restriction.py holds the code to that)."""
 
     site_path = "site"
     """How a row reaches its site (e.g. "connection__site" for a connection's history)."""
@@ -46,14 +47,15 @@ class SiteQuerySet(models.QuerySet):
         return self.filter(**{self.site_path: sites})
 
 
-def site_rows(model: type[models.Model], site) -> models.QuerySet:
-    """The site's rows of `model`: `restrict` for outreach's models; for another app's model
-    numbered per site (webhook endpoints, whose queryset restricts by organization) its `site`
-    field, here beside the restriction it stands in for."""
-    rows = model._default_manager.all()
-    if isinstance(rows, SiteQuerySet):
-        return rows.restrict(site)
-    return rows.filter(site=site)
+def site_rows(model: type[models.Model], site) -> SiteQuerySet:
+    """The site's rows of `model`, restricted through its SiteQuerySet manager: `objects` for
+    outreach's models, `site_objects` for another app's model that a site may own beside
+    another owner (a webhook endpoint, whose `objects` restricts by organization)."""
+    for manager in model._meta.managers:
+        rows = manager.all()
+        if isinstance(rows, SiteQuerySet):
+            return rows.restrict(site)
+    raise TypeError(f"{model.__name__} has no SiteQuerySet manager.")
 
 
 class ConnectionPartQuerySet(SiteQuerySet):

@@ -9,7 +9,7 @@ from rest_framework.permissions import BasePermission
 
 from connect_api.errors import NotFound, PermissionDenied
 from outreach.choices import Right, SecurityRole
-from outreach.models import Connection, ConnectionType, SiteMembership
+from outreach.models import Connection, ConnectionType, Site, SiteMembership
 
 RIGHT_FIELDS: dict[str, str] = {
     "CreateChangeRequest": "create_change_request",
@@ -32,9 +32,10 @@ def membership_for(user, site_number) -> SiteMembership:
     on the first check that needs them (most lookups never do)."""
     if user is None or not user.is_authenticated:
         raise NotFound(f"Site {site_number} not found.")
-    memberships = SiteMembership.objects.select_related("site", "individual")
+    site = Site.objects.filter(number=site_number)
+    memberships = SiteMembership.objects.restrict(site).select_related("site", "individual")
     try:
-        return memberships.get(user=user, site__number=site_number)
+        return memberships.get(user=user)
     except SiteMembership.DoesNotExist:
         raise NotFound(f"Site {site_number} not found.") from None
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from connect_api.models import Event
 from organizations.models import Organization
 from organizations.querysets import TenantQuerySet
-from outreach.models import Site
+from outreach.models import Site, SiteQuerySet
 from webhooks.choices import DeliveryStatus, EndpointStatus
 
 
@@ -65,6 +65,8 @@ class Endpoint(models.Model):
     created_date = models.DateTimeField(default=timezone.now)
 
     objects = EndpointQuerySet.as_manager()
+    site_objects = SiteQuerySet.as_manager()
+    """A site's endpoints: `Endpoint.site_objects.restrict(site)`."""
 
     class Meta:
         ordering = ["-created_date", "-id"]

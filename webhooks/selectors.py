@@ -24,7 +24,7 @@ def endpoint_get(*, user, uuid) -> Endpoint:
 
 
 def site_endpoints_for(site: Site) -> QuerySet:
-    return Endpoint.objects.filter(site=site)
+    return Endpoint.site_objects.restrict(site)
 
 
 def site_endpoint_get(*, site: Site, number: int) -> Endpoint:

@@ -18,7 +18,7 @@ from connect_api.events import EventName
 from connect_api.models import Event
 from organizations.models import Organization
 from outreach.choices import SecurityRole
-from outreach.models import Site
+from outreach.models import Site, SiteMembership
 from outreach.services import site_number_next
 from webhooks.choices import DeliveryStatus, EndpointStatus
 from webhooks.models import Delivery, Endpoint
@@ -160,7 +160,7 @@ def _endpoints_for_event(event: Event):
     if refs.get("organizations"):
         endpoints = Endpoint.objects.filter(organization_id__in=refs["organizations"])
     elif refs.get("site"):
-        endpoints = Endpoint.objects.filter(site_id=refs["site"])
+        endpoints = Endpoint.site_objects.restrict(refs["site"])
     return [
         endpoint
         for endpoint in endpoints.filter(status=EndpointStatus.ACTIVE)
@@ -330,10 +330,10 @@ def _owner_addresses(endpoint: Endpoint) -> list[str]:
     if endpoint.organization_id:
         users = users.filter(organization_membership__organization_id=endpoint.organization_id)
     else:
-        users = users.filter(
-            site_memberships__site_id=endpoint.site_id,
-            site_memberships__security_role=SecurityRole.ADMINISTRATOR,
+        administrators = SiteMembership.objects.restrict(endpoint.site_id).filter(
+            security_role=SecurityRole.ADMINISTRATOR
         )
+        users = users.filter(pk__in=administrators.values("user_id"))
     return sorted(set(users.values_list("email", flat=True)))
 
 

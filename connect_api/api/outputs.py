@@ -15,8 +15,9 @@ What JSON types alone cannot say is annotated (`typing.Annotated`):
 - `MaxItems(n)`: a list that never holds more than n items.
 
 A `Choices` class or a `Literal` is an enum, `X | None` is nullable, `NotRequired[X]` a key
-that may be absent, `list[X]` an array and a nested TypedDict an object (its own component,
-named after the TypedDict; a TypedDict's docstring is the component's description).
+that may be absent, `list[X]` an array, `dict[str, X]` an object of X values (a bare `dict`:
+of any values) and a nested TypedDict an object (its own component, named after the
+TypedDict; a TypedDict's docstring is the component's description).
 """
 
 import types
@@ -135,6 +136,8 @@ def _schema_field(hint, *, required: bool, **kwargs) -> serializers.Field:
         return serializers.ListField(child=_schema_field(item, required=True), **kwargs)
     if typing.is_typeddict(hint):
         return schema_serializer(hint)(**kwargs)
+    if hint is dict:
+        return serializers.DictField(**kwargs)
     if origin is dict:
         return serializers.DictField(child=_schema_field(args[1], required=True), **kwargs)
     return _SCALAR_FIELDS[hint](**kwargs)

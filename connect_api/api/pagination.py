@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import connections
@@ -273,6 +274,15 @@ class PageQuerySerializer(serializers.Serializer):
 
     def validate_pageSize(self, value: int) -> int:
         return min(value, self.MAX_PAGE_SIZE)
+
+
+def page_shape(name: str, item: type) -> type:
+    """The TypedDict of `PageIndexPagination.data`'s envelope around `item`s, named `name`
+    (its schema component)."""
+    return TypedDict(
+        name,
+        {"Page": list[item], "PageIndex": int, "PageCount": int, "PageSize": int},
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Literal, NotRequired, TypedDict
 
 from connect_api.api.outputs import schema_serializer as schema_serializer  # re-exported
+from connect_api.api.pagination import page_shape
 from outreach.choices import ConnectionCategory, Right
 from outreach.dates import us_date, us_datetime
 from outreach.models import (
@@ -40,16 +41,6 @@ RightValue = Right
 """A/V/N (documented as the Right choices)."""
 ContactType = ConnectionCategory
 """I inward / O outward."""
-
-# --- paging (the envelope: connect_api.api.pagination.PageIndexPagination.data) ----------
-
-
-def _page_shape(name: str, item: type) -> type:
-    return TypedDict(
-        name,
-        {"Page": list[item], "PageIndex": int, "PageCount": int, "PageSize": int},
-    )
-
 
 # --- account --------------------------------------------------------------------------------
 
@@ -326,7 +317,7 @@ above it, by walking the site's people in name order until the page is full (a c
 as the matches get rarer). At 500,000 people the two costs cross near this many matches: see
 benchmarks/outreach_search.py."""
 
-IndividualPage = _page_shape("IndividualPage", Contact)
+IndividualPage = page_shape("IndividualPage", Contact)
 IndividualPage.__doc__ = (
     "A page of the individual search. PageCount is exact while the search matches at most "
     f"{SEARCH_EXACT_COUNT_UP_TO:,} people. Beyond that it is a lower bound (counting every "
@@ -513,7 +504,7 @@ def assignment_summary_data(row: dict) -> AssignmentSummary:
     }
 
 
-AssignmentSummaryPage = _page_shape("AssignmentSummaryPage", AssignmentSummary)
+AssignmentSummaryPage = page_shape("AssignmentSummaryPage", AssignmentSummary)
 
 
 @dataclass(frozen=True)
@@ -605,7 +596,7 @@ def connection_summary_data(connection: Connection, viewer: Viewer) -> Connectio
     }
 
 
-ConnectionPage = _page_shape("ConnectionPage", ConnectionSummary)
+ConnectionPage = page_shape("ConnectionPage", ConnectionSummary)
 
 
 class ConnectionDetail(ConnectionSummary):
@@ -670,7 +661,7 @@ def comment_summary_data(comment_type: CommentType) -> CommentSummary:
     }
 
 
-CommentSummaryPage = _page_shape("CommentSummaryPage", CommentSummary)
+CommentSummaryPage = page_shape("CommentSummaryPage", CommentSummary)
 
 
 class Comment(TypedDict):
@@ -696,7 +687,7 @@ def comment_data(comment: IndividualComment) -> Comment:
     }
 
 
-CommentPage = _page_shape("CommentPage", Comment)
+CommentPage = page_shape("CommentPage", Comment)
 
 
 class CommentChangeRequestShape(TypedDict):
@@ -744,4 +735,4 @@ def comment_change_request_data(change_request: CommentChangeRequest) -> Comment
     }
 
 
-CommentChangeRequestPage = _page_shape("CommentChangeRequestPage", CommentChangeRequestShape)
+CommentChangeRequestPage = page_shape("CommentChangeRequestPage", CommentChangeRequestShape)

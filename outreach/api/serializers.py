@@ -11,12 +11,14 @@ show the same payload with `to_wire()`.
 
 import typing
 from datetime import date
+from typing import Annotated, TypedDict
 
 from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.api.booleans import JSON_BOOLEAN, ZERO_OR_ONE, BooleanField, parse_boolean
+from connect_api.api.outputs import Doc
 from connect_api.api.pagination import PageQuerySerializer
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from outreach.api.outputs import review_data
@@ -282,7 +284,17 @@ def change_request_data(change_request: ChangeRequest) -> dict:
     }
 
 
-def apply_all_data(result: "ApplyAllResult") -> dict:
+class ApplyFailure(TypedDict):
+    ConnectionCRId: int
+    Reason: str
+
+
+class ApplyAllOutput(TypedDict):
+    Applied: Annotated[list[int], Doc("ConnectionCRIds applied.")]
+    Failed: Annotated[list[ApplyFailure], Doc("Left PENDING or already decided.")]
+
+
+def apply_all_data(result: "ApplyAllResult") -> ApplyAllOutput:
     """What `POST <site>/changerequests/apply` answers."""
     return {
         "Applied": result.applied,
@@ -322,15 +334,3 @@ class ChangeRequestOutputSerializer(serializers.Serializer):
         allow_blank=True, help_text="Why the last apply failed (the request stays PENDING)."
     )
     Request = SubmittedFieldsSerializer(help_text="The submitted fields the kind uses.")
-
-
-class ApplyFailureSerializer(serializers.Serializer):
-    ConnectionCRId = serializers.IntegerField()
-    Reason = serializers.CharField()
-
-
-class ApplyAllOutputSerializer(serializers.Serializer):
-    Applied = serializers.ListField(
-        child=serializers.IntegerField(), help_text="ConnectionCRIds applied."
-    )
-    Failed = ApplyFailureSerializer(many=True, help_text="Left PENDING or already decided.")

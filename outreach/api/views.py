@@ -41,7 +41,7 @@ from connect_api.authentication import OUTREACH_AUTHENTICATION, authenticate_wit
 from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.errors import NotFound
 from connect_api.idempotency import IdempotentMixin
-from connect_api.jobs import JobOutputSerializer, job_data
+from connect_api.jobs import JobOutput, job_data
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from outreach import permissions, selectors, services, tasks
 from outreach.api import outputs
@@ -647,7 +647,10 @@ class ChangeRequestViewSet(
         operation_id="outreach_change_requests_apply_all",
         summary="Apply every PENDING change request, each in its own transaction",
         request=None,
-        responses={200: shapes.ApplyAllOutputSerializer, 202: JobOutputSerializer},
+        responses={
+            200: outputs.schema_serializer(shapes.ApplyAllOutput),
+            202: outputs.schema_serializer(JobOutput),
+        },
     )
     @action(detail=False, methods=["post"], url_path="apply", pagination_class=None)
     def apply_all(self, request, site_number):

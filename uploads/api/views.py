@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from connect_api.api.outputs import schema_serializer
 from connect_api.api.pagination import StartLimitPagination
 from connect_api.api.views import SupplierApiMixin
-from connect_api.schema import ErrorSerializer
+from connect_api.exceptions import Error
 from organizations.selectors import active_organization_for
 from uploads import selectors, services
 from uploads.api.serializers import (
@@ -22,7 +22,8 @@ from uploads.downloads import download_response
 from uploads.inspection import KINDS
 from uploads.throttling import UploadRateThrottle
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or not readable by the caller.")
+ERROR = schema_serializer(Error)
+NOT_FOUND = OpenApiResponse(ERROR, description="Unknown, or not readable by the caller.")
 
 
 @extend_schema_view(
@@ -72,14 +73,14 @@ class UploadViewSet(
         request={"multipart/form-data": UploadInputSerializer},
         responses={
             201: schema_serializer(UploadCreated),
-            400: OpenApiResponse(ErrorSerializer, description="No file, or an empty one."),
-            409: OpenApiResponse(ErrorSerializer, description="Caller has no active organization."),
-            413: OpenApiResponse(ErrorSerializer, description="File over UPLOAD_MAX_BYTES."),
+            400: OpenApiResponse(ERROR, description="No file, or an empty one."),
+            409: OpenApiResponse(ERROR, description="Caller has no active organization."),
+            413: OpenApiResponse(ERROR, description="File over UPLOAD_MAX_BYTES."),
             415: OpenApiResponse(
-                ErrorSerializer,
+                ERROR,
                 description="Type outside the allow-list, or bytes contradicting the extension.",
             ),
-            429: OpenApiResponse(ErrorSerializer, description="Upload rate exceeded."),
+            429: OpenApiResponse(ERROR, description="Upload rate exceeded."),
         },
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])

@@ -1,15 +1,13 @@
 """Webhook shapes: the supplier API's (snake_case, ISO dates) and the outreach API's (the
-vendor's PascalCase, MM/DD/YYYY dates). Each output shape is declared once, here; the supplier
-API's as TypedDicts (connect_api.api.outputs: the schema is derived from them) built by one
-`*_data` function each."""
+vendor's PascalCase, MM/DD/YYYY dates). Each output shape is declared once, here, as a TypedDict
+(connect_api.api.outputs: the schema is derived from it) built by one `*_data` function."""
 
 from typing import Annotated, TypedDict
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.api.outputs import DateTime, Doc, Url, Uuid, iso_utc
+from connect_api.api.pagination import page_shape
 from connect_api.events import EventName
 from connect_api.serializers import BoundedListField
 from outreach.dates import us_date, us_datetime
@@ -120,18 +118,6 @@ def delivery_data(delivery: Delivery) -> DeliveryOutput:
 # --- outreach API (the vendor's style) ----------------------------------------------------------
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class UsDateField(serializers.Field):
-    def to_representation(self, value):
-        return us_date(value)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class UsDateTimeField(serializers.Field):
-    def to_representation(self, value):
-        return us_datetime(value)
-
-
 OUTREACH_FIELDS = {"url": "Url", "events": "Events"}
 """The outreach names of the fields a webhook service may fault."""
 
@@ -156,52 +142,69 @@ class SiteEndpointInputSerializer(ChangesSomethingMixin, serializers.Serializer)
     )
 
 
-class SiteEndpointOutputSerializer(serializers.Serializer):
-    EndpointId = serializers.IntegerField(source="number")
-    Url = serializers.URLField(source="url")
-    Events = serializers.ListField(
-        child=serializers.ChoiceField(choices=EventName.choices), source="events"
-    )
-    Description = serializers.CharField(source="description")
-    Status = serializers.ChoiceField(choices=EndpointStatus.choices, source="status")
-    DisabledDate = UsDateTimeField(source="disabled_date", allow_null=True)
-    DisabledReason = serializers.CharField(source="disabled_reason")
-    DateCreated = UsDateField(source="created_date")
+class SiteEndpointOutput(TypedDict):
+    EndpointId: int
+    Url: Url
+    Events: list[EventName]
+    Description: str
+    Status: EndpointStatus
+    DisabledDate: str | None
+    DisabledReason: str
+    DateCreated: str
 
 
-class SiteEndpointCreatedSerializer(SiteEndpointOutputSerializer):
-    Secret = serializers.CharField(
-        source="secret", help_text="The signing secret (whsec_...): shown this once only."
-    )
+def site_endpoint_data(endpoint: Endpoint) -> SiteEndpointOutput:
+    return {
+        "EndpointId": endpoint.number,
+        "Url": endpoint.url,
+        "Events": list(endpoint.events),
+        "Description": endpoint.description,
+        "Status": endpoint.status,
+        "DisabledDate": us_datetime(endpoint.disabled_date),
+        "DisabledReason": endpoint.disabled_reason,
+        "DateCreated": us_date(endpoint.created_date),
+    }
 
 
-class SiteDeliveryOutputSerializer(serializers.Serializer):
-    DeliveryId = serializers.UUIDField(source="uuid")
-    EventId = serializers.UUIDField(source="event.uuid", help_text="Sent as webhook-id.")
-    EventType = serializers.CharField(source="event.name")
-    Status = serializers.CharField(source="status")
-    Attempts = serializers.IntegerField(source="attempts")
-    NextAttemptDate = UsDateTimeField(source="next_attempt_at", allow_null=True)
-    LastAttemptDate = UsDateTimeField(source="last_attempt_date", allow_null=True)
-    LastResponseCode = serializers.IntegerField(source="last_response_code", allow_null=True)
-    LastResponseTimeMs = serializers.IntegerField(source="last_response_ms", allow_null=True)
-    LastError = serializers.CharField(source="last_error")
-    DateCreated = UsDateTimeField(source="created_date")
+class SiteEndpointCreated(SiteEndpointOutput):
+    Secret: Annotated[str, Doc("The signing secret (whsec_...): shown this once only.")]
 
 
-def paged(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """The vendor's paged envelope (`Page`, `PageIndex`, `PageCount`, `PageSize`) of `item`."""
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "Page": item(many=True),
-            "PageIndex": serializers.IntegerField(),
-            "PageCount": serializers.IntegerField(),
-            "PageSize": serializers.IntegerField(),
-        },
-    )
+def site_endpoint_created_data(endpoint: Endpoint) -> SiteEndpointCreated:
+    """The endpoint with its signing secret: only right after creating or rotating it."""
+    return {**site_endpoint_data(endpoint), "Secret": endpoint.secret}
 
 
-SiteEndpointPageSerializer = paged(SiteEndpointOutputSerializer, "SiteEndpointPageSerializer")
-SiteDeliveryPageSerializer = paged(SiteDeliveryOutputSerializer, "SiteDeliveryPageSerializer")
+class SiteDeliveryOutput(TypedDict):
+    DeliveryId: Uuid
+    EventId: Annotated[Uuid, Doc("Sent as webhook-id.")]
+    EventType: str
+    Status: str
+    Attempts: int
+    NextAttemptDate: str | None
+    LastAttemptDate: str | None
+    LastResponseCode: int | None
+    LastResponseTimeMs: int | None
+    LastError: str
+    DateCreated: str
+
+
+def site_delivery_data(delivery: Delivery) -> SiteDeliveryOutput:
+    """Needs `delivery.event` joined (`selectors.deliveries_for`)."""
+    return {
+        "DeliveryId": str(delivery.uuid),
+        "EventId": str(delivery.event.uuid),
+        "EventType": delivery.event.name,
+        "Status": delivery.status,
+        "Attempts": delivery.attempts,
+        "NextAttemptDate": us_datetime(delivery.next_attempt_at),
+        "LastAttemptDate": us_datetime(delivery.last_attempt_date),
+        "LastResponseCode": delivery.last_response_code,
+        "LastResponseTimeMs": delivery.last_response_ms,
+        "LastError": delivery.last_error,
+        "DateCreated": us_datetime(delivery.created_date),
+    }
+
+
+SiteEndpointPage = page_shape("SiteEndpointPage", SiteEndpointOutput)
+SiteDeliveryPage = page_shape("SiteDeliveryPage", SiteDeliveryOutput)

@@ -161,25 +161,17 @@ class SiteWebhookView(OutreachView):
         return serializer.validated_data
 
 
-def _page(request, queryset, item_serializer) -> dict:
-    return PageIndexPagination.from_request(request).page_of(
-        queryset, lambda row: item_serializer(row).data
-    )
-
-
 class SiteEndpointListView(SiteWebhookView):
     @outreach_schema(
         operation_id="outreach_webhooks_list",
         summary="The site's webhook endpoints (Administrators), paged",
         parameters=[PageQuerySerializer],
-        responses=shapes.SiteEndpointPageSerializer,
+        responses=schema_serializer(shapes.SiteEndpointPage),
     )
     def get(self, request, site_number):
         return Response(
-            _page(
-                request,
-                selectors.site_endpoints_for(request.site),
-                shapes.SiteEndpointOutputSerializer,
+            PageIndexPagination.from_request(request).page_of(
+                selectors.site_endpoints_for(request.site), shapes.site_endpoint_data
             )
         )
 
@@ -187,14 +179,14 @@ class SiteEndpointListView(SiteWebhookView):
         operation_id="outreach_webhooks_create",
         summary="Register a webhook endpoint (the answer shows its Secret, once)",
         request=shapes.SiteEndpointInputSerializer,
-        responses=shapes.SiteEndpointCreatedSerializer,
+        responses=schema_serializer(shapes.SiteEndpointCreated),
     )
     def post(self, request, site_number):
         data = self.valid_input()
         endpoint = services.endpoint_create(
             site=request.site, fields=shapes.OUTREACH_FIELDS, **data
         )
-        return Response(shapes.SiteEndpointCreatedSerializer(endpoint).data)
+        return Response(shapes.site_endpoint_created_data(endpoint))
 
 
 class SiteEndpointDetailView(SiteWebhookView):
@@ -202,24 +194,24 @@ class SiteEndpointDetailView(SiteWebhookView):
         operation_id="outreach_webhook",
         summary="A webhook endpoint of the site",
         parameters=[ENDPOINT_ID],
-        responses=shapes.SiteEndpointOutputSerializer,
+        responses=schema_serializer(shapes.SiteEndpointOutput),
     )
     def get(self, request, site_number, EndpointId):
-        return Response(shapes.SiteEndpointOutputSerializer(self.endpoint()).data)
+        return Response(shapes.site_endpoint_data(self.endpoint()))
 
     @outreach_schema(
         operation_id="outreach_webhook_update",
         summary="Change a webhook endpoint (Status ACTIVE re-enables a disabled one)",
         parameters=[ENDPOINT_ID],
         request=shapes.SiteEndpointInputSerializer,
-        responses=shapes.SiteEndpointOutputSerializer,
+        responses=schema_serializer(shapes.SiteEndpointOutput),
     )
     def patch(self, request, site_number, EndpointId):
         endpoint = self.endpoint()
         endpoint = services.endpoint_update(
             endpoint=endpoint, data=self.valid_input(partial=True), fields=shapes.OUTREACH_FIELDS
         )
-        return Response(shapes.SiteEndpointOutputSerializer(endpoint).data)
+        return Response(shapes.site_endpoint_data(endpoint))
 
     @outreach_schema(
         operation_id="outreach_webhook_delete",
@@ -239,11 +231,11 @@ class SiteEndpointSecretRotateView(SiteWebhookView):
         description=ROTATION,
         parameters=[ENDPOINT_ID],
         request=None,
-        responses=shapes.SiteEndpointCreatedSerializer,
+        responses=schema_serializer(shapes.SiteEndpointCreated),
     )
     def post(self, request, site_number, EndpointId):
         endpoint = services.endpoint_secret_rotate(endpoint=self.endpoint())
-        return Response(shapes.SiteEndpointCreatedSerializer(endpoint).data)
+        return Response(shapes.site_endpoint_created_data(endpoint))
 
 
 class SiteDeliveryListView(SiteWebhookView):
@@ -251,11 +243,12 @@ class SiteDeliveryListView(SiteWebhookView):
         operation_id="outreach_webhook_deliveries",
         summary="An endpoint's deliveries, newest first, paged",
         parameters=[ENDPOINT_ID, PageQuerySerializer],
-        responses=shapes.SiteDeliveryPageSerializer,
+        responses=schema_serializer(shapes.SiteDeliveryPage),
     )
     def get(self, request, site_number, EndpointId):
         deliveries = selectors.deliveries_for(self.endpoint())
-        return Response(_page(request, deliveries, shapes.SiteDeliveryOutputSerializer))
+        page = PageIndexPagination.from_request(request)
+        return Response(page.page_of(deliveries, shapes.site_delivery_data))
 
 
 class SiteDeliveryRedeliverView(SiteWebhookView):
@@ -264,11 +257,11 @@ class SiteDeliveryRedeliverView(SiteWebhookView):
         summary="Send a delivery again (a fresh round of retries)",
         parameters=[ENDPOINT_ID, DELIVERY_ID],
         request=None,
-        responses=shapes.SiteDeliveryOutputSerializer,
+        responses=schema_serializer(shapes.SiteDeliveryOutput),
     )
     def post(self, request, site_number, EndpointId, DeliveryId):
         endpoint = self.endpoint()
         delivery = selectors.delivery_get(endpoint=endpoint, lookup={"uuid": DeliveryId})
         services.delivery_redeliver(delivery=delivery)
         delivery = selectors.delivery_get(endpoint=endpoint, lookup={"pk": delivery.pk})
-        return Response(shapes.SiteDeliveryOutputSerializer(delivery).data)
+        return Response(shapes.site_delivery_data(delivery))
