@@ -700,6 +700,7 @@ COMMENT_CHANGE_REQUEST_ID = id_parameter("CommentCRId")
         operation_id="outreach_comment_change_requests",
         summary="The comments sent from the app, newest first (Administrators)",
         parameters=[shapes.CommentChangeRequestListQuerySerializer],
+        # The whole answer without start/limit (many=False: not an item to wrap in a page).
         responses=extend_schema_serializer(many=False)(
             outputs.schema_serializer(outputs.CommentChangeRequestPage)
         ),
