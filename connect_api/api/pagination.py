@@ -2,8 +2,10 @@
 
 - `StartLimitPagination` (and `BareListPagination`): the supplier API's `start`/`limit`,
   from the query string or the JSON body, answering `{<items>: [...], "pagination": {...}}`.
-- `ChangeRequestPagination`: the same paging for the outreach change-request list, answering
-  `{"ChangeRequests": [...], "Pagination": {...}}`.
+- `ChangeRequestPagination`: the same paging for the outreach change-request lists, answering
+  `{"ChangeRequests": [...], "Pagination": {...}}` (its `keyed()` names another items key).
+- `ReviewPagination`: a change-request list's `start`/`limit` that also keeps the older
+  `pageIndex`/`pageSize` spelling and its envelope (the comment change-request list).
 - `PageIndexPagination`: the outreach lookups' `?pageIndex=&pageSize=`, answering the vendor
   app's envelope `{"Page": [...], "PageIndex", "PageCount", "PageSize"}` (CorePagedResult).
 """
@@ -225,12 +227,15 @@ class BareListPagination(StartLimitPagination):
 
 
 class ChangeRequestPagination(StartLimitPagination):
-    """`?start=&limit=` answering `{"ChangeRequests": [...], "Pagination": {...}}`."""
+    """`?start=&limit=` answering `{<items_key>: [...], "Pagination": {...}}`, the items key
+    "ChangeRequests" unless `keyed()` names another."""
+
+    items_key = "ChangeRequests"
 
     def get_paginated_response(self, data):
         return Response(
             {
-                "ChangeRequests": data,
+                self.items_key: data,
                 "Pagination": {"TotalCount": self.count, "Start": self.offset, "Limit": self.limit},
             }
         )
@@ -239,9 +244,9 @@ class ChangeRequestPagination(StartLimitPagination):
         counts = {"type": "integer"}
         return {
             "type": "object",
-            "required": ["ChangeRequests", "Pagination"],
+            "required": [self.items_key, "Pagination"],
             "properties": {
-                "ChangeRequests": schema,
+                self.items_key: schema,
                 "Pagination": {
                     "type": "object",
                     "required": ["TotalCount", "Start", "Limit"],
@@ -363,3 +368,47 @@ class PageIndexPagination:
         """This page of `queryset`, each row built by `item`, in the app's envelope."""
         rows, page_count = self.rows(queryset)
         return self.data([item(row) for row in rows], page_count)
+
+
+class ReviewPagination(ChangeRequestPagination):
+    """A review list paged by `start`/`limit` like the change requests, or by the older
+    `pageIndex`/`pageSize`.
+
+    A query string naming `start` or `limit` is answered `{<items_key>: [...], "Pagination":
+    {...}}` (`keyed()` names the items key); any other request (`pageIndex`/`pageSize`, or no
+    paging at all) is paged and answered exactly as before start/limit existed: the envelope
+    `{"Page": [...], "PageIndex", "PageCount", "PageSize"}`, 25 rows by default. Naming both
+    spellings is a 400. The query string alone chooses the spelling (these lists are GETs)."""
+
+    OLDER_PARAMS = ("pageIndex", "pageSize")
+
+    page_index: PageIndexPagination | None = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        query = request.query_params
+        if self.offset_query_param in query or self.limit_query_param in query:
+            mixed = [name for name in self.OLDER_PARAMS if name in query]
+            if mixed:
+                message = "Page by start/limit or by pageIndex/pageSize, not both."
+                raise ValidationError({name: [message] for name in mixed})
+            self.page_index = None
+            return super().paginate_queryset(queryset, request, view)
+        self.page_index = PageIndexPagination.from_request(request)
+        rows, self.page_count = self.page_index.rows(queryset)
+        return rows
+
+    def get_paginated_response(self, data):
+        if self.page_index is None:
+            return super().get_paginated_response(data)
+        return Response(self.page_index.data(data, self.page_count))
+
+    def get_schema_operation_parameters(self, view):
+        answer = (
+            f' Paging by start/limit answers `{{"{self.items_key}": [...], "Pagination": '
+            '{"TotalCount", "Start", "Limit"}}`; pageIndex/pageSize (the older spelling) or '
+            "no paging answers the `Page` envelope."
+        )
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] += answer
+        return parameters

@@ -100,22 +100,26 @@ COMMENT_CHANGE_REQUEST = "commentchangerequests/<id:CommentCRId>"
 urlpatterns += [
     *outreach_routes(
         "commentchangerequests",
-        views.CommentChangeRequestListView,
+        views.CommentChangeRequestViewSet,
         "outreach-comment-change-requests",
+        {"get": "list"},
     ),
     *outreach_routes(
         COMMENT_CHANGE_REQUEST,
-        views.CommentChangeRequestDetailView,
+        views.CommentChangeRequestViewSet,
         "outreach-comment-change-request",
+        {"get": "retrieve"},
     ),
     *outreach_routes(
         f"{COMMENT_CHANGE_REQUEST}/apply",
-        views.CommentChangeRequestApplyView,
+        views.CommentChangeRequestViewSet,
         "outreach-comment-change-request-apply",
+        {"post": "apply"},
     ),
     *outreach_routes(
         f"{COMMENT_CHANGE_REQUEST}/reject",
-        views.CommentChangeRequestRejectView,
+        views.CommentChangeRequestViewSet,
         "outreach-comment-change-request-reject",
+        {"post": "reject"},
     ),
 ]

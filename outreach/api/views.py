@@ -6,6 +6,7 @@ the caller's membership (404 without one) and asks `outreach.permissions` for an
 """
 
 import mimetypes
+from collections.abc import Callable
 
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -14,6 +15,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
@@ -28,6 +30,7 @@ from connect_api.api.pagination import (
     ChangeRequestPagination,
     PageIndexPagination,
     PageQuerySerializer,
+    ReviewPagination,
 )
 from connect_api.api.parsers import OUTREACH_PARSERS, PlainTextLabelledJSONParser
 from connect_api.api.schema import (
@@ -553,6 +556,66 @@ class ConnectionChangeRequestView(OutreachView):
         return Response(change_request.number)
 
 
+# The base of both review viewsets (connection and comment change requests): Basic and the
+# site's membership first, list and retrieve for `read_permission_classes`, apply and reject
+# for the site's Administrators. The two differ only by their queryset, lookup, services and
+# output (`item_data`); each declares its own schema. (A comment, not a docstring: the
+# schema would show a docstring as the description of every operation.)
+class ReviewViewSet(
+    IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    authentication_classes = OutreachView.authentication_classes
+    permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
+    read_permission_classes = permission_classes
+    parser_classes = OUTREACH_PARSERS
+    filter_backends = []
+
+    # Set by each subclass: the services deciding one row (keyword-only change_request and
+    # reviewer, and message for reject), the builder of one row's output and `item_get`.
+    apply_service: Callable
+    reject_service: Callable
+    item_data: Callable
+
+    def item_get(self, number: int):
+        """The row numbered `number` as this viewset shows it (404 when not the caller's)."""
+        raise NotImplementedError
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permission() for permission in self.read_permission_classes]
+        return super().get_permissions()
+
+    def get_object(self):
+        return self.item_get(self.kwargs[self.lookup_url_kwarg])
+
+    def list(self, request, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([self.item_data(row) for row in page])
+
+    def retrieve(self, request, **kwargs):
+        return Response(self.item_data(self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def apply(self, request, **kwargs):
+        applied = self.apply_service(change_request=self.get_object(), reviewer=request.user)
+        return Response(self.item_data(self._reloaded(applied)))
+
+    @action(detail=True, methods=["post"])
+    def reject(self, request, **kwargs):
+        change_request = self.get_object()
+        body = shapes.ChangeRequestRejectInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rejected = self.reject_service(
+            change_request=change_request,
+            reviewer=request.user,
+            message=body.validated_data["message"],
+        )
+        return Response(self.item_data(self._reloaded(rejected)))
+
+    def _reloaded(self, change_request):
+        return self.item_get(change_request.number)
+
+
 @extend_schema_view(
     list=outreach_schema(
         operation_id="outreach_change_requests",
@@ -565,26 +628,32 @@ class ConnectionChangeRequestView(OutreachView):
         summary="One change request (Administrators: any of the site's; others: their own)",
         parameters=[CHANGE_REQUEST_ID],
     ),
+    apply=outreach_schema(
+        operation_id="outreach_change_request_apply",
+        summary="Apply a PENDING change request to its connection (Administrators)",
+        parameters=[CHANGE_REQUEST_ID],
+        request=None,
+        responses={200: shapes.ChangeRequestOutputSerializer},
+    ),
+    reject=outreach_schema(
+        operation_id="outreach_change_request_reject",
+        summary="Reject a PENDING change request, optionally with a Message (Administrators)",
+        parameters=[CHANGE_REQUEST_ID],
+        request=shapes.ChangeRequestRejectInputSerializer,
+        responses={200: shapes.ChangeRequestOutputSerializer},
+    ),
 )
-class ChangeRequestViewSet(
-    IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ChangeRequestViewSet(ReviewViewSet):
     """Reading is every member's (scoped to their own submissions unless Administrator: the
     selector's rule); applying and rejecting is the Administrators'."""
 
-    authentication_classes = OutreachView.authentication_classes
-    permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
     read_permission_classes = OutreachView.permission_classes
-    parser_classes = OUTREACH_PARSERS
     serializer_class = shapes.ChangeRequestOutputSerializer
     pagination_class = ChangeRequestPagination
-    filter_backends = []
     lookup_url_kwarg = "ConnectionCRId"
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [permission() for permission in self.read_permission_classes]
-        return super().get_permissions()
+    apply_service = staticmethod(services.change_request_apply)
+    reject_service = staticmethod(services.change_request_reject)
+    item_data = staticmethod(shapes.change_request_data)
 
     def get_queryset(self):
         viewer = self.request.membership
@@ -596,52 +665,10 @@ class ChangeRequestViewSet(
             site=self.request.site, viewer=viewer, **query.validated_data
         )
 
-    def get_object(self):
+    def item_get(self, number: int):
         return selectors.change_request_get(
-            site=self.request.site,
-            number=self.kwargs[self.lookup_url_kwarg],
-            viewer=self.request.membership,
+            site=self.request.site, number=number, viewer=self.request.membership
         )
-
-    def list(self, request, site_number):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([shapes.change_request_data(row) for row in page])
-
-    def retrieve(self, request, site_number, ConnectionCRId):
-        return Response(shapes.change_request_data(self.get_object()))
-
-    @outreach_schema(
-        operation_id="outreach_change_request_apply",
-        summary="Apply a PENDING change request to its connection (Administrators)",
-        parameters=[CHANGE_REQUEST_ID],
-        request=None,
-        responses={200: shapes.ChangeRequestOutputSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def apply(self, request, site_number, ConnectionCRId):
-        applied = services.change_request_apply(
-            change_request=self.get_object(), reviewer=request.user
-        )
-        return Response(shapes.change_request_data(self._reloaded(applied)))
-
-    @outreach_schema(
-        operation_id="outreach_change_request_reject",
-        summary="Reject a PENDING change request, optionally with a Message (Administrators)",
-        parameters=[CHANGE_REQUEST_ID],
-        request=shapes.ChangeRequestRejectInputSerializer,
-        responses={200: shapes.ChangeRequestOutputSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, site_number, ConnectionCRId):
-        change_request = self.get_object()
-        body = shapes.ChangeRequestRejectInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        rejected = services.change_request_reject(
-            change_request=change_request,
-            reviewer=request.user,
-            message=body.validated_data["message"],
-        )
-        return Response(shapes.change_request_data(self._reloaded(rejected)))
 
     @outreach_schema(
         operation_id="outreach_change_requests_apply_all",
@@ -662,84 +689,64 @@ class ChangeRequestViewSet(
         result = services.change_requests_apply_pending(site=request.site, reviewer=request.user)
         return Response(shapes.apply_all_data(result))
 
-    def _reloaded(self, change_request):
-        return selectors.change_request_get(site=self.request.site, number=change_request.number)
-
 
 # --- comment change requests: the Administrators' review ---------------------------------
 
 COMMENT_CHANGE_REQUEST_ID = id_parameter("CommentCRId")
 
 
-class CommentChangeRequestView(OutreachView):
-    permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
-
-    def _reloaded(self, request, change_request):
-        return selectors.comment_change_request_get(request.membership, change_request.number)
-
-
-class CommentChangeRequestListView(CommentChangeRequestView):
-    @outreach_schema(
+# Administrators only, reading included (the app never calls these: it only posts comments).
+# Paged by start/limit like the change requests; pageIndex/pageSize, the older spelling, and
+# a request without paging keep the `Page` envelope (ReviewPagination).
+@extend_schema_view(
+    list=outreach_schema(
         operation_id="outreach_comment_change_requests",
         summary="The comments sent from the app, newest first (Administrators)",
         parameters=[shapes.CommentChangeRequestListQuerySerializer],
-        responses=outputs.schema_serializer(outputs.CommentChangeRequestPage),
-    )
-    def get(self, request, site_number):
-        query = shapes.CommentChangeRequestListQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        page = PageIndexPagination.from_query(query.validated_data)
-        change_requests = selectors.comment_change_requests_for(
-            request.membership, status=query.validated_data.get("status")
-        )
-        return Response(page.page_of(change_requests, outputs.comment_change_request_data))
-
-
-class CommentChangeRequestDetailView(CommentChangeRequestView):
-    @outreach_schema(
+        # The whole answer without start/limit (many=False: not an item to wrap in a page).
+        responses=extend_schema_serializer(many=False)(
+            outputs.schema_serializer(outputs.CommentChangeRequestPage)
+        ),
+    ),
+    retrieve=outreach_schema(
         operation_id="outreach_comment_change_request",
         parameters=[COMMENT_CHANGE_REQUEST_ID],
         summary="One comment change request (Administrators)",
         responses=outputs.schema_serializer(outputs.CommentChangeRequestShape),
-    )
-    def get(self, request, site_number, CommentCRId):
-        change_request = selectors.comment_change_request_get(request.membership, CommentCRId)
-        return Response(outputs.comment_change_request_data(change_request))
-
-
-class CommentChangeRequestApplyView(CommentChangeRequestView):
-    @outreach_schema(
+    ),
+    apply=outreach_schema(
         operation_id="outreach_comment_change_request_apply",
         parameters=[COMMENT_CHANGE_REQUEST_ID],
         summary="Apply a PENDING comment change request: write the comment(s) (Administrators)",
         request=None,
         responses={200: outputs.schema_serializer(outputs.CommentChangeRequestShape)},
-    )
-    def post(self, request, site_number, CommentCRId):
-        change_request = selectors.comment_change_request_get(request.membership, CommentCRId)
-        applied = services.comment_change_request_apply(
-            change_request=change_request, reviewer=request.user
-        )
-        return Response(outputs.comment_change_request_data(self._reloaded(request, applied)))
-
-
-class CommentChangeRequestRejectView(CommentChangeRequestView):
-    parser_classes = OUTREACH_PARSERS
-
-    @outreach_schema(
+    ),
+    reject=outreach_schema(
         operation_id="outreach_comment_change_request_reject",
         parameters=[COMMENT_CHANGE_REQUEST_ID],
         summary="Reject a PENDING comment change request, optionally with a Message",
         request=shapes.ChangeRequestRejectInputSerializer,
         responses={200: outputs.schema_serializer(outputs.CommentChangeRequestShape)},
-    )
-    def post(self, request, site_number, CommentCRId):
-        change_request = selectors.comment_change_request_get(request.membership, CommentCRId)
-        body = shapes.ChangeRequestRejectInputSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        rejected = services.comment_change_request_reject(
-            change_request=change_request,
-            reviewer=request.user,
-            message=body.validated_data["message"],
+    ),
+)
+class CommentChangeRequestViewSet(ReviewViewSet):
+    serializer_class = outputs.schema_serializer(outputs.CommentChangeRequestShape)
+    pagination_class = ReviewPagination.keyed("CommentChangeRequests")
+    lookup_url_kwarg = "CommentCRId"
+    apply_service = staticmethod(services.comment_change_request_apply)
+    reject_service = staticmethod(services.comment_change_request_reject)
+    item_data = staticmethod(outputs.comment_change_request_data)
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.comment_change_requests_for(self.request.membership)
+        # pageIndex and pageSize are validated here too, so that a bad one is reported
+        # together with a bad status, as before the pagination read them.
+        query = shapes.CommentChangeRequestListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.comment_change_requests_for(
+            self.request.membership, status=query.validated_data.get("status")
         )
-        return Response(outputs.comment_change_request_data(self._reloaded(request, rejected)))
+
+    def item_get(self, number: int):
+        return selectors.comment_change_request_get(self.request.membership, number)

@@ -1,7 +1,9 @@
 """The site's Administrators review the comments the app submits (comment change requests):
-list, one, apply (the comment is written, numbered per site), reject; twice is 409."""
+list (paged by start/limit or the older pageIndex/pageSize), one, apply (the comment is
+written, numbered per site), reject; twice is 409."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from outreach import demo
 from outreach.models import IndividualComment
@@ -73,3 +75,47 @@ def test_a_bad_status_filter_is_400_naming_it(reviewer):
     response = reviewer.get(f"{REVIEW}?status=maybe")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["status"]
+
+
+def test_start_and_limit_page_them_as_the_change_requests_are(reviewer, submitted):
+    body = reviewer.get(f"{REVIEW}?start=1&limit=1").json()
+    assert list(body) == ["CommentChangeRequests", "Pagination"]
+    assert body["Pagination"] == {"TotalCount": 2, "Start": 1, "Limit": 1}
+    assert [item["CommentCRId"] for item in body["CommentChangeRequests"]] == [submitted[0]]
+    older = reviewer.get(f"{REVIEW}?pageIndex=1&pageSize=1").json()
+    assert older["Page"] == body["CommentChangeRequests"]
+    applied = reviewer.get(f"{REVIEW}?limit=5&status=applied").json()
+    assert applied == {
+        "CommentChangeRequests": [],
+        "Pagination": {"TotalCount": 0, "Start": 0, "Limit": 5},
+    }
+
+
+@pytest.mark.parametrize("query", ["", "?pageIndex=0", "?pageSize=25", "?status=pending"])
+def test_without_start_or_limit_the_page_envelope_is_kept(reviewer, submitted, query):
+    body = reviewer.get(f"{REVIEW}{query}").json()
+    assert list(body) == ["Page", "PageIndex", "PageCount", "PageSize"]
+    assert (body["PageIndex"], body["PageCount"], body["PageSize"]) == (0, 1, 25)
+    assert [item["CommentCRId"] for item in body["Page"]] == submitted[::-1]
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ("start=0&pageIndex=0", ["pageIndex"]),
+        ("limit=5&pageSize=5&pageIndex=0", ["pageIndex", "pageSize"]),
+        ("start=-1", ["start"]),
+        ("limit=0", ["limit"]),
+    ],
+)
+def test_a_bad_or_mixed_paging_is_400_naming_it(reviewer, query, named):
+    response = reviewer.get(f"{REVIEW}?{query}")
+    assert response.status_code == 400
+    assert sorted(response.json()["errors"]) == named
+
+
+def test_the_schema_offers_both_spellings_on_the_list():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api_accessacs_mobile/v2/{site_number}/commentchangerequests/"]
+    names = {parameter["name"] for parameter in operation["get"]["parameters"]}
+    assert {"start", "limit", "pageIndex", "pageSize", "status"} <= names

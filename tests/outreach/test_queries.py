@@ -210,3 +210,14 @@ def test_query_count_is_constant(
         response = client.get(f"{BASE}/{path}")
     assert response.status_code == 200
     assert _row_count(endpoint, response.json()) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 100])
+def test_comment_change_requests_by_start_and_limit_run_as_many_queries(
+    site, member, client, django_assert_max_num_queries, rows
+):
+    path, queries = _populate("commentchangerequests", site, member, rows)
+    with django_assert_max_num_queries(OVERHEAD + queries):
+        response = client.get(f"{BASE}/{path.replace('pageSize=100', 'start=0&limit=100')}")
+    assert response.status_code == 200
+    assert len(response.json()["CommentChangeRequests"]) == rows
