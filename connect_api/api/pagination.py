@@ -402,6 +402,21 @@ class ReviewPagination(ChangeRequestPagination):
             return super().get_paginated_response(data)
         return Response(self.page_index.data(data, self.page_count))
 
+    def get_paginated_response_schema(self, schema):
+        """Either envelope: the keys each requires tell them apart."""
+        counts = {"type": "integer"}
+        page = {
+            "type": "object",
+            "required": ["Page", "PageIndex", "PageCount", "PageSize"],
+            "properties": {
+                "Page": schema,
+                "PageIndex": counts,
+                "PageCount": counts,
+                "PageSize": counts,
+            },
+        }
+        return {"oneOf": [super().get_paginated_response_schema(schema), page]}
+
     def get_schema_operation_parameters(self, view):
         answer = (
             f' Paging by start/limit answers `{{"{self.items_key}": [...], "Pagination": '

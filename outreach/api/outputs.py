@@ -733,6 +733,3 @@ def comment_change_request_data(change_request: CommentChangeRequest) -> Comment
         **review_data(change_request),
         "CommentKeys": [comment.number for comment in change_request.comments.all()],
     }
-
-
-CommentChangeRequestPage = page_shape("CommentChangeRequestPage", CommentChangeRequestShape)

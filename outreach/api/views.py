@@ -15,7 +15,6 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
     extend_schema,
-    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
@@ -703,10 +702,8 @@ COMMENT_CHANGE_REQUEST_ID = id_parameter("CommentCRId")
         operation_id="outreach_comment_change_requests",
         summary="The comments sent from the app, newest first (Administrators)",
         parameters=[shapes.CommentChangeRequestListQuerySerializer],
-        # The whole answer without start/limit (many=False: not an item to wrap in a page).
-        responses=extend_schema_serializer(many=False)(
-            outputs.schema_serializer(outputs.CommentChangeRequestPage)
-        ),
+        # Either envelope (ReviewPagination.get_paginated_response_schema).
+        responses=outputs.schema_serializer(outputs.CommentChangeRequestShape),
     ),
     retrieve=outreach_schema(
         operation_id="outreach_comment_change_request",

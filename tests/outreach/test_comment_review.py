@@ -119,3 +119,15 @@ def test_the_schema_offers_both_spellings_on_the_list():
     operation = schema["paths"]["/api_accessacs_mobile/v2/{site_number}/commentchangerequests/"]
     names = {parameter["name"] for parameter in operation["get"]["parameters"]}
     assert {"start", "limit", "pageIndex", "pageSize", "status"} <= names
+
+
+@pytest.mark.parametrize("query", ["?start=0&limit=1", "?pageIndex=0", ""])
+def test_each_envelope_is_one_of_those_the_schema_declares(reviewer, submitted, query):
+    import jsonschema
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api_accessacs_mobile/v2/{site_number}/commentchangerequests/"]
+    content = operation["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    declared = {**content, "components": schema["components"]}
+
+    jsonschema.validate(reviewer.get(f"{REVIEW}{query}").json(), declared)
