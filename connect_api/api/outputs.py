@@ -12,7 +12,8 @@ What JSON types alone cannot say is annotated (`typing.Annotated`):
 - `Doc("...")`: the key's description;
 - `OneOf(choices)`: an enum given as choices (value, label) when no Choices class or
   `Literal` names it;
-- `MaxItems(n)`: a list that never holds more than n items.
+- `MaxItems(n)`: a list that never holds more than n items;
+- `SchemaField(field_class)`: a wire format of its own, described by that serializer field.
 
 A `Choices` class or a `Literal` is an enum, `X | None` is nullable, `NotRequired[X]` a key
 that may be absent, `list[X]` an array, `dict[str, X]` an object of X values (a bare `dict`:
@@ -49,6 +50,14 @@ class OneOf:
     """An enum as (value, label) choices, for one no Choices class or `Literal` declares."""
 
     choices: tuple
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """A string of a wire format of its own, described by this serializer field class (the
+    outreach API's MM/DD/YYYY dates: `outreach.api.serializers.UsDateField`)."""
+
+    field_class: type
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,8 @@ def _schema_field(hint, *, required: bool, **kwargs) -> serializers.Field:
             elif isinstance(extra, MaxItems):
                 kwargs["max_length"] = extra.count
         for extra in extras:
+            if isinstance(extra, SchemaField):
+                return extra.field_class(**kwargs)
             if isinstance(extra, Format):
                 return _FORMAT_FIELDS[extra.name](**kwargs)
             if isinstance(extra, OneOf):

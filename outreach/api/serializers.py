@@ -11,14 +11,14 @@ show the same payload with `to_wire()`.
 
 import typing
 from datetime import date
-from typing import Annotated, TypedDict
+from typing import Annotated, NotRequired, TypedDict
 
 from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from connect_api.api.booleans import JSON_BOOLEAN, ZERO_OR_ONE, BooleanField, parse_boolean
-from connect_api.api.outputs import Doc
+from connect_api.api.outputs import Doc, SchemaField
 from connect_api.api.pagination import PageQuerySerializer
 from connect_api.serializers import BoundedListField, CheapFieldCopiesSerializer
 from outreach.api.outputs import review_data
@@ -188,19 +188,6 @@ def _payload_input_field(spec: ChangeRequestField) -> serializers.Field:
     return BoundedListField(child=child, max_length=spec.max_length, **common)
 
 
-def _payload_output_field(spec: ChangeRequestField) -> serializers.Field:
-    kinds = ", ".join(kind.label for kind in ChangeRequestKind if kind in spec.needed_by)
-    common = {"required": spec.needed_by == ALL_KINDS, "help_text": f"{kinds}. {spec.help}"}
-    value_type = _value_type(spec)
-    if value_type is date:
-        return UsDateField(**common)
-    if value_type is tuple:
-        return serializers.ListField(child=serializers.IntegerField(), **common)
-    return {bool: serializers.BooleanField, int: serializers.IntegerField}.get(
-        value_type, serializers.CharField
-    )(**common)
-
-
 def _value_type(spec: ChangeRequestField) -> type:
     """bool, int, str, date or tuple (of ints)."""
     return typing.get_origin(spec.type) or spec.type
@@ -269,7 +256,7 @@ class ChangeRequestListQuerySerializer(serializers.Serializer):
 # --- change requests: output ---------------------------------------------------------------
 
 
-def change_request_data(change_request: ChangeRequest) -> dict:
+def change_request_data(change_request: ChangeRequest) -> "ChangeRequestOutput":
     """One change request as the review endpoints show it (built by hand: the list's path)."""
     connection = change_request.connection
     return {
@@ -304,33 +291,44 @@ def apply_all_data(result: "ApplyAllResult") -> ApplyAllOutput:
     }
 
 
-class SubmittedFieldsSerializer(serializers.Serializer):
-    """The fields the change request carries, as the POST body named them (-1 for none)."""
+def _submitted_hint(spec: ChangeRequestField):
+    """The declared type of one submitted field, as its row of the table says."""
+    kinds = ", ".join(kind.label for kind in ChangeRequestKind if kind in spec.needed_by)
+    value_type = _value_type(spec)
+    base = {
+        date: Annotated[str, SchemaField(UsDateField)],
+        tuple: list[int],
+        bool: bool,
+        int: int,
+    }.get(value_type, str)
+    hint = Annotated[base, Doc(f"{kinds}. {spec.help}")]
+    return hint if spec.needed_by == ALL_KINDS else NotRequired[hint]
 
-    def get_fields(self):
-        return {spec.wire: _payload_output_field(spec) for spec in CHANGE_REQUEST_FIELDS}
+
+SubmittedFields = TypedDict(
+    "SubmittedFields", {spec.wire: _submitted_hint(spec) for spec in CHANGE_REQUEST_FIELDS}
+)
+SubmittedFields.__doc__ = (
+    "The fields the change request carries, as the POST body named them (-1 for none)."
+)
+
+US_DATETIME = Doc("MM/DD/YYYY HH:MM:SS (server time zone).")
 
 
-class ChangeRequestOutputSerializer(serializers.Serializer):
-    """Schema of `change_request_data` (the representation is built by hand)."""
+class ChangeRequestOutput(TypedDict):
+    """A connection change request as the site's Administrators review it."""
 
-    ConnectionCRId = serializers.IntegerField()
-    Kind = serializers.ChoiceField(choices=ChangeRequestKind.choices)
-    Status = serializers.ChoiceField(choices=ChangeRequestStatus.choices)
-    ConnectionId = serializers.IntegerField(
-        allow_null=True, help_text="null for an add not applied yet."
-    )
-    BaseVersion = serializers.IntegerField(
-        allow_null=True, help_text="The connection's version when submitted (null for an add)."
-    )
-    SubmittedBy = serializers.CharField(allow_null=True)
-    SubmittedAt = serializers.CharField(help_text="MM/DD/YYYY HH:MM:SS (server time zone).")
-    ReviewedBy = serializers.CharField(allow_null=True)
-    ReviewedAt = serializers.CharField(
-        allow_null=True, help_text="MM/DD/YYYY HH:MM:SS (server time zone)."
-    )
-    ReviewMessage = serializers.CharField(allow_blank=True)
-    FailureReason = serializers.CharField(
-        allow_blank=True, help_text="Why the last apply failed (the request stays PENDING)."
-    )
-    Request = SubmittedFieldsSerializer(help_text="The submitted fields the kind uses.")
+    ConnectionCRId: int
+    Kind: ChangeRequestKind
+    Status: ChangeRequestStatus
+    ConnectionId: Annotated[int | None, Doc("null for an add not applied yet.")]
+    BaseVersion: Annotated[
+        int | None, Doc("The connection's version when submitted (null for an add).")
+    ]
+    SubmittedBy: str | None
+    SubmittedAt: Annotated[str, US_DATETIME]
+    ReviewedBy: str | None
+    ReviewedAt: Annotated[str | None, US_DATETIME]
+    ReviewMessage: str
+    FailureReason: Annotated[str, Doc("Why the last apply failed (the request stays PENDING).")]
+    Request: Annotated[SubmittedFields, Doc("The submitted fields the kind uses.")]

@@ -632,14 +632,14 @@ class ReviewViewSet(
         summary="Apply a PENDING change request to its connection (Administrators)",
         parameters=[CHANGE_REQUEST_ID],
         request=None,
-        responses={200: shapes.ChangeRequestOutputSerializer},
+        responses={200: outputs.schema_serializer(shapes.ChangeRequestOutput)},
     ),
     reject=outreach_schema(
         operation_id="outreach_change_request_reject",
         summary="Reject a PENDING change request, optionally with a Message (Administrators)",
         parameters=[CHANGE_REQUEST_ID],
         request=shapes.ChangeRequestRejectInputSerializer,
-        responses={200: shapes.ChangeRequestOutputSerializer},
+        responses={200: outputs.schema_serializer(shapes.ChangeRequestOutput)},
     ),
 )
 class ChangeRequestViewSet(ReviewViewSet):
@@ -647,7 +647,7 @@ class ChangeRequestViewSet(ReviewViewSet):
     selector's rule); applying and rejecting is the Administrators'."""
 
     read_permission_classes = OutreachView.permission_classes
-    serializer_class = shapes.ChangeRequestOutputSerializer
+    serializer_class = outputs.schema_serializer(shapes.ChangeRequestOutput)
     pagination_class = ChangeRequestPagination
     lookup_url_kwarg = "ConnectionCRId"
     apply_service = staticmethod(services.change_request_apply)
