@@ -213,9 +213,14 @@ def terminal_env(demo: DemoServer, home: Path) -> dict:
     set, the server's own configuration (so a `manage.py` line reaches the same database)."""
     kept = ("PATH", "LANG", "LC_ALL", "TERM", "TMPDIR")
     env = {name: os.environ[name] for name in kept if name in os.environ}
+    # The dev venv's commands last (HTTPie's `http`, requirements-dev.txt): the machine's own first.
+    env["PATH"] = os.pathsep.join(filter(None, (env.get("PATH"), str(VENV_BIN))))
     configuration = ("DATABASE_URL", "QUEUE_URL", "MEDIA_ROOT", "SECRET_KEY")
     env.update({name: demo.env[name] for name in configuration if name in demo.env})
     return {**env, "HOME": str(home)}
+
+
+VENV_BIN = ROOT / ".venv" / "bin"
 
 
 @functools.cache
@@ -229,7 +234,7 @@ def internet_names_resolve() -> bool:
 
 AVAILABLE = {
     "network": internet_names_resolve,
-    "HTTPie": lambda: shutil.which("http") is not None,
+    "HTTPie": lambda: (VENV_BIN / "http").exists() or shutil.which("http") is not None,
 }
 
 
