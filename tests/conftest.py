@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test import TestCase, TransactionTestCase
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -122,9 +123,29 @@ def pytest_collection_modifyitems(config, items):
         if group or _starts_processes_or_migrates(item):
             heavy.add(item.nodeid)
     # Under `--dist loadgroup` xdist hands out the groups first (largest first), then the
-    # single tests in this order: the long ones first, so that the run never ends with one
-    # worker busy for a minute and the other idle. (A stable sort: the rest keep their order.)
-    items.sort(key=lambda item: item.nodeid not in heavy)
+    # single tests in this order: within each of pytest-django's ranks (tests in a transaction,
+    # then tests that commit, whose flush empties what the migrations wrote, then tests without
+    # a database) the long ones first, so that the run does not end with one worker busy for a
+    # minute and the other idle.
+    items.sort(key=lambda item: (_django_rank(item), item.nodeid not in heavy))
+
+
+def _django_rank(item) -> int:
+    """pytest-django's order (Django's): 0 in a transaction, 1 committing, 2 no database."""
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    commits = bool(fixtures & {"transactional_db", "live_server"})
+    if marker is not None:
+        commits = commits or bool(
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        )
+        commits = commits or bool(marker.args[:1] and marker.args[0])
+    if commits:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
 
 
 def _starts_processes_or_migrates(item) -> bool:

@@ -44,37 +44,37 @@ def _missing(what: str):
     pytest.skip(f"{what} is missing")
 
 
-@pytest.fixture(scope="session")
-def browser():
+def _require_browser() -> None:
+    """Skip (fail with CI=true) where Playwright or Chromium is missing."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _missing("playwright (requirements-dev.txt)")
     if not os.access(CHROMIUM, os.X_OK):
         _missing(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    # Playwright's sync API keeps an asyncio loop running in this thread while it is open, and
-    # Django refuses database calls from a thread with a running loop (SynchronousOnlyOperation):
-    # every test this worker runs after the browser started would fail. The tests' database
-    # calls are synchronous whatever the loop, so Django's guard is lifted while it is open.
-    unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
-    finally:
-        if unsafe is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, one per module: Playwright's sync API keeps an asyncio loop running in this
+    thread while it is open, and Django refuses to run from a thread with a running loop
+    (SynchronousOnlyOperation; async_to_sync, e.g. the health checks of /readyz), so the loop
+    must not outlive the browser tests into the tests this worker runs next."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 @pytest.fixture(scope="session")
-def admin_server(browser, tmp_path_factory):
+def admin_server(tmp_path_factory):
     """gunicorn with DEBUG off (the admin's static files collected, served by WhiteNoise)."""
+    _require_browser()
     tmp_path = tmp_path_factory.mktemp("admin-server")
     database_url, drop_database = _database_url(tmp_path, suffix="browser")
     port = free_port()
