@@ -32,7 +32,8 @@ def test_every_written_attribute_is_the_connections():
 
 
 @pytest.mark.django_db
-def test_an_add_records_its_fields_in_the_connections_order(world, caller, admin):
+def test_an_add_records_each_of_its_fields(world, caller, admin):
+    """In a JSON column: PostgreSQL's jsonb keeps no key order, so the set is what holds."""
     response = caller.post(
         f"{BASE}/connections", json.dumps(OUTREACH_SEED_BODY), content_type="application/json"
     )
@@ -40,7 +41,7 @@ def test_an_add_records_its_fields_in_the_connections_order(world, caller, admin
     assert admin.post(f"{BASE}/changerequests/{number}/apply").status_code == 200
 
     connection = Connection.objects.get(change_requests__number=number)
-    assert list(connection.history.get().changes) == [
+    assert set(connection.history.get().changes) == {
         "ConnectionTypeId",
         "ContactIndvId",
         "FamilyConnection",
@@ -49,4 +50,4 @@ def test_an_add_records_its_fields_in_the_connections_order(world, caller, admin
         "DueDate",
         "Completed",
         "Comment",
-    ]
+    }
