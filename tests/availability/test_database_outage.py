@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.conftest import BIN, ROOT, Server, free_port, gunicorn_command, stop
+from tests.server.conftest import (
+    BIN,
+    ROOT,
+    Server,
+    free_port,
+    gunicorn_command,
+    populate,
+    stop,
+)
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 pytestmark = pytest.mark.skipif(
@@ -112,15 +120,7 @@ def outage_server():
             env=env,
             check=True,
         )
-        populated = subprocess.run(
-            [str(BIN / "python"), "-m", "tests.server.populate"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        data = json.loads(populated.stdout.strip().splitlines()[-1])
+        data = populate(env)
         log = (cluster.dir / "gunicorn.log").open("w")
         process = subprocess.Popen(
             gunicorn_command(port),

@@ -17,7 +17,15 @@ import uuid
 
 import pytest
 
-from tests.server.conftest import BIN, ROOT, Server, free_port, gunicorn_command, stop
+from tests.server.conftest import (
+    BIN,
+    ROOT,
+    Server,
+    free_port,
+    gunicorn_command,
+    populate,
+    stop,
+)
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
@@ -123,15 +131,7 @@ def deployed(tmp_path_factory):
             env=env,
             check=True,
         )
-        populated = subprocess.run(
-            [str(BIN / "python"), "-m", "tests.server.populate"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        data = json.loads(populated.stdout.strip().splitlines()[-1])
+        data = populate(env)
         port = free_port()
         log_path = tmp_path / "gunicorn.log"
         log = log_path.open("w")

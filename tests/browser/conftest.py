@@ -6,7 +6,6 @@ are skipped; with CI=true they fail instead. Each step's screenshot is written t
 artifacts/admin-screens/ (ADMIN_SCREENS_DIR to change it; git-ignored).
 """
 
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -21,6 +20,7 @@ from tests.server.conftest import (
     free_port,
     gunicorn_command,
     migrated_sqlite,
+    populate,
     stop,
     wait_until_up,
 )
@@ -100,16 +100,7 @@ def admin_server(tmp_path_factory):
         commands[:0] = [["migrate", "--noinput", "-v0"], ["createcachetable"]]
     for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
-    populated = subprocess.run(
-        [str(BIN / "python"), "-m", "tests.browser.populate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if populated.returncode:
-        pytest.fail(f"populating the server's database failed:\n{populated.stderr}")
-    data = json.loads(populated.stdout.strip().splitlines()[-1])
+    data = populate(env, "tests.browser.populate")
     log_path = tmp_path / "gunicorn.log"
     log = log_path.open("w")
     process = subprocess.Popen(

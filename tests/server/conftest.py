@@ -155,6 +155,17 @@ def _sqlite_template() -> Path:
     return database
 
 
+def populate(env: dict, module: str = "tests.server.populate") -> dict:
+    """Run `python -m <module>` against the database `env` names: the JSON object its last line
+    prints (the credentials and ids the tests address); a failure fails the test with its error."""
+    populated = subprocess.run(
+        [str(BIN / "python"), "-m", module], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if populated.returncode:
+        pytest.fail(f"populating the server's database failed:\n{populated.stderr}")
+    return json.loads(populated.stdout.strip().splitlines()[-1])
+
+
 def gunicorn_command(port: int) -> list[str]:
     """As `make run` starts it (scripts/serve): `gunicorn -c gunicorn.conf.py connect_api.wsgi`,
     bound by BIND; without a gunicorn.conf.py, the same on the command line."""
@@ -184,16 +195,7 @@ def server(tmp_path_factory):
             subprocess.run(
                 [str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True
             )
-    populated = subprocess.run(
-        [str(BIN / "python"), "-m", "tests.server.populate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if populated.returncode:
-        pytest.fail(f"populating the server's database failed:\n{populated.stderr}")
-    data = json.loads(populated.stdout.strip().splitlines()[-1])
+    data = populate(env)
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
         gunicorn_command(port),
