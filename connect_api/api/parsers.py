@@ -38,7 +38,7 @@ def _strict_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def field_past_budget(body: bytes, budget: int) -> str | None:
+def field_past_budget(body: bytes | str, budget: int) -> str | None:
     """The top-level field in which a JSON body's count of values (scalars, arrays, objects)
     passes `budget` ("non_field_errors" where it passes among the top level's own members), or
     None when it holds no more (or is not JSON: the parser says why).
@@ -49,12 +49,16 @@ def field_past_budget(body: bytes, budget: int) -> str | None:
     refusing costs about as much as reading `budget` values, whatever the body holds. Counts
     spare most bodies the stream: each value but the first takes two bytes or more, and each
     follows a comma or an opening bracket (strings' commas and brackets only count too many).
-    A body of many commas (every long list) goes to the stream after one count."""
+    A body of many commas (every long list) goes to the stream after one count. A body already
+    decoded (the outreach parser reads its charset) is encoded again only to be streamed."""
     if len(body) <= 2 * budget:
         return None
-    commas = body.count(b",")
-    if commas < budget and commas + body.count(b"[") + body.count(b"{") < budget:
+    comma, bracket, brace = (",", "[", "{") if isinstance(body, str) else (b",", b"[", b"{")
+    commas = body.count(comma)
+    if commas < budget and commas + body.count(bracket) + body.count(brace) < budget:
         return None
+    if isinstance(body, str):
+        body = body.encode()
     values = depth = 0
     field = "non_field_errors"  # a top-level array
     try:
@@ -87,7 +91,7 @@ def json_loads(text: bytes | str):
     body it accepts (a lone surrogate, an exponent past a double's range) gets the answer it
     always had: a 400 naming the field, not a parse error."""
     budget = settings.REQUEST_MAX_JSON_VALUES
-    field = field_past_budget(text.encode() if isinstance(text, str) else text, budget)
+    field = field_past_budget(text, budget)
     if field is not None:
         raise ValidationError(
             {field: [f"Too many values: a request body may hold at most {budget}."]}

@@ -111,3 +111,10 @@ def test_through_the_api_a_long_text_full_of_commas_is_still_accepted(retailer_c
     assert response.status_code == 201, response.content[:300]
     stored = ConnectionRequest.objects.get(counterpart_name="Commas Inc")
     assert stored.additional_information == body["additional_information"]
+
+
+def test_a_decoded_body_is_counted_as_its_bytes_are():
+    for values in (BUDGET, BUDGET + 1):
+        body = _body(values)
+        assert field_past_budget(body.decode(), BUDGET) == field_past_budget(body, BUDGET)
+    assert field_past_budget(_body(BUDGET + 1).decode(), BUDGET) == "items"
