@@ -15,6 +15,7 @@ from connect_api.throttling import LEASES
 
 pytest_plugins = ["tests.supplier_fixtures"]
 TESTS = Path(__file__).resolve().parent
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests need no costly hashes
 
 # The servers tests start (gunicorn in tests/server, tests/availability) run with DEBUG off,
 # which needs a SECRET_KEY (connect_api/settings.py); they inherit this one.
@@ -40,7 +41,7 @@ _redis_database_of_this_worker()
 def _fast_passwords_and_clean_caches(settings, tmp_path_factory):
     # Uploaded bytes (the demo seed stores some too) never land in the project's media/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     # Tests do not run collectstatic, so no manifest of hashed names exists.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -127,10 +128,10 @@ def pytest_collection_modifyitems(config, items):
     # then tests that commit, whose flush empties what the migrations wrote, then tests without
     # a database) the long ones first, so that the run does not end with one worker busy for a
     # minute and the other idle.
-    items.sort(key=lambda item: (_django_rank(item), item.nodeid not in heavy))
+    items.sort(key=lambda item: (django_rank(item), item.nodeid not in heavy))
 
 
-def _django_rank(item) -> int:
+def django_rank(item) -> int:
     """pytest-django's order (Django's): 0 in a transaction, 1 committing, 2 no database."""
     cls = getattr(item, "cls", None)
     if cls is not None and issubclass(cls, TransactionTestCase):

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from outreach.choices import ConnectionCategory, Right, SecurityRole
 from outreach.models import Connection, ConnectionType, Individual, Site, Team
+from tests.conftest import FAST_HASHERS, django_rank
 from tests.factories import (
     ChangeRequestWorld,
     ConnectionCommentFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     TeamFactory,
 )
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py sets
 BASE = "/api_accessacs_mobile/v2/12345"
 OTHER_BASE = "/api_accessacs_mobile/v2/54321"
 
@@ -41,15 +41,9 @@ class LookupSite:
 def _writes_commits(module, session) -> bool:
     """Whether a test of `module` commits (transactional_db, live_server): it would commit
     inside a transaction held open for the whole module."""
-    for item in session.items:
-        if getattr(item, "module", None) is not module:
-            continue
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
-            return True
-        if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
-            return True
-    return False
+    return any(
+        django_rank(item) == 1 for item in session.items if getattr(item, "module", None) is module
+    )
 
 
 def rows_once_per_module(build):
