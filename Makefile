@@ -20,8 +20,7 @@ BASE_PIP_WORKS := $(shell $(PYTHON) -m pip --python "$$(command -v $(PYTHON))" -
 PIP_FLAGS := --quiet --disable-pip-version-check --no-compile
 ifeq ($(BASE_PIP_WORKS),yes)
 VENV_FLAGS := --without-pip
-PIP_INSTALL = if [ -x $(BIN)/pip ]; then $(BIN)/pip install $(PIP_FLAGS) $(1); \
-	else $(PYTHON) -m pip --python $(BIN)/python install $(PIP_FLAGS) $(1); fi
+PIP_INSTALL = $(PYTHON) -m pip --python $(BIN)/python install $(PIP_FLAGS) $(1)
 else
 VENV_FLAGS :=
 PIP_INSTALL = $(BIN)/pip install $(PIP_FLAGS) $(1)
