@@ -28,7 +28,10 @@ from rest_framework.response import Response
 def non_negative_int(raw, name: str) -> int:
     """A paging number from a query string (`"5"`) or a JSON body (`5`); 400 naming `name`."""
     if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
-        return int(raw)
+        try:
+            return int(raw)
+        except ValueError:  # str.strip() drops separators (\x1c ...) that int() refuses
+            pass
     if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
         return raw
     raise ValidationError({name: ["Must be a non-negative integer."]})

@@ -197,6 +197,7 @@ class TestPagination:
             ("limit=0", "limit"),
             ("start=-5", "start"),
             ("start=x", "start"),
+            ("limit=4%1C", "limit"),  # a separator str.strip() drops but int() refuses
         ],
     )
     def test_bad_values_are_400_naming_the_field(self, client_for, query, field):
