@@ -68,6 +68,6 @@ def expected_versions(request) -> Collection[int] | None:
     versions = set()
     for etag in etags:
         version, _, _ = etag.strip('"').partition(".")
-        if version.isdigit():
+        if version.isascii() and version.isdigit():  # "²".isdigit(), but int() refuses it
             versions.add(int(version))
     return versions

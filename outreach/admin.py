@@ -1,4 +1,5 @@
 import json
+import re
 from collections.abc import Callable, Iterable
 
 from django import forms
@@ -230,6 +231,24 @@ class IndividualCommentInline(admin.TabularInline):
     raw_id_fields = ["author"]
 
 
+NUMBER = re.compile(r"\s*([0-9]{1,10})\s*")
+"""A search term that is an IndvId: ASCII digits (str.isdigit() also takes "²", which int()
+refuses)."""
+
+
+def individuals_matching(queryset, search_term: str):
+    """The API's search (`IndividualQuerySet.search`: one pg_trgm index over the search text,
+    not an OR of five columns' `icontains`), plus the person numbered `search_term` when it is
+    a number (their ids read first, so the OR is of two indexes): the admin's and the review
+    console's search of people."""
+    matches = queryset.search(search_term)
+    number = NUMBER.fullmatch(search_term)
+    if number:
+        numbered = queryset.filter(number=int(number[1])).values_list("pk", flat=True)
+        matches = matches | queryset.filter(pk__in=list(numbered))
+    return matches
+
+
 @admin.register(models.Individual)
 class IndividualAdmin(OperatorAdmin):
     list_display = ["number", "site", "first_name", "last_name", "goes_by_name", "family"]
@@ -241,14 +260,7 @@ class IndividualAdmin(OperatorAdmin):
     inlines = [AddressInline, IndividualEmailInline, PhoneInline, IndividualCommentInline]
 
     def get_search_results(self, request, queryset, search_term):
-        """The API's search (`IndividualQuerySet.search`: one pg_trgm index over the search
-        text, not an OR of five columns' `icontains`), plus the people numbered `search_term`
-        when it is a number (their ids read first, so the OR is of two indexes)."""
-        matches = queryset.search(search_term)
-        if search_term.strip().isdigit():
-            numbered = queryset.filter(number=int(search_term)).values_list("pk", flat=True)
-            matches = matches | queryset.filter(pk__in=list(numbered))
-        return matches, False
+        return individuals_matching(queryset, search_term), False
 
 
 class FamilyMemberInline(admin.TabularInline):

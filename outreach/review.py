@@ -36,6 +36,7 @@ from outreach.admin import (
     _names,
     change_table,
     connection_history_html,
+    individuals_matching,
 )
 from outreach.choices import ChangeRequestStatus
 from outreach.dates import us_date, us_datetime
@@ -619,13 +620,7 @@ class IndividualReview(ReviewModelAdmin):
     readonly_fields = fields
 
     def get_search_results(self, request, queryset, search_term):
-        """The API's search (`IndividualQuerySet.search`), plus the person numbered
-        `search_term` when it is a number."""
-        matches = queryset.search(search_term)
-        if search_term.strip().isdigit():
-            numbered = queryset.filter(number=int(search_term)).values_list("pk", flat=True)
-            matches = matches | queryset.filter(pk__in=list(numbered))
-        return matches, False
+        return individuals_matching(queryset, search_term), False
 
 
 @admin.register(models.Family, site=review_site)
