@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from connect_api.prepared import PreparedRows
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
@@ -17,11 +17,10 @@ from uploads.models import UploadCheck
 
 def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
-    (integrations and uploaded files come from `with_child_rows` once the page is known)."""
-    return (
-        ConnectionRequest.objects.restrict(user)
-        .select_related("requester", "decided_by__person")
-        .prefetch_related(Prefetch("history", queryset=review_entries()))
+    (integrations, uploaded files and history come from `with_child_rows` once the page is
+    known)."""
+    return ConnectionRequest.objects.restrict(user).select_related(
+        "requester", "decided_by__person"
     )
 
 
@@ -44,12 +43,69 @@ class IntegrationRow(NamedTuple):
     date_created: datetime
 
 
+class UploadCheckRow(NamedTuple):
+    """An UploadCheck's columns under its own attribute names (`upload_check_data` reads it)."""
+
+    upload_id: int
+    specs: str
+    status: str
+    spec: str
+    rows_checked: int | None
+    error_count: int | None
+    errors: list
+    reason: str
+    finished: datetime | None
+
+
 class UploadedFileRow(NamedTuple):
     request_id: int
     upload_id: int
     name: str
     uuid: UUID
-    checks: list  # the upload's UploadChecks (one per set of specs asked for)
+    checks: list[UploadCheckRow]  # one per set of specs asked for
+
+
+class PersonRow(NamedTuple):
+    uuid: UUID
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    job_title: str
+
+
+class AccountManagerRow(NamedTuple):
+    uuid: UUID
+    person: PersonRow
+
+
+class UserNameRow(NamedTuple):
+    first_name: str
+    last_name: str
+    username: str
+
+
+class ReviewEntryRow(NamedTuple):
+    """A history line under ReviewEntry's attribute names, with who wrote it (an account
+    manager and their person, or a user's names; None where the line has none)."""
+
+    request_id: int
+    uuid: UUID
+    action: str
+    created_at: datetime
+    message: str
+    integrations: list
+    uploaded_files: list
+    account_manager: AccountManagerRow | None
+    user: UserNameRow | None
+
+    @classmethod
+    def from_columns(cls, row: tuple) -> "ReviewEntryRow":
+        manager = None
+        if row[7] is not None:
+            manager = AccountManagerRow(row[7], PersonRow(*row[8:14]))
+        user = UserNameRow(*row[14:17]) if row[16] is not None else None
+        return cls(*row[:7], account_manager=manager, user=user)
 
 
 # The two child queries of every request list and detail, compiled once (connect_api.prepared).
@@ -69,36 +125,67 @@ _uploaded_file_rows = PreparedRows(
         .values_list("connectionrequest_id", "upload_id", "upload__name", "upload__uuid")
     )
 )
+_upload_check_rows = PreparedRows(
+    lambda upload_ids: (
+        UploadCheck.objects.filter(upload_id__in=upload_ids)
+        .order_by("id")  # UploadCheck's own order
+        .values_list(*UploadCheckRow._fields)
+    )
+)
+_review_entry_rows = PreparedRows(
+    lambda request_ids: (
+        review_entries()
+        .filter(request_id__in=request_ids)
+        .values_list(
+            "request_id",
+            "uuid",
+            "action",
+            "created_at",
+            "message",
+            "integrations",
+            "uploaded_files",
+            "account_manager__uuid",
+            *(f"account_manager__person__{name}" for name in PersonRow._fields),
+            *(f"user__{name}" for name in UserNameRow._fields),
+        )
+    )
+)
 
 
 def with_child_rows(
     connection_requests: Sequence[ConnectionRequest],
 ) -> Sequence[ConnectionRequest]:
     """Give each request `integration_rows` (its integrations as named rows, `row.uuid`,
-    `row.rules` ..., oldest first) and `uploaded_file_rows` (`row.name`, `row.uuid`, newest
-    first, Upload's order, with `row.checks`, the upload's spec checks), in one query each
-    (the checks' only when there are files).
+    `row.rules` ..., oldest first), `uploaded_file_rows` (`row.name`, `row.uuid`, newest
+    first, Upload's order, with `row.checks`, the upload's spec checks) and `history_rows`
+    (its ReviewEntry lines, oldest first, with who wrote them), in one query each (the checks'
+    only when there are files).
 
-    Rows, not instances: the request list is the hot read path, and building Integration and
-    Upload instances (with a related manager per request for `uploaded_files.all()`) cost more
-    than all the rest of it (benchmarks/connections_list.py, benchmarks/speed.py). The same
-    answer as `integrations.all()` and `uploaded_files.all()` with a prefetch, in as many
-    queries (tests/connections/test_child_rows.py)."""
+    Rows, not instances: the request list is the hot read path, and building Integration,
+    Upload and ReviewEntry instances (with a related manager per request for each
+    `.all()`) cost more than all the rest of it (benchmarks/speed.py). Each query is compiled
+    once per number of keys (connect_api.prepared). The same answer as `integrations.all()`,
+    `uploaded_files.all()`, `checks.all()` and `history` with `review_entries()` prefetched,
+    in as many queries (tests/connections/test_child_rows.py)."""
     integrations: dict[int, list] = {row.pk: [] for row in connection_requests}
     uploads: dict[int, list] = {row.pk: [] for row in connection_requests}
+    history: dict[int, list] = {row.pk: [] for row in connection_requests}
     keys = list(integrations)
     for row in _integration_rows(keys):
         integrations[row[0]].append(IntegrationRow(*row))
     file_rows = _uploaded_file_rows(keys)
     checks: dict[int, list] = {row[1]: [] for row in file_rows}
-    if checks:
-        for check in UploadCheck.objects.filter(upload_id__in=checks):
-            checks[check.upload_id].append(check)
+    for row in _upload_check_rows(list(checks)):
+        checks[row[0]].append(UploadCheckRow(*row))
     for row in file_rows:
         uploads[row[0]].append(UploadedFileRow(*row, checks=checks[row[1]]))
+    if keys:
+        for row in _review_entry_rows(keys):
+            history[row[0]].append(ReviewEntryRow.from_columns(row))
     for connection_request in connection_requests:
         connection_request.integration_rows = integrations[connection_request.pk]
         connection_request.uploaded_file_rows = uploads[connection_request.pk]
+        connection_request.history_rows = history[connection_request.pk]
     return connection_requests
 
 

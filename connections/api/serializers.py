@@ -34,7 +34,7 @@ from connections.cron import (
     schedule_warnings,
 )
 from connections.models import Connection, ConnectionRequest, ReviewEntry
-from connections.selectors import IntegrationRow, UploadedFileRow
+from connections.selectors import IntegrationRow, ReviewEntryRow, UploadedFileRow
 from connections.validators import (
     VALID_CRON_FORMS,
     validate_time_zone,
@@ -508,12 +508,13 @@ def _by(entry: ReviewEntry) -> str | None:
     if entry.account_manager is not None:
         person = entry.account_manager.person
         return f"{person.first_name} {person.last_name}".strip()
-    if entry.user is not None:
-        return entry.user.get_full_name() or entry.user.get_username()
+    if entry.user is not None:  # User.get_full_name(), else the username
+        user = entry.user
+        return f"{user.first_name} {user.last_name}".strip() or user.username
     return None
 
 
-def review_entry_data(entry: ReviewEntry) -> ReviewEntryOutput:
+def review_entry_data(entry: ReviewEntry | ReviewEntryRow) -> ReviewEntryOutput:
     return {
         "uuid": str(entry.uuid),
         "action": entry.action,
@@ -538,9 +539,9 @@ def changes_requested_data(
 
 def connection_request_data(connection_request: ConnectionRequest) -> ConnectionRequestOutput:
     """The request as the API shows it, from `connection_requests_for` rows given their
-    `integration_rows` and `uploaded_file_rows` by `with_child_rows`."""
+    `integration_rows`, `uploaded_file_rows` and `history_rows` by `with_child_rows`."""
     approved = connection_request.is_approved
-    history = [review_entry_data(entry) for entry in connection_request.history.all()]
+    history = [review_entry_data(entry) for entry in connection_request.history_rows]
     checked_specs = specs_key(
         specs_for(row.integration_type for row in connection_request.integration_rows)
     )

@@ -1,21 +1,26 @@
-"""`with_child_rows`: a request's integrations and uploaded files (with their spec checks) as
-rows, in one query each, the same answer as the related managers they replace
-(`integrations.all()`, `uploaded_files.all()`, `checks.all()` with a prefetch)."""
+"""`with_child_rows`: a request's integrations, uploaded files (with their spec checks) and
+history as rows, in one query each, the same answer as the related managers they replace
+(`integrations.all()`, `uploaded_files.all()`, `checks.all()`, `history` with
+`review_entries()`, prefetched)."""
 
 from datetime import timedelta
 
 import pytest
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from connections import selectors
-from connections.models import ConnectionRequest
+from connections.api.serializers import review_entry_data
+from connections.models import ConnectionRequest, ReviewEntry
 from tests.factories import (
+    AccountManagerFactory,
     ConnectionRequestFactory,
     IntegrationFactory,
     OrganizationFactory,
     UploadFactory,
+    UserFactory,
 )
-from uploads.models import UploadCheck
+from uploads.models import UploadCheck, UploadCheckStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +41,37 @@ def requests_with_children(count: int):
             upload.save(update_fields=["created"])
         connection_request.uploaded_files.add(*reversed(uploads))
         UploadCheck.objects.create(upload=uploads[0], specs="inventory product")
-        UploadCheck.objects.create(upload=uploads[0], specs="invoice orders")
+        UploadCheck.objects.create(
+            upload=uploads[0],
+            specs="invoice orders",
+            status=UploadCheckStatus.FAILED,
+            spec="invoice",
+            rows_checked=4,
+            error_count=1,
+            errors=[{"row": 2, "field": "qty", "message": "not a number"}],
+            finished=now,
+        )
+        # History out of order, by an account manager, by a user with and without a name,
+        # and by nobody (the user deleted).
+        writers = [
+            {"account_manager": AccountManagerFactory()},
+            {"user": UserFactory(first_name="Ada", last_name="Lovelace")},
+            {"user": UserFactory(first_name="", last_name="")},
+            {},
+        ]
+        for minutes, writer in zip((4, 8, 6, 2), writers, strict=True):
+            ReviewEntry.objects.create(
+                request=connection_request,
+                action="CHANGES_REQUESTED",
+                message=f"written {minutes} minutes ago",
+                integrations=[str(connection_request.uuid)],
+                created_at=now - timedelta(minutes=minutes),
+                **writer,
+            )
     return list(ConnectionRequest.objects.filter(requester=organization))
+
+
+CHECK_FIELDS = selectors.UploadCheckRow._fields
 
 
 @pytest.mark.parametrize("count", [1, 7])
@@ -49,11 +83,30 @@ def test_the_rows_answer_what_the_related_managers_answer(count):
     for connection_request in connection_requests:
         expected_uploads = list(connection_request.uploaded_files.all())
         assert [
-            (row.name, row.uuid, row.checks) for row in connection_request.uploaded_file_rows
-        ] == [(upload.name, upload.uuid, list(upload.checks.all())) for upload in expected_uploads]
+            (row.name, row.uuid, [tuple(check) for check in row.checks])
+            for row in connection_request.uploaded_file_rows
+        ] == [
+            (
+                upload.name,
+                upload.uuid,
+                [
+                    tuple(getattr(check, name) for name in CHECK_FIELDS)
+                    for check in upload.checks.all()
+                ],
+            )
+            for upload in expected_uploads
+        ]
         assert len(expected_uploads) == 3
         assert [row.uuid for row in connection_request.integration_rows] == [
             integration.uuid for integration in connection_request.integrations.all()
+        ]
+        expected_history = list(selectors.review_entries().filter(request=connection_request))
+        assert len(expected_history) == 4
+        assert [review_entry_data(row) for row in connection_request.history_rows] == [
+            review_entry_data(entry) for entry in expected_history
+        ]
+        assert [row.message for row in connection_request.history_rows] == [
+            f"written {minutes} minutes ago" for minutes in (8, 6, 4, 2)
         ]
 
 
@@ -63,12 +116,14 @@ def test_as_many_queries_as_the_prefetch_they_replace(count, django_assert_num_q
     connection_requests = requests_with_children(count)
     keys = [connection_request.pk for connection_request in connection_requests]
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         selectors.with_child_rows(connection_requests)
-    with django_assert_num_queries(1 + 3):
+    with django_assert_num_queries(1 + 4):
         list(
             ConnectionRequest.objects.filter(pk__in=keys).prefetch_related(
-                "integrations", "uploaded_files__checks"
+                "integrations",
+                "uploaded_files__checks",
+                Prefetch("history", queryset=selectors.review_entries()),
             )
         )
 
