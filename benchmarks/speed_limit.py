@@ -15,34 +15,57 @@ here.
 """
 
 import hmac
+import math
 from types import SimpleNamespace
 from urllib.parse import parse_qs
 
 import orjson
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
 from knox.crypto import hash_token
-from knox.settings import CONSTANTS
+from knox.settings import CONSTANTS, knox_settings
+from rest_framework.exceptions import AuthenticationFailed
 
-from connect_api.clientip import UserRateThrottle
+from connect_api.api.pagination import MAX_ID
+from connect_api.authentication import (
+    TOKEN_PATTERN,
+    CachedBasicAuthentication,
+    _keyed_hash,
+    _refused_key,
+    basic_credentials,
+)
+from connect_api.clientip import UserRateThrottle, client_ip
+from connect_api.conditional import etag_for
 from connections.api.serializers import iso_utc, schedule_data
+from connections.choices import ConnectionRequestStatus, specs_for
 from organizations.choices import OrganizationType
+from outreach.api.outputs import SEARCH_EXACT_COUNT_UP_TO
+from uploads.selectors import NO_SPEC_REASON
+from uploads.services import specs_key
+
+CHANGES_REQUESTED = ConnectionRequestStatus.CHANGES_REQUESTED.value
 
 TOKEN_SQL = """
-SELECT t.digest, t.expiry, u.id, u.is_active, u.is_staff, m.organization_id
+SELECT t.digest, t.expiry, t.created, u.id, u.is_active, u.is_staff, m.organization_id, o.name,
+       o.org_type, o.status
 FROM knox_authtoken t
 JOIN auth_user u ON u.id = t.user_id
 LEFT JOIN connections_organizationmembership m ON m.user_id = u.id
+LEFT JOIN connections_organization o ON o.id = m.organization_id
 WHERE t.token_key = %s
 """
+
+RENEW_SQL = 'UPDATE "knox_authtoken" SET "expiry" = %s WHERE "digest" = %s'
 
 REQUEST_COLUMNS = """
 SELECT r.id, r.uuid, r.counterpart_name, r.contact_name, r.contact_phone, r.contact_email,
        r.account_number, r.additional_information, r.request_date, r.status,
        r.rejection_reason, o.org_type, am.uuid, p.uuid, p.first_name, p.last_name, p.email,
-       p.phone, p.job_title
+       p.phone, p.job_title, r.version, r.updated_at
 FROM connections_connectionrequest r
 JOIN connections_organization o ON o.id = r.requester_id
 LEFT JOIN connections_accountmanager am ON am.id = r.decided_by_id
@@ -56,21 +79,51 @@ SELECT count(*) FROM (
 ) capped
 """
 
-UPLOADS_SQL = """
-SELECT l.connectionrequest_id, u.name, u.uuid
-FROM uploads_upload u
-JOIN uploads_upload_connection_requests l ON u.id = l.upload_id
-WHERE l.connectionrequest_id = ANY(%s)
-ORDER BY u.created DESC, u.id DESC
+HISTORY_SQL = """
+SELECT e.request_id, e.uuid, e.action, e.message, e.integrations, e.uploaded_files,
+       e.created_at, am.uuid, p.uuid, p.first_name, p.last_name, p.email, p.phone, p.job_title,
+       u.username, u.first_name, u.last_name
+FROM connections_reviewentry e
+LEFT JOIN connections_accountmanager am ON am.id = e.account_manager_id
+LEFT JOIN connections_person p ON p.id = am.person_id
+LEFT JOIN auth_user u ON u.id = e.user_id
+WHERE e.request_id = ANY(%s)
+ORDER BY e.created_at, e.id
 """
 
 INTEGRATIONS_SQL = """
-SELECT request_id, uuid, integration_type, update_frequency, file_locations, file_specs, rules,
-       date_created
+SELECT request_id, uuid, integration_type, update_frequency, time_zone, file_locations,
+       file_specs, rules, date_created
 FROM connections_integration
 WHERE request_id = ANY(%s)
 ORDER BY date_created, id
 """
+
+UPLOADS_SQL = """
+SELECT l.connectionrequest_id, l.upload_id, u.name, u.uuid
+FROM uploads_upload_connection_requests l
+JOIN uploads_upload u ON u.id = l.upload_id
+WHERE l.connectionrequest_id = ANY(%s)
+ORDER BY u.created DESC, l.upload_id DESC
+"""
+
+CHECKS_SQL = """
+SELECT upload_id, specs, status, spec, rows_checked, error_count, errors, reason, finished
+FROM uploads_uploadcheck
+WHERE upload_id = ANY(%s)
+ORDER BY id
+"""
+
+NOT_APPLICABLE = {
+    "specs": [],
+    "spec": None,
+    "status": "not_applicable",
+    "rows_checked": None,
+    "error_count": None,
+    "errors": [],
+    "reason": NO_SPEC_REASON,
+    "checked_at": None,
+}
 
 
 class Refused(Exception):
@@ -78,123 +131,214 @@ class Refused(Exception):
         self.status, self.detail = status, detail
 
 
-def caller(authorization: str) -> tuple[int, bool, int | None]:
-    """(user id, is_staff, organization id) for `Token <key>`, as TokenAuthentication checks
-    it; then the throttle's hit, as the endpoint counts it."""
+def caller(authorization: str, *, scheme: str = "Token") -> tuple:
+    """(user id, is_staff, organization id, organization name, type, status) for
+    `Token <key>`, as TokenAuthentication checks it (knox's renewal at most once a
+    MIN_REFRESH_INTERVAL); then the throttle's hit, as the endpoint counts it."""
     keyword, _, key = authorization.partition(" ")
-    if keyword != "Token" or not key:
+    if keyword != scheme or not key or not TOKEN_PATTERN.fullmatch(key):
         raise Refused(401, "Authentication credentials were not provided.")
     with connection.cursor() as cursor:
         cursor.execute(TOKEN_SQL, [key[: CONSTANTS.TOKEN_KEY_LENGTH]])
         rows = cursor.fetchall()
-    for digest, expiry, user_id, is_active, is_staff, organization_id in rows:
-        if expiry is not None and expiry < timezone.now():
-            continue
-        if hmac.compare_digest(hash_token(key), digest) and is_active:
-            throttle = UserRateThrottle()
-            shim = SimpleNamespace(user=SimpleNamespace(pk=user_id, is_authenticated=True))
-            if not throttle.allow_request(shim, None):
-                raise Refused(429, "Request was throttled.")
-            return user_id, is_staff, organization_id
+        for digest, expiry, created, user_id, is_active, is_staff, *organization in rows:
+            now = timezone.now()
+            if expiry is not None and expiry < now:
+                continue  # the endpoint deletes it; the benchmark's token never expires
+            if hmac.compare_digest(hash_token(key), digest):
+                if not is_active:
+                    raise Refused(401, "User inactive or deleted.")
+                if expiry is not None:
+                    renewed = now + knox_settings.TOKEN_TTL
+                    if knox_settings.AUTO_REFRESH_MAX_TTL is not None:
+                        renewed = min(renewed, created + knox_settings.AUTO_REFRESH_MAX_TTL)
+                    if (renewed - expiry).total_seconds() > knox_settings.MIN_REFRESH_INTERVAL:
+                        cursor.execute(RENEW_SQL, [renewed, digest])
+                throttled(user_id)
+                return user_id, is_staff, *organization
     raise Refused(401, "Invalid token.")
+
+
+def throttled(user_id: int) -> None:
+    """The user throttle's hit (a shared counter round trip once per leased block)."""
+    shim = SimpleNamespace(user=SimpleNamespace(pk=user_id, is_authenticated=True))
+    if not UserRateThrottle().allow_request(shim, None):
+        raise Refused(429, "Request was throttled.")
 
 
 def _or_null(value):
     return value or None
 
 
-def _request_data(row, integrations: list, uploads: list) -> dict:
+def _person(row, at: int) -> dict | None:
+    """The person whose (uuid, first, last, email, phone, job title) start at row[at]."""
+    if row[at] is None:
+        return None
+    first, last, email, phone, job_title = row[at + 1 : at + 6]
+    return {
+        "uuid": str(row[at]),
+        "first_name": first,
+        "last_name": last,
+        "email": email or None,
+        "phone": phone or None,
+        "job_title": job_title or None,
+    }
+
+
+def _manager(row, at: int) -> dict | None:
+    """The account manager whose uuid is row[at], its person's columns after it."""
+    if row[at] is None:
+        return None
+    return {"uuid": str(row[at]), "person": _person(row, at + 1)}
+
+
+def _history_line(row) -> dict:
+    (_, uuid, action, message, integrations, files, at, manager_uuid) = row[:8]
+    if manager_uuid is not None:
+        by = f"{row[9]} {row[10]}".strip()
+    elif row[14] is not None:
+        by = f"{row[15]} {row[16]}".strip() or row[14]
+    else:
+        by = None
+    return {
+        "uuid": str(uuid),
+        "action": action,
+        "at": iso_utc(at),
+        "by": by,
+        "account_manager": _manager(row, 7),
+        "message": message or None,
+        "integrations": orjson.loads(integrations),
+        "uploaded_files": orjson.loads(files),
+    }
+
+
+def _check(checks: list, key: str) -> dict | None:
+    """The upload's check against the request's specs (upload_check_for over rows)."""
+    if not key:
+        return NOT_APPLICABLE
+    for _, specs, status, spec, rows, error_count, errors, reason, finished in checks:
+        if specs == key:
+            return {
+                "specs": specs.split(),
+                "spec": spec or None,
+                "status": status,
+                "rows_checked": rows,
+                "error_count": error_count,
+                "errors": orjson.loads(errors),
+                "reason": reason or None,
+                "checked_at": finished.isoformat().replace("+00:00", "Z") if finished else None,
+            }
+    return None
+
+
+def _request_data(row, integrations: list, uploads: list, history: list, checks: dict) -> dict:
     (_, uuid, counterpart, contact, phone, email, account, info, requested, status, reason) = row[
         :11
     ]
-    org_type, manager_uuid, person_uuid = row[11:14]
     approved = status == "APPROVED"
-    approved_by = None
-    if approved and manager_uuid is not None:
-        person = None
-        if person_uuid is not None:
-            first, last, person_email, person_phone, job_title = row[14:19]
-            person = {
-                "uuid": str(person_uuid),
-                "first_name": first,
-                "last_name": last,
-                "email": _or_null(person_email),
-                "phone": _or_null(person_phone),
-                "job_title": _or_null(job_title),
-            }
-        approved_by = {"uuid": str(manager_uuid), "person": person}
     account_key = (
         "supplier_account_number"
-        if org_type == OrganizationType.SUPPLIER
+        if row[11] == OrganizationType.SUPPLIER
         else "retailer_account_number"
     )
+    key = specs_key(specs_for(item[2] for item in integrations))
+    lines = [_history_line(line) for line in history]
+    changes_requested = None
+    if status == CHANGES_REQUESTED:
+        asked = [line for line in lines if line["action"] == CHANGES_REQUESTED]
+        changes_requested = asked[-1] if asked else None
     return {
         "record_uuid": str(uuid),
         "org_name": counterpart,
         "org_contact_full_name": contact,
-        "primary_contact_phone": _or_null(phone),
-        "primary_contact_email": _or_null(email),
-        account_key: _or_null(account),
-        "additional_information": _or_null(info),
+        "primary_contact_phone": phone or None,
+        "primary_contact_email": email or None,
+        account_key: account or None,
+        "additional_information": info or None,
         "request_date": iso_utc(requested),
         "status": status,
         "is_approved": approved,
-        "approved_by": approved_by,
+        "approved_by": _manager(row, 12) if approved else None,
         "rejection_reason": reason if status == "REJECTED" else None,
         "integrations": [
             {
                 "record_uuid": str(item[1]),
                 "integration_type": item[2],
-                "update_frequency": _or_null(item[3]),
-                **schedule_data(item[3]),
-                "feed_source_file_locations": _or_null(item[4]),
-                "file_specs": _or_null(item[5]),
-                "rules": _or_null(item[6]),
-                "date_created": iso_utc(item[7]),
+                "update_frequency": item[3] or None,
+                **schedule_data(item[3], item[4]),
+                "feed_source_file_locations": item[5] or None,
+                "file_specs": item[6] or None,
+                "rules": item[7] or None,
+                "date_created": iso_utc(item[8]),
             }
             for item in integrations
         ],
-        "uploaded_files": [{"name": name, "uuid": str(uuid)} for _, name, uuid in uploads],
+        "uploaded_files": [
+            {"name": name, "uuid": str(uuid), "checks": _check(checks[upload_id], key)}
+            for _, upload_id, name, uuid in uploads
+        ],
+        "changes_requested": changes_requested,
+        "history": lines,
     }
 
 
+def _grouped(cursor, sql: str, ids: list, key: int = 0) -> dict[int, list]:
+    groups: dict[int, list] = {pk: [] for pk in ids}
+    cursor.execute(sql, [ids])
+    for row in cursor.fetchall():
+        groups[row[key]].append(row)
+    return groups
+
+
 def _with_children(cursor, rows: list) -> list[dict]:
-    """The rows' dicts, their uploads and integrations in one query each (as the endpoint)."""
+    """The rows' dicts: their history, integrations, uploads and the uploads' checks in one
+    query each, in the endpoint's order (the checks' only when there are uploads)."""
     ids = [row[0] for row in rows]
-    uploads: dict[int, list] = {pk: [] for pk in ids}
-    integrations: dict[int, list] = {pk: [] for pk in ids}
-    if ids:
-        cursor.execute(UPLOADS_SQL, [ids])
-        for upload in cursor.fetchall():
-            uploads[upload[0]].append(upload)
-        cursor.execute(INTEGRATIONS_SQL, [ids])
-        for integration in cursor.fetchall():
-            integrations[integration[0]].append(integration)
-    return [_request_data(row, integrations[row[0]], uploads[row[0]]) for row in rows]
+    history = _grouped(cursor, HISTORY_SQL, ids)
+    integrations = _grouped(cursor, INTEGRATIONS_SQL, ids)
+    uploads = _grouped(cursor, UPLOADS_SQL, ids)
+    upload_ids = list({upload[1]: None for files in uploads.values() for upload in files})
+    checks = _grouped(cursor, CHECKS_SQL, upload_ids) if upload_ids else {}
+    return [
+        _request_data(row, integrations[row[0]], uploads[row[0]], history[row[0]], checks)
+        for row in rows
+    ]
 
 
-def request_detail_body(authorization: str, uuid: str) -> tuple[int, bytes]:
+def _refused(refused: Refused) -> tuple[int, bytes, dict]:
+    return refused.status, orjson.dumps({"detail": refused.detail}), {}
+
+
+def request_detail_body(authorization: str, uuid: str) -> tuple[int, bytes, dict]:
+    """(status, body, headers): the detail with its ETag and Last-Modified, as the endpoint."""
     try:
-        _, is_staff, organization_id = caller(authorization)
+        _, is_staff, organization_id, *_ = caller(authorization)
     except Refused as refused:
-        return refused.status, orjson.dumps({"detail": refused.detail})
+        return _refused(refused)
     sql, params = REQUEST_COLUMNS + " WHERE r.uuid = %s", [uuid]
     if not is_staff:
         sql, params = sql + " AND r.requester_id = %s", [uuid, organization_id]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql + " LIMIT 21", params)
         rows = cursor.fetchall()
         if not rows:
-            return 404, orjson.dumps({"detail": "Not found."})
+            return 404, orjson.dumps({"detail": "Not found."}), {}
         (data,) = _with_children(cursor, rows)
-    return 200, orjson.dumps(data)
+    version, updated_at = rows[0][19:21]
+    headers = {
+        "ETag": etag_for(version=version, data=data),
+        "Last-Modified": http_date(int(updated_at.timestamp())),
+    }
+    return 200, orjson.dumps(data), headers
 
 
-def request_list_body(authorization: str, start: int = 0, limit: int = 50) -> tuple[int, bytes]:
+def request_list_body(
+    authorization: str, start: int = 0, limit: int = 50
+) -> tuple[int, bytes, dict]:
     try:
-        _, is_staff, organization_id = caller(authorization)
+        _, is_staff, organization_id, *_ = caller(authorization)
     except Refused as refused:
-        return refused.status, orjson.dumps({"detail": refused.detail})
+        return _refused(refused)
     assert not is_staff, "the twin lists one organization's requests"
     cap = settings.LIST_EXACT_COUNT_CAP
     with connection.cursor() as cursor:
@@ -208,14 +352,334 @@ def request_list_body(authorization: str, start: int = 0, limit: int = 50) -> tu
         )
         requests = _with_children(cursor, cursor.fetchall())
     pagination = {"total_count": total, "start": start, "limit": limit, "total_count_exact": True}
-    return 200, orjson.dumps({"requests": requests, "pagination": pagination})
+    return 200, orjson.dumps({"requests": requests, "pagination": pagination}), {}
+
+
+# --- the caller's connections ---------------------------------------------------------------
+
+_PERSON = "{p}.uuid, {p}.first_name, {p}.last_name, {p}.email, {p}.phone, {p}.job_title"
+_PARTY = (
+    "{o}.uuid, {o}.name, {o}.website, {o}.org_type, {o}.status, {o}.created_date, "
+    "{o}.active_date, {m}.uuid, " + _PERSON.format(p="{mp}") + ", " + _PERSON.format(p="{c}")
+)
+CONNECTIONS_SQL = f"""
+SELECT c.uuid, c.status, c.allocation_type, c.suppliers_retailer_account_number,
+       c.retailers_supplier_account_number, c.deactivated_date,
+       {_PARTY.format(o="r", m="rm", mp="rmp", c="rc")},
+       {_PARTY.format(o="s", m="sm", mp="smp", c="sc")},
+       cm.uuid, {_PERSON.format(p="cmp")}
+FROM connections_connection c
+JOIN connections_organization r ON r.id = c.retailer_id
+JOIN connections_organization s ON s.id = c.supplier_id
+LEFT JOIN connections_accountmanager rm ON rm.id = r.account_manager_id
+LEFT JOIN connections_person rmp ON rmp.id = rm.person_id
+LEFT JOIN connections_person rc ON rc.id = r.contact_id
+LEFT JOIN connections_accountmanager sm ON sm.id = s.account_manager_id
+LEFT JOIN connections_person smp ON smp.id = sm.person_id
+LEFT JOIN connections_person sc ON sc.id = s.contact_id
+LEFT JOIN connections_accountmanager cm ON cm.id = c.account_manager_id
+LEFT JOIN connections_person cmp ON cmp.id = cm.person_id
+"""
+PARTY_WIDTH = 20  # an organization's 7 columns, its manager's 1 + 6, its contact's 6
+
+
+def _party(row, at: int) -> dict:
+    """One side of a connection, its columns starting at row[at]."""
+    uuid, name, website, org_type, status, created, active = row[at : at + 7]
+    party = str(uuid)
+    is_retailer = org_type == OrganizationType.RETAILER
+    return {
+        "uuid": party,
+        "organization": {
+            "uuid": party,
+            "name": name,
+            "website": website or None,
+            "org_type": org_type,
+            "status": status,
+            "created_date": iso_utc(created),
+            "active_date": iso_utc(active),
+            "account_manager": _manager(row, at + 7),
+            "retailer_uuid": party if is_retailer else "",
+            "supplier_uuid": "" if is_retailer else party,
+        },
+        "contact": _person(row, at + 14),
+    }
+
+
+def connections_body(authorization: str) -> tuple[int, bytes, dict]:
+    """The caller's connections (staff: all), every party joined, in one query."""
+    try:
+        _, is_staff, organization_id, *_ = caller(authorization)
+    except Refused as refused:
+        return _refused(refused)
+    sql, params = CONNECTIONS_SQL, []
+    if not is_staff:
+        sql, params = (
+            sql + " WHERE (c.retailer_id = %s OR c.supplier_id = %s)",
+            [
+                organization_id,
+                organization_id,
+            ],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY c.created_date DESC, c.id DESC", params)
+        rows = cursor.fetchall()
+    supplier_at = 6 + PARTY_WIDTH
+    manager_at = supplier_at + PARTY_WIDTH
+    return (
+        200,
+        orjson.dumps(
+            [
+                {
+                    "uuid": str(row[0]),
+                    "retailer": _party(row, 6),
+                    "supplier": _party(row, supplier_at),
+                    "status": row[1],
+                    "account_manager": _manager(row, manager_at),
+                    "allocation_type": row[2] or None,
+                    "suppliers_retailer_account_number": row[3] or None,
+                    "retailers_supplier_account_number": row[4] or None,
+                    "deactivated_date": iso_utc(row[5]),
+                }
+                for row in rows
+            ]
+        ),
+        {},
+    )
+
+
+# --- outreach: the individual search ------------------------------------------------------------
+
+BASIC_USER_SQL = """
+SELECT u.id, u.password
+FROM auth_user u
+LEFT JOIN connections_organizationmembership m ON m.user_id = u.id
+LEFT JOIN connections_organization o ON o.id = m.organization_id
+WHERE u.is_active AND u.id = %s
+ORDER BY u.id
+LIMIT 1
+"""
+
+SITE_MEMBERSHIP_SQL = """
+SELECT sm.site_id, sm.security_role, sm.locate_person, sm.member_search
+FROM outreach_sitemembership sm
+JOIN outreach_site s ON s.id = sm.site_id
+LEFT JOIN outreach_individual i ON i.id = sm.individual_id
+WHERE sm.site_id IN (SELECT id FROM outreach_site WHERE number = %s) AND sm.user_id = %s
+LIMIT 21
+"""
+
+PEOPLE_COLUMNS = """
+SELECT i.id, i.number, i.family_id, f.number, i.family_position, i.title, i.first_name,
+       i.middle_name, i.last_name, i.goes_by_name, i.suffix, i.picture
+FROM outreach_individual i
+LEFT JOIN outreach_family f ON f.id = i.family_id
+"""
+
+EMAILS_SQL = """
+SELECT individual_id, email, listed, preferred FROM outreach_individualemail
+WHERE individual_id = ANY(%s) ORDER BY preferred DESC, number
+"""
+
+PHONES_SQL = """
+SELECT p.{owner}_id, p.phone_number, p.listed, p.preferred
+FROM outreach_phone p
+LEFT JOIN outreach_address a ON a.id = p.address_id
+WHERE p.{owner}_id = ANY(%s) ORDER BY p.preferred DESC, p.number
+"""
+
+ADDRESSES_SQL = """
+SELECT {owner}_id, active, mailing, company, street, street2, city, state, zipcode, country
+FROM outreach_address WHERE {owner}_id = ANY(%s) ORDER BY number
+"""
+
+
+def basic_user_id(request) -> int:
+    """The caller of a Basic header as CachedBasicAuthentication finds a remembered one (the
+    user's row, its password hash's keyed hash compared); a credential not remembered goes
+    through the app's own login (the password hash), as the endpoint's first call does."""
+    keyword, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if keyword.lower() != "basic" or not encoded:
+        raise Refused(401, "Authentication credentials were not provided.")
+    try:
+        username, password = basic_credentials(encoded.encode())
+    except AuthenticationFailed as failed:
+        raise Refused(401, str(failed.detail)) from None
+    address = client_ip(request)
+    cache = caches["credentials"]
+    key = "basic:" + _keyed_hash(f"{username}\0{password}\0{address}")
+    remembered = cache.get(key)
+    if remembered is not None and cache.get(_refused_key(username, address)) is None:
+        user_id, fingerprint = remembered
+        with connection.cursor() as cursor:
+            cursor.execute(BASIC_USER_SQL, [user_id])
+            row = cursor.fetchone()
+        if row is not None and hmac.compare_digest(fingerprint, _keyed_hash(row[1])):
+            return row[0]
+        cache.delete(key)
+    try:
+        user, _ = CachedBasicAuthentication().authenticate_credentials(username, password, request)
+    except AuthenticationFailed as failed:
+        raise Refused(401, str(failed.detail)) from None
+    return user.pk
+
+
+def _page_number(value: str, default: int, low: int) -> int:
+    if value == "":
+        return default
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= MAX_ID:
+        raise Refused(400, "pageIndex and pageSize are whole numbers in range.")
+    return int(text)
+
+
+def _by_owner(cursor, sql: str, owner: str, ids: list) -> dict[int, list]:
+    return _grouped(cursor, sql.format(owner=owner), ids)
+
+
+def _preferred(rows: list):
+    return next((row for row in rows if row[3]), None) or next(iter(rows), None)
+
+
+def _contact(person, emails, phones, addresses, base: str) -> dict:
+    """outreach's contact_data over rows: (owner, email, listed, preferred) emails and
+    phones, (owner, active, mailing, company, street, street2, city, state, zipcode, country)
+    addresses, the person's own before the family's."""
+    active = [address for address in addresses if address[1]]
+    address = next((address for address in active if address[2]), None) or next(iter(active), None)
+    email = _preferred(emails)
+    phone = _preferred(phones)
+    phone_number = phone[1] if phone else ""
+    if address is None:
+        company = street = street2 = city = state = zipcode = country = where = ""
+    else:
+        company, street, street2, city, state, zipcode, country = address[3:10]
+        region = " ".join(part for part in (state, zipcode) if part)
+        where = ", ".join(part for part in (city, region) if part)
+    return {
+        "IndvId": person[1],
+        "FamId": person[3] or 0,
+        "FamilyPosition": person[4],
+        "Title": person[5],
+        "FirstName": person[6],
+        "MiddleName": person[7],
+        "LastName": person[8],
+        "GoesByName": person[9],
+        "Suffix": person[10],
+        "PictureUrl": f"{base}/individuals/{person[1]}/picture" if person[11] else "",
+        "Company": company,
+        "Address": street,
+        "Address2": street2,
+        "City": city,
+        "State": state,
+        "Zipcode": zipcode,
+        "Country": country,
+        "CityStateZip": where,
+        "Email": email[1] if email else "",
+        "EmailListed": email[2] if email else False,
+        "PhoneNumber": phone_number,
+        "PhoneListed": phone[2] if phone else False,
+        "Phone": phone_number,
+    }
+
+
+def individual_search_body(request, site_number: int) -> tuple[int, bytes, dict]:
+    """The outreach individual search: Basic (a remembered credential), the throttle, the
+    membership and its LocatePerson/MemberSearch check, the matches counted up to
+    SEARCH_EXACT_COUNT_UP_TO, the page read from those bounded matches (or, beyond, in name
+    order), then its emails, phones and addresses, own and the family's, one query each."""
+    try:
+        user_id = basic_user_id(request)
+        throttled(user_id)
+        with connection.cursor() as cursor:
+            cursor.execute(SITE_MEMBERSHIP_SQL, [site_number, user_id])
+            found = cursor.fetchall()
+        if len(found) != 1:
+            raise Refused(404, f"Site {site_number} not found.")
+        ((site_id, role, locate_person, member_search),) = found
+        if role != "ADMINISTRATOR" and "A" not in (locate_person, member_search):
+            raise Refused(403, "Locating people needs the LocatePerson or MemberSearch right (A).")
+        query = request.GET.get("q", "")
+        index = _page_number(request.GET.get("pageIndex", ""), 0, 0)
+        size = min(_page_number(request.GET.get("pageSize", ""), 25, 1), 100)
+        if len(query) > 200:
+            raise Refused(400, "q: at most 200 characters.")
+    except Refused as refused:
+        return _refused(refused)
+    matching, params = "{t}.site_id = %s", [site_id]
+    for word in query.split():  # Django's `contains`: the word's LIKE wildcards escaped
+        escaped = word.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        matching += " AND {t}.search_text::text LIKE %s"
+        params.append(f"%{escaped}%")
+    cap = SEARCH_EXACT_COUNT_UP_TO
+    start = index * size
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT u.id FROM outreach_individual u WHERE "
+            + matching.format(t="u")
+            + " LIMIT %s) capped",
+            [*params, cap + 1],
+        )
+        (matched,) = cursor.fetchone()
+        order = " ORDER BY i.last_name, i.first_name, i.number"
+        people = []
+        if matched <= cap:
+            page_count = math.ceil(matched / size)
+            if start < matched:
+                cursor.execute(
+                    PEOPLE_COLUMNS
+                    + " WHERE "
+                    + matching.format(t="i")
+                    + " AND i.id IN (SELECT u.id FROM outreach_individual u WHERE "
+                    + matching.format(t="u")
+                    + " LIMIT %s)"
+                    + order
+                    + " LIMIT %s OFFSET %s",
+                    [*params, *params, cap + 1, size, start],
+                )
+                people = cursor.fetchall()
+        else:
+            cursor.execute(
+                PEOPLE_COLUMNS + " WHERE " + matching.format(t="i") + order + " LIMIT %s OFFSET %s",
+                [*params, size + 1, start],
+            )
+            people = cursor.fetchall()
+            seen = start + len(people) if people else 0
+            people, page_count = people[:size], math.ceil(max(cap + 1, seen) / size)
+        items = []
+        if people:
+            ids = [person[0] for person in people]
+            families = list({person[2]: None for person in people if person[2] is not None})
+            emails = _grouped(cursor, EMAILS_SQL, ids)
+            phones = _by_owner(cursor, PHONES_SQL, "individual", ids)
+            addresses = _by_owner(cursor, ADDRESSES_SQL, "individual", ids)
+            family_addresses = family_phones = {}
+            if families:
+                family_addresses = _by_owner(cursor, ADDRESSES_SQL, "family", families)
+                family_phones = _by_owner(cursor, PHONES_SQL, "family", families)
+            base = ""
+            if any(person[11] for person in people):
+                base = request.build_absolute_uri(f"/api_accessacs_mobile/v2/{site_number}")
+            for person in people:
+                pk, family = person[0], person[2]
+                items.append(
+                    _contact(
+                        person,
+                        emails[pk],
+                        phones[pk] + family_phones.get(family, []),
+                        addresses[pk] + family_addresses.get(family, []),
+                        base,
+                    )
+                )
+    page = {"Page": items, "PageIndex": index, "PageCount": page_count, "PageSize": size}
+    return 200, orjson.dumps(page), {}
 
 
 # --- as Django views ---------------------------------------------------------------------------
 
 
-def _response(status: int, body: bytes) -> HttpResponse:
-    return HttpResponse(body, status=status, content_type="application/json")
+def _response(status: int, body: bytes, headers: dict | None = None) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="application/json", headers=headers)
 
 
 def limit_request_detail(request, uuid):
@@ -224,6 +688,14 @@ def limit_request_detail(request, uuid):
 
 def limit_request_list(request):
     return _response(*request_list_body(request.headers.get("Authorization", "")))
+
+
+def limit_connection_list(request):
+    return _response(*connections_body(request.headers.get("Authorization", "")))
+
+
+def limit_individual_search(request, site_number):
+    return _response(*individual_search_body(request, site_number))
 
 
 # --- as a bare WSGI application ----------------------------------------------------------------
@@ -239,13 +711,18 @@ def wsgi_application(environ, start_response):
     if path == DETAIL_PREFIX:
         query = parse_qs(environ.get("QUERY_STRING", ""))
         start = int(query.get("start", ["0"])[0])
-        status, body = request_list_body(authorization, start=start)
+        status, body, headers = request_list_body(authorization, start=start)
     elif path.startswith(DETAIL_PREFIX):
-        status, body = request_detail_body(authorization, path[len(DETAIL_PREFIX) :].strip("/"))
+        uuid = path[len(DETAIL_PREFIX) :].strip("/")
+        status, body, headers = request_detail_body(authorization, uuid)
     else:
-        status, body = 404, b'{"detail":"Not found."}'
+        status, body, headers = 404, b'{"detail":"Not found."}', {}
     start_response(
         REASONS[status],
-        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            *headers.items(),
+        ],
     )
     return [body]
