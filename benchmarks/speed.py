@@ -10,19 +10,32 @@ data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_
 Every call goes through the Django test client, so the middleware, URL routing and JSON
 (de)serialisation are paid by endpoint and twin alike (benchmarks/speed_twins.py); the
 endpoints run as deployed (Token or Basic auth, the throttle counter, filters, pagination).
-The twins of the request list and detail:
+The twins:
 
-- `plain`: a Django view, the same auth, selectors, SQL and dict builders, `JsonResponse`;
-- `ninja`: django-ninja as its users write it over these models: `Schema` classes declared
-  with `response=` (nested, aliases and resolvers for renamed and computed fields), fed the
-  same prefetched rows (same queries), pydantic validating and dumping every row;
-- `ninja-dict`: a NinjaAPI returning the plain twin's dicts: ninja's router and renderer only.
+- `plain` (every case): a Django view, the same auth and throttle, selectors, SQL, dict
+  builders and services, `JsonResponse`;
+- `limit` (every case but the outreach POST; benchmarks/speed_limit.py): the same
+  authentication, throttle and SQL through a cursor, rows by position, `orjson`; and `wsgi`
+  (list, detail): the same function without Django's handler;
+- `ninja` (list, detail): django-ninja as its users write it over these models: `Schema`
+  classes declared with `response=` (nested, aliases and resolvers for renamed and computed
+  fields), fed the same prefetched rows (same queries), pydantic validating and dumping every
+  row;
+- `ninja-dict` (list, detail): a NinjaAPI returning the plain twin's dicts: ninja's router and
+  renderer only.
+
+Before measuring, each read variant's body is compared byte for byte with the endpoint's
+(the limit detail's ETag and Last-Modified too), and each read twin and each limit twin must
+issue as many queries as the endpoint, every variant taking its throttle block. The limit
+writes must answer the same (but the new uuid and time) and write the same rows (request,
+integrations, history, events; a PATCH of a PENDING and of a CHANGES REQUESTED request).
 
 Cases:
 
-- request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`)
-- request detail; connections (the caller's 5 connections, every party joined: the API has
-  no single-connection GET)
+- request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`), with
+  history lines, decisions and the files' spec checks (prepare())
+- request detail (a CHANGES REQUESTED request); connections (the caller's 5 connections,
+  every party joined: the API has no single-connection GET)
 - create (`POST .../request/`, the docs' body), a fresh request per call
 - seed PATCH (`PATCH .../request/<uuid>/`, contact fields) on one PENDING request
 - outreach individual search (`GET /api_accessacs_mobile/v2/<site>/individuals?q=son`, HTTP
@@ -82,6 +95,8 @@ from django.utils import timezone  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
 from benchmarks.speed_limit import wsgi_application  # noqa: E402
+from connect_api.api.outputs import iso_utc  # noqa: E402
+from connect_api.models import Event  # noqa: E402
 from connect_api.throttling import LEASES  # noqa: E402
 from connect_api.warmup import warm_and_freeze  # noqa: E402
 from connections.choices import (  # noqa: E402
@@ -142,7 +157,7 @@ def review_line(request, action: str, minutes_ago: int, **fields) -> ReviewEntry
     )
 
 
-def prepare() -> tuple[str, str]:
+def prepare() -> tuple[str, list[ConnectionRequest]]:
     """The benchmark organization's 50 requests (5 integrations, 2 files each), its 5
     connections, and a token; rebuilt on every run.
 
@@ -153,7 +168,8 @@ def prepare() -> tuple[str, str]:
     in ten REJECTED; two requests in three have their files checked (failed with errors,
     passed, pending; some with a check against other specs too), the rest show null, and one
     in ten has only an `other` integration (no spec: not_applicable). The
-    detail is the newest request (CHANGES REQUESTED, checked files)."""
+    detail is the newest request (CHANGES REQUESTED, checked files). Returns the token and
+    the requests, oldest first."""
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="speed-retailer")
     manager_user, _ = get_user_model().objects.get_or_create(
@@ -185,6 +201,7 @@ def prepare() -> tuple[str, str]:
     Upload.objects.filter(organization=organization).delete()
     Connection.objects.filter(retailer=organization).delete()
     every_spec = specs_key(specs_for(IntegrationType.values))
+    made = []
     for index in range(50):
         status = {
             9: ConnectionRequestStatus.CHANGES_REQUESTED,
@@ -201,6 +218,7 @@ def prepare() -> tuple[str, str]:
             decided_by=manager if status == ConnectionRequestStatus.APPROVED else None,
             rejection_reason="No EDI yet." if status == ConnectionRequestStatus.REJECTED else "",
         )
+        made.append(request)
         integrations = Integration.objects.bulk_create(
             Integration(
                 request=request,
@@ -304,7 +322,7 @@ def prepare() -> tuple[str, str]:
             suppliers_retailer_account_number=f"R-{index}",
         )
     _, token = AuthToken.objects.create(user=user)
-    return token, str(request.uuid)
+    return token, made
 
 
 OUTREACH_SITE = 99012
@@ -468,6 +486,94 @@ def wsgi_get(path: str, authorization: str):
     return call
 
 
+WRITES = ("create", "patch", "outreach-post")
+
+
+def written(connection_request: ConnectionRequest) -> dict:
+    """What a create or PATCH wrote of a request, without generated ids, uuids and times: the
+    row, its integrations, its history lines and its events."""
+    row = ConnectionRequest.objects.get(pk=connection_request.pk)
+    return {
+        "row": {
+            field: getattr(row, field)
+            for field in (
+                "requester_id",
+                "counterpart_id",
+                "counterpart_name",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "account_number",
+                "additional_information",
+                "status",
+                "decided_by_id",
+                "decided_at",
+                "rejection_reason",
+                "created_by_id",
+            )
+        },
+        "version": row.version,
+        "integrations": list(
+            row.integrations.values_list(
+                "integration_type",
+                "update_frequency",
+                "time_zone",
+                "file_locations",
+                "file_specs",
+                "rules",
+            )
+        ),
+        "history": [
+            (action, manager, user, message, len(integrations))
+            for action, manager, user, message, integrations in row.history.values_list(
+                "action", "account_manager_id", "user_id", "message", "integrations"
+            )
+        ],
+        "events": [
+            (
+                event.name,
+                {**event.data, "request_uuid": "<uuid>"},
+                {**event.refs, "connection_request": "<id>"},
+            )
+            for event in Event.objects.filter(refs__connection_request=row.pk).order_by("id")
+        ],
+    }
+
+
+def writes_compare(name: str, answers: dict, made: list[ConnectionRequest], client: Client) -> None:
+    """The limit twin's write does what the endpoint's does: for create the same answer (but
+    the new uuid and the time) and the same rows; for PATCH the same change (a PENDING request
+    changed, version bumped; a CHANGES REQUESTED one resubmitted), each on a request of its
+    own."""
+    if name == "create":
+        shapes = {}
+        for variant in ("endpoint", "limit"):
+            data = json.loads(answers[variant].content)
+            created = ConnectionRequest.objects.get(uuid=data["request_uuid"])
+            assert data["request_date"] == iso_utc(created.request_date), (variant, data)
+            shapes[variant] = (sorted(data), written(created))
+        assert shapes["limit"] == shapes["endpoint"], shapes
+        return
+    body = json.dumps(PATCH_BODY)
+    for status, (first, second) in (
+        ("PENDING", (made[-4], made[-5])),
+        ("CHANGES REQUESTED", (made[-11], made[-21])),
+    ):
+        changes = {}
+        for variant, target in (("endpoint", first), ("limit", second)):
+            assert target.status == status, (target, status)
+            before = written(target)
+            url = f"{API}request/" if variant == "endpoint" else "/bench/limit/requests/"
+            response = client.patch(f"{url}{target.uuid}/", body, content_type="application/json")
+            assert response.status_code == 204 and response.content == b"", response.content
+            after = written(target)
+            after["version"] -= before["version"]
+            for own in ("counterpart_name", "account_number"):  # each request's own
+                del after["row"][own]
+            changes[variant] = after
+        assert changes["limit"] == changes["endpoint"], (status, changes)
+
+
 def paired(per_round: dict, name: str, variant: str, clock: str) -> float:
     """The median over rounds of (variant's cost / endpoint's cost) measured in the same round."""
     return statistics.median(
@@ -496,7 +602,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="--server: wrk run per block")
     args = parser.parse_args()
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
-    token, request_uuid = prepare()
+    token, made = prepare()
+    request_uuid = str(made[-1].uuid)  # the detail: CHANGES REQUESTED, files checked
+    patched_uuid = str(made[-2].uuid)  # PENDING: each PATCH changes its contact fields
     authorization = f"Token {token}"
     client = Client(HTTP_AUTHORIZATION=authorization)
     basic_client = Client(HTTP_AUTHORIZATION=prepare_outreach())
@@ -577,10 +685,12 @@ def main() -> None:
         "create": {
             "endpoint": post(f"{API}request/"),
             "plain": post("/bench/plain/requests/create/"),
+            "limit": post("/bench/limit/requests/create/"),
         },
         "patch": {
-            "endpoint": patch(f"{API}request/{request_uuid}/"),
-            "plain": patch(f"/bench/plain/requests/{request_uuid}/"),
+            "endpoint": patch(f"{API}request/{patched_uuid}/"),
+            "plain": patch(f"/bench/plain/requests/{patched_uuid}/"),
+            "limit": patch(f"/bench/limit/requests/{patched_uuid}/"),
         },
         "search": {
             "endpoint": get(f"{OUTREACH}/individuals?q=son&pageSize=25", basic_client),
@@ -623,7 +733,9 @@ def main() -> None:
         if name == "outreach-post":
             numbers = [json.loads(body) for body in bodies.values()]
             assert len(set(numbers)) == len(numbers), "each call creates a change request"
-        if name not in ("create", "patch", "outreach-post"):
+        if name in ("create", "patch") and "limit" in variants:
+            writes_compare(name, answers, made, client)
+        if name not in WRITES:
             for variant, body in bodies.items():
                 assert body == bodies["endpoint"], (name, variant, body[:200])
         if name == "detail":
@@ -633,8 +745,8 @@ def main() -> None:
                         assert (
                             answers[variant].headers[header] == answers["endpoint"].headers[header]
                         ), (name, variant, header)
-        for variant in trips[name]:  # every twin: the endpoint's round trips
-            if variant in trips[name]:
+        for variant in trips[name]:  # every read twin and limit twin: the endpoint's round trips
+            if name not in WRITES or variant == "limit":
                 assert len(trips[name][variant]) == len(trips[name]["endpoint"]), (
                     name,
                     variant,

@@ -233,7 +233,7 @@ def plain_request_patch(request, uuid):
     if errors:
         return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
     services.connection_request_update(
-        connection_request=connection_request, organization=organization, data=data
+        connection_request=connection_request, organization=organization, data=data, user=user
     )
     return HttpResponse(status=204)
 
@@ -621,7 +621,8 @@ def ninja_dict_request_detail(request, uuid: str):
 
 urlpatterns = [
     path("bench/limit/requests/", speed_limit.limit_request_list),
-    path("bench/limit/requests/<uuid>/", speed_limit.limit_request_detail),
+    path("bench/limit/requests/create/", speed_limit.limit_request_create),
+    path("bench/limit/requests/<uuid>/", speed_limit.limit_request),
     path("bench/limit/connections/", speed_limit.limit_connection_list),
     path("bench/limit/outreach/<int:site_number>/individuals", speed_limit.limit_individual_search),
     path("bench/plain/requests/", plain_request_list),
