@@ -14,9 +14,9 @@ The twins:
 
 - `plain` (every case): a Django view, the same auth and throttle, selectors, SQL, dict
   builders and services, `JsonResponse`;
-- `limit` (every case but the outreach POST; benchmarks/speed_limit.py): the same
-  authentication, throttle and SQL through a cursor, rows by position, `orjson`; and `wsgi`
-  (list, detail): the same function without Django's handler;
+- `limit` (every case; benchmarks/speed_limit.py): the same authentication, throttle and
+  SQL through a cursor, rows by position, `orjson`, the input rules written plainly; and
+  `wsgi` (list, detail): the same function without Django's handler;
 - `ninja` (list, detail): django-ninja as its users write it over these models: `Schema`
   classes declared with `response=` (nested, aliases and resolvers for renamed and computed
   fields), fed the same prefetched rows (same queries), pydantic validating and dumping every
@@ -28,7 +28,9 @@ Before measuring, each read variant's body is compared byte for byte with the en
 (the limit detail's ETag and Last-Modified too), and each read twin and each limit twin must
 issue as many queries as the endpoint, every variant taking its throttle block. The limit
 writes must answer the same (but the new uuid and time) and write the same rows (request,
-integrations, history, events; a PATCH of a PENDING and of a CHANGES REQUESTED request).
+integrations, history, events; a PATCH of a PENDING and of a CHANGES REQUESTED request; the
+outreach change request, its payload and event, and a repeated body answered with the
+stored one).
 
 Cases:
 
@@ -574,6 +576,43 @@ def writes_compare(name: str, answers: dict, made: list[ConnectionRequest], clie
         assert changes["limit"] == changes["endpoint"], (status, changes)
 
 
+def outreach_written(number: int) -> dict:
+    """What an outreach POST wrote: the change request (its comment aside: each call sends
+    its own) and its event, without generated ids and times."""
+    row = outreach_models.ChangeRequest.objects.get(site__number=OUTREACH_SITE, number=number)
+    return {
+        "row": (row.status, row.kind, row.connection_id, row.base_version, row.submitted_by_id),
+        "review": (row.reviewed_at, row.review_message, row.reviewed_by_id, row.failure_reason),
+        "payload": {**row.payload, "comment": "<comment>"},
+        "events": [
+            (
+                event.name,
+                {**event.data, "change_request_id": "<n>"},
+                {**event.refs, "change_request": "<id>"},
+            )
+            for event in Event.objects.filter(
+                name="change_request.submitted", refs__change_request=row.pk
+            )
+        ],
+    }
+
+
+def outreach_writes_compare(answers: dict, client: Client) -> None:
+    """The limit twin's POST stores what the endpoint's stores, and answers a repeat of a body
+    with the change request already stored, as the endpoint does."""
+    numbers = {variant: json.loads(answers[variant].content) for variant in ("endpoint", "limit")}
+    assert outreach_written(numbers["limit"]) == outreach_written(numbers["endpoint"]), numbers
+    body = outreach_body(0)  # a body of its own, posted twice to each
+    first = None
+    for url in (f"{OUTREACH}/connections", f"/bench/limit/outreach/{OUTREACH_SITE}/connections"):
+        again = [
+            json.loads(client.post(url, body, content_type="application/json").content)
+            for _ in range(2)
+        ]
+        first = again[0] if first is None else first
+        assert again[0] == again[1] == first, (url, again, first)
+
+
 def paired(per_round: dict, name: str, variant: str, clock: str) -> float:
     """The median over rounds of (variant's cost / endpoint's cost) measured in the same round."""
     return statistics.median(
@@ -706,6 +745,7 @@ def main() -> None:
         "outreach-post": {
             "endpoint": outreach_post(f"{OUTREACH}/connections"),
             "plain": outreach_post(f"/bench/plain/outreach/{OUTREACH_SITE}/connections"),
+            "limit": outreach_post(f"/bench/limit/outreach/{OUTREACH_SITE}/connections"),
         },
     }
     if SQLITE:  # the limit twins' SQL is PostgreSQL's (`= ANY(%s)`)
@@ -735,6 +775,8 @@ def main() -> None:
             assert len(set(numbers)) == len(numbers), "each call creates a change request"
         if name in ("create", "patch") and "limit" in variants:
             writes_compare(name, answers, made, client)
+        if name == "outreach-post" and "limit" in variants:
+            outreach_writes_compare(answers, basic_client)
         if name not in WRITES:
             for variant, body in bodies.items():
                 assert body == bodies["endpoint"], (name, variant, body[:200])

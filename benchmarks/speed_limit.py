@@ -7,10 +7,11 @@ endpoint with none of the frameworks' per-request machinery.
   endpoint's queries (hand-written, the same round trips in the same order) through a cursor,
   rows to dicts by position, `orjson` for the body. For the request list, detail (with its
   ETag and Last-Modified), the caller's connections, the outreach individual search, and the
-  writes create and PATCH: the input rules written plainly (no serializer), the service's
-  statements in one transaction (the request, its integrations in one INSERT, the outbox
-  event and its dispatch queued on commit; for PATCH the row lock, the UPDATE and a
-  resubmission's history line);
+  writes create, PATCH and the outreach seed POST: the input rules written plainly (no
+  serializer), the service's statements in one transaction (for create the request, its
+  integrations in one INSERT, the outbox event and its dispatch queued on commit; for PATCH
+  the row lock, the UPDATE and a resubmission's history line; for the outreach POST the site
+  lock numbering the row, the duplicate check, the change request and its event);
 - `wsgi`: the list and detail function as a bare WSGI application (no Django handler,
   middleware, URL resolver or request object), for reference.
 
@@ -18,20 +19,22 @@ PostgreSQL only (`= ANY(%s)`, `UNNEST`, `FOR UPDATE OF`, `::jsonb`). Each answer
 byte what the endpoint answers, in as many queries (speed.py checks both; for the writes, the
 answer but its new uuid and time, and the rows written). What they do not cover, because the
 benchmark never sends it: a list beyond LIST_EXACT_COUNT_CAP (asserted), `uploaded_files` in
-a create, `integrations`, `uploaded_files` or If-Match in a PATCH (refused with a 400 naming
-them). The outreach seed POST has no limit twin: its payload rules, per-type rights, checks
-of every id named, numbering under the site lock and duplicate scan would be a second
-implementation of the outreach service, not a measurement of the framework's cost.
+a create, `integrations`, `uploaded_files` or If-Match in a PATCH, an outreach change of an
+existing connection (each refused with a 400 naming it).
 
 Not a way to write the API: the SQL, the tenant rule, the input rules and the output shapes
 are each written a second time here. They reuse the app's pure helpers where the work is the
 same whoever does it: iso_utc and schedule_data (schedules), specs_for and specs_key (which
 check applies), etag_for, json_loads (the body's value budget), the cron and time zone
-validators, basic_credentials and the credential cache's keys, enqueue_or_defer.
+validators, us_date_parse, basic_credentials and the credential cache's keys,
+enqueue_or_defer, and outreach's ChangeRequestPayload (the payload's cross-field rules and its
+stored form) over CHANGE_REQUEST_FIELDS (the wire names and types).
 """
 
 import hmac
 import math
+import typing
+from datetime import date
 from types import SimpleNamespace
 from urllib.parse import parse_qs
 from uuid import uuid4
@@ -71,6 +74,11 @@ from connections.cron import DEFAULT_TIME_ZONE, VALID_CRON_FORMS
 from connections.validators import validate_time_zone, validate_update_frequency
 from organizations.choices import OrganizationStatus, OrganizationType
 from outreach.api.outputs import SEARCH_EXACT_COUNT_UP_TO
+from outreach.choices import ChangeRequestKind, Right, SecurityRole
+from outreach.dates import us_date_parse
+from outreach.fields import CHANGE_REQUEST_FIELDS
+from outreach.fields import FIELD as CHANGE_REQUEST_FIELD
+from outreach.payload import ChangeRequestPayload, PayloadError
 from uploads.selectors import NO_SPEC_REASON
 from uploads.services import specs_key
 
@@ -159,10 +167,11 @@ class Refused(Exception):
 
 
 class Invalid(Exception):
-    """A body that breaks the input rules: 400 naming each field (`_invalid`)."""
+    """A body that breaks the input rules: 400 naming each field (`_invalid`); `detail`: a
+    domain rule's own message rather than "Invalid input. ..."."""
 
-    def __init__(self, errors: dict):
-        self.errors = errors
+    def __init__(self, errors: dict, detail: str | None = None):
+        self.errors, self.detail = errors, detail
 
 
 def caller(authorization: str, *, scheme: str = "Token") -> tuple:
@@ -624,7 +633,6 @@ def individual_search_body(request, site_number: int) -> tuple[int, bytes, dict]
     order), then its emails, phones and addresses, own and the family's, one query each."""
     try:
         user_id = basic_user_id(request)
-        throttled(user_id)
         with connection.cursor() as cursor:
             cursor.execute(SITE_MEMBERSHIP_SQL, [site_number, user_id])
             found = cursor.fetchall()
@@ -633,6 +641,7 @@ def individual_search_body(request, site_number: int) -> tuple[int, bytes, dict]
         ((site_id, role, locate_person, member_search),) = found
         if role != "ADMINISTRATOR" and "A" not in (locate_person, member_search):
             raise Refused(403, "Locating people needs the LocatePerson or MemberSearch right (A).")
+        throttled(user_id)  # after the permissions, as DRF checks them
         query = request.GET.get("q", "")
         index = _page_number(request.GET.get("pageIndex", ""), 0, 0)
         size = min(_page_number(request.GET.get("pageSize", ""), 25, 1), 100)
@@ -891,12 +900,13 @@ def _integration(item, at: str, errors: dict) -> dict | None:
     return columns if len(errors) == before else None
 
 
-def _invalid(errors: dict) -> tuple[int, bytes, dict]:
+def _invalid(errors: dict, detail: str | None = None) -> tuple[int, bytes, dict]:
     """400 in the API's error shape."""
-    field, messages = next(iter(errors.items()))
-    more = sum(len(value) for value in errors.values()) - 1
-    named = "" if field == "non_field_errors" else f"{field}: "
-    detail = f"Invalid input. {named}{messages[0]}" + (f" (and {more} more)" if more else "")
+    if detail is None:
+        field, messages = next(iter(errors.items()))
+        more = sum(len(value) for value in errors.values()) - 1
+        named = "" if field == "non_field_errors" else f"{field}: "
+        detail = f"Invalid input. {named}{messages[0]}" + (f" (and {more} more)" if more else "")
     return 400, orjson.dumps({"detail": detail, "code": "invalid", "errors": errors}), {}
 
 
@@ -939,7 +949,7 @@ def request_create_body(request) -> tuple[int, bytes, dict]:
     except Refused as refused:
         return _refused(refused)
     except Invalid as invalid:
-        return _invalid(invalid.errors)
+        return _invalid(invalid.errors, invalid.detail)
     errors: dict = {}
     data = _request_fields(body, errors, partial=False)
     integrations = []
@@ -1058,7 +1068,7 @@ def request_patch_body(request, uuid: str) -> tuple[int, bytes, dict]:
     except Refused as refused:
         return _refused(refused)
     except Invalid as invalid:
-        return _invalid(invalid.errors)
+        return _invalid(invalid.errors, invalid.detail)
     errors: dict = {}
     data = _request_fields(body, errors, partial=True)
     if errors:
@@ -1091,6 +1101,256 @@ def request_patch_body(request, uuid: str) -> tuple[int, bytes, dict]:
     return 204, b"", {}
 
 
+# --- outreach: the seed change request POST ------------------------------------------------------
+
+GATE_MEMBERSHIP_SQL = """
+SELECT sm.id, sm.site_id, s.number, sm.security_role, sm.create_change_request,
+       sm.locate_person, sm.member_search, sm.view_add_comments
+FROM outreach_sitemembership sm
+JOIN outreach_site s ON s.id = sm.site_id
+LEFT JOIN outreach_individual i ON i.id = sm.individual_id
+WHERE sm.site_id IN (SELECT id FROM outreach_site WHERE number = %s) AND sm.user_id = %s
+LIMIT 21
+"""
+
+TYPE_RIGHTS_SQL = """
+SELECT r.connection_type_id, r.right
+FROM outreach_connectiontyperight r
+JOIN outreach_connectiontype t ON t.id = r.connection_type_id
+WHERE r.membership_id = %s
+ORDER BY t.number
+"""
+
+CONNECTION_TYPE_SQL = """
+SELECT t.id, t.number, t.active
+FROM outreach_connectiontype t
+JOIN outreach_site s ON s.id = t.site_id
+WHERE t.site_id = %s AND t.number = %s
+ORDER BY s.number, t.number
+LIMIT 1
+"""
+
+SITE_LOCK_SQL = "SELECT id FROM outreach_site WHERE id = %s LIMIT 21 FOR UPDATE"
+NEXT_NUMBER_SQL = "SELECT MAX(number) FROM outreach_changerequest WHERE site_id = %s"
+SUBMITTER_SQL = "SELECT id, password, username, is_active FROM auth_user WHERE id = %s LIMIT 21"
+
+RECENT_SQL = """
+SELECT number, payload FROM outreach_changerequest
+WHERE site_id = %s AND kind = %s AND submitted_at >= %s AND submitted_by_id = %s
+ORDER BY number DESC
+"""
+
+CHANGE_REQUEST_SQL = """
+INSERT INTO outreach_changerequest (status, submitted_at, reviewed_at, review_message, site_id,
+    number, kind, payload, connection_id, base_version, submitted_by_id, reviewed_by_id,
+    failure_reason)
+VALUES ('PENDING', %s, NULL, '', %s, %s, %s, %s::jsonb, NULL, NULL, %s, NULL, '')
+RETURNING id
+"""
+
+
+def wire_value(spec, value):
+    """One body value checked as the endpoint's strict fields check it (a JSON boolean,
+    integer, string, MM/DD/YYYY date or list of integers; strings trimmed); ValueError with
+    the endpoint's message if not."""
+    value_type = typing.get_origin(spec.type) or spec.type
+    if value is None:
+        raise ValueError("This field may not be null.")
+    if value_type is bool:
+        if not isinstance(value, bool):
+            raise ValueError("Must be a JSON boolean (true or false).")
+    elif value_type is int:
+        return _json_integer(value, spec.min_value)
+    elif value_type is str:
+        if not isinstance(value, str):
+            raise ValueError("Must be a JSON string.")
+        value = value.strip()
+        if spec.max_length is not None and len(value) > spec.max_length:
+            raise ValueError(f"Ensure this field has no more than {spec.max_length} characters.")
+    elif value_type is date:
+        try:
+            parsed = us_date_parse(value) if isinstance(value, str) else None
+        except ValueError:
+            raise ValueError(f"{value} is not a date that exists.") from None
+        if parsed is None:
+            raise ValueError("Use the MM/DD/YYYY format (for example 06/05/2015).")
+        return parsed
+    else:
+        if not isinstance(value, list):
+            raise ValueError(f'Expected a list of items but got type "{type(value).__name__}".')
+        if spec.max_length is not None and len(value) > spec.max_length:
+            raise ValueError(f"Ensure this field has no more than {spec.max_length} elements.")
+        return [_json_integer(item, spec.min_value) for item in value]
+    return value
+
+
+def _json_integer(value, min_value: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("Must be a JSON integer (not a string or a boolean).")
+    if min_value is not None and value < min_value:
+        raise ValueError(f"Ensure this value is greater than or equal to {min_value}.")
+    if value > MAX_ID:
+        raise ValueError(f"Ensure this value is less than or equal to {MAX_ID}.")
+    return value
+
+
+def _granted(role: str, value: str) -> bool:
+    return role == SecurityRole.ADMINISTRATOR or value == Right.GRANTED
+
+
+def change_request_body(request, site_number: int) -> tuple[int, bytes, dict]:
+    """Seed 004's POST (an add): Basic, the membership and its change-request gate (with the
+    per-type rights), the throttle, the body checked key by key and by the payload's rules,
+    the type found and its right, every id named found in the site; then, in one
+    transaction, the site locked to number the new row, the same user's identical add of
+    the last minutes answered instead (the duplicate check), else the change request and its
+    outbox event (dispatch queued on commit). Changes of an existing connection are not
+    taken (the benchmark sends an add)."""
+    try:
+        user_id = basic_user_id(request)
+        with connection.cursor() as cursor:
+            cursor.execute(GATE_MEMBERSHIP_SQL, [site_number, user_id])
+            found = cursor.fetchall()
+            if len(found) != 1:
+                raise Refused(404, f"Site {site_number} not found.")
+            ((membership_id, site_id, site_no, role, create, locate, search, comments),) = found
+            type_rights: dict[int, str] = {}
+            if role != SecurityRole.ADMINISTRATOR:
+                cursor.execute(TYPE_RIGHTS_SQL, [membership_id])
+                type_rights = dict(cursor.fetchall())
+        missing = []
+        if role != SecurityRole.ADMINISTRATOR:
+            if not _granted(role, create):
+                missing.append("CreateChangeRequest")
+            if Right.GRANTED not in type_rights.values():
+                missing.append("ConnectionType")
+            if not (_granted(role, locate) or _granted(role, search)):
+                missing.append("LocatePerson or MemberSearch")
+            if not _granted(role, comments):
+                missing.append("ViewAddComments")
+        if missing:
+            raise Refused(403, "Missing rights: " + ", ".join(missing))
+        throttled(user_id)
+        try:
+            body = json_loads(request.body)
+        except (ParseError, DRFValidationError) as error:
+            raise Refused(400, str(error.detail)) from None
+        if not isinstance(body, dict):
+            message = f"Invalid data. Expected a dictionary, but got {type(body).__name__}."
+            raise Invalid({"non_field_errors": [message]})
+        values, errors = {}, {}
+        for spec in CHANGE_REQUEST_FIELDS:
+            if spec.wire in body:
+                try:
+                    values[spec.stored] = wire_value(spec, body[spec.wire])
+                except (ValueError, TypeError) as error:
+                    errors[spec.wire] = [str(error)]
+        if errors:
+            raise Invalid(errors)
+        try:
+            payload = ChangeRequestPayload.from_fields(values)
+        except PayloadError as error:
+            raise Invalid(error.errors) from None
+        if payload.kind != ChangeRequestKind.ADD:
+            raise Refused(400, "Not taken by the limit twin: a change of an existing connection")
+        type_wire = CHANGE_REQUEST_FIELD["connection_type_id"].wire
+        with connection.cursor() as cursor:
+            cursor.execute(CONNECTION_TYPE_SQL, [site_id, payload.connection_type_id])
+            connection_type = cursor.fetchone()
+            if connection_type is None:
+                raise Invalid(
+                    {type_wire: [f"No connection type {payload.connection_type_id} in this site."]},
+                    "Unknown connection type.",
+                )
+            type_id, type_number, type_active = connection_type
+            right = (
+                Right.GRANTED if role == SecurityRole.ADMINISTRATOR else type_rights.get(type_id)
+            )
+            if right != Right.GRANTED:
+                raise Refused(
+                    403, f"Full rights (A) on connection type {type_number} are required."
+                )
+            if not type_active:
+                errors[type_wire] = [f"Connection type {type_number} is no longer active."]
+            for spec in CHANGE_REQUEST_FIELDS:
+                if spec.row is None or spec.type is not int or spec.stored == "connection_type_id":
+                    continue
+                number = getattr(payload, spec.stored)
+                if number is None:
+                    continue
+                table = spec.row.model._meta.db_table
+                cursor.execute(
+                    f"SELECT 1 FROM {table} WHERE site_id = %s AND number = %s LIMIT 1",
+                    [site_id, number],
+                )
+                if cursor.fetchone() is None:
+                    errors[spec.wire] = [f"No {spec.row.noun} {number} in this site."]
+            wanted = set(payload.response_ids)
+            if wanted:
+                cursor.execute(
+                    "SELECT number FROM outreach_response"
+                    " WHERE connection_type_id = %s AND number = ANY(%s)",
+                    [type_id, list(wanted)],
+                )
+                unknown = wanted - {number for (number,) in cursor.fetchall()}
+                if unknown:
+                    errors[CHANGE_REQUEST_FIELD["response_ids"].wire] = [
+                        f"Not responses of connection type {type_number}: "
+                        + ", ".join(str(number) for number in sorted(unknown))
+                        + "."
+                    ]
+        if errors:
+            raise Invalid(errors, "Ids not usable in this site: " + ", ".join(errors))
+    except Refused as refused:
+        return _refused(refused)
+    except Invalid as invalid:
+        return _invalid(invalid.errors, invalid.detail)
+    stored = payload.to_stored()
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic():  # the service's numbering: a savepoint around the lock
+            cursor.execute(SITE_LOCK_SQL, [site_id])
+            cursor.execute(NEXT_NUMBER_SQL, [site_id])
+            number = (cursor.fetchone()[0] or 0) + 1
+        # The service reads the submitter's row here (the membership was loaded without it).
+        cursor.execute(SUBMITTER_SQL, [user_id])
+        cursor.fetchone()
+        since = now - settings.OUTREACH_DUPLICATE_WINDOW
+        cursor.execute(RECENT_SQL, [site_id, ChangeRequestKind.ADD.value, since, user_id])
+        for earlier, earlier_payload in cursor.fetchall():
+            if orjson.loads(earlier_payload) == stored:
+                return 200, orjson.dumps(earlier), {}
+        cursor.execute(
+            CHANGE_REQUEST_SQL,
+            [
+                now,
+                site_id,
+                number,
+                ChangeRequestKind.ADD.value,
+                orjson.dumps(stored).decode(),
+                user_id,
+            ],
+        )
+        (change_request_id,) = cursor.fetchone()
+        data = {
+            "site": site_no,
+            "change_request_id": number,
+            "kind": ChangeRequestKind.ADD.value,
+            "status": "PENDING",
+            "connection_id": None,
+            "message": None,
+            "reason": None,
+        }
+        refs = {
+            "site": site_id,
+            "change_request": change_request_id,
+            "submitter": user_id,
+            "reviewer": None,
+        }
+        _event(cursor, EventName.CHANGE_REQUEST_SUBMITTED, data, refs)
+    return 200, orjson.dumps(number), {}
+
+
 # --- as Django views ---------------------------------------------------------------------------
 
 
@@ -1120,6 +1380,11 @@ def limit_request(request, uuid):
             return HttpResponse(status=204)
         return _response(status, body, headers)
     return _response(*request_detail_body(request.headers.get("Authorization", ""), uuid))
+
+
+@csrf_exempt
+def limit_change_request(request, site_number):
+    return _response(*change_request_body(request, site_number))
 
 
 def limit_connection_list(request):

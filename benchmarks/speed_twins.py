@@ -20,8 +20,7 @@
 """
 
 import json
-import typing
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -57,7 +56,6 @@ from outreach import permissions as outreach_permissions
 from outreach import selectors as outreach_selectors
 from outreach import services as outreach_services
 from outreach.api import outputs as outreach_outputs
-from outreach.dates import us_date_parse
 from outreach.fields import CHANGE_REQUEST_FIELDS
 from outreach.payload import ChangeRequestPayload
 from uploads.models import UploadCheck, UploadCheckStatus
@@ -300,36 +298,6 @@ def plain_individual_search(request, site_number):
     return json_response(page.data(items, page_count))
 
 
-def _wire_value(spec, value):
-    """One body value checked as the endpoint's strict fields check it; ValueError if not."""
-    value_type = typing.get_origin(spec.type) or spec.type
-    if value_type is bool:
-        if not isinstance(value, bool):
-            raise ValueError("Must be a boolean.")
-    elif value_type is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("Must be an integer.")
-        if spec.min_value is not None and value < spec.min_value:
-            raise ValueError(f"Must be at least {spec.min_value}.")
-    elif value_type is str:
-        if not isinstance(value, str) or (spec.max_length and len(value) > spec.max_length):
-            raise ValueError("Must be a string, not too long.")
-    elif value_type is date:
-        parsed = us_date_parse(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ValueError("Enter a date as MM/DD/YYYY.")
-        return parsed
-    else:
-        if not isinstance(value, list) or (spec.max_length and len(value) > spec.max_length):
-            raise ValueError("Must be a list of integers.")
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, int):
-                raise ValueError("Must be a list of integers.")
-            if spec.min_value is not None and item < spec.min_value:
-                raise ValueError(f"Each must be at least {spec.min_value}.")
-    return value
-
-
 @csrf_exempt
 def plain_change_request(request, site_number):
     """Seed 004's POST: the gate, the body checked key by key, the payload rules, the service."""
@@ -353,7 +321,7 @@ def plain_change_request(request, site_number):
     for spec in CHANGE_REQUEST_FIELDS:
         if spec.wire in body:
             try:
-                values[spec.stored] = _wire_value(spec, body[spec.wire])
+                values[spec.stored] = speed_limit.wire_value(spec, body[spec.wire])
             except (ValueError, TypeError) as error:
                 errors[spec.wire] = [str(error)]
     if errors:
@@ -624,6 +592,7 @@ urlpatterns = [
     path("bench/limit/requests/create/", speed_limit.limit_request_create),
     path("bench/limit/requests/<uuid>/", speed_limit.limit_request),
     path("bench/limit/connections/", speed_limit.limit_connection_list),
+    path("bench/limit/outreach/<int:site_number>/connections", speed_limit.limit_change_request),
     path("bench/limit/outreach/<int:site_number>/individuals", speed_limit.limit_individual_search),
     path("bench/plain/requests/", plain_request_list),
     path("bench/plain/requests/create/", plain_request_create),
