@@ -748,7 +748,7 @@ def main() -> None:
             "limit": outreach_post(f"/bench/limit/outreach/{OUTREACH_SITE}/connections"),
         },
     }
-    if SQLITE:  # the limit twins' SQL is PostgreSQL's (`= ANY(%s)`)
+    if SQLITE:  # the limit twins are PostgreSQL only (`= ANY(%s)`, UNNEST, FOR UPDATE OF, ::jsonb)
         for variants in cases.values():
             variants.pop("limit", None)
             variants.pop("wsgi", None)
