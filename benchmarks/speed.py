@@ -10,19 +10,34 @@ data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_
 Every call goes through the Django test client, so the middleware, URL routing and JSON
 (de)serialisation are paid by endpoint and twin alike (benchmarks/speed_twins.py); the
 endpoints run as deployed (Token or Basic auth, the throttle counter, filters, pagination).
-The twins of the request list and detail:
+The twins:
 
-- `plain`: a Django view, the same auth, selectors, SQL and dict builders, `JsonResponse`;
-- `ninja`: django-ninja as its users write it over these models: `Schema` classes declared
-  with `response=` (nested, aliases and resolvers for renamed and computed fields), fed the
-  same prefetched rows (same queries), pydantic validating and dumping every row;
-- `ninja-dict`: a NinjaAPI returning the plain twin's dicts: ninja's router and renderer only.
+- `plain` (every case): a Django view, the same auth and throttle, selectors, SQL, dict
+  builders and services, `JsonResponse`;
+- `limit` (every case; benchmarks/speed_limit.py): the same authentication, throttle and
+  SQL through a cursor, rows by position, `orjson`, the input rules written plainly; and
+  `wsgi` (list, detail): the same function without Django's handler;
+- `ninja` (list, detail): django-ninja as its users write it over these models: `Schema`
+  classes declared with `response=` (nested, aliases and resolvers for renamed and computed
+  fields), fed the same prefetched rows (same queries), pydantic validating and dumping every
+  row;
+- `ninja-dict` (list, detail): a NinjaAPI returning the plain twin's dicts: ninja's router and
+  renderer only.
+
+Before measuring, each read variant's body is compared byte for byte with the endpoint's
+(the limit detail's ETag and Last-Modified too), and each read twin and each limit twin must
+issue as many queries as the endpoint, every variant taking its throttle block. The limit
+writes must answer the same (but the new uuid and time) and write the same rows (request,
+integrations, history, events; a PATCH of a PENDING and of a CHANGES REQUESTED request; the
+outreach change request, its payload and event, and a repeated body answered with the
+stored one).
 
 Cases:
 
-- request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`)
-- request detail; connections (the caller's 5 connections, every party joined: the API has
-  no single-connection GET)
+- request list: 50 requests x 5 integrations x 2 uploaded files (`GET .../request/`), with
+  history lines, decisions and the files' spec checks (prepare())
+- request detail (a CHANGES REQUESTED request); connections (the caller's 5 connections,
+  every party joined: the API has no single-connection GET)
 - create (`POST .../request/`, the docs' body), a fresh request per call
 - seed PATCH (`PATCH .../request/<uuid>/`, contact fields) on one PENDING request
 - outreach individual search (`GET /api_accessacs_mobile/v2/<site>/individuals?q=son`, HTTP
@@ -43,6 +58,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -76,20 +92,43 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
 from benchmarks.speed_limit import wsgi_application  # noqa: E402
+from connect_api.api.outputs import iso_utc  # noqa: E402
+from connect_api.models import Event  # noqa: E402
+from connect_api.throttling import LEASES  # noqa: E402
 from connect_api.warmup import warm_and_freeze  # noqa: E402
-from connections.models import Connection, ConnectionRequest, Integration  # noqa: E402
+from connections.choices import (  # noqa: E402
+    ConnectionRequestStatus,
+    IntegrationType,
+    ReviewAction,
+    specs_for,
+)
+from connections.models import (  # noqa: E402
+    Connection,
+    ConnectionRequest,
+    Integration,
+    ReviewEntry,
+)
 from organizations.choices import OrganizationStatus, OrganizationType  # noqa: E402
-from organizations.models import Organization, OrganizationMembership  # noqa: E402
+from organizations.models import (  # noqa: E402
+    AccountManager,
+    Organization,
+    OrganizationMembership,
+    Person,
+)
 from outreach import models as outreach_models  # noqa: E402
 from outreach.choices import Right  # noqa: E402
 from tests.conftest import basic_header  # noqa: E402
 from tests.seeds import OUTREACH_SEED_BODY_TEXT  # noqa: E402
-from uploads.models import Upload  # noqa: E402
+from uploads.models import Upload, UploadCheck, UploadCheckStatus  # noqa: E402
+from uploads.services import specs_key  # noqa: E402
 
 settings.ROOT_URLCONF = "benchmarks.speed_twins"
+TOKEN_RENEWAL = 'UPDATE "knox_authtoken"'  # knox's renewal (Django's SQL and the twin's)
 API = "/organizations/connections/"
 
 # The create body as the platform's docs send it.
@@ -111,14 +150,51 @@ CREATE_BODY = {
 PATCH_BODY = {"primary_contact_phone": "555-0199", "additional_information": "New hours."}
 
 
-def prepare() -> tuple[str, str]:
-    """The benchmark organization's 50 requests (5 integrations, 2 files each), one
-    connection, and a token; rebuilt on every run."""
+def review_line(request, action: str, minutes_ago: int, **fields) -> ReviewEntry:
+    return ReviewEntry(
+        request=request,
+        action=action,
+        created_at=timezone.now() - timedelta(minutes=minutes_ago),
+        **fields,
+    )
+
+
+def prepare() -> tuple[str, list[ConnectionRequest]]:
+    """The benchmark organization's 50 requests (5 integrations, 2 files each), its 5
+    connections, and a token; rebuilt on every run.
+
+    So that every part of the request's output is compared byte for byte and read in the
+    endpoint's round trips, some requests carry more than the default: every tenth is
+    CHANGES REQUESTED with a history (staff asked, the requester resubmitted, staff asked
+    again, naming an integration and a file), one in ten APPROVED by an account manager, one
+    in ten REJECTED; two requests in three have their files checked (failed with errors,
+    passed, pending; some with a check against other specs too), the rest show null, and one
+    in ten has only an `other` integration (no spec: not_applicable). The
+    detail is the newest request (CHANGES REQUESTED, checked files). Returns the token and
+    the requests, oldest first."""
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="speed-retailer")
+    manager_user, _ = get_user_model().objects.get_or_create(
+        username="speed-manager", defaults={"is_staff": True}
+    )
+    manager = AccountManager.objects.filter(user=manager_user).first()
+    if manager is None:
+        person = Person.objects.create(
+            first_name="Mia", last_name="Manager", email="mia@example.com", job_title="AM"
+        )
+        manager = AccountManager.objects.create(user=manager_user, person=person)
+    contact, _ = Person.objects.get_or_create(
+        first_name="Renée", last_name="Retail", defaults={"phone": "555-0101"}
+    )
     organization, _ = Organization.objects.update_or_create(
         name="Speed Retail",
-        defaults={"org_type": OrganizationType.RETAILER, "status": OrganizationStatus.ACTIVE},
+        defaults={
+            "org_type": OrganizationType.RETAILER,
+            "status": OrganizationStatus.ACTIVE,
+            "account_manager": manager,
+            "contact": contact,
+            "website": "https://retail.example.com",
+        },
     )
     OrganizationMembership.objects.update_or_create(
         user=user, defaults={"organization": organization}
@@ -126,23 +202,40 @@ def prepare() -> tuple[str, str]:
     ConnectionRequest.objects.filter(requester=organization).delete()
     Upload.objects.filter(organization=organization).delete()
     Connection.objects.filter(retailer=organization).delete()
+    every_spec = specs_key(specs_for(IntegrationType.values))
+    made = []
     for index in range(50):
+        status = {
+            9: ConnectionRequestStatus.CHANGES_REQUESTED,
+            4: ConnectionRequestStatus.APPROVED,
+            7: ConnectionRequestStatus.REJECTED,
+        }.get(index % 10, ConnectionRequestStatus.PENDING)
         request = ConnectionRequest.objects.create(
             requester=organization,
             counterpart_name=f"Supplier {index}",
             contact_name="Pat Contact",
             contact_email="pat@example.com",
             account_number=f"A-{index}",
+            status=status,
+            decided_by=manager if status == ConnectionRequestStatus.APPROVED else None,
+            rejection_reason="No EDI yet." if status == ConnectionRequestStatus.REJECTED else "",
         )
-        Integration.objects.bulk_create(
+        made.append(request)
+        integrations = Integration.objects.bulk_create(
             Integration(
                 request=request,
                 integration_type=kind,
-                update_frequency="0 2 * * *",
+                update_frequency="0 2 * * *" if kind != "other" else "",
+                time_zone="Europe/Berlin" if kind == "order" else "America/New_York",
                 file_specs="CSV, one row per item",
             )
-            for kind in ("item", "order", "allocation", "tracking", "other")
+            for kind in (
+                ("other",)  # no spec to check against: not_applicable
+                if index % 10 == 3
+                else ("item", "order", "allocation", "tracking", "other")
+            )
         )
+        uploads = []
         for number in range(2):
             content = b"sku,qty\nA-1,3\n"
             upload = Upload.objects.create(
@@ -154,13 +247,84 @@ def prepare() -> tuple[str, str]:
                 content_type="text/csv",
             )
             request.uploaded_files.add(upload)
+            uploads.append(upload)
+        if index % 3 != 2:
+            UploadCheck.objects.bulk_create(
+                [
+                    UploadCheck(
+                        upload=uploads[0],
+                        specs=every_spec,
+                        **(
+                            {"status": UploadCheckStatus.PENDING}
+                            if index % 6 == 4
+                            else {
+                                "status": UploadCheckStatus.FAILED,
+                                "spec": "product",
+                                "rows_checked": 1,
+                                "error_count": 1,
+                                "errors": [{"row": 2, "field": "qty", "message": "« 3x » ?"}],
+                                "finished": timezone.now(),
+                            }
+                        ),
+                    ),
+                    UploadCheck(
+                        upload=uploads[1],
+                        specs=every_spec,
+                        status=UploadCheckStatus.PASSED,
+                        spec="inventory",
+                        rows_checked=1,
+                        error_count=0,
+                        finished=timezone.now(),
+                    ),
+                    *(
+                        [UploadCheck(upload=uploads[1], specs="orders", reason="No header.")]
+                        if index % 3 == 1
+                        else []
+                    ),
+                ]
+            )
+        if status == ConnectionRequestStatus.CHANGES_REQUESTED:
+            ReviewEntry.objects.bulk_create(
+                [
+                    review_line(
+                        request,
+                        ReviewAction.CHANGES_REQUESTED,
+                        30,
+                        account_manager=manager,
+                        message="Add the order feed's time zone.",
+                    ),
+                    review_line(request, ReviewAction.RESUBMITTED, 20, user=user),
+                    review_line(
+                        request,
+                        ReviewAction.CHANGES_REQUESTED,
+                        10,
+                        account_manager=manager,
+                        message="Le fichier « feed » n'a pas d'en-tête.",
+                        integrations=[str(integrations[1].uuid)],
+                        uploaded_files=[str(uploads[0].uuid)],
+                    ),
+                ]
+            )
+        elif status != ConnectionRequestStatus.PENDING:
+            ReviewEntry.objects.create(
+                request=request,
+                action=status,
+                account_manager=manager,
+                message=request.rejection_reason,
+            )
     for index in range(5):
         supplier, _ = Organization.objects.get_or_create(
             name=f"Speed Supplier {index}", defaults={"org_type": OrganizationType.SUPPLIER}
         )
-        Connection.objects.create(retailer=organization, supplier=supplier)
+        Connection.objects.create(
+            retailer=organization,
+            supplier=supplier,
+            account_manager=manager if index % 2 else None,
+            allocation_type="fair share" if index % 2 else "",
+            suppliers_retailer_account_number=f"R-{index}",
+        )
     _, token = AuthToken.objects.create(user=user)
-    return token, str(request.uuid)
+    return token, made
 
 
 OUTREACH_SITE = 99012
@@ -200,6 +364,7 @@ def prepare_outreach() -> str:
             individual=person,
             email=f"{person.first_name}.{person.last_name}{person.number}@example.org".lower(),
             preferred=True,
+            listed=bool(person.number % 7),
         )
         for person in people
     )
@@ -212,6 +377,56 @@ def prepare_outreach() -> str:
             preferred=True,
         )
         for person in people
+        if person.number % 5  # these use their family's phone, when it has one
+    )
+    # Addresses, so the search's address reads and choice (own mailing, else own active, else
+    # the family's) are exercised: some people have their own (one in three of those a
+    # second, inactive one), some families one, a third of the families a phone.
+    outreach_models.Address.objects.bulk_create(
+        [
+            *(
+                outreach_models.Address(
+                    site=site,
+                    number=person.number * 2 + extra,
+                    individual=person,
+                    active=not extra,
+                    mailing=not extra,
+                    street=f"{person.number} Main St",
+                    street2="Apt 2" if person.number % 3 else "",
+                    city="Provo",
+                    state="UT",
+                    zipcode="84601",
+                    country="USA",
+                )
+                for person in people
+                if person.number % 16 == 0
+                for extra in range(1 + (person.number % 3 == 0))
+            ),
+            *(
+                outreach_models.Address(
+                    site=site,
+                    number=10_000 + family.number,
+                    family=family,
+                    company="Family Farm" if family.number % 16 == 5 else "",
+                    street=f"{family.number} Family Rd",
+                    city="Orem",
+                    state="UT",
+                )
+                for family in families
+                if family.number % 8 == 5
+            ),
+        ]
+    )
+    outreach_models.Phone.objects.bulk_create(
+        outreach_models.Phone(
+            site=site,
+            number=10_000 + family.number,
+            family=family,
+            phone_number=f"801-777-{family.number:04d}",
+            listed=False,
+        )
+        for family in families
+        if family.number % 3 == 1
     )
     # bulk_create skips the saves that keep the search text
     outreach_models.Individual.objects.filter(site=site).search_text_refresh()
@@ -263,11 +478,139 @@ def wsgi_get(path: str, authorization: str):
     started: list = []
 
     def call():
-        body = b"".join(wsgi_application(environ, lambda status, headers: started.append(status)))
-        assert started.pop().startswith("200"), body[:300]
-        return SimpleNamespace(status_code=200, content=body)
+        body = b"".join(
+            wsgi_application(environ, lambda status, headers: started.append((status, headers)))
+        )
+        status, headers = started.pop()
+        assert status.startswith("200"), body[:300]
+        return SimpleNamespace(status_code=200, content=body, headers=dict(headers))
 
     return call
+
+
+WRITES = ("create", "patch", "outreach-post")
+
+
+def written(connection_request: ConnectionRequest) -> dict:
+    """What a create or PATCH wrote of a request, without generated ids, uuids and times: the
+    row, its integrations, its history lines and its events."""
+    row = ConnectionRequest.objects.get(pk=connection_request.pk)
+    return {
+        "row": {
+            field: getattr(row, field)
+            for field in (
+                "requester_id",
+                "counterpart_id",
+                "counterpart_name",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "account_number",
+                "additional_information",
+                "status",
+                "decided_by_id",
+                "decided_at",
+                "rejection_reason",
+                "created_by_id",
+            )
+        },
+        "version": row.version,
+        "integrations": list(
+            row.integrations.values_list(
+                "integration_type",
+                "update_frequency",
+                "time_zone",
+                "file_locations",
+                "file_specs",
+                "rules",
+            )
+        ),
+        "history": [
+            (action, manager, user, message, len(integrations))
+            for action, manager, user, message, integrations in row.history.values_list(
+                "action", "account_manager_id", "user_id", "message", "integrations"
+            )
+        ],
+        "events": [
+            (
+                event.name,
+                {**event.data, "request_uuid": "<uuid>"},
+                {**event.refs, "connection_request": "<id>"},
+            )
+            for event in Event.objects.filter(refs__connection_request=row.pk).order_by("id")
+        ],
+    }
+
+
+def writes_compare(name: str, answers: dict, made: list[ConnectionRequest], client: Client) -> None:
+    """The limit twin's write does what the endpoint's does: for create the same answer (but
+    the new uuid and the time) and the same rows; for PATCH the same change (a PENDING request
+    changed, version bumped; a CHANGES REQUESTED one resubmitted), each on a request of its
+    own."""
+    if name == "create":
+        shapes = {}
+        for variant in ("endpoint", "limit"):
+            data = json.loads(answers[variant].content)
+            created = ConnectionRequest.objects.get(uuid=data["request_uuid"])
+            assert data["request_date"] == iso_utc(created.request_date), (variant, data)
+            shapes[variant] = (sorted(data), written(created))
+        assert shapes["limit"] == shapes["endpoint"], shapes
+        return
+    body = json.dumps(PATCH_BODY)
+    for status, (first, second) in (
+        ("PENDING", (made[-4], made[-5])),
+        ("CHANGES REQUESTED", (made[-11], made[-21])),
+    ):
+        changes = {}
+        for variant, target in (("endpoint", first), ("limit", second)):
+            assert target.status == status, (target, status)
+            before = written(target)
+            url = f"{API}request/" if variant == "endpoint" else "/bench/limit/requests/"
+            response = client.patch(f"{url}{target.uuid}/", body, content_type="application/json")
+            assert response.status_code == 204 and response.content == b"", response.content
+            after = written(target)
+            after["version"] -= before["version"]
+            for own in ("counterpart_name", "account_number"):  # each request's own
+                del after["row"][own]
+            changes[variant] = after
+        assert changes["limit"] == changes["endpoint"], (status, changes)
+
+
+def outreach_written(number: int) -> dict:
+    """What an outreach POST wrote: the change request (its comment aside: each call sends
+    its own) and its event, without generated ids and times."""
+    row = outreach_models.ChangeRequest.objects.get(site__number=OUTREACH_SITE, number=number)
+    return {
+        "row": (row.status, row.kind, row.connection_id, row.base_version, row.submitted_by_id),
+        "review": (row.reviewed_at, row.review_message, row.reviewed_by_id, row.failure_reason),
+        "payload": {**row.payload, "comment": "<comment>"},
+        "events": [
+            (
+                event.name,
+                {**event.data, "change_request_id": "<n>"},
+                {**event.refs, "change_request": "<id>"},
+            )
+            for event in Event.objects.filter(
+                name="change_request.submitted", refs__change_request=row.pk
+            )
+        ],
+    }
+
+
+def outreach_writes_compare(answers: dict, client: Client) -> None:
+    """The limit twin's POST stores what the endpoint's stores, and answers a repeat of a body
+    with the change request already stored, as the endpoint does."""
+    numbers = {variant: json.loads(answers[variant].content) for variant in ("endpoint", "limit")}
+    assert outreach_written(numbers["limit"]) == outreach_written(numbers["endpoint"]), numbers
+    body = outreach_body(0)  # a body of its own, posted twice to each
+    first = None
+    for url in (f"{OUTREACH}/connections", f"/bench/limit/outreach/{OUTREACH_SITE}/connections"):
+        again = [
+            json.loads(client.post(url, body, content_type="application/json").content)
+            for _ in range(2)
+        ]
+        first = again[0] if first is None else first
+        assert again[0] == again[1] == first, (url, again, first)
 
 
 def paired(per_round: dict, name: str, variant: str, clock: str) -> float:
@@ -298,7 +641,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="--server: wrk run per block")
     args = parser.parse_args()
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
-    token, request_uuid = prepare()
+    token, made = prepare()
+    request_uuid = str(made[-1].uuid)  # the detail: CHANGES REQUESTED, files checked
+    patched_uuid = str(made[-2].uuid)  # PENDING: each PATCH changes its contact fields
     authorization = f"Token {token}"
     client = Client(HTTP_AUTHORIZATION=authorization)
     basic_client = Client(HTTP_AUTHORIZATION=prepare_outreach())
@@ -374,14 +719,17 @@ def main() -> None:
         "connections": {
             "endpoint": get(API),
             "plain": get("/bench/plain/connections/"),
+            "limit": get("/bench/limit/connections/"),
         },
         "create": {
             "endpoint": post(f"{API}request/"),
             "plain": post("/bench/plain/requests/create/"),
+            "limit": post("/bench/limit/requests/create/"),
         },
         "patch": {
-            "endpoint": patch(f"{API}request/{request_uuid}/"),
-            "plain": patch(f"/bench/plain/requests/{request_uuid}/"),
+            "endpoint": patch(f"{API}request/{patched_uuid}/"),
+            "plain": patch(f"/bench/plain/requests/{patched_uuid}/"),
+            "limit": patch(f"/bench/limit/requests/{patched_uuid}/"),
         },
         "search": {
             "endpoint": get(f"{OUTREACH}/individuals?q=son&pageSize=25", basic_client),
@@ -389,28 +737,72 @@ def main() -> None:
                 f"/bench/plain/outreach/{OUTREACH_SITE}/individuals?q=son&pageSize=25",
                 basic_client,
             ),
+            "limit": get(
+                f"/bench/limit/outreach/{OUTREACH_SITE}/individuals?q=son&pageSize=25",
+                basic_client,
+            ),
         },
         "outreach-post": {
             "endpoint": outreach_post(f"{OUTREACH}/connections"),
             "plain": outreach_post(f"/bench/plain/outreach/{OUTREACH_SITE}/connections"),
+            "limit": outreach_post(f"/bench/limit/outreach/{OUTREACH_SITE}/connections"),
         },
     }
-    if SQLITE:  # the limit twins' SQL is PostgreSQL's (`= ANY(%s)`)
+    if SQLITE:  # the limit twins are PostgreSQL only (`= ANY(%s)`, UNNEST, FOR UPDATE OF, ::jsonb)
         for variants in cases.values():
             variants.pop("limit", None)
             variants.pop("wsgi", None)
     if args.cases:
         cases = {name: cases[name] for name in args.cases.split(",")}
-    for name, variants in cases.items():  # the same bytes from endpoint and twins
-        bodies = {variant: call().content for variant, call in variants.items()}
+    trips = {}
+    for name, variants in cases.items():  # the same bytes, in the same round trips
+        answers, trips[name] = {}, {}
+        for variant, call in variants.items():
+            call()  # the first call of a process reads what it keeps (the migration check)
+            LEASES.clear()  # each variant takes its throttle block: the counter's round trip
+            with CaptureQueriesContext(connection) as captured:
+                answers[variant] = call()
+            trips[name][variant] = [
+                query["sql"]
+                for query in captured.captured_queries
+                if not query["sql"].startswith(TOKEN_RENEWAL)  # once a minute, whoever calls
+            ]
+        bodies = {variant: answer.content for variant, answer in answers.items()}
         if name == "search":
             assert json.loads(bodies["endpoint"])["Page"], "the search finds people"
         if name == "outreach-post":
             numbers = [json.loads(body) for body in bodies.values()]
             assert len(set(numbers)) == len(numbers), "each call creates a change request"
-        if name not in ("create", "patch", "outreach-post"):
+        if name in ("create", "patch") and "limit" in variants:
+            writes_compare(name, answers, made, client)
+        if name == "outreach-post" and "limit" in variants:
+            outreach_writes_compare(answers, basic_client)
+        if name not in WRITES:
             for variant, body in bodies.items():
                 assert body == bodies["endpoint"], (name, variant, body[:200])
+        if name == "detail":
+            for variant in ("limit", "wsgi"):
+                if variant in answers:
+                    for header in ("ETag", "Last-Modified"):
+                        assert (
+                            answers[variant].headers[header] == answers["endpoint"].headers[header]
+                        ), (name, variant, header)
+        for variant in trips[name]:  # every read twin and limit twin: the endpoint's round trips
+            if name not in WRITES or variant == "limit":
+                assert len(trips[name][variant]) == len(trips[name]["endpoint"]), (
+                    name,
+                    variant,
+                    trips[name][variant],
+                    trips[name]["endpoint"],
+                )
+    print(
+        "round trips per call (the throttle block taken):",
+        "; ".join(
+            f"{name} "
+            + " ".join(f"{variant} {len(queries)}" for variant, queries in variants.items())
+            for name, variants in trips.items()
+        ),
+    )
 
     warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)
 

@@ -20,8 +20,7 @@
 """
 
 import json
-import typing
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -44,17 +43,24 @@ from connect_api.errors import DomainError
 from connect_api.urls import urlpatterns as real_urlpatterns
 from connections import selectors, services
 from connections.api import serializers as shapes
-from connections.choices import ConnectionRequestStatus, IntegrationType
-from connections.cron import describe_cron, is_valid_cron, next_runs
+from connections.choices import (
+    ConnectionRequestStatus,
+    IntegrationType,
+    ReviewAction,
+    specs_for,
+)
+from connections.cron import describe_cron, is_valid_cron, next_runs, schedule_warnings
 from organizations.choices import OrganizationType
 from organizations.selectors import active_organization_for
 from outreach import permissions as outreach_permissions
 from outreach import selectors as outreach_selectors
 from outreach import services as outreach_services
 from outreach.api import outputs as outreach_outputs
-from outreach.dates import us_date_parse
 from outreach.fields import CHANGE_REQUEST_FIELDS
 from outreach.payload import ChangeRequestPayload
+from uploads.models import UploadCheck, UploadCheckStatus
+from uploads.selectors import NO_SPEC_REASON
+from uploads.services import specs_key
 
 
 def json_response(data, status: int = 200, safe: bool = True) -> HttpResponse:
@@ -65,11 +71,14 @@ def json_response(data, status: int = 200, safe: bool = True) -> HttpResponse:
 
 
 def token_user(request):
-    """What the endpoints' TokenAuthentication does: `Token <key>` -> user, one query."""
+    """What the endpoints' TokenAuthentication does: `Token <key>` -> user, one query; then
+    the user throttle's hit as the endpoints count it (a round trip per leased block; the
+    benchmark's rate is never reached, so a refusal would be an error here)."""
     keyword, _, key = request.headers.get("Authorization", "").partition(" ")
     if keyword != "Token" or not key:
         return None
     user, _ = TokenAuthentication().authenticate_credentials(key.encode())
+    speed_limit.throttled(user.pk)
     return user
 
 
@@ -222,7 +231,7 @@ def plain_request_patch(request, uuid):
     if errors:
         return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
     services.connection_request_update(
-        connection_request=connection_request, organization=organization, data=data
+        connection_request=connection_request, organization=organization, data=data, user=user
     )
     return HttpResponse(status=204)
 
@@ -240,9 +249,13 @@ def plain_request(request, uuid):
 
 
 def basic_user(request):
-    """What the outreach endpoints' Basic does: a remembered credential is one query."""
+    """What the outreach endpoints' Basic does (a remembered credential is one query), then
+    the throttle's hit."""
     found = CachedBasicAuthentication().authenticate(request)
-    return found[0] if found else None
+    if not found:
+        return None
+    speed_limit.throttled(found[0].pk)
+    return found[0]
 
 
 def _domain_error(error: DomainError) -> HttpResponse:
@@ -285,36 +298,6 @@ def plain_individual_search(request, site_number):
     return json_response(page.data(items, page_count))
 
 
-def _wire_value(spec, value):
-    """One body value checked as the endpoint's strict fields check it; ValueError if not."""
-    value_type = typing.get_origin(spec.type) or spec.type
-    if value_type is bool:
-        if not isinstance(value, bool):
-            raise ValueError("Must be a boolean.")
-    elif value_type is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("Must be an integer.")
-        if spec.min_value is not None and value < spec.min_value:
-            raise ValueError(f"Must be at least {spec.min_value}.")
-    elif value_type is str:
-        if not isinstance(value, str) or (spec.max_length and len(value) > spec.max_length):
-            raise ValueError("Must be a string, not too long.")
-    elif value_type is date:
-        parsed = us_date_parse(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ValueError("Enter a date as MM/DD/YYYY.")
-        return parsed
-    else:
-        if not isinstance(value, list) or (spec.max_length and len(value) > spec.max_length):
-            raise ValueError("Must be a list of integers.")
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, int):
-                raise ValueError("Must be a list of integers.")
-            if spec.min_value is not None and item < spec.min_value:
-                raise ValueError(f"Each must be at least {spec.min_value}.")
-    return value
-
-
 @csrf_exempt
 def plain_change_request(request, site_number):
     """Seed 004's POST: the gate, the body checked key by key, the payload rules, the service."""
@@ -338,7 +321,7 @@ def plain_change_request(request, site_number):
     for spec in CHANGE_REQUEST_FIELDS:
         if spec.wire in body:
             try:
-                values[spec.stored] = _wire_value(spec, body[spec.wire])
+                values[spec.stored] = speed_limit.wire_value(spec, body[spec.wire])
             except (ValueError, TypeError) as error:
                 errors[spec.wire] = [str(error)]
     if errors:
@@ -375,6 +358,7 @@ ninja_api = NinjaAPI(
 # The endpoint's formats: datetimes in ISO 8601 UTC with microseconds and "Z" (ninja's
 # encoder would cut them to milliseconds), unset text ("") as null.
 UtcDatetime = Annotated[datetime, PlainSerializer(shapes.iso_utc)]
+LocalDatetime = Annotated[datetime, PlainSerializer(shapes.iso_local)]
 OptionalText = Annotated[str | None, BeforeValidator(or_null)]
 
 
@@ -398,8 +382,11 @@ class IntegrationOut(Schema):
     record_uuid: UUID = Field(alias="uuid")
     integration_type: str
     update_frequency: OptionalText
-    next_runs: list[UtcDatetime] | None
+    time_zone: str
+    next_runs: list[LocalDatetime] | None
+    next_runs_utc: list[UtcDatetime] | None
     schedule_description: str | None
+    schedule_warnings: list[str]
     feed_source_file_locations: OptionalText = Field(alias="file_locations")
     file_specs: OptionalText
     rules: OptionalText
@@ -407,16 +394,73 @@ class IntegrationOut(Schema):
 
     @staticmethod
     def resolve_next_runs(row):
-        return next_runs(row.update_frequency)
+        return next_runs(row.update_frequency, time_zone=row.time_zone)
+
+    @staticmethod
+    def resolve_next_runs_utc(row):
+        return next_runs(row.update_frequency, time_zone=row.time_zone)
 
     @staticmethod
     def resolve_schedule_description(row):
-        return describe_cron(row.update_frequency)
+        return describe_cron(row.update_frequency, row.time_zone)
+
+    @staticmethod
+    def resolve_schedule_warnings(row):
+        return schedule_warnings(row.update_frequency)
+
+
+class UploadCheckErrorOut(Schema):
+    row: int | None
+    field: str | None
+    message: str
+
+
+class UploadCheckOut(Schema):
+    """An UploadCheck row (an unsaved one for "no specs to check against")."""
+
+    specs: list[str]
+    spec: OptionalText
+    status: str
+    rows_checked: int | None
+    error_count: int | None
+    errors: list[UploadCheckErrorOut]
+    reason: OptionalText
+    checked_at: UtcDatetime | None = Field(alias="finished")
+
+    @staticmethod
+    def resolve_specs(check):
+        return check.specs.split()
 
 
 class UploadedFileOut(Schema):
     name: str
     uuid: UUID
+    checks: UploadCheckOut | None
+
+
+class ReviewEntryOut(Schema):
+    uuid: UUID
+    action: str
+    at: UtcDatetime = Field(alias="created_at")
+    by: str | None
+    account_manager: AccountManagerOut | None
+    message: OptionalText
+    integrations: list[str]
+    uploaded_files: list[str]
+
+    @staticmethod
+    def resolve_by(entry):
+        if entry.account_manager is not None:
+            person = entry.account_manager.person
+            return f"{person.first_name} {person.last_name}".strip()
+        if entry.user is not None:
+            return entry.user.get_full_name() or entry.user.get_username()
+        return None
+
+
+NOT_APPLICABLE = UploadCheck(
+    specs="", status=UploadCheckStatus.NOT_APPLICABLE, reason=NO_SPEC_REASON
+)
 
 
 class ConnectionRequestOut(Schema):
@@ -437,7 +481,9 @@ class ConnectionRequestOut(Schema):
     approved_by: AccountManagerOut | None
     rejection_reason: str | None
     integrations: list[IntegrationOut] = Field(alias="integration_rows")
-    uploaded_files: list[UploadedFileOut] = Field(alias="uploaded_file_rows")
+    uploaded_files: list[UploadedFileOut]
+    changes_requested: ReviewEntryOut | None
+    history: list[ReviewEntryOut]
 
     @staticmethod
     def resolve_requester_type(connection_request):
@@ -452,6 +498,40 @@ class ConnectionRequestOut(Schema):
         if connection_request.status != ConnectionRequestStatus.REJECTED:
             return None
         return connection_request.rejection_reason
+
+    @staticmethod
+    def resolve_uploaded_files(connection_request):
+        """Each file with its check against the specs the request's integrations imply."""
+        key = specs_key(
+            specs_for(row.integration_type for row in connection_request.integration_rows)
+        )
+        return [
+            {
+                "name": upload.name,
+                "uuid": upload.uuid,
+                "checks": (
+                    next((check for check in upload.checks if check.specs == key), None)
+                    if key
+                    else NOT_APPLICABLE
+                ),
+            }
+            for upload in connection_request.uploaded_file_rows
+        ]
+
+    @staticmethod
+    def resolve_changes_requested(connection_request):
+        if connection_request.status != ConnectionRequestStatus.CHANGES_REQUESTED:
+            return None
+        asked = [
+            entry
+            for entry in connection_request.history.all()
+            if entry.action == ReviewAction.CHANGES_REQUESTED
+        ]
+        return asked[-1] if asked else None
+
+    @staticmethod
+    def resolve_history(connection_request):
+        return list(connection_request.history.all())
 
     @model_serializer(mode="wrap")
     def serialize_account_key(self, handler):
@@ -509,7 +589,11 @@ def ninja_dict_request_detail(request, uuid: str):
 
 urlpatterns = [
     path("bench/limit/requests/", speed_limit.limit_request_list),
-    path("bench/limit/requests/<uuid>/", speed_limit.limit_request_detail),
+    path("bench/limit/requests/create/", speed_limit.limit_request_create),
+    path("bench/limit/requests/<uuid>/", speed_limit.limit_request),
+    path("bench/limit/connections/", speed_limit.limit_connection_list),
+    path("bench/limit/outreach/<int:site_number>/connections", speed_limit.limit_change_request),
+    path("bench/limit/outreach/<int:site_number>/individuals", speed_limit.limit_individual_search),
     path("bench/plain/requests/", plain_request_list),
     path("bench/plain/requests/create/", plain_request_create),
     path("bench/plain/requests/<uuid>/", plain_request),
