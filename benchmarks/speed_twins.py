@@ -454,7 +454,8 @@ class ReviewEntryOut(Schema):
             person = entry.account_manager.person
             return f"{person.first_name} {person.last_name}".strip()
         if entry.user is not None:
-            return entry.user.get_full_name() or entry.user.get_username()
+            user = entry.user
+            return f"{user.first_name} {user.last_name}".strip() or user.username
         return None
 
 
@@ -524,14 +525,14 @@ class ConnectionRequestOut(Schema):
             return None
         asked = [
             entry
-            for entry in connection_request.history.all()
+            for entry in connection_request.history_rows
             if entry.action == ReviewAction.CHANGES_REQUESTED
         ]
         return asked[-1] if asked else None
 
     @staticmethod
     def resolve_history(connection_request):
-        return list(connection_request.history.all())
+        return connection_request.history_rows
 
     @model_serializer(mode="wrap")
     def serialize_account_key(self, handler):

@@ -320,7 +320,9 @@ def _tokens_by_key(token_key: str):
     )
 
 
-_token_candidates = PreparedModels(_tokens_by_key, sentinel="(no token has this key)")
+_token_candidates = PreparedModels(
+    _tokens_by_key, lambda: get_token_model()._meta.get_field("token_key")
+)
 """The tokens whose key starts so, each with its user, membership and organization: the
 query of `_tokens_by_key`, compiled once (every authenticated request runs it)."""
 

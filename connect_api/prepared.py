@@ -5,20 +5,24 @@ request of a hot path runs (a page's children by their parents' keys), compiling
 the database's answer. `PreparedRows(build)` compiles `build(keys)` once per number of keys
 (and database connection), checks that the keys are the query's only parameters, and then
 runs that SQL through a cursor with the new keys, applying the same field converters Django
-applies (UUIDs and datetimes on SQLite). `PreparedModels(build, sentinel)` does the same for a
-queryset of model instances with one parameter (the token lookup: the token, its user, the
-membership and organization), building the instances as Django does (`ModelIterable`, with
+applies (UUIDs and datetimes on SQLite). `PreparedModels(build, *fields)` does the same for a
+queryset of model instances whose parameters are the values it is called with (the token
+lookup: the token, its user, the membership and organization; a request by its uuid within
+the caller's organizations), building the instances as Django does (`ModelIterable`, with
 the compiled SQL). The answer and the query count are the queryset's
 (tests/foundation/test_prepared.py); a queryset whose parameters are not just the keys is
 simply evaluated as usual.
 """
 
 import copy
+import functools
+import uuid
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.db.models.query import ModelIterable
 
 # Keys no table holds, so the compiled parameters can be recognised as the keys.
@@ -63,26 +67,42 @@ class PreparedRows:
         return sql, compiler, compiler.get_converters(fields)
 
 
-class PreparedModels:
-    def __init__(self, build: Callable[[object], QuerySet], sentinel: object):
-        """`build(value)`: a queryset of model instances whose one parameter is `value`;
-        `sentinel`: a value of the same type no row holds (to recognise the parameter)."""
-        self.build = build
-        self.sentinel = sentinel
-        self._compiled: dict[int, tuple | None] = {}
+class Choice(str):
+    """A value `build` reads as a choice between queries, not as a parameter: each choice is
+    compiled once (e.g. organizations.querysets.EVERY_ORGANIZATION, staff's rows)."""
 
-    def __call__(self, value) -> list:
-        """The instances `list(build(value))` answers."""
+
+class PreparedModels:
+    def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field]):
+        """`build(*values)`: a queryset of model instances whose parameters are `values`, in
+        order; `fields[i]()`: the model field `values[i]` is compared with (it converts the
+        value as Django does, e.g. a UUID to 32 hex digits on SQLite; called once, when the
+        models are loaded). A value may instead be a list of such values (an `__in` lookup),
+        compiled once per length, or a `Choice`, compiled once per choice; a queryset is not
+        compiled (the build is evaluated as usual)."""
+        self.build = build
+        self._fields = fields
+        self._compiled: dict[tuple, tuple | None] = {}
+
+    @functools.cached_property
+    def fields(self) -> list[Field]:
+        return [field() for field in self._fields]
+
+    def __call__(self, *values) -> list:
+        """The instances `list(build(*values))` answers."""
         connection = connections[DEFAULT_DB_ALIAS]
-        shape = id(connection)
+        shape = (id(connection), *(_shape(value) for value in values))
         if shape not in self._compiled:
-            self._compiled[shape] = self._compile(connection)
+            if len(self._compiled) >= 1024:
+                self._compiled.clear()
+            self._compiled[shape] = self._compile(connection, values)
         compiled = self._compiled[shape]
         if compiled is None:
-            return list(self.build(value))
+            return list(self.build(*values))
         compiler, sql, model = compiled
+        params = tuple(self._params(connection, values))
         pinned = copy.copy(compiler)
-        pinned.as_sql = lambda *args, **kwargs: (sql, (value,))
+        pinned.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = SimpleNamespace(
             db=connection.alias,
             model=model,
@@ -91,12 +111,56 @@ class PreparedModels:
         )
         return list(ModelIterable(queryset))
 
-    def _compile(self, connection) -> tuple | None:
-        queryset = self.build(self.sentinel)
+    def _params(self, connection, values) -> list:
+        params = []
+        for field, value in zip(self.fields, values, strict=True):
+            if isinstance(value, Choice):
+                continue
+            for one in value if isinstance(value, list) else (value,):
+                params.append(field.get_db_prep_value(one, connection, prepared=False))
+        return params
+
+    def _compile(self, connection, values) -> tuple | None:
+        sentinels = []
+        for index, (field, value) in enumerate(zip(self.fields, values, strict=True)):
+            if isinstance(value, list):
+                sentinels.append([_sentinel(field, index, n) for n in range(len(value))])
+            elif isinstance(value, Choice):
+                sentinels.append(value)
+            elif isinstance(value, QuerySet):
+                return None
+            else:
+                sentinels.append(_sentinel(field, index, 0))
+        queryset = self.build(*sentinels)
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             return None
         compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        if list(params) != [self.sentinel]:
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        if list(params) != self._params(connection, sentinels):
             return None
         return compiler, sql, queryset.model
+
+
+def _shape(value) -> object:
+    if isinstance(value, Choice):
+        return str(value)
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, QuerySet):
+        return id(value)  # never compiled: a queryset's own SQL runs
+    return -1
+
+
+def _sentinel(field: Field, index: int, position: int):
+    """A value of `field`'s type that no row holds, distinct per parameter."""
+    number = _SENTINEL_BASE - 1000 * index - position
+    internal = field.target_field.get_internal_type() if field.is_relation else None
+    kind = internal or field.get_internal_type()
+    if kind == "UUIDField":
+        return uuid.UUID(int=-number)
+    if kind in ("CharField", "TextField", "SlugField", "EmailField"):
+        return f"(no row has this value {number})"
+    return number

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from connect_api.prepared import PreparedRows
+from connect_api.prepared import PreparedModels, PreparedRows
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
+from organizations.querysets import Visible, visible_organizations
 from uploads.models import UploadCheck
 
 
@@ -19,9 +21,31 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     """Requests the caller may see (staff: all), with what their representation reads
     (integrations, uploaded files and history come from `with_child_rows` once the page is
     known)."""
-    return ConnectionRequest.objects.restrict(user).select_related(
+    return _requests_of(visible_organizations(user))
+
+
+def _requests_of(organizations: Visible) -> QuerySet[ConnectionRequest]:
+    return ConnectionRequest.objects.visible_to(organizations).select_related(
         "requester", "decided_by__person"
     )
+
+
+_request_by_uuid = PreparedModels(
+    lambda organizations, uuid: _requests_of(organizations).filter(uuid=uuid),
+    lambda: ConnectionRequest._meta.get_field("requester"),
+    lambda: ConnectionRequest._meta.get_field("uuid"),
+)
+
+
+def connection_request_by_uuid(user, uuid: str | UUID) -> ConnectionRequest | None:
+    """`connection_requests_for(user).filter(uuid=uuid)`'s one request, or None: the same
+    query, compiled once per kind of caller (connect_api.prepared), as every call on one
+    request (GET, PATCH, DELETE, the decisions) starts with it."""
+    try:
+        found = _request_by_uuid(visible_organizations(user), uuid)
+    except ValidationError:  # not a uuid: no request has it
+        return None
+    return found[0] if found else None
 
 
 def review_entries() -> QuerySet[ReviewEntry]:

@@ -1,5 +1,6 @@
 from collections.abc import Mapping
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -65,6 +66,15 @@ class ConnectionRequestViewSet(
 
     def get_queryset(self):
         return selectors.connection_requests_for(self.request.user)
+
+    def get_object(self):
+        """The caller's request with this uuid (404 otherwise): `get_queryset()`'s row, by
+        its query compiled once (selectors.connection_request_by_uuid)."""
+        found = selectors.connection_request_by_uuid(self.request.user, self.kwargs["uuid"])
+        if found is None:
+            raise Http404
+        self.check_object_permissions(self.request, found)
+        return found
 
     def filter_queryset(self, queryset):
         """Filters (and hiding WITHDRAWN) shape the list only; a uuid finds its request."""

@@ -92,7 +92,7 @@ def test_models_the_same_instances_related_objects_and_query_count_as_the_querys
 
     member = OrganizationMembershipFactory().user
     loner = UserFactory()
-    prepared = PreparedModels(_tokens_by_key, sentinel="(none)")
+    prepared = PreparedModels(_tokens_by_key, lambda: AuthToken._meta.get_field("token_key"))
     for user in (member, loner, member):
         token, _ = AuthToken.objects.create(user=user)
         with CaptureQueriesContext(connection) as readable:
