@@ -12,6 +12,7 @@ import json
 from collections.abc import Collection
 from datetime import datetime
 
+import orjson
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_etags, quote_etag
 
@@ -21,8 +22,15 @@ IF_MATCH = "If-Match"
 
 
 def etag_for(*, version: int, data) -> str:
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    digest = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    """`"<version>.<digest>"`, the digest of `data` written with sorted keys (by orjson: the
+    detail's answer is written a second time for it, so its cost counts on every GET)."""
+    try:
+        canonical = orjson.dumps(
+            data, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+        )
+    except orjson.JSONEncodeError:  # a lone surrogate (SQLite keeps one): ASCII escapes
+        canonical = json.dumps(data, sort_keys=True, default=str).encode()
+    digest = hashlib.sha256(canonical).hexdigest()[:16]
     return quote_etag(f"{version}.{digest}")
 
 
