@@ -225,9 +225,8 @@ class IndividualSearchView(OutreachView):
         individuals = selectors.individuals_search(
             request.membership, query.validated_data["q"]
         ).select_related("family")
-        rows, page_count = page.rows_counted_up_to(
-            individuals, outputs.SEARCH_EXACT_COUNT_UP_TO, selectors.contact_prefetches()
-        )
+        rows, page_count = page.rows_counted_up_to(individuals, outputs.SEARCH_EXACT_COUNT_UP_TO)
+        selectors.with_contact_rows(rows)
         links = _links(request, site_number)
         return Response(
             page.data([outputs.contact_data(person, links) for person in rows], page_count)
