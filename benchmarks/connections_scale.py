@@ -93,11 +93,11 @@ FROM generate_series(1, %(total)s) AS g
 
 SEED_INTEGRATIONS = """
 INSERT INTO connections_integration (
-    uuid, request_id, integration_type, update_frequency, file_locations, file_specs, rules,
-    date_created)
+    uuid, request_id, integration_type, update_frequency, time_zone, file_locations, file_specs,
+    rules, date_created)
 SELECT gen_random_uuid(), id,
        (ARRAY['item','order','allocation','tracking','other'])[1 + id % 5],
-       '0 2 * * *', '', 'CSV, one row per item', '', request_date
+       '0 2 * * *', 'UTC', '', 'CSV, one row per item', '', request_date
 FROM connections_connectionrequest
 """
 

@@ -1132,12 +1132,11 @@ LIMIT 1
 
 SITE_LOCK_SQL = "SELECT id FROM outreach_site WHERE id = %s LIMIT 21 FOR UPDATE"
 NEXT_NUMBER_SQL = "SELECT MAX(number) FROM outreach_changerequest WHERE site_id = %s"
-SUBMITTER_SQL = "SELECT id, password, username, is_active FROM auth_user WHERE id = %s LIMIT 21"
-
 RECENT_SQL = """
 SELECT number, payload FROM outreach_changerequest
 WHERE site_id = %s AND kind = %s AND submitted_at >= %s AND submitted_by_id = %s
-ORDER BY number DESC
+    AND payload = %s::jsonb
+ORDER BY number DESC LIMIT 1
 """
 
 CHANGE_REQUEST_SQL = """
@@ -1312,11 +1311,11 @@ def change_request_body(request, site_number: int) -> tuple[int, bytes, dict]:
             cursor.execute(SITE_LOCK_SQL, [site_id])
             cursor.execute(NEXT_NUMBER_SQL, [site_id])
             number = (cursor.fetchone()[0] or 0) + 1
-        # The service reads the submitter's row here (the membership was loaded without it).
-        cursor.execute(SUBMITTER_SQL, [user_id])
-        cursor.fetchone()
         since = now - settings.OUTREACH_DUPLICATE_WINDOW
-        cursor.execute(RECENT_SQL, [site_id, ChangeRequestKind.ADD.value, since, user_id])
+        stored_json = orjson.dumps(stored).decode()
+        cursor.execute(
+            RECENT_SQL, [site_id, ChangeRequestKind.ADD.value, since, user_id, stored_json]
+        )
         for earlier, earlier_payload in cursor.fetchall():
             if orjson.loads(earlier_payload) == stored:
                 return 200, orjson.dumps(earlier), {}

@@ -8,6 +8,7 @@ Administrators pass every check (and are never limited to their own assignments)
 from rest_framework.permissions import BasePermission
 
 from connect_api.errors import NotFound, PermissionDenied
+from connect_api.prepared import PreparedModels
 from outreach.choices import Right, SecurityRole
 from outreach.models import Connection, ConnectionType, Site, SiteMembership
 
@@ -32,12 +33,29 @@ def membership_for(user, site_number) -> SiteMembership:
     on the first check that needs them (most lookups never do)."""
     if user is None or not user.is_authenticated:
         raise NotFound(f"Site {site_number} not found.")
+    found = _memberships(site_number, user.pk)
+    if not found:
+        raise NotFound(f"Site {site_number} not found.")
+    (membership,) = found  # one membership per (site, user)
+    return membership
+
+
+def _memberships_at(site_number: int, user_id: int):
     site = Site.objects.filter(number=site_number)
-    memberships = SiteMembership.objects.restrict(site).select_related("site", "individual")
-    try:
-        return memberships.get(user=user)
-    except SiteMembership.DoesNotExist:
-        raise NotFound(f"Site {site_number} not found.") from None
+    return (
+        SiteMembership.objects.restrict(site)
+        .select_related("site", "individual")
+        .filter(user_id=user_id)
+    )
+
+
+_memberships = PreparedModels(
+    _memberships_at,
+    lambda: Site._meta.get_field("number"),
+    lambda: SiteMembership._meta.get_field("user"),
+)
+"""The user's membership at the site, with the site and the user's individual: the query of
+`_memberships_at`, compiled once (every outreach call starts with it)."""
 
 
 def grants(right_value: str) -> bool:

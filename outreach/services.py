@@ -117,7 +117,7 @@ def change_request_submit(
             payload=stored,
             connection=connection,
             base_version=base_version,
-            submitted_by=membership.user,
+            submitted_by_id=membership.user_id,
         )
         change_request_event_publish(
             name=EventName.CHANGE_REQUEST_SUBMITTED, change_request=change_request
@@ -128,16 +128,17 @@ def change_request_submit(
 def _recent_duplicate(
     *, membership: SiteMembership, kind: str, connection: Connection | None, stored: dict
 ) -> ChangeRequest | None:
-    """The same user's identical change request of the last OUTREACH_DUPLICATE_WINDOW."""
+    """The same user's identical change request of the last OUTREACH_DUPLICATE_WINDOW: the
+    database compares the payloads (jsonb equality on PostgreSQL; SQLite compares `json()`
+    text, which holds since every payload is written by `to_stored`), so a user who proposed
+    hundreds of changes in the window costs one row read, not hundreds of payloads parsed."""
     since = timezone.now() - settings.OUTREACH_DUPLICATE_WINDOW
-    candidates = (
-        ChangeRequest.objects.restrict(membership.site_id)
-        .filter(submitted_by=membership.user, kind=kind, submitted_at__gte=since)
-        .order_by("-number")
+    candidates = ChangeRequest.objects.restrict(membership.site_id).filter(
+        submitted_by_id=membership.user_id, kind=kind, submitted_at__gte=since, payload=stored
     )
     if kind != ChangeRequestKind.ADD:  # an applied add points at the connection it made
         candidates = candidates.filter(connection=connection)
-    return next((row for row in candidates if row.payload == stored), None)
+    return next((row for row in candidates.order_by("-number")[:1] if row.payload == stored), None)
 
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:

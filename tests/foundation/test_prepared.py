@@ -116,3 +116,27 @@ def test_models_the_same_instances_related_objects_and_query_count_as_the_querys
                 assert instance.get_deferred_fields() == expected.get_deferred_fields()
         assert len(after) == 0  # the relations came with the one query, both ways
     assert prepared("not a key") == []
+
+
+def test_the_remembered_basic_caller_as_the_queryset_finds_it():
+    """CachedBasicAuthentication's user by pk (active, with AUTH_USER_SELECT_RELATED): the
+    same SQL, user and related rows as `_active_user`, in one query; inactive is none."""
+    from connect_api.authentication import _active_user, _active_users
+    from tests.factories import OrganizationMembershipFactory, UserFactory
+
+    member = OrganizationMembershipFactory().user
+    for user in (member, UserFactory(), member):
+        with CaptureQueriesContext(connection) as readable:
+            expected = list(_active_user(user.pk))
+        with CaptureQueriesContext(connection) as fast:
+            found = _active_users(user.pk)
+        assert [query["sql"] for query in fast] == [query["sql"] for query in readable]
+        assert found == expected == [user]
+        with CaptureQueriesContext(connection) as after:
+            assert getattr(found[0], "organization_membership", None) == getattr(
+                expected[0], "organization_membership", None
+            )
+        assert len(after) == 0
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    assert _active_users(member.pk) == []

@@ -5,6 +5,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from outreach.models import ChangeRequest
@@ -79,3 +81,17 @@ def test_a_resend_after_the_first_was_applied_still_answers_its_id(world, caller
     )
     assert post(caller, OUTREACH_SEED_BODY).json() == first
     assert ChangeRequest.objects.count() == 1
+
+
+def test_among_many_recent_proposals_the_database_finds_the_duplicate(world, caller):
+    """The payloads are compared by the database: a resend of the first of many recent
+    proposals answers its id, in as many queries as a POST after one proposal."""
+    first = post(caller, complete(world.connection, Comment="visit 0")).json()
+    with CaptureQueriesContext(connection) as after_one:
+        post(caller, complete(world.connection, Comment="visit 1"))
+    for index in range(2, 30):
+        post(caller, complete(world.connection, Comment=f"visit {index}"))
+    with CaptureQueriesContext(connection) as after_many:
+        assert post(caller, complete(world.connection, Comment="visit 0")).json() == first
+    assert len(after_many) <= len(after_one)
+    assert ChangeRequest.objects.count() == 30
