@@ -74,12 +74,12 @@ class Choice(str):
 
 class PreparedModels:
     def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field]):
-        """`build(*values)`: a queryset of model instances whose parameters are `values`, in
-        order; `fields[i]()`: the model field `values[i]` is compared with (it converts the
-        value as Django does, e.g. a UUID to 32 hex digits on SQLite; called once, when the
-        models are loaded). A value may instead be a list of such values (an `__in` lookup),
-        compiled once per length, or a `Choice`, compiled once per choice; a queryset is not
-        compiled (the build is evaluated as usual)."""
+        """`build(*values)`: a queryset of model instances whose parameters are `values` (and
+        constants of its own); `fields[i]()`: the model field `values[i]` is compared with
+        (it converts the value as Django does, e.g. a UUID to 32 hex digits on SQLite; called
+        once, when the models are loaded). A value may instead be a list of such values (an
+        `__in` lookup), compiled once per length, or a `Choice`, compiled once per choice; a
+        queryset is not compiled (the build is evaluated as usual)."""
         self.build = build
         self._fields = fields
         self._compiled: dict[tuple, tuple | None] = {}
@@ -99,8 +99,9 @@ class PreparedModels:
         compiled = self._compiled[shape]
         if compiled is None:
             return list(self.build(*values))
-        compiler, sql, model = compiled
-        params = tuple(self._params(connection, values))
+        compiler, sql, model, template = compiled
+        given = self._params(connection, values)
+        params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = SimpleNamespace(
@@ -139,9 +140,20 @@ class PreparedModels:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return None
-        if list(params) != self._params(connection, sentinels):
+        # Each parameter is one of the values (where its sentinel stands, once) or a constant of
+        # the query's own (`is_active=True`, a default ordering's), kept as compiled.
+        slots = {}
+        for slot, sentinel in enumerate(self._params(connection, sentinels)):
+            slots[_hashable(sentinel)] = slot
+        template = [(slots.get(_hashable(param)), param) for param in params]
+        found = [slot for slot, _ in template if slot is not None]
+        if sorted(found) != list(range(len(slots))):  # a value missing, or used twice
             return None
-        return compiler, sql, queryset.model
+        return compiler, sql, queryset.model, template
+
+
+def _hashable(value) -> object:
+    return (type(value).__name__, value if not isinstance(value, list) else tuple(value))
 
 
 def _shape(value) -> object:
@@ -155,12 +167,14 @@ def _shape(value) -> object:
 
 
 def _sentinel(field: Field, index: int, position: int):
-    """A value of `field`'s type that no row holds, distinct per parameter."""
-    number = _SENTINEL_BASE - 1000 * index - position
+    """A value of `field`'s type, distinct per parameter, that the query is only compiled
+    with (never run): in the range of a 32-bit positive integer field, as Django answers a
+    lookup outside a field's range with no query at all (EmptyResultSet: not compiled)."""
+    number = 2_146_000_000 + 1000 * index + position
     internal = field.target_field.get_internal_type() if field.is_relation else None
     kind = internal or field.get_internal_type()
     if kind == "UUIDField":
-        return uuid.UUID(int=-number)
+        return uuid.UUID(int=number)
     if kind in ("CharField", "TextField", "SlugField", "EmailField"):
         return f"(no row has this value {number})"
     return number

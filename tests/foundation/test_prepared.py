@@ -115,6 +115,7 @@ def test_models_the_same_instances_related_objects_and_query_count_as_the_querys
                 assert organization == user_organization
                 assert instance.get_deferred_fields() == expected.get_deferred_fields()
         assert len(after) == 0  # the relations came with the one query, both ways
+    assert list(prepared._compiled.values()) and all(prepared._compiled.values())
     assert prepared("not a key") == []
 
 
@@ -137,6 +138,7 @@ def test_the_remembered_basic_caller_as_the_queryset_finds_it():
                 expected[0], "organization_membership", None
             )
         assert len(after) == 0
+    assert list(_active_users._compiled.values()) and all(_active_users._compiled.values())
     member.is_active = False
     member.save(update_fields=["is_active"])
     assert _active_users(member.pk) == []

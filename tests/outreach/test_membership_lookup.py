@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from connect_api.errors import NotFound
-from outreach.permissions import _memberships_at, membership_for
+from outreach.permissions import _memberships, _memberships_at, membership_for
 from tests.factories import SiteFactory, SiteMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,7 @@ def test_the_queryset_answer_in_one_query():
         with CaptureQueriesContext(connection) as after:
             assert (found.site.number, found.individual) == (12345, member.individual)
         assert len(after) == 0
+    assert list(_memberships._compiled.values()) and all(_memberships._compiled.values())
 
 
 def test_another_site_or_no_membership_is_not_found():
