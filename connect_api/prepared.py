@@ -99,11 +99,12 @@ class PreparedModels:
         compiled = self._compiled[shape]
         if compiled is None:
             return list(self.build(*values))
-        compiler, sql, model, template = compiled
+        compiler, sql, model, template, converters = compiled
         given = self._params(connection, values)
         params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
+        pinned.get_converters = lambda expressions: converters
         queryset = SimpleNamespace(
             db=connection.alias,
             model=model,
@@ -149,7 +150,11 @@ class PreparedModels:
         found = [slot for slot, _ in template if slot is not None]
         if sorted(found) != list(range(len(slots))):  # a value missing, or used twice
             return None
-        return compiler, sql, queryset.model, template
+        # What results_iter would look up again for every row set (the columns' converters)
+        converters = compiler.get_converters(
+            [column[0] for column in compiler.select[: compiler.col_count]]
+        )
+        return compiler, sql, queryset.model, template, converters
 
 
 def _hashable(value) -> object:
