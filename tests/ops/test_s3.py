@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing-key", "AWS_SECRET_ACCESS_KEY": "testing-secret"}
 
+# The settings module alone (django.setup() would load every app too, 0.5 s of CPU more).
 STORAGES_FROM_ENV = """
-import json, django
-django.setup()
+import json
 from django.conf import settings
 print(json.dumps(settings.STORAGES["default"]))
 """
