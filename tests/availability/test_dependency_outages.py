@@ -23,6 +23,7 @@ from tests.server.conftest import (
     Server,
     free_port,
     gunicorn_command,
+    migrated_sqlite,
     populate,
     stop,
 )
@@ -125,12 +126,7 @@ def deployed(tmp_path_factory):
             LOG_FORMAT="json",
             **CREDENTIALS,
         )
-        subprocess.run(
-            [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+        migrated_sqlite(tmp_path / "server.sqlite3")  # as `manage.py migrate` leaves it
         data = populate(env)
         port = free_port()
         log_path = tmp_path / "gunicorn.log"

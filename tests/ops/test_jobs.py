@@ -99,7 +99,7 @@ SEED_EXPIRED_TOKENS = """
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from knox.models import AuthToken
-user = get_user_model().objects.create_user("worker-test", password="x")
+user = get_user_model().objects.create_user("worker-test")  # no password: none is hashed
 for _ in range(3):
     AuthToken.objects.create(user=user, expiry=timedelta(seconds=-60))
 AuthToken.objects.create(user=user, expiry=timedelta(days=1))

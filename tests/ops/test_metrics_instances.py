@@ -7,8 +7,8 @@ import urllib.request
 
 import pytest
 
-from tests.ops.conftest import ROOT, clean_env, free_port, manage, wait_until
-from tests.server.conftest import gunicorn_command, stop
+from tests.ops.conftest import ROOT, clean_env, free_port, wait_until
+from tests.server.conftest import gunicorn_command, migrated_sqlite, stop
 
 TOKEN = "metrics-" + "t" * 32
 COUNTER = re.compile(r'^django_http_requests_total_by_method_total\{method="GET"\} (\S+)$', re.M)
@@ -40,7 +40,7 @@ def answers(port: int) -> bool:
 def test_a_second_instance_keeps_the_first_ones_metrics(tmp_path):
     metrics = tmp_path / "prometheus"
     env = clean_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{migrated_sqlite(tmp_path / 'db.sqlite3')}",
         QUEUE_URL="memory://",
         MEDIA_ROOT=str(tmp_path / "media"),
         PROMETHEUS_MULTIPROC_DIR=str(metrics),
@@ -48,7 +48,6 @@ def test_a_second_instance_keeps_the_first_ones_metrics(tmp_path):
         DEBUG="false",
         WEB_CONCURRENCY="2",
     )
-    manage("migrate", "--noinput", "-v0", env=env)
     ports = [free_port(), free_port()]
     processes = []
     try:

@@ -15,7 +15,7 @@ from huey.exceptions import CancelExecution
 from connect_api.models import ScheduledRun
 from connect_api.schedule import claim_scheduled_run, scheduled_slot
 from tests.ops.conftest import PYTHON, ROOT, clean_env, free_port, manage, wait_until
-from tests.server.conftest import _database_url
+from tests.server.conftest import migrated_sqlite
 
 # A Monday, 06:00 UTC: every periodic job but the 05:30 publication and the 03:40 purge is due.
 MONDAY_0600 = datetime(2026, 12, 7, 6, 0)
@@ -81,9 +81,10 @@ def test_two_workers_with_schedulers_run_each_slot_once(tmp_path):
         ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
         stdout=subprocess.DEVNULL,
     )
-    database_url, drop_database = _database_url(tmp_path, suffix="schedule")
+    # As `manage.py migrate` leaves it (this test runs in the SQLite pass only).
+    database = migrated_sqlite(tmp_path / "schedule.sqlite3")
     env = clean_env(
-        DATABASE_URL=database_url,
+        DATABASE_URL=f"sqlite:///{database}",
         QUEUE_URL=f"redis://127.0.0.1:{redis_port}/1",
         CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
         MEDIA_ROOT=str(tmp_path / "media"),
@@ -91,7 +92,6 @@ def test_two_workers_with_schedulers_run_each_slot_once(tmp_path):
     )
     workers, logs = [], []
     try:
-        manage("migrate", "--noinput", "-v0", env=env)
         for index in range(2):
             log_path = tmp_path / f"worker{index}.log"
             logs.append(log_path)
@@ -160,7 +160,6 @@ def test_two_workers_with_schedulers_run_each_slot_once(tmp_path):
                 worker.wait()
         redis.terminate()
         redis.wait(timeout=10)
-        drop_database()
 
 
 def _all(logs) -> str:

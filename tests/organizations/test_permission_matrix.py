@@ -60,13 +60,14 @@ CASES = [
 ]  # fmt: skip
 
 
-def _body(kind, client):
+def _body(kind):
     if kind == "grant":
         return (
             f'{{"permission_uuids":["{Permission.objects.get(name=CATALOG_BOTH).uuid}"]}}'.encode()
         )
     if kind == "setting":
-        setting = client.get("/notifications/notification-settings/").json()[0]["uuid"]
+        reader = docs_client(StaffUserFactory())  # reads a setting's uuid for the PUT body
+        setting = reader.get("/notifications/notification-settings/").json()[0]["uuid"]
         return (
             f'{{"notification_via":"email","enabled":"True","notification_frequency":"Daily",'
             f'"uuid":"{setting}"}}'
@@ -90,11 +91,10 @@ def test_matrix(route, prefix, slash, role):
     else:
         user = StaffUserFactory()
     client = docs_client(user)
-    body_source = docs_client(StaffUserFactory())  # reads a setting's uuid for the PUT body
     url = prefix + path.format(user=subject.uuid, org=supplier.uuid)
     if not slash:
         url = url.rstrip("/")
-    response = send(client, method, url, _body(body, body_source))
+    response = send(client, method, url, _body(body))
     assert response.status_code == expected[role], response.content
     if role == "other" and name == "users":
         assert str(subject.uuid) not in response.content.decode()

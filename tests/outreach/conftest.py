@@ -1,12 +1,16 @@
 """A small site 12345 (seed ids) and a site 54321 reusing the same numbers."""
 
 import copy
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 
+from outreach import demo
 from outreach.choices import ConnectionCategory, Right, SecurityRole
 from outreach.models import Connection, ConnectionType, Individual, Site, Team
 from tests.conftest import FAST_HASHERS, django_rank
@@ -46,21 +50,38 @@ def _writes_commits(module, session) -> bool:
     )
 
 
+@dataclass
+class ModuleRows:
+    built: object
+    media: Path
+
+    def own_copy(self):
+        """A copy of the built instances for one test, and the files written with the rows
+        (pictures) copied to the test's own MEDIA_ROOT (tests/conftest.py gives each test one)."""
+        shutil.copytree(self.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+        return copy.deepcopy(self.built)
+
+
 def rows_once_per_module(build):
     """A module-scoped fixture: what `build()` writes, written once per module (as Django's
     setUpTestData does) in a transaction each test's own (a savepoint) nests in, rolled back
-    when the module ends; None in a module where a test commits (build per test there)."""
+    when the module ends, as ModuleRows (`own_copy()` per test); None in a module where a test
+    commits (build per test there)."""
 
     @pytest.fixture(scope="module")
-    def rows(request, django_db_setup, django_db_blocker):
+    def rows(request, django_db_setup, django_db_blocker, tmp_path_factory):
         if _writes_commits(request.module, request.session):
             yield None
             return
-        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        media = tmp_path_factory.mktemp("module-media")
+        with (
+            django_db_blocker.unblock(),
+            override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=str(media)),
+        ):
             atomic = transaction.atomic()
             atomic.__enter__()
             built = build()
-        yield built
+        yield ModuleRows(built, media)
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -76,7 +97,7 @@ def lookup_site(_lookup_site_rows, db) -> LookupSite:
     own copies of the instances; what it writes is rolled back with its savepoint."""
     if _lookup_site_rows is None:
         return _build_lookup_site()
-    return copy.deepcopy(_lookup_site_rows)
+    return _lookup_site_rows.own_copy()
 
 
 def _build_lookup_site() -> LookupSite:
@@ -134,6 +155,7 @@ def _build_lookup_site() -> LookupSite:
 
 _lookup_site_rows = rows_once_per_module(_build_lookup_site)
 _world_rows = rows_once_per_module(ChangeRequestWorld.build)
+_demo_rows = rows_once_per_module(demo.seed_lookups)
 
 
 def make_member(
@@ -177,7 +199,17 @@ def world(_world_rows, db) -> ChangeRequestWorld:
     each test gets its own copies of the instances."""
     if _world_rows is None:
         return ChangeRequestWorld.build()
-    return copy.deepcopy(_world_rows)
+    return _world_rows.own_copy()
+
+
+@pytest.fixture
+def demo_site(_demo_rows, db):
+    """The demo's sites 12345 and 54321 (outreach.demo.seed_lookups, its pictures included),
+    written once per module where no test commits."""
+    if _demo_rows is None:
+        demo.seed_lookups()
+    else:
+        _demo_rows.own_copy()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from outreach import services
 from outreach.choices import ChangeRequestStatus
-from tests.factories import ChangeRequestFactory, ChangeRequestWorld, StaffUserFactory
+from tests.factories import ChangeRequestFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +29,13 @@ def run_action(client, action: str, change_requests, **extra) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_changelist_and_detail_render(staff_client):
-    world = ChangeRequestWorld.build()
+def test_changelist_and_detail_render(world, staff_client):
     change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
     assert staff_client.get(CHANGELIST).status_code == 200
     assert staff_client.get(f"{CHANGELIST}{change_request.pk}/change/").status_code == 200
 
 
-def test_apply_action_applies_each_and_reports_failures(staff_client):
-    world = ChangeRequestWorld.build()
+def test_apply_action_applies_each_and_reports_failures(world, staff_client):
     first = ChangeRequestFactory(site=world.site, connection=world.connection)
     stale = ChangeRequestFactory(site=world.site, connection=world.connection)
     added = ChangeRequestFactory(site=world.site, add=True)
@@ -54,8 +52,7 @@ def test_apply_action_applies_each_and_reports_failures(staff_client):
     assert any("changed since" in message for message in messages)
 
 
-def test_reject_action_keeps_the_message(staff_client):
-    world = ChangeRequestWorld.build()
+def test_reject_action_keeps_the_message(world, staff_client):
     change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
 
     messages = run_action(
@@ -71,11 +68,10 @@ def test_reject_action_keeps_the_message(staff_client):
 
 
 def test_an_admin_edit_of_the_connection_makes_pending_change_requests_stale(
-    staff_client, basic_client
+    world, staff_client, basic_client
 ):
     """Editing a connection in the admin moves its version on, like an applied change: a change
     request based on the old version is 409 on apply and stays PENDING."""
-    world = ChangeRequestWorld.build()
     change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
     connection = world.connection
     url = reverse("admin:outreach_connection_change", args=[connection.pk])
@@ -121,8 +117,7 @@ def row(html: str, field: str, before: str, after: str, *, changed: bool = True)
     return f'<th scope="row">{field}</th><td>{before}</td><td>{shown}</td>' in html
 
 
-def test_the_page_shows_the_proposed_change_before_and_after_in_the_apps_terms(staff_client):
-    world = ChangeRequestWorld.build()
+def test_the_page_shows_the_proposed_change_before_and_after_in_the_apps_terms(world, staff_client):
     change_request = ChangeRequestFactory(
         site=world.site,
         connection=world.connection,
@@ -141,8 +136,7 @@ def test_the_page_shows_the_proposed_change_before_and_after_in_the_apps_terms(s
     assert 'id="decision-apply"' in html and 'id="decision-reject"' in html
 
 
-def test_a_reassign_shows_caller_and_team_by_name(staff_client):
-    world = ChangeRequestWorld.build()
+def test_a_reassign_shows_caller_and_team_by_name(world, staff_client):
     caller = world.caller.individual
     change_request = ChangeRequestFactory(
         site=world.site,
@@ -164,8 +158,7 @@ def test_a_reassign_shows_caller_and_team_by_name(staff_client):
     assert row(html, "Team", f"{world.team.name} (TeamId 1)", "-")
 
 
-def test_an_add_shows_the_new_connection(staff_client):
-    world = ChangeRequestWorld.build()
+def test_an_add_shows_the_new_connection(world, staff_client):
     change_request = ChangeRequestFactory(site=world.site, add=True)
 
     html = change_page(staff_client, change_request)
@@ -174,8 +167,7 @@ def test_an_add_shows_the_new_connection(staff_client):
     assert row(html, "Team", "-", f"{world.team.name} (TeamId 1)")
 
 
-def test_apply_button_applies_and_the_connection_page_shows_the_history(staff_client):
-    world = ChangeRequestWorld.build()
+def test_apply_button_applies_and_the_connection_page_shows_the_history(world, staff_client):
     change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
 
     response = staff_client.post(
@@ -196,8 +188,7 @@ def test_apply_button_applies_and_the_connection_page_shows_the_history(staff_cl
     assert row(connection, "Comment (added)", "-", "Called")
 
 
-def test_apply_button_on_a_stale_change_request_says_why(staff_client):
-    world = ChangeRequestWorld.build()
+def test_apply_button_on_a_stale_change_request_says_why(world, staff_client):
     first = ChangeRequestFactory(site=world.site, connection=world.connection)
     stale = ChangeRequestFactory(site=world.site, connection=world.connection)
     services.change_request_apply(change_request=first, reviewer=StaffUserFactory())
@@ -211,8 +202,7 @@ def test_apply_button_on_a_stale_change_request_says_why(staff_client):
     assert stale.status == ChangeRequestStatus.PENDING
 
 
-def test_reject_button_keeps_the_message(staff_client):
-    world = ChangeRequestWorld.build()
+def test_reject_button_keeps_the_message(world, staff_client):
     change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
 
     staff_client.post(
@@ -224,8 +214,7 @@ def test_reject_button_keeps_the_message(staff_client):
     assert (change_request.status, change_request.review_message) == ("REJECTED", "Duplicate")
 
 
-def test_bulk_apply_reports_each_failure_and_a_count(staff_client):
-    world = ChangeRequestWorld.build()
+def test_bulk_apply_reports_each_failure_and_a_count(world, staff_client):
     first = ChangeRequestFactory(site=world.site, connection=world.connection)
     stale = ChangeRequestFactory(site=world.site, connection=world.connection)
 
@@ -245,10 +234,9 @@ def test_bulk_apply_reports_each_failure_and_a_count(staff_client):
         "/admin/outreach/",
     ],
 )
-def test_the_outreach_admin_is_the_operators_only(client, url):
+def test_the_outreach_admin_is_the_operators_only(world, client, url):
     """A site's Administrator who is Django staff, even holding every outreach model
     permission, gets no outreach page (the mobile API is theirs); superusers do."""
-    world = ChangeRequestWorld.build()
     ChangeRequestFactory(site=world.site, connection=world.connection)
     user = world.admin.user
     user.is_staff = True
@@ -264,13 +252,12 @@ def test_the_outreach_admin_is_the_operators_only(client, url):
     assert client.get(url).status_code == 200
 
 
-def test_the_connection_history_costs_the_same_queries_for_1_or_10_entries(staff_client):
+def test_the_connection_history_costs_the_same_queries_for_1_or_10_entries(world, staff_client):
     from django.db import connection as database
     from django.test.utils import CaptureQueriesContext
 
     from tests.factories import ConnectionHistoryFactory
 
-    world = ChangeRequestWorld.build()
     url = reverse("admin:outreach_connection_change", args=[world.connection.pk])
     changes = {"CallerIndvId": [None, 76], "TeamId": [1, None], "ResponseIdList": [[], [11]]}
 

@@ -3,16 +3,11 @@
 import pytest
 
 from outreach.choices import ChangeRequestStatus
-from tests.factories import ChangeRequestFactory, ChangeRequestWorld
+from tests.factories import ChangeRequestFactory
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api_accessacs_mobile/v2/12345"
-
-
-@pytest.fixture
-def world():
-    return ChangeRequestWorld.build()
 
 
 def _own_and_others(world):

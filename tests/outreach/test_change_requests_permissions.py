@@ -144,8 +144,9 @@ POST_MATRIX = [
     [row[1:] for row in POST_MATRIX],
     ids=[row[0] for row in POST_MATRIX],
 )
-def test_post_rights_matrix(basic_client, kind_index, role, rights, type_rights, statuses, named):
-    world = ChangeRequestWorld.build()
+def test_post_rights_matrix(
+    world, basic_client, kind_index, role, rights, type_rights, statuses, named
+):
     member = world.member(role=role, rights=rights, type_rights=type_rights)
     kind = KINDS[kind_index]
 
@@ -159,8 +160,7 @@ def test_post_rights_matrix(basic_client, kind_index, role, rights, type_rights,
     assert ChangeRequest.objects.exists() == (response.status_code == 200)
 
 
-def test_reassign_without_type_or_reassign_rights_names_both(basic_client):
-    world = ChangeRequestWorld.build()
+def test_reassign_without_type_or_reassign_rights_names_both(world, basic_client):
     member = world.member(rights={"reassign_connection": N}, type_rights={1: V, 2: A})
     response = basic_client(member.user.username).post(
         f"{BASE}/connections",
@@ -191,8 +191,7 @@ REVIEW_MATRIX = [
     REVIEW_MATRIX,
     ids=[f"{method} {endpoint}" for endpoint, method, _ in REVIEW_MATRIX],
 )
-def test_review_matrix(api_client, basic_client, role_index, endpoint, method, statuses):
-    world = ChangeRequestWorld.build()
+def test_review_matrix(world, api_client, basic_client, role_index, endpoint, method, statuses):
     change_request = ChangeRequestFactory(site=world.site, connection=world.connection)
     members = {
         "outsider": SiteMembershipFactory(site=world.other_site),

@@ -15,8 +15,7 @@ REVIEW = f"{SITE}/commentchangerequests"
 
 
 @pytest.fixture
-def submitted(db):
-    demo.seed_lookups()
+def submitted(demo_site):
     caller = app_client()
     return [
         _post_comment(caller, APP_COMMENT).json(),

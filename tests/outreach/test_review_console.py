@@ -34,6 +34,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.outreach.conftest import rows_once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,7 @@ class Console:
     administrator: object
 
 
-@pytest.fixture
-def console(client) -> Console:
-    """An Administrator of site 12345 (and a plain member of 54321: no console there)."""
+def _console_build() -> Console:
     mine = _site_rows(12345, "Grace", foreign=False)
     theirs = _site_rows(54321, "Hillside", foreign=True)
     administrator = UserFactory(username="site_admin")
@@ -111,8 +110,19 @@ def console(client) -> Console:
         site=mine.site, user=administrator, security_role=SecurityRole.ADMINISTRATOR
     )
     SiteMembershipFactory(site=theirs.site, user=administrator, security_role=SecurityRole.STAFF)
-    client.force_login(administrator)
     return Console(mine, theirs, administrator)
+
+
+_console_rows = rows_once_per_module(_console_build)
+
+
+@pytest.fixture
+def console(_console_rows, client) -> Console:
+    """An Administrator of site 12345 (and a plain member of 54321: no console there), logged
+    in; the rows written once per module, each test with its own copies."""
+    built = _console_build() if _console_rows is None else _console_rows.own_copy()
+    client.force_login(built.administrator)
+    return built
 
 
 def url(name: str, *args) -> str:

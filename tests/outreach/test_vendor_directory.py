@@ -53,11 +53,6 @@ def app_client(username: str = demo.CALLER[0], password: str = demo.CALLER[1]) -
 
 
 @pytest.fixture
-def demo_site(db):
-    demo.seed_lookups()
-
-
-@pytest.fixture
 def app(demo_site):
     return app_client()
 
