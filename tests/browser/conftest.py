@@ -97,7 +97,7 @@ def admin_server(tmp_path_factory):
     if database_url.startswith("sqlite:"):
         migrated_sqlite(tmp_path / "server.sqlite3")
     else:
-        commands[:0] = [["migrate", "--noinput", "-v0"], ["createcachetable"]]
+        commands[:0] = [["migrate", "--noinput", "-v0"]]
     for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
     data = populate(env, "tests.browser.populate")

@@ -132,9 +132,10 @@ def _database_url(tmp_path, suffix: str = "gunicorn") -> tuple[str, callable]:
 
 
 def migrated_sqlite(path: Path) -> Path:
-    """`path`: a new SQLite database as `manage.py migrate` and `createcachetable` leave it,
-    copied from a template this test process migrates once (in a subprocess, as `make run`
-    migrates), so each server and worker the tests start does not run the migrations again."""
+    """`path`: a new SQLite database as `manage.py migrate` leaves it (its first migration
+    creates the cache table: no `createcachetable`), copied from a template this test process
+    migrates once (in a subprocess, as `make run` migrates), so each server and worker the
+    tests start does not run the migrations again."""
     shutil.copyfile(_sqlite_template(), path)
     return path
 
@@ -150,8 +151,12 @@ def _sqlite_template() -> Path:
         "DJANGO_SETTINGS_MODULE": "connect_api.settings",
         "DEBUG": "false",
     }
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
-        subprocess.run([str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return database
 
 
@@ -191,10 +196,12 @@ def server(tmp_path_factory):
     if database_url.startswith("sqlite:"):
         migrated_sqlite(tmp_path / "server.sqlite3")
     else:
-        for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
-            subprocess.run(
-                [str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True
-            )
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     data = populate(env)
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
