@@ -19,6 +19,7 @@ from tests.server.conftest import (
     _database_url,
     free_port,
     gunicorn_command,
+    migrated_sqlite,
     stop,
     wait_until_up,
 )
@@ -49,7 +50,12 @@ def live(tmp_path_factory):
         "WEB_CONCURRENCY": "1",
     }
     manage = [str(BIN / "python"), "manage.py"]
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["seed_demo"]):
+    commands = [["seed_demo"]]
+    if database_url.startswith("sqlite:"):
+        migrated_sqlite(tmp_path / "server.sqlite3")  # as `manage.py migrate` leaves it
+    else:
+        commands.insert(0, ["migrate", "--noinput", "-v0"])
+    for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (tmp_path / "serve.log").open("w")
     web = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env, stdout=log, stderr=log)
