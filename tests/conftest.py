@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from connect_api.throttling import LEASES
 
-pytest_plugins = ["tests.supplier_fixtures"]
+pytest_plugins = ["tests.supplier_fixtures", "tests.make_run"]
 TESTS = Path(__file__).resolve().parent
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests need no costly hashes
 
