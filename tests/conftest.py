@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from connect_api.throttling import LEASES
 
-pytest_plugins = ["tests.supplier_fixtures"]
+pytest_plugins = ["tests.supplier_fixtures", "tests.make_run"]
 TESTS = Path(__file__).resolve().parent
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests need no costly hashes
 
@@ -110,18 +110,26 @@ def basic_client():
     return make
 
 
+def pytest_itemcollected(item):
+    """The xdist_group mark of a test sharing a fixture that starts something, set as the test
+    is collected: pytest-xdist's worker reads the marks in its pytest_collection_modifyitems
+    (it appends the group to the test's id, which the scheduler groups by), which runs before
+    the trylast one below, so a mark set there would never group anything."""
+    group = _shared_fixture_group(item)
+    if group:
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
     skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    _group_in_node_ids(items)
     heavy = set()
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
-        group = _shared_fixture_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-        if group or _starts_processes_or_migrates(item):
+        if item.get_closest_marker("xdist_group") or _starts_processes_or_migrates(item):
             heavy.add(item.nodeid)
     # Under `--dist loadgroup` xdist hands out the groups first (largest first), then the
     # single tests in this order: within each of pytest-django's ranks (tests in a transaction,
@@ -129,6 +137,23 @@ def pytest_collection_modifyitems(config, items):
     # a database) the long ones first, so that the run does not end with one worker busy for a
     # minute and the other idle.
     items.sort(key=lambda item: (django_rank(item), item.nodeid not in heavy))
+
+
+def _group_in_node_ids(items) -> None:
+    """pytest-xdist's worker (3.8) names a test's group for the scheduler by appending
+    `@<group>` to the test's id, writing the id's old attribute (`_nodeid`); pytest 9.2 reads
+    the id from a structured one (`_id`), so the suffix never reached the scheduler and
+    `--dist loadgroup` sent the tests of one group to both workers, each starting the group's
+    servers. The id written is copied to where pytest reads it; with a pytest that still reads
+    `_nodeid` (or an xdist that names the group otherwise) nothing is left to do."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:
+        return
+    for item in items:
+        written = item.__dict__.get("_nodeid")
+        if written and written != item.nodeid and hasattr(item, "_id"):
+            item._id = NodeId.parse(written)
 
 
 def django_rank(item) -> int:

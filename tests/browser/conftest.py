@@ -54,21 +54,66 @@ def _require_browser() -> None:
         _missing(f"Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium, one per module: Playwright's sync API keeps an asyncio loop running in this
-    thread while it is open, and Django refuses to run from a thread with a running loop
-    (SynchronousOnlyOperation; async_to_sync, e.g. the health checks of /readyz), so the loop
-    must not outlive the browser tests into the tests this worker runs next."""
-    _require_browser()
-    from playwright.sync_api import sync_playwright
+class _Chromium:
+    """One Chromium for the browser tests a process runs one after another: launched by the
+    first, closed after the last of a run of them (pytest_runtest_teardown below), not once per
+    module (a launch, with Playwright's driver, costs about 0.7 s of CPU). Playwright's sync API
+    keeps an asyncio loop running in this thread while it is open, and Django refuses to run
+    from a thread with a running loop (SynchronousOnlyOperation; async_to_sync, e.g. the health
+    checks of /readyz), so it is closed before any test that does not use it."""
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    def __init__(self):
+        self.playwright = None
+        self.browser = None
+
+    def launch(self):
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+            try:
+                self.browser = self.playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                )
+            except BaseException:
+                self.close()
+                raise
+        return self.browser
+
+    def close(self):
+        browser, self.browser = self.browser, None
+        playwright, self.playwright = self.playwright, None
         try:
-            yield chromium
+            if browser is not None:
+                browser.close()
         finally:
-            chromium.close()
+            if playwright is not None:
+                playwright.stop()
+
+
+_CHROMIUM = _Chromium()
+
+
+@pytest.fixture
+def browser():
+    """Chromium (see _Chromium: one for consecutive browser tests)."""
+    _require_browser()
+    return _CHROMIUM.launch()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the test's own fixtures (its browser context) are torn down: Chromium closed
+    unless the next test uses it too."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "browser" not in nextitem.fixturenames:
+            _CHROMIUM.close()
+
+
+def pytest_sessionfinish(session):
+    _CHROMIUM.close()
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +142,7 @@ def admin_server(tmp_path_factory):
     if database_url.startswith("sqlite:"):
         migrated_sqlite(tmp_path / "server.sqlite3")
     else:
-        commands[:0] = [["migrate", "--noinput", "-v0"], ["createcachetable"]]
+        commands[:0] = [["migrate", "--noinput", "-v0"]]
     for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
     data = populate(env, "tests.browser.populate")

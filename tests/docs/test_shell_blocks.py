@@ -1,8 +1,9 @@
 """Every shell block of README.md and docs/*.md, run as pasted into a fresh terminal against the
 server `make run` starts: the demo data (`manage.py seed_demo`), gunicorn and the job worker
-(scripts/serve), here on a free port. Only `http://127.0.0.1:8000` and `localhost:8000` are
-rewritten to that port. Each block runs under `bash -euo pipefail` and passes when it exits 0;
-a block that claims an answer checks it itself (curl's `-w '%{http_code}'`, `--fail-with-body`).
+(scripts/serve), here on a free port (tests/make_run.py's `demo_server`, once per session).
+Only `http://127.0.0.1:8000` and `localhost:8000` are rewritten to that port. Each block runs
+under `bash -euo pipefail` and passes when it exits 0; a block that claims an answer checks it
+itself (curl's `-w '%{http_code}'`, `--fail-with-body`).
 
 Fences tagged bash, sh, shell or console are shell blocks. A fence without a language shows
 output and is never run. A shell block that is not meant to run (it needs root, starts the
@@ -30,14 +31,14 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.server.conftest import BIN, ROOT, Server, free_port, migrated_sqlite, wait_until_up
+from tests.make_run import DemoServer
+from tests.server.conftest import ROOT
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHELL_LANGUAGES = {"bash", "sh", "shell", "console"}
@@ -130,82 +131,6 @@ def test_block_names_no_placeholder(block):
     assert not PLACEHOLDER.findall(block.code), (
         f"{block.name} has a placeholder to fill in: capture the value in a variable first"
     )
-
-
-@dataclass
-class DemoServer:
-    server: Server
-    database: Path
-    seeded: Path
-    env: dict
-    log: Path
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.server.port}"
-
-    def reset(self) -> None:
-        """The database back to the demo data as `seed_demo` left it (`make reset`)."""
-        sqlite_copy(self.seeded, self.database)
-
-
-def sqlite_copy(source_path: Path, target_path: Path) -> None:
-    """SQLite's online backup: safe while the server's processes have the target open."""
-    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("make-run")
-    database = migrated_sqlite(tmp_path / "db.sqlite3")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "QUEUE_URL": f"sqlite:///{tmp_path / 'huey.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "DJANGO_SETTINGS_MODULE": "connect_api.settings",
-        "DEBUG": "false",
-    }
-    # As `make run`: the demo data, then gunicorn and the worker. Its collectstatic is left out:
-    # no block reads a static file, and pages answer without it (connect_api/staticfiles.py).
-    seeded = subprocess.run(
-        [str(BIN / "python"), "manage.py", "seed_demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    snapshot = tmp_path / "seeded.sqlite3"
-    sqlite_copy(database, snapshot)
-
-    port = free_port()
-    log = tmp_path / "make-run.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            ["scripts/serve"],
-            cwd=ROOT,
-            env={**env, "BIN": str(BIN), "BIND": f"127.0.0.1:{port}"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        server = Server(port=port, data={}, env=env, process=process)
-        try:
-            wait_until_up(server, process, log)
-            yield DemoServer(server=server, database=database, seeded=snapshot, env=env, log=log)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 def terminal_env(demo: DemoServer, home: Path) -> dict:

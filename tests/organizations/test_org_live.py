@@ -1,14 +1,15 @@
 """The organization calls through real HTTP, as `make run` serves them: gunicorn and the job
-worker side by side on a fresh database with the demo data (SQLite, or PostgreSQL when
-DATABASE_URL names one), mails written by the worker to files (EMAIL_URL=filemail://), links
-in them followed as the docs' clients would."""
+worker side by side with the demo data, links in the mails the worker sends followed as the
+docs' clients would. On SQLite that is the session's `make run` server (tests/make_run.py,
+shared with the docs' shell blocks), whose worker prints the mails, as `make run` shows them; on
+PostgreSQL (DATABASE_URL naming it), a server of this module's own on a fresh PostgreSQL
+database, its worker writing mails to files (EMAIL_URL=filemail://)."""
 
 import json
 import os
 import re
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
@@ -26,8 +27,30 @@ from tests.server.conftest import (
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@pytest.fixture
+def live(demo_server, request):
+    """On SQLite, the session's `make run` server (tests/make_run.py; the worker prints the
+    mails it sends, as `make run` shows them), its database put back to the demo data after
+    the test; on PostgreSQL, a server of this module's own on a PostgreSQL database."""
+    if ON_POSTGRESQL:
+        yield request.getfixturevalue("_live_on_postgresql")
+        return
+    log_start = demo_server.log_size()
+    server = Server(port=demo_server.server.port, data={}, env=demo_server.env)
+    server.mails = lambda: demo_server.log_since(log_start).split("-" * 79)
+    try:
+        yield server
+    finally:
+        demo_server.reset()
+
+
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def _live_on_postgresql(tmp_path_factory):
+    """gunicorn and the job worker on a PostgreSQL database with the demo data, mails written
+    by the worker to files (EMAIL_URL=filemail://)."""
     tmp_path = tmp_path_factory.mktemp("orgapi-live")
     database_url, drop_database = _database_url(tmp_path, suffix="orgapi")
     port = free_port()
@@ -49,13 +72,17 @@ def live(tmp_path_factory):
         "WEB_CONCURRENCY": "1",
     }
     manage = [str(BIN / "python"), "manage.py"]
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["seed_demo"]):
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (tmp_path / "serve.log").open("w")
     web = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env, stdout=log, stderr=log)
     worker = subprocess.Popen([*manage, "run_huey"], cwd=ROOT, env=env, stdout=log, stderr=log)
     server = Server(port=port, data={}, env=env)
-    server.mail_dir = mail_dir
+    server.mails = lambda: [
+        message
+        for path in sorted(mail_dir.glob("*.log"))
+        for message in path.read_text(errors="replace").split("-" * 79)
+    ]
     try:
         wait_until_up(server, web, tmp_path / "serve.log")
         yield server
@@ -71,10 +98,9 @@ def mailed_link(server, to: str, marker: str, seen: int = 0) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         links = []
-        for path in sorted(Path(server.mail_dir).glob("*.log")):
-            for message in path.read_text(errors="replace").split("-" * 79):
-                if f"To: {to}" in message:
-                    links += re.findall(rf"http://[^\s\"<>]*{marker}[^\s\"<>]*", message)
+        for message in server.mails():
+            if f"To: {to}" in message:
+                links += re.findall(rf"http://[^\s\"<>]*{marker}[^\s\"<>]*", message)
         if len(links) > seen:
             return re.sub(r"^http://[^/]+", "", links[-1])
         time.sleep(0.3)

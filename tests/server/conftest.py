@@ -4,6 +4,7 @@ temporary SQLite file; a throw-away PostgreSQL database when DATABASE_URL names 
 """
 
 import atexit
+import fcntl
 import functools
 import http.client
 import json
@@ -132,26 +133,61 @@ def _database_url(tmp_path, suffix: str = "gunicorn") -> tuple[str, callable]:
 
 
 def migrated_sqlite(path: Path) -> Path:
-    """`path`: a new SQLite database as `manage.py migrate` and `createcachetable` leave it,
-    copied from a template this test process migrates once (in a subprocess, as `make run`
-    migrates), so each server and worker the tests start does not run the migrations again."""
+    """`path`: a new SQLite database as `manage.py migrate` leaves it (its first migration
+    creates the cache table: no `createcachetable`), copied from a template migrated once (in a
+    subprocess, as `make run` migrates), so each server and worker the tests start does not run
+    the migrations again. Once per test process; under pytest-xdist once per run, shared by the
+    workers (see pytest_configure)."""
     shutil.copyfile(_sqlite_template(), path)
     return path
 
 
+# Under pytest-xdist: where the workers share the migrated template, the run's base temporary
+# directory (each worker's own is a directory in it; pytest keeps the last few runs' and
+# removes older ones, so the template is never reused by a later run of other code).
+_SHARED_TEMPLATE_DIRECTORY: Path | None = None
+
+
+def pytest_configure(config):
+    global _SHARED_TEMPLATE_DIRECTORY
+    basetemp = config.getoption("basetemp", None)
+    if os.environ.get("PYTEST_XDIST_WORKER") and basetemp:
+        _SHARED_TEMPLATE_DIRECTORY = Path(basetemp).parent / "migrated-sqlite"
+
+
 @functools.cache
 def _sqlite_template() -> Path:
-    directory = Path(tempfile.mkdtemp(prefix="connect-api-migrated-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    database = directory / "template.sqlite3"
+    shared = _SHARED_TEMPLATE_DIRECTORY
+    if shared is None:
+        directory = Path(tempfile.mkdtemp(prefix="connect-api-migrated-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        return _migrate_sqlite(directory / "template.sqlite3")
+    shared.mkdir(parents=True, exist_ok=True)
+    database = shared / "template.sqlite3"
+    # The first worker to get here migrates while holding the lock; the others wait for it and
+    # copy its file. It appears under its name complete, or not at all (a failed migrate leaves
+    # none, and the next caller tries again).
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database.exists():
+            building = _migrate_sqlite(shared / f"building-{os.getpid()}.sqlite3")
+            building.rename(database)
+    return database
+
+
+def _migrate_sqlite(database: Path) -> Path:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_SETTINGS_MODULE": "connect_api.settings",
         "DEBUG": "false",
     }
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
-        subprocess.run([str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     return database
 
 
@@ -191,10 +227,12 @@ def server(tmp_path_factory):
     if database_url.startswith("sqlite:"):
         migrated_sqlite(tmp_path / "server.sqlite3")
     else:
-        for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
-            subprocess.run(
-                [str(BIN / "python"), "manage.py", *command], cwd=ROOT, env=env, check=True
-            )
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     data = populate(env)
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
