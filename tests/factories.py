@@ -185,7 +185,9 @@ class IndividualFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     class Params:
-        family_number = factory.Sequence(lambda n: 5000 + n)
+        # Apart from FamilyFactory's numbers (5000 + n): a family of one's own is never, by
+        # coincidence of the two counters, a family another test made with FamilyFactory.
+        family_number = factory.Sequence(lambda n: 500_000 + n)
 
     site = factory.SubFactory(SiteFactory)
     number = factory.Sequence(lambda n: 1000 + n)
