@@ -42,7 +42,10 @@ def _fast_passwords_and_clean_caches(settings, tmp_path_factory):
     # Uploaded bytes (the demo seed stores some too) never land in the project's media/.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    # Tests do not run collectstatic, so no manifest of hashed names exists.
+    # Tests do not run collectstatic, so no manifest of hashed names exists; nor do they read
+    # what `make run` collected into staticfiles/ (WhiteNoise would index those files again for
+    # each test client: 65 ms a client, minutes over the suite, once `make run` has run).
+    settings.STATIC_ROOT = tmp_path_factory.getbasetemp() / "static-never-collected"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
