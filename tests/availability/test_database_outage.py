@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.server.conftest import (
-    BIN,
     ROOT,
     Server,
     free_port,
     gunicorn_command,
+    migrate,
     populate,
     stop,
 )
@@ -114,12 +114,7 @@ def outage_server():
             "MEDIA_ROOT": str(cluster.dir / "media"),
             "CONN_MAX_AGE": "60",
         }
-        subprocess.run(
-            [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+        migrate(env)
         data = populate(env)
         log = (cluster.dir / "gunicorn.log").open("w")
         process = subprocess.Popen(

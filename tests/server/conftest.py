@@ -176,19 +176,34 @@ def _sqlite_template() -> Path:
 
 
 def _migrate_sqlite(database: Path) -> Path:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "connect_api.settings",
-        "DEBUG": "false",
-    }
+    migrate(
+        {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_SETTINGS_MODULE": "connect_api.settings",
+            "DEBUG": "false",
+        }
+    )
+    return database
+
+
+def migrate(env: dict) -> None:
+    """`manage.py migrate` against the database `env` names, as `make run` migrates."""
     subprocess.run(
         [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    return database
+
+
+def server_database(database_url: str, sqlite_path: Path, env: dict) -> None:
+    """The database a test server starts on, as `manage.py migrate` leaves it: on SQLite a copy
+    of the migrated template at `sqlite_path` (what `database_url` names), elsewhere migrated."""
+    if database_url.startswith("sqlite:"):
+        migrated_sqlite(sqlite_path)
+    else:
+        migrate(env)
 
 
 def populate(env: dict, module: str = "tests.server.populate") -> dict:
@@ -224,15 +239,7 @@ def server(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "connect_api.settings",
         "DEBUG": "false",
     }
-    if database_url.startswith("sqlite:"):
-        migrated_sqlite(tmp_path / "server.sqlite3")
-    else:
-        subprocess.run(
-            [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+    server_database(database_url, tmp_path / "server.sqlite3", env)
     data = populate(env)
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(

@@ -8,13 +8,12 @@ import subprocess
 from contextlib import contextmanager
 
 from tests.server.conftest import (
-    BIN,
     ROOT,
     Server,
     _database_url,
     free_port,
     gunicorn_command,
-    migrated_sqlite,
+    server_database,
     stop,
     wait_until_up,
 )
@@ -38,15 +37,7 @@ def _deployed(tmp_path, proxy_settings: dict):
         "FAILED_LOGINS_BURST": str(BUDGET),
         **proxy_settings,
     }
-    if database_url.startswith("sqlite:"):
-        migrated_sqlite(tmp_path / "server.sqlite3")  # as `manage.py migrate` leaves it
-    else:
-        subprocess.run(
-            [str(BIN / "python"), "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+    server_database(database_url, tmp_path / "server.sqlite3", env)
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
