@@ -25,8 +25,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, QuerySet
 from django.db.models.query import ModelIterable
 
-# Keys no table holds, so the compiled parameters can be recognised as the keys.
-_SENTINEL_BASE = -7_340_000_000
+# The values a query is compiled with (never run), so its parameters can be recognised: in the
+# range of a 32-bit positive integer field, as Django answers a lookup outside a field's range
+# with no query at all (EmptyResultSet: nothing to compile).
+_SENTINEL_NUMBER = 2_146_000_000
 
 
 class PreparedRows:
@@ -57,7 +59,7 @@ class PreparedRows:
         return rows
 
     def _compile(self, connection, count: int) -> tuple | None:
-        sentinels = [_SENTINEL_BASE - index for index in range(count)]
+        sentinels = [_SENTINEL_NUMBER + index for index in range(count)]
         queryset = self.build(sentinels)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
@@ -167,15 +169,14 @@ def _shape(value) -> object:
     if isinstance(value, list):
         return len(value)
     if isinstance(value, QuerySet):
-        return id(value)  # never compiled: a queryset's own SQL runs
+        return "queryset"  # never compiled: the queryset's own SQL runs
     return -1
 
 
 def _sentinel(field: Field, index: int, position: int):
-    """A value of `field`'s type, distinct per parameter, that the query is only compiled
-    with (never run): in the range of a 32-bit positive integer field, as Django answers a
-    lookup outside a field's range with no query at all (EmptyResultSet: not compiled)."""
-    number = 2_146_000_000 + 1000 * index + position
+    """A value of `field`'s type, distinct per parameter, that the query is only compiled with
+    (see _SENTINEL_NUMBER)."""
+    number = _SENTINEL_NUMBER + 1000 * index + position
     internal = field.target_field.get_internal_type() if field.is_relation else None
     kind = internal or field.get_internal_type()
     if kind == "UUIDField":

@@ -203,9 +203,8 @@ def with_child_rows(
         checks[row[0]].append(UploadCheckRow(*row))
     for row in file_rows:
         uploads[row[0]].append(UploadedFileRow(*row, checks=checks[row[1]]))
-    if keys:
-        for row in _review_entry_rows(keys):
-            history[row[0]].append(ReviewEntryRow.from_columns(row))
+    for row in _review_entry_rows(keys):
+        history[row[0]].append(ReviewEntryRow.from_columns(row))
     for connection_request in connection_requests:
         connection_request.integration_rows = integrations[connection_request.pk]
         connection_request.uploaded_file_rows = uploads[connection_request.pk]

@@ -106,6 +106,12 @@ def _assigned_to(individual_id: int | None) -> Q:
     )
 
 
+# The order of a person's (or family's) emails and phones, and of their addresses: the
+# preferred one first (outputs.contact_data picks it), else by number.
+_BY_PREFERENCE = ("-preferred", "number")
+_BY_NUMBER = ("number",)
+
+
 def contact_prefetches(path: str = "") -> list[Prefetch]:
     """What `outputs.contact_data` reads of the individuals at `path` (e.g. "contact__"), whose
     family is already joined: emails, phones, addresses, the family's addresses and phones.
@@ -115,12 +121,12 @@ def contact_prefetches(path: str = "") -> list[Prefetch]:
     `prefetched_addresses`, on the person and on the family) rather than in the related
     managers' caches: filling those makes a queryset per person and relation (125 for a page
     of 25 people), most of a search's time in Python (benchmarks/outreach_search.py)."""
-    phones = Phone.objects.select_related("address").order_by("-preferred", "number")
-    addresses = Address.objects.order_by("number")
+    phones = Phone.objects.select_related("address").order_by(*_BY_PREFERENCE)
+    addresses = Address.objects.order_by(*_BY_NUMBER)
     return [
         Prefetch(
             f"{path}emails",
-            IndividualEmail.objects.order_by("-preferred", "number"),
+            IndividualEmail.objects.order_by(*_BY_PREFERENCE),
             to_attr="prefetched_emails",
         ),
         Prefetch(f"{path}phones", phones, to_attr="prefetched_phones"),
@@ -171,8 +177,6 @@ def _contact_rows(model, owner: str, row: type[NamedTuple], order: tuple[str, ..
     )
 
 
-_BY_PREFERENCE = ("-preferred", "number")
-_BY_NUMBER = ("number",)
 # (list attribute, row type, its query) for a person, then for a family.
 _INDIVIDUAL_LISTS = [
     (name, row, _contact_rows(model, "individual", row, order))
@@ -196,23 +200,21 @@ def with_contact_rows(individuals: Sequence[Individual]) -> Sequence[Individual]
     rows in the same plain lists (`prefetched_emails`, `prefetched_phones`,
     `prefetched_addresses`, on each person and family): the same five queries (the family's
     two only when someone has a family), each compiled once per number of keys, and no
-    Phone, Address or email instance built (tests/outreach/test_queries.py pins the answer
-    and the count). For the hot list of people: the individual search."""
+    Phone, Address or email instance built (tests/outreach/test_contact_rows.py pins the
+    answer and the count). For the hot list of people: the individual search."""
     # Each person's row brings its own Family instance: every instance of a family gets the
     # family's lists.
     people: dict[int, list] = {}
-    for person in individuals:
-        people.setdefault(person.pk, []).append(person)
     families: dict[int, list] = {}
     for person in individuals:
+        people.setdefault(person.pk, []).append(person)
         if person.family is not None:
             families.setdefault(person.family.pk, []).append(person.family)
     for owners, lists in ((people, _INDIVIDUAL_LISTS), (families, _FAMILY_LISTS)):
         found = {attribute: {key: [] for key in owners} for attribute, *_ in lists}
-        if owners:
-            for attribute, row_type, read in lists:
-                for values in read(list(owners)):
-                    found[attribute][values[0]].append(row_type(*values))
+        for attribute, row_type, read in lists:
+            for values in read(list(owners)):  # no owners: no query
+                found[attribute][values[0]].append(row_type(*values))
         for key, instances in owners.items():
             for attribute in found:
                 for instance in instances:
