@@ -143,14 +143,15 @@ class PreparedModels:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return None
-        # Each parameter is one of the values (where its sentinel stands, once) or a constant of
-        # the query's own (`is_active=True`, a default ordering's), kept as compiled.
+        # Each parameter is one of the values (where its sentinel stands: once, or more than once,
+        # as `retailer IN (...) OR supplier IN (...)`) or a constant of the query's own
+        # (`is_active=True`, a default ordering's), kept as compiled.
         slots = {}
         for slot, sentinel in enumerate(self._params(connection, sentinels)):
             slots[_hashable(sentinel)] = slot
         template = [(slots.get(_hashable(param)), param) for param in params]
         found = [slot for slot, _ in template if slot is not None]
-        if sorted(found) != list(range(len(slots))):  # a value missing, or used twice
+        if set(found) != set(range(len(slots))):  # a value the SQL does not use
             return None
         # What results_iter would look up again for every row set (the columns' converters)
         converters = compiler.get_converters(

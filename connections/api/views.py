@@ -235,7 +235,9 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     def list(self, request):
         _refuse_a_body(request)
         # The output's one builder, without a ListSerializer around it (benchmarks/speed.py)
-        return Response([shapes.connection_data(row) for row in self.get_queryset()])
+        return Response(
+            [shapes.connection_data(row) for row in selectors.connection_list(request.user)]
+        )
 
     @extend_schema(
         summary="Confirm (the request's counterpart or staff): CONFIRMATION WAITING -> ACTIVE",
