@@ -19,6 +19,7 @@ import functools
 import uuid
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -74,36 +75,102 @@ class Choice(str):
     compiled once (e.g. organizations.querysets.EVERY_ORGANIZATION, staff's rows)."""
 
 
-class PreparedModels:
-    def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field]):
-        """`build(*values)`: a queryset of model instances whose parameters are `values` (and
-        constants of its own); `fields[i]()`: the model field `values[i]` is compared with
-        (it converts the value as Django does, e.g. a UUID to 32 hex digits on SQLite; called
-        once, when the models are loaded). A value may instead be a list of such values (an
-        `__in` lookup), compiled once per length, or a `Choice`, compiled once per choice; a
-        queryset is not compiled (the build is evaluated as usual)."""
+class Window(NamedTuple):
+    """Rows `begin` to `end` (exclusive) of a query, a value `build` slices with: Django writes
+    a slice into the SQL (LIMIT and OFFSET), so each window is compiled once, like a Choice."""
+
+    begin: int
+    end: int
+
+
+def _fixed(value) -> bool:
+    """A value compiled into the query rather than passed as a parameter."""
+    return isinstance(value, Choice | Window)
+
+
+class _Prepared:
+    """What PreparedModels and PreparedCount share: the values' fields, the compiled shapes,
+    and the parameters a compiled query takes from the values."""
+
+    def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field | None]):
         self.build = build
         self._fields = fields
         self._compiled: dict[tuple, tuple | None] = {}
 
     @functools.cached_property
-    def fields(self) -> list[Field]:
+    def fields(self) -> list[Field | None]:
         return [field() for field in self._fields]
 
-    def __call__(self, *values) -> list:
-        """The instances `list(build(*values))` answers."""
-        connection = connections[DEFAULT_DB_ALIAS]
+    def _lookup(self, connection, values) -> tuple | None:
+        """The compiled query for these values' shape (None: not compiled)."""
         shape = (id(connection), *(_shape(value) for value in values))
         if shape not in self._compiled:
             if len(self._compiled) >= 1024:
                 self._compiled.clear()
             self._compiled[shape] = self._compile(connection, values)
-        compiled = self._compiled[shape]
+        return self._compiled[shape]
+
+    def _compile(self, connection, values) -> tuple | None:
+        raise NotImplementedError
+
+    def _params(self, connection, values) -> list:
+        params = []
+        for field, value in zip(self.fields, values, strict=True):
+            if _fixed(value):
+                continue
+            for one in value if isinstance(value, list) else (value,):
+                params.append(field.get_db_prep_value(one, connection, prepared=False))
+        return params
+
+    def _sentinels(self, values) -> list | None:
+        """Values of the same shape that the query is compiled with (None: not compiled)."""
+        sentinels = []
+        for index, (field, value) in enumerate(zip(self.fields, values, strict=True)):
+            if isinstance(value, list):
+                sentinels.append([_sentinel(field, index, n) for n in range(len(value))])
+            elif _fixed(value):
+                sentinels.append(value)
+            elif isinstance(value, QuerySet):
+                return None
+            else:
+                sentinels.append(_sentinel(field, index, 0))
+        return sentinels
+
+    def _template(self, connection, sentinels, params) -> list | None:
+        """Where each of the compiled query's parameters comes from: one of the values (where
+        its sentinel stands: once, or more than once, as `retailer IN (...) OR supplier IN
+        (...)`) or a constant of the query's own (`is_active=True`, a default ordering's),
+        kept as compiled. None when a value is missing from the SQL."""
+        slots = {}
+        for slot, sentinel in enumerate(self._params(connection, sentinels)):
+            slots[_hashable(sentinel)] = slot
+        template = [(slots.get(_hashable(param)), param) for param in params]
+        found = [slot for slot, _ in template if slot is not None]
+        if set(found) != set(range(len(slots))):
+            return None
+        return template
+
+    def _bound(self, connection, values, template) -> tuple:
+        given = self._params(connection, values)
+        return tuple(given[slot] if slot is not None else constant for slot, constant in template)
+
+
+class PreparedModels(_Prepared):
+    """`build(*values)`: a queryset of model instances whose parameters are `values` (and
+    constants of its own); `fields[i]()`: the model field `values[i]` is compared with (it
+    converts the value as Django does, e.g. a UUID to 32 hex digits on SQLite; called once,
+    when the models are loaded; None for a Choice or a Window). A value may instead be a list
+    of such values (an `__in` lookup), compiled once per length, or a `Choice` or a `Window`,
+    compiled once per value; a queryset is not compiled (the build is evaluated as usual)."""
+
+    def __call__(self, *values) -> list:
+        """The instances `list(build(*values))` answers."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self._lookup(connection, values)
         if compiled is None:
             return list(self.build(*values))
         compiler, sql, model, template, converters = compiled
-        given = self._params(connection, values)
-        params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
+        params = self._bound(connection, values, template)
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         pinned.get_converters = lambda expressions: converters
@@ -115,26 +182,10 @@ class PreparedModels:
         )
         return list(ModelIterable(queryset))
 
-    def _params(self, connection, values) -> list:
-        params = []
-        for field, value in zip(self.fields, values, strict=True):
-            if isinstance(value, Choice):
-                continue
-            for one in value if isinstance(value, list) else (value,):
-                params.append(field.get_db_prep_value(one, connection, prepared=False))
-        return params
-
     def _compile(self, connection, values) -> tuple | None:
-        sentinels = []
-        for index, (field, value) in enumerate(zip(self.fields, values, strict=True)):
-            if isinstance(value, list):
-                sentinels.append([_sentinel(field, index, n) for n in range(len(value))])
-            elif isinstance(value, Choice):
-                sentinels.append(value)
-            elif isinstance(value, QuerySet):
-                return None
-            else:
-                sentinels.append(_sentinel(field, index, 0))
+        sentinels = self._sentinels(values)
+        if sentinels is None:
+            return None
         queryset = self.build(*sentinels)
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             return None
@@ -143,21 +194,108 @@ class PreparedModels:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return None
-        # Each parameter is one of the values (where its sentinel stands: once, or more than once,
-        # as `retailer IN (...) OR supplier IN (...)`) or a constant of the query's own
-        # (`is_active=True`, a default ordering's), kept as compiled.
-        slots = {}
-        for slot, sentinel in enumerate(self._params(connection, sentinels)):
-            slots[_hashable(sentinel)] = slot
-        template = [(slots.get(_hashable(param)), param) for param in params]
-        found = [slot for slot, _ in template if slot is not None]
-        if set(found) != set(range(len(slots))):  # a value the SQL does not use
+        template = self._template(connection, sentinels, params)
+        if template is None:
             return None
         # What results_iter would look up again for every row set (the columns' converters)
         converters = compiler.get_converters(
             [column[0] for column in compiler.select[: compiler.col_count]]
         )
         return compiler, sql, queryset.model, template, converters
+
+
+class _Captured(Exception):
+    """Stops a query that is only being compiled before it reaches the database."""
+
+
+class PreparedCount(_Prepared):
+    """`build(*values).count()`, its SQL compiled once per shape (values as PreparedModels
+    takes them). Django builds a count's query as it runs it, so the SQL is taken from the
+    cursor as the count is about to run with the sentinel values, and stopped there: compiling
+    costs no query (and none is left in the queries log)."""
+
+    def __call__(self, *values) -> int:
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self._lookup(connection, values)
+        if compiled is None:
+            return self.build(*values).count()
+        sql, template = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._bound(connection, values, template))
+            (count,) = cursor.fetchone()
+        return count
+
+    def _compile(self, connection, values) -> tuple | None:
+        sentinels = self._sentinels(values)
+        if sentinels is None:
+            return None
+        taken = []
+
+        def take(execute, sql, params, many, context):
+            taken.append((sql, params))
+            raise _Captured
+
+        logged = list(connection.queries_log)
+        try:
+            with connection.execute_wrapper(take):
+                self.build(*sentinels).count()
+        except _Captured:
+            pass
+        finally:  # the debug cursor logs the query it was asked to run, even one stopped
+            if list(connection.queries_log) != logged:
+                connection.queries_log.clear()
+                connection.queries_log.extend(logged)
+        if len(taken) != 1:  # no query (an empty result known beforehand)
+            return None
+        sql, params = taken[0]
+        template = self._template(connection, sentinels, list(params or ()))
+        return None if template is None else (sql, template)
+
+
+class PreparedList:
+    """The querysets `build(*values)` (values as PreparedModels takes them) that a paginator
+    counts and pages through compiled queries: `prepared_list(*values)` is the queryset,
+    carrying `.prepared`, which runs `shaped(queryset, window).count()` and
+    `list(shaped(queryset, window))` for the paginator's own `shaped` (its count's keys, its
+    page) as PreparedCount and PreparedModels, compiled once per shape and window. Only this
+    very queryset carries it: a queryset derived from it (filtered, ordered ...) is a new
+    QuerySet without the attribute, counted and paged as usual."""
+
+    def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field | None]):
+        self.build = build
+        self._fields = fields
+        self._counts: dict[Callable, PreparedCount] = {}
+        self._pages: dict[Callable, PreparedModels] = {}
+
+    def __call__(self, *values) -> QuerySet:
+        queryset = self.build(*values)
+        queryset.prepared = _PreparedQuerySet(self, values)
+        return queryset
+
+    def _of(self, kind: type[_Prepared], known: dict, shaped: Callable) -> _Prepared:
+        if shaped not in known:
+            build = self.build
+            known[shaped] = kind(
+                lambda *values: shaped(build(*values[:-1]), values[-1]),
+                *self._fields,
+                lambda: None,  # the window
+            )
+        return known[shaped]
+
+
+class _PreparedQuerySet(NamedTuple):
+    source: PreparedList
+    values: tuple
+
+    def count(self, shaped: Callable[[QuerySet, Window], QuerySet], window: Window) -> int:
+        """`shaped(queryset, window).count()`."""
+        prepared = self.source._of(PreparedCount, self.source._counts, shaped)
+        return prepared(*self.values, window)
+
+    def rows(self, shaped: Callable[[QuerySet, Window], QuerySet], window: Window) -> list:
+        """`list(shaped(queryset, window))`."""
+        prepared = self.source._of(PreparedModels, self.source._pages, shaped)
+        return prepared(*self.values, window)
 
 
 def _hashable(value) -> object:
@@ -167,6 +305,8 @@ def _hashable(value) -> object:
 def _shape(value) -> object:
     if isinstance(value, Choice):
         return str(value)
+    if isinstance(value, Window):
+        return value
     if isinstance(value, list):
         return len(value)
     if isinstance(value, QuerySet):

@@ -65,7 +65,7 @@ class ConnectionRequestFilterSet(django_filters.FilterSet):
     @classmethod
     def unfiltered(cls, queryset):
         """What no filter means (connect_api.filtering skips the FilterSet then)."""
-        return queryset.exclude(status=ConnectionRequestStatus.WITHDRAWN)
+        return queryset.listed()
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("status"):

@@ -27,6 +27,10 @@ class ConnectionRequestQuerySet(TenantQuerySet):
     def owned_by(self, organizations) -> Q:
         return Q(requester__in=organizations)
 
+    def listed(self) -> "ConnectionRequestQuerySet":
+        """What the list shows unless a status is asked for: every request but WITHDRAWN."""
+        return self.exclude(status=ConnectionRequestStatus.WITHDRAWN)
+
 
 class ConnectionQuerySet(TenantQuerySet):
     def owned_by(self, organizations) -> Q:

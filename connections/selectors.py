@@ -11,7 +11,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from connect_api.prepared import PreparedModels, PreparedRows
+from connect_api.prepared import PreparedList, PreparedModels, PreparedRows
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
 from organizations.querysets import Visible, visible_organizations
 from uploads.models import UploadCheck
@@ -28,6 +28,19 @@ def _requests_of(organizations: Visible) -> QuerySet[ConnectionRequest]:
     return ConnectionRequest.objects.visible_to(organizations).select_related(
         "requester", "decided_by__person"
     )
+
+
+_listed_requests = PreparedList(
+    lambda organizations: _requests_of(organizations).listed(),
+    lambda: ConnectionRequest._meta.get_field("requester"),
+)
+
+
+def listed_requests_for(user) -> QuerySet[ConnectionRequest]:
+    """`connection_requests_for(user)` as the list shows it with no filter (all but WITHDRAWN),
+    its count and pages run by queries compiled once per kind of caller and page
+    (connect_api.prepared.PreparedList): compiling them cost more than running them."""
+    return _listed_requests(visible_organizations(user))
 
 
 _request_by_uuid = PreparedModels(

@@ -24,6 +24,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from connect_api.prepared import Window
+
 
 def non_negative_int(raw, name: str) -> int:
     """A paging number from a query string (`"5"`) or a JSON body (`5`); 400 naming `name`."""
@@ -41,7 +43,30 @@ def matches_up_to(queryset: QuerySet, cap: int) -> QuerySet:
     """The keys of at most `cap` + 1 of the queryset's rows, in no order: its `.count()` is
     exact while `cap` or fewer match (and only says "more" beyond), reading no more than that
     many rows; as a subquery (`pk__in=`) it bounds what the outer query sorts."""
-    return queryset.order_by().values("pk")[: cap + 1]
+    return _keys_in(queryset, Window(0, cap + 1))
+
+
+def _keys_in(queryset: QuerySet, window: Window) -> QuerySet:
+    return queryset.order_by().values("pk")[window.begin : window.end]
+
+
+def count_up_to(queryset: QuerySet, cap: int) -> int:
+    """`matches_up_to(queryset, cap).count()`, compiled once for a prepared list's queryset
+    (connect_api.prepared.PreparedList)."""
+    prepared = getattr(queryset, "prepared", None)
+    if prepared is not None:
+        return prepared.count(_keys_in, Window(0, cap + 1))
+    return matches_up_to(queryset, cap).count()
+
+
+def _rows_in(queryset: QuerySet, window: Window) -> QuerySet:
+    return queryset[window.begin : window.end]
+
+
+def _rows_in_deferred(queryset: QuerySet, window: Window) -> QuerySet:
+    """The window's keys first (a subquery the list's index answers alone, without visiting
+    the skipped rows), then only their rows read whole: still one query."""
+    return queryset.filter(pk__in=_rows_in(queryset, window).values("pk"))
 
 
 EXACTNESS = (
@@ -93,7 +118,7 @@ class StartLimitPagination(LimitOffsetPagination):
         self.count_exact = True
         cap = self.exact_count_cap
         if cap is not None and isinstance(queryset, QuerySet):
-            counted = matches_up_to(queryset, cap).count()
+            counted = count_up_to(queryset, cap)
             if counted > cap:
                 return self._paginate_beyond_cap(queryset, self.get_offset(request))
             self.count = counted
@@ -102,14 +127,18 @@ class StartLimitPagination(LimitOffsetPagination):
         self.offset = min(self.get_offset(request), self.count)
         if self.offset == self.count:
             return []
-        return list(self._window(queryset, self.offset, self.offset + self.limit))
+        return self._window(queryset, self.offset, self.offset + self.limit)
 
-    def _window(self, queryset, begin: int, end: int):
-        """Rows `begin` to `end` (exclusive) in list order, as one query."""
-        window = queryset[begin:end]
-        if begin >= self.DEFERRED_FROM and isinstance(queryset, QuerySet):
-            window = queryset.filter(pk__in=window.values("pk"))  # still one query
-        return window
+    def _window(self, queryset, begin: int, end: int) -> list:
+        """Rows `begin` to `end` (exclusive) in list order, as one query (compiled once per
+        window for a prepared list's queryset, connect_api.prepared.PreparedList)."""
+        if not isinstance(queryset, QuerySet):
+            return list(queryset[begin:end])
+        shaped = _rows_in_deferred if begin >= self.DEFERRED_FROM else _rows_in
+        prepared = getattr(queryset, "prepared", None)
+        if prepared is not None:
+            return prepared.rows(shaped, Window(begin, end))
+        return list(shaped(queryset, Window(begin, end)))
 
     # Beyond the cap, a `start` before this fraction of the planner's estimate is read forward
     # without a count. Past it, an exact count (one parallel index-only scan of every row) and
@@ -126,7 +155,7 @@ class StartLimitPagination(LimitOffsetPagination):
         nearer end, so no `start` walks more than READ_FORWARD_BEFORE of the rows."""
         estimate = max(self._estimate(queryset), self.exact_count_cap + 1)
         if offset < estimate * self.READ_FORWARD_BEFORE:
-            rows = list(self._window(queryset, offset, offset + self.limit + 1))
+            rows = self._window(queryset, offset, offset + self.limit + 1)
             self.offset = offset
             if len(rows) > self.limit:  # at least one row after this page
                 self.count = max(estimate, offset + self.limit + 1)
@@ -141,7 +170,7 @@ class StartLimitPagination(LimitOffsetPagination):
             return []
         end = min(self.offset + self.limit, self.count)
         if self.count - end >= self.offset or not queryset.ordered:
-            return list(self._window(queryset, self.offset, end))
+            return self._window(queryset, self.offset, end)
         # Nearer the end: the same rows, counted from the last one backwards.
         from_end = queryset.reverse()[self.count - end : self.count - self.offset]
         return list(queryset.filter(pk__in=from_end.values("pk")))

@@ -11,6 +11,7 @@ from connect_api.api.outputs import schema_serializer
 from connect_api.api.pagination import StartLimitPagination
 from connect_api.api.views import SupplierApiMixin
 from connect_api.conditional import conditional_response, etag_for, expected_versions
+from connect_api.filtering import names_a_filter
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, LAST_MODIFIED, NOT_MODIFIED
 from connections import selectors, services
 from connections.api import serializers as shapes
@@ -77,9 +78,12 @@ class ConnectionRequestViewSet(
         return found
 
     def filter_queryset(self, queryset):
-        """Filters (and hiding WITHDRAWN) shape the list only; a uuid finds its request."""
+        """Filters (and hiding WITHDRAWN) shape the list only; a uuid finds its request. With
+        no filter named, the list is `selectors.listed_requests_for` (compiled queries)."""
         if self.action != "list":
             return queryset
+        if not names_a_filter(self.request, self.filterset_class):
+            return selectors.listed_requests_for(self.request.user)
         return super().filter_queryset(queryset)
 
     def get_serializer_class(self):

@@ -142,3 +142,35 @@ def test_the_remembered_basic_caller_as_the_queryset_finds_it():
     member.is_active = False
     member.save(update_fields=["is_active"])
     assert _active_users(member.pk) == []
+
+
+def test_a_count_compiled_once_without_a_query_of_its_own(requests_with_integrations):
+    """PreparedCount: the count `build(*values).count()` answers, with its SQL, in one query
+    from the first call on (compiling runs none and logs none), once per shape."""
+    from connect_api.prepared import PreparedCount, Window
+
+    built = []
+
+    def recent(request_ids, window):
+        built.append(window)
+        return integrations_of(request_ids)[window.begin : window.end]
+
+    prepared = PreparedCount(recent, lambda: Integration._meta.get_field("request"), lambda: None)
+    keys = requests_with_integrations
+    for chosen, window in (
+        (keys[:1], Window(0, 2)),
+        (keys[:1], Window(0, 2)),
+        (keys[1:3], Window(0, 2)),
+        (keys, Window(1, 20)),
+        (keys[2:], Window(0, 2)),
+    ):
+        with CaptureQueriesContext(connection) as readable:
+            expected = recent(chosen, window).count()
+        with CaptureQueriesContext(connection) as fast:
+            found = prepared(chosen, window)
+        assert found == expected
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+    # Compiled once per (number of keys, window): three shapes, one build for each, plus the
+    # readable calls above.
+    assert len(built) == 5 + 3
+    assert all(prepared._compiled.values())
