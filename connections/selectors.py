@@ -30,19 +30,6 @@ def _requests_of(organizations: Visible) -> QuerySet[ConnectionRequest]:
     )
 
 
-_listed_requests = PreparedList(
-    lambda organizations: _requests_of(organizations).listed(),
-    lambda: ConnectionRequest._meta.get_field("requester"),
-)
-
-
-def listed_requests_for(user) -> QuerySet[ConnectionRequest]:
-    """`connection_requests_for(user)` as the list shows it with no filter (all but WITHDRAWN),
-    its count and pages run by queries compiled once per kind of caller and page
-    (connect_api.prepared.PreparedList): compiling them cost more than running them."""
-    return _listed_requests(visible_organizations(user))
-
-
 _request_by_uuid = PreparedModels(
     lambda organizations, uuid: _requests_of(organizations).filter(uuid=uuid),
     lambda: ConnectionRequest._meta.get_field("requester"),
@@ -187,6 +174,43 @@ _review_entry_rows = PreparedRows(
         )
     )
 )
+
+
+# What the list's output builder (connection_request_data) reads of a request and its joined
+# rows; their other columns (most of the organization's) are left unread, and unconverted.
+_LIST_COLUMNS = (
+    "uuid",
+    "requester__org_type",
+    "counterpart_name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "account_number",
+    "additional_information",
+    "request_date",
+    "status",
+    "rejection_reason",
+    "decided_by__uuid",
+    *(f"decided_by__person__{name}" for name in PersonRow._fields),
+)
+
+
+def with_list_columns(queryset: QuerySet[ConnectionRequest]) -> QuerySet[ConnectionRequest]:
+    """`connection_requests_for`'s rows reading only what the list shows."""
+    return queryset.only(*_LIST_COLUMNS)
+
+
+_listed_requests = PreparedList(
+    lambda organizations: with_list_columns(_requests_of(organizations).listed()),
+    lambda: ConnectionRequest._meta.get_field("requester"),
+)
+
+
+def listed_requests_for(user) -> QuerySet[ConnectionRequest]:
+    """`connection_requests_for(user)` as the list shows it with no filter (all but WITHDRAWN),
+    its count and pages run by queries compiled once per kind of caller and page
+    (connect_api.prepared.PreparedList): compiling them cost more than running them."""
+    return _listed_requests(visible_organizations(user))
 
 
 def with_child_rows(

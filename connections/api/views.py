@@ -84,7 +84,7 @@ class ConnectionRequestViewSet(
             return queryset
         if not names_a_filter(self.request, self.filterset_class):
             return selectors.listed_requests_for(self.request.user)
-        return super().filter_queryset(queryset)
+        return selectors.with_list_columns(super().filter_queryset(queryset))
 
     def get_serializer_class(self):
         """OPTIONS describes the body a POST takes; everything else answers the output shape."""
