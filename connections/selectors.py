@@ -267,8 +267,24 @@ def connections_for(user) -> QuerySet[Connection]:
     return _connections_of(visible_organizations(user))
 
 
+# The organizations' columns no connection output shows (organization_data), left unread.
+_UNSHOWN = tuple(
+    f"{side}__{name}"
+    for side in ("retailer", "supplier")
+    for name in (
+        "description",
+        "fulfillment_percentage",
+        "number_of_skus",
+        "discoverable_since",
+        "discovery_catalog_uuid",
+        "discovery_requested_by",
+        "discovery_approved_by",
+    )
+)
+
+
 def _connections_of(organizations: Visible) -> QuerySet[Connection]:
-    return Connection.objects.visible_to(organizations).select_related(*_PARTY)
+    return Connection.objects.visible_to(organizations).select_related(*_PARTY).defer(*_UNSHOWN)
 
 
 _connections = PreparedModels(_connections_of, lambda: Connection._meta.get_field("retailer"))
