@@ -24,9 +24,32 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     return _requests_of(visible_organizations(user))
 
 
+# The requester's columns a request's outputs, events and services never read (they read its
+# uuid, name, type and status), left unread.
+_REQUESTER_UNREAD = tuple(
+    f"requester__{name}"
+    for name in (
+        "website",
+        "created_date",
+        "active_date",
+        "account_manager",
+        "contact",
+        "description",
+        "fulfillment_percentage",
+        "number_of_skus",
+        "discoverable_since",
+        "discovery_catalog_uuid",
+        "discovery_requested_by",
+        "discovery_approved_by",
+    )
+)
+
+
 def _requests_of(organizations: Visible) -> QuerySet[ConnectionRequest]:
-    return ConnectionRequest.objects.visible_to(organizations).select_related(
-        "requester", "decided_by__person"
+    return (
+        ConnectionRequest.objects.visible_to(organizations)
+        .select_related("requester", "decided_by__person")
+        .defer(*_REQUESTER_UNREAD)
     )
 
 
