@@ -83,6 +83,16 @@ class Window(NamedTuple):
     end: int
 
 
+class Transformed(NamedTuple):
+    """A value the query's SQL holds transformed, not as the field would store it (a search
+    word as the LIKE pattern `%WORD%`): `param(value, connection)` is that parameter. It is
+    compiled with a sentinel holding lower case, LIKE's special characters (`%`, `_`, `\\`) and
+    no space, so a `param` that transforms otherwise than the query does finds no parameter
+    to stand for, and the query is not compiled (evaluated as usual)."""
+
+    param: Callable[[object, object], object]
+
+
 def _fixed(value) -> bool:
     """A value compiled into the query rather than passed as a parameter."""
     return isinstance(value, Choice | Window)
@@ -98,7 +108,7 @@ class _Prepared:
         self._compiled: dict[tuple, tuple | None] = {}
 
     @functools.cached_property
-    def fields(self) -> list[Field | None]:
+    def fields(self) -> list["Field | Transformed | None"]:
         return [field() for field in self._fields]
 
     def _lookup(self, connection, values) -> tuple | None:
@@ -119,7 +129,10 @@ class _Prepared:
             if _fixed(value):
                 continue
             for one in value if isinstance(value, list) else (value,):
-                params.append(field.get_db_prep_value(one, connection, prepared=False))
+                if isinstance(field, Transformed):
+                    params.append(field.param(one, connection))
+                else:
+                    params.append(field.get_db_prep_value(one, connection, prepared=False))
         return params
 
     def _sentinels(self, values) -> list | None:
@@ -314,10 +327,12 @@ def _shape(value) -> object:
     return -1
 
 
-def _sentinel(field: Field, index: int, position: int):
+def _sentinel(field: "Field | Transformed", index: int, position: int):
     """A value of `field`'s type, distinct per parameter, that the query is only compiled with
     (see _SENTINEL_NUMBER)."""
     number = _SENTINEL_NUMBER + 1000 * index + position
+    if isinstance(field, Transformed):
+        return f"no-row-has-this-value-{number}-%_\\"
     internal = field.target_field.get_internal_type() if field.is_relation else None
     kind = internal or field.get_internal_type()
     if kind == "UUIDField":

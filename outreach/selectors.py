@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from connect_api.errors import NotFound
-from connect_api.prepared import PreparedRows
+from connect_api.prepared import PreparedList, PreparedRows, Transformed
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, SecurityRole
 from outreach.fields import CONNECTION_WRITES, Applies
@@ -33,6 +33,7 @@ from outreach.models import (
     Site,
     SiteMembership,
     Team,
+    search_text_of,
 )
 from outreach.payload import ChangeRequestPayload, history_value
 
@@ -83,11 +84,34 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
     """The site's people matching `query` (`IndividualQuerySet.search`), by name."""
+    return _individuals_matching(membership.site_id, query)
+
+
+def _individuals_matching(site_id: int, query: str) -> QuerySet[Individual]:
     return (
-        Individual.objects.restrict(membership.site_id)
+        Individual.objects.restrict(site_id)
         .search(query)
         .order_by("last_name", "first_name", "number")
     )
+
+
+def _like_word(word: str, connection) -> str:
+    """The parameter `search_text__contains=search_text_of([word])` gives the SQL."""
+    return f"%{connection.ops.prep_for_like_query(search_text_of([word]))}%"
+
+
+_individuals_found = PreparedList(
+    lambda site_id, words: _individuals_matching(site_id, " ".join(words)).select_related("family"),
+    lambda: Individual._meta.get_field("site"),
+    lambda: Transformed(_like_word),
+)
+
+
+def individuals_found(membership: SiteMembership, query: str) -> QuerySet[Individual]:
+    """`individuals_search(membership, query)` with each person's family: the search's
+    count and pages run by queries compiled once per number of words and page
+    (connect_api.prepared.PreparedList); compiling them cost more than running them."""
+    return _individuals_found(membership.site_id, query.split())
 
 
 def individual_get(membership: SiteMembership, number: int) -> Individual:

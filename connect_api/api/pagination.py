@@ -10,6 +10,7 @@
   app's envelope `{"Page": [...], "PageIndex", "PageCount", "PageSize"}` (CorePagedResult).
 """
 
+import functools
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -61,6 +62,26 @@ def count_up_to(queryset: QuerySet, cap: int) -> int:
 
 def _rows_in(queryset: QuerySet, window: Window) -> QuerySet:
     return queryset[window.begin : window.end]
+
+
+def _page(queryset: QuerySet, shaped: Callable[[QuerySet, Window], QuerySet], window: Window):
+    """`list(shaped(queryset, window))`, compiled once per window for a prepared list's
+    queryset (connect_api.prepared.PreparedList)."""
+    prepared = getattr(queryset, "prepared", None)
+    if prepared is not None:
+        return prepared.rows(shaped, window)
+    return list(shaped(queryset, window))
+
+
+@functools.cache
+def _rows_among_matches(cap: int) -> Callable[[QuerySet, Window], QuerySet]:
+    """The window of the queryset's rows among `matches_up_to(queryset, cap)` (one function
+    per cap, so a prepared list compiles it once)."""
+
+    def shaped(queryset: QuerySet, window: Window) -> QuerySet:
+        return _rows_in(queryset.filter(pk__in=matches_up_to(queryset, cap)), window)
+
+    return shaped
 
 
 def _rows_in_deferred(queryset: QuerySet, window: Window) -> QuerySet:
@@ -135,10 +156,7 @@ class StartLimitPagination(LimitOffsetPagination):
         if not isinstance(queryset, QuerySet):
             return list(queryset[begin:end])
         shaped = _rows_in_deferred if begin >= self.DEFERRED_FROM else _rows_in
-        prepared = getattr(queryset, "prepared", None)
-        if prepared is not None:
-            return prepared.rows(shaped, Window(begin, end))
-        return list(shaped(queryset, Window(begin, end)))
+        return _page(queryset, shaped, Window(begin, end))
 
     # Beyond the cap, a `start` before this fraction of the planner's estimate is read forward
     # without a count. Past it, an exact count (one parallel index-only scan of every row) and
@@ -372,16 +390,15 @@ class PageIndexPagination:
         25 ms instead of 5 for `son` at 500,000 people, benchmarks/outreach_search.py.)
 
         `prefetches` are loaded for the page's rows once it is read."""
-        matches = matches_up_to(queryset, cap)
-        matched = matches.count()
+        matched = count_up_to(queryset, cap)
         start = self.index * self.size
         if matched <= cap:
             page_count = math.ceil(matched / self.size)
             rows = []
             if start < matched:
-                rows = list(queryset.filter(pk__in=matches)[start : start + self.size])
+                rows = _page(queryset, _rows_among_matches(cap), Window(start, start + self.size))
         else:
-            rows = list(queryset[start : start + self.size + 1])
+            rows = _page(queryset, _rows_in, Window(start, start + self.size + 1))
             seen = start + len(rows) if rows else 0
             rows, page_count = rows[: self.size], math.ceil(max(cap + 1, seen) / self.size)
         prefetch_related_objects(rows, *prefetches)

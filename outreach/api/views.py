@@ -222,9 +222,7 @@ class IndividualSearchView(OutreachView):
         query = shapes.IndividualSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         page = PageIndexPagination.from_query(query.validated_data)
-        individuals = selectors.individuals_search(
-            request.membership, query.validated_data["q"]
-        ).select_related("family")
+        individuals = selectors.individuals_found(request.membership, query.validated_data["q"])
         rows, page_count = page.rows_counted_up_to(individuals, outputs.SEARCH_EXACT_COUNT_UP_TO)
         selectors.with_contact_rows(rows)
         links = _links(request, site_number)
