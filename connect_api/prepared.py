@@ -24,7 +24,7 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesListIterable
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
 # range of a 32-bit positive integer field, as Django answers a lookup outside a field's range
@@ -174,10 +174,12 @@ class PreparedModels(_Prepared):
     converts the value as Django does, e.g. a UUID to 32 hex digits on SQLite; called once,
     when the models are loaded; None for a Choice or a Window). A value may instead be a list
     of such values (an `__in` lookup), compiled once per length, or a `Choice` or a `Window`,
-    compiled once per value; a queryset is not compiled (the build is evaluated as usual)."""
+    compiled once per value; a queryset is not compiled (the build is evaluated as usual).
+    A `values_list()` queryset (plain tuples) answers its tuples, as Django's
+    ValuesListIterable does."""
 
     def __call__(self, *values) -> list:
-        """The instances `list(build(*values))` answers."""
+        """The instances (or tuples) `list(build(*values))` answers."""
         connection = connections[DEFAULT_DB_ALIAS]
         compiled = self._lookup(connection, values)
         if compiled is None:
@@ -187,6 +189,8 @@ class PreparedModels(_Prepared):
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         pinned.get_converters = lambda expressions: converters
+        if model is None:  # values_list()
+            return list(pinned.results_iter(tuple_expected=True))
         queryset = SimpleNamespace(
             db=connection.alias,
             model=model,
@@ -202,6 +206,9 @@ class PreparedModels(_Prepared):
         queryset = self.build(*sentinels)
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             return None
+        tuples = queryset._iterable_class is ValuesListIterable
+        if not tuples and queryset._iterable_class is not ModelIterable:
+            return None  # values(), named or flat values_list(): evaluated as usual
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -214,7 +221,7 @@ class PreparedModels(_Prepared):
         converters = compiler.get_converters(
             [column[0] for column in compiler.select[: compiler.col_count]]
         )
-        return compiler, sql, queryset.model, template, converters
+        return compiler, sql, None if tuples else queryset.model, template, converters
 
 
 class _Captured(Exception):
