@@ -100,15 +100,25 @@ def _like_word(word: str, connection) -> str:
     return f"%{connection.ops.prep_for_like_query(search_text_of([word]))}%"
 
 
+def with_family_for_contacts(individuals: QuerySet[Individual]) -> QuerySet[Individual]:
+    """People as contact_data shows them: with their family, without the columns it never
+    reads (the search text, birth date, status; the family's name and picture)."""
+    return individuals.select_related("family").defer(
+        "search_text", "date_of_birth", "member_status", "family__name", "family__picture"
+    )
+
+
 _individuals_found = PreparedList(
-    lambda site_id, words: _individuals_matching(site_id, " ".join(words)).select_related("family"),
+    lambda site_id, words: with_family_for_contacts(
+        _individuals_matching(site_id, " ".join(words))
+    ),
     lambda: Individual._meta.get_field("site"),
     lambda: Transformed(_like_word),
 )
 
 
 def individuals_found(membership: SiteMembership, query: str) -> QuerySet[Individual]:
-    """`individuals_search(membership, query)` with each person's family: the search's
+    """`with_family_for_contacts(individuals_search(membership, query))`: the search's
     count and pages run by queries compiled once per number of words and page
     (connect_api.prepared.PreparedList); compiling them cost more than running them."""
     return _individuals_found(membership.site_id, query.split())

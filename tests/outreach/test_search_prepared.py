@@ -1,6 +1,6 @@
 """`individuals_found`: the individual search's count and pages run by queries compiled once
 per number of words and page, with the same SQL, rows, families and page count as
-`individuals_search(...).select_related("family")` evaluated as usual; a word's LIKE pattern
+`with_family_for_contacts(individuals_search(...))` evaluated as usual; a word's LIKE pattern
 (upper case, `%`, `_` and `\\` escaped) is the one Django writes."""
 
 import pytest
@@ -57,7 +57,9 @@ def test_the_same_pages_counts_and_sql_as_the_search(membership, monkeypatch):
     for cap in (2, 100):
         for query in QUERIES:
             for page in (PageIndexPagination(0, 2), PageIndexPagination(1, 2)):
-                readable = selectors.individuals_search(membership, query).select_related("family")
+                readable = selectors.with_family_for_contacts(
+                    selectors.individuals_search(membership, query)
+                )
                 with CaptureQueriesContext(connection) as expected_sql:
                     expected = page.rows_counted_up_to(readable, cap)
                 with CaptureQueriesContext(connection) as found_sql:
