@@ -78,13 +78,10 @@ class ConnectionRequestViewSet(
         return found
 
     def filter_queryset(self, queryset):
-        """Filters (and hiding WITHDRAWN) shape the list only; a uuid finds its request. With
-        no filter named, the list is `selectors.listed_requests_for` (compiled queries)."""
+        """Filters (and hiding WITHDRAWN) shape the list only; a uuid finds its request."""
         if self.action != "list":
             return queryset
-        if not names_a_filter(self.request, self.filterset_class):
-            return selectors.listed_requests_for(self.request.user)
-        return selectors.with_list_columns(super().filter_queryset(queryset))
+        return super().filter_queryset(queryset)
 
     def get_serializer_class(self):
         """OPTIONS describes the body a POST takes; everything else answers the output shape."""
@@ -99,7 +96,11 @@ class ConnectionRequestViewSet(
 
     def list(self, request):
         _refuse_a_body(request, except_for=PAGING_FIELDS)  # filters go in the query string
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if names_a_filter(request, self.filterset_class):
+            listed = selectors.with_list_columns(self.filter_queryset(self.get_queryset()))
+        else:  # what no filter means, its count and page by compiled queries
+            listed = selectors.listed_requests_for(request.user)
+        page = self.paginate_queryset(listed)
         selectors.with_child_rows(page)
         # The output's one builder, without a ListSerializer around it (benchmarks/speed.py)
         return self.get_paginated_response([shapes.connection_request_data(row) for row in page])
