@@ -99,9 +99,11 @@ class PreparedModels:
                 self._compiled.clear()
             self._compiled[shape] = self._compile(connection, values)
         compiled = self._compiled[shape]
-        if compiled is None:
+        if compiled is None or (compiled[-1] and connection.get_autocommit()):
+            # Not compiled; or a query that locks its rows outside a transaction, which
+            # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
-        compiler, sql, model, template, converters = compiled
+        compiler, sql, model, template, converters, _ = compiled
         given = self._params(connection, values)
         params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
         pinned = copy.copy(compiler)
@@ -157,7 +159,13 @@ class PreparedModels:
         converters = compiler.get_converters(
             [column[0] for column in compiler.select[: compiler.col_count]]
         )
-        return compiler, sql, queryset.model, template, converters
+        features = connection.features
+        locks = bool(
+            queryset.query.select_for_update
+            and features.has_select_for_update
+            and features.supports_transactions
+        )
+        return compiler, sql, queryset.model, template, converters, locks
 
 
 def _hashable(value) -> object:

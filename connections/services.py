@@ -4,11 +4,15 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db import connection as database
+from django.db.models import QuerySet
+from django.db.models.query import MAX_GET_RESULTS
 from django.utils import timezone
 
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
+from connect_api.prepared import PreparedModels
 from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction, specs_for
 from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
@@ -61,12 +65,30 @@ def _save_changed(connection_request: ConnectionRequest, fields: list[str]) -> N
     connection_request.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
-    return (
+def _locking(pk: int) -> QuerySet[ConnectionRequest]:
+    """The request row locked, with its requester: `.get(pk=pk)`'s query."""
+    queryset = (
         ConnectionRequest.objects.select_for_update(of=("self",))
         .select_related("requester")
-        .get(pk=connection_request.pk)
+        .filter(pk=pk)
+        .order_by()
     )
+    if database.features.supports_select_for_update_with_limit:
+        queryset = queryset[:MAX_GET_RESULTS]
+    return queryset
+
+
+# Compiled once (connect_api.prepared): every PATCH, withdrawal and decision locks the row.
+_locked = PreparedModels(_locking, lambda: ConnectionRequest._meta.pk)
+
+
+def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
+    """`_locking(pk).get()`: the row, locked and re-read (tests/connections/test_lock.py)."""
+    found = _locked(connection_request.pk)
+    if not found:
+        raise ConnectionRequest.DoesNotExist("ConnectionRequest matching query does not exist.")
+    (locked,) = found  # by its primary key: one row at most
+    return locked
 
 
 @transaction.atomic

@@ -142,3 +142,27 @@ def test_the_remembered_basic_caller_as_the_queryset_finds_it():
     member.is_active = False
     member.save(update_fields=["is_active"])
     assert _active_users(member.pk) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_models_a_locking_query_outside_a_transaction_is_refused_as_django_refuses_it():
+    """A compiled `select_for_update()` query runs in a transaction only: outside, the
+    queryset runs, and Django's TransactionManagementError is the answer."""
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from connect_api.prepared import PreparedModels
+
+    connection_request = ConnectionRequestFactory()
+    prepared = PreparedModels(
+        lambda pk: ConnectionRequest.objects.select_for_update().filter(pk=pk),
+        lambda: ConnectionRequest._meta.pk,
+    )
+    for _ in range(2):  # compiled in the first transaction, run from it in the second
+        with transaction.atomic(), CaptureQueriesContext(connection) as fast:
+            assert prepared(connection_request.pk) == [connection_request]
+        assert fast[0]["sql"].endswith("FOR UPDATE")
+    assert all(prepared._compiled.values())
+    with pytest.raises(TransactionManagementError):
+        prepared(connection_request.pk)
