@@ -12,7 +12,7 @@ from django.utils import timezone
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
-from connect_api.prepared import PreparedModels
+from connect_api.prepared import PreparedInsert, PreparedModels
 from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction, specs_for
 from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
@@ -91,22 +91,34 @@ def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
     return locked
 
 
+# The create's INSERTs, compiled once per number of rows (connect_api.prepared): bulk_create's
+# statements (no save() signals: neither model has receivers, tests/connections/test_inserts.py).
+_new_requests = PreparedInsert(ConnectionRequest)
+_new_integrations = PreparedInsert(Integration)
+
+
 @transaction.atomic
 def connection_request_create(
     *, organization: Organization, user, data: dict[str, Any]
 ) -> ConnectionRequest:
     """The request, its integrations and its file links, all or nothing."""
-    connection_request = ConnectionRequest.objects.create(
-        requester=organization,
-        created_by=user,
-        **{field: data[field] for field in REQUEST_FIELDS if field in data},
+    (connection_request,) = _new_requests(
+        [
+            ConnectionRequest(
+                requester=organization,
+                created_by=user,
+                **{field: data[field] for field in REQUEST_FIELDS if field in data},
+            )
+        ]
     )
-    Integration.objects.bulk_create(
-        Integration(
-            request=connection_request,
-            **{field: item[field] for field in INTEGRATION_FIELDS if field in item},
-        )
-        for item in data.get("integrations", [])
+    _new_integrations(
+        [
+            Integration(
+                request=connection_request,
+                **{field: item[field] for field in INTEGRATION_FIELDS if field in item},
+            )
+            for item in data.get("integrations", [])
+        ]
     )
     if "uploaded_files" in data:
         _attach_uploads(
@@ -195,7 +207,7 @@ def integrations_merge(*, connection_request: ConnectionRequest, items: list[dic
             for field, value in fields.items():
                 setattr(integration, field, value)
             integration.save(update_fields=list(fields))
-    Integration.objects.bulk_create(new)
+    _new_integrations(new)
 
 
 @transaction.atomic

@@ -166,3 +166,107 @@ def test_models_a_locking_query_outside_a_transaction_is_refused_as_django_refus
     assert all(prepared._compiled.values())
     with pytest.raises(TransactionManagementError):
         prepared(connection_request.pk)
+
+
+def _rows(model, objs) -> list[tuple]:
+    return [
+        tuple(getattr(obj, f.attname) for f in model._meta.concrete_fields)
+        for obj in model.objects.filter(pk__in=[obj.pk for obj in objs]).order_by("pk")
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3, 1, 3])
+def test_insert_the_same_statement_rows_and_keys_as_bulk_create(count):
+    """The same SQL (values and all) as bulk_create of the same instances, in one query, and
+    the instances given their keys; compiled once per number of rows."""
+    from django.db import transaction
+
+    from connect_api.prepared import PreparedInsert
+
+    parent = ConnectionRequestFactory()
+    now = timezone.now()
+
+    def integrations():
+        return [
+            Integration(
+                request=parent,
+                uuid=UUID(int=index + 1),
+                integration_type="item",
+                update_frequency="0 2 * * *",
+                rules=f"rule {index}",
+                date_created=now,
+            )
+            for index in range(count)
+        ]
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            expected = Integration.objects.bulk_create(integrations())
+        expected_rows = _rows(Integration, expected)
+        transaction.set_rollback(True)
+    with CaptureQueriesContext(connection) as fast:
+        found = _insert(PreparedInsert, Integration, integrations())
+    assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+    assert len(fast) == 1
+    assert all(obj.pk and not obj._state.adding and obj._state.db == "default" for obj in found)
+    strip = lambda rows: [row[1:] for row in rows]  # noqa: E731 (the keys aside)
+    assert strip(_rows(Integration, found)) == strip(expected_rows)
+    assert [obj.rules for obj in found] == [f"rule {index}" for index in range(count)]
+
+
+_inserts: dict = {}
+
+
+def _insert(cls, model, objs):
+    """One PreparedInsert per model across the parametrised runs: the second run of a count
+    comes from the compiled statement."""
+    prepared = _inserts.setdefault(model, cls(model))
+    found = prepared(objs)
+    assert all(prepared._compiled.values())
+    return found
+
+
+def test_insert_one_row_as_create_writes_it():
+    from django.db import transaction
+
+    from connect_api.prepared import PreparedInsert
+    from tests.factories import OrganizationFactory
+
+    requester = OrganizationFactory()
+    now = timezone.now()
+    fields = {
+        "requester": requester,
+        "counterpart_name": "Thomas",
+        "contact_name": "Roger",
+        "uuid": UUID(int=7),
+        "request_date": now,
+        "updated_at": now,
+    }
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            ConnectionRequest.objects.create(**fields)
+        transaction.set_rollback(True)
+    prepared = PreparedInsert(ConnectionRequest)
+    for _ in range(2):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as fast:
+                (created,) = prepared([ConnectionRequest(**fields)])
+            assert created.pk and created.version == 1 and created.status == "PENDING"
+            transaction.set_rollback(True)
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+
+
+def test_insert_an_expression_as_a_value_is_bulk_created():
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    from connect_api.prepared import PreparedInsert
+
+    parent = ConnectionRequestFactory()
+    prepared = PreparedInsert(Integration)
+    prepared([Integration(request=parent, integration_type="item", rules="plain")])
+    (shouted,) = prepared(
+        [Integration(request=parent, integration_type="item", rules=Upper(Value("x")))]
+    )
+    shouted.refresh_from_db()
+    assert shouted.rules == "X"
