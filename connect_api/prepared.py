@@ -10,9 +10,10 @@ queryset of model instances whose parameters are the values it is called with (t
 lookup: the token, its user, the membership and organization; a request by its uuid within
 the caller's organizations), building the instances as Django does (`ModelIterable`, with
 the compiled SQL). `PreparedInsert(model)` writes new instances as `bulk_create` does, its
-INSERT compiled once per number of rows. The answer and the query count are the queryset's
-(tests/foundation/test_prepared.py); a queryset whose parameters are not just the keys is
-simply evaluated as usual.
+INSERT compiled once per number of rows; `PreparedUpdate(model)` an instance's changed
+fields as `save(update_fields=...)` does, its UPDATE compiled once per set of fields. The
+answer and the query count are the queryset's (tests/foundation/test_prepared.py); a
+queryset whose parameters are not just the keys is simply evaluated as usual.
 """
 
 import copy
@@ -23,10 +24,10 @@ from itertools import chain
 from types import SimpleNamespace
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import AutoField, Field, Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import AutoField, Field, Model, QuerySet, signals
 from django.db.models.query import ModelIterable
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
 # range of a 32-bit positive integer field, as Django answers a lookup outside a field's range
@@ -263,6 +264,82 @@ class PreparedInsert:
             return None
         columns = [field.get_col(opts.db_table) for field in opts.db_returning_fields]
         return compiler, fields, sql, by_column, compiler.get_converters(columns)
+
+
+class PreparedUpdate:
+    def __init__(self, model: type[Model]):
+        """`obj.save(update_fields=...)` of a saved `model` instance: the same UPDATE ... WHERE
+        pk, compiled once per set of fields (and which of their values are null, which the
+        SQL spells NULL). Each call prepares the values as save() does (`pre_save`, each
+        field's conversion). With save() signal receivers for the model, an expression as
+        a value, or a parent model's table, save() itself runs."""
+        self.model = model
+        self._compiled: dict[tuple, tuple | None] = {}
+
+    def __call__(self, obj: Model, update_fields: Sequence[str]) -> None:
+        model, opts = self.model, self.model._meta
+        if (
+            type(obj) is not model
+            or obj._state.adding
+            or not obj._is_pk_set()
+            or signals.pre_save.has_listeners(model)
+            or signals.post_save.has_listeners(model)
+        ):
+            obj.save(update_fields=update_fields)
+            return
+        connection = connections[DEFAULT_DB_ALIAS]
+        names = frozenset(update_fields)
+        fields = [
+            f
+            for f in opts.local_concrete_fields
+            if not f.primary_key and not f.generated and (f.name in names or f.attname in names)
+        ]
+        if not fields or len(fields) != len(names):  # none; an unknown name: save() says which
+            obj.save(update_fields=update_fields)
+            return
+        obj._prepare_related_fields_for_save(operation_name="save")
+        values = [field.pre_save(obj, False) for field in fields]
+        shape = (id(connection), *(f.attname for f in fields), *(v is None for v in values))
+        if shape not in self._compiled:
+            if len(self._compiled) >= 1024:
+                self._compiled.clear()
+            self._compiled[shape] = self._compile(connection, fields, values)
+        compiled = self._compiled[shape]
+        if compiled is None or any(hasattr(value, "resolve_expression") for value in values):
+            obj.save(update_fields=update_fields)
+            return
+        params = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values, strict=True)
+            if value is not None
+        ]
+        params.append(opts.pk.get_db_prep_value(obj.pk, connection, prepared=False))
+        rollback_on_error = transaction.mark_for_rollback_on_error(using=connection.alias)
+        with rollback_on_error, connection.cursor() as cursor:
+            cursor.execute(compiled, params)
+            updated = cursor.rowcount
+        if not updated:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        obj._state.db = connection.alias
+
+    def _compile(self, connection, fields: list[Field], values: list) -> str | None:
+        opts = self.model._meta
+        if opts.parents or any(hasattr(value, "resolve_expression") for value in values):
+            return None
+        sentinel = _sentinel(opts.pk, 0, 0)
+        query = self.model._base_manager.filter(pk=sentinel).query.chain(UpdateQuery)
+        query.add_update_fields([(f, None, v) for f, v in zip(fields, values, strict=True)])
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        expected = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values, strict=True)
+            if value is not None
+        ]
+        expected.append(opts.pk.get_db_prep_value(sentinel, connection, prepared=False))
+        if list(params) != expected or any(getattr(f, "get_placeholder", None) for f in fields):
+            return None
+        return sql
 
 
 def _insert_params(value_rows: list[list], by_column: bool) -> list[list]:

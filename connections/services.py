@@ -12,7 +12,7 @@ from django.utils import timezone
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
-from connect_api.prepared import PreparedInsert, PreparedModels
+from connect_api.prepared import PreparedInsert, PreparedModels, PreparedUpdate
 from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction, specs_for
 from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
@@ -58,11 +58,15 @@ def connection_request_uploads_check(*, connection_request: ConnectionRequest) -
     )
 
 
+# The request's save(update_fields=...), its UPDATE compiled once per set of fields.
+_saved_requests = PreparedUpdate(ConnectionRequest)
+
+
 def _save_changed(connection_request: ConnectionRequest, fields: list[str]) -> None:
     """Save `fields` of a locked request as a new version (its ETag and Last-Modified)."""
     connection_request.version += 1
     connection_request.updated_at = timezone.now()
-    connection_request.save(update_fields=[*fields, "version", "updated_at"])
+    _saved_requests(connection_request, [*fields, "version", "updated_at"])
 
 
 def _locking(pk: int) -> QuerySet[ConnectionRequest]:

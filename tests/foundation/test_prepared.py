@@ -270,3 +270,72 @@ def test_insert_an_expression_as_a_value_is_bulk_created():
     )
     shouted.refresh_from_db()
     assert shouted.rules == "X"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"contact_phone": "555-0199", "additional_information": "New hours."},
+        {"status": "APPROVED", "decided_at": "now", "counterpart": "organization"},
+        {"decided_at": None, "counterpart": None, "version": 7},
+    ],
+    ids=["text", "a date and a key", "nulls"],
+)
+def test_update_the_same_statement_and_row_as_save_with_update_fields(changes):
+    """The same SQL (values and all) as save(update_fields=...), in one query, twice (the
+    second from the compiled statement); its fields in the model's order, whatever the
+    order named."""
+    from django.db import transaction
+
+    from connect_api.prepared import PreparedUpdate
+    from tests.factories import OrganizationFactory
+
+    organization, now = OrganizationFactory(), timezone.now()
+    values = {
+        name: {"now": now, "organization": organization}.get(value, value)
+        if isinstance(value, str)
+        else value
+        for name, value in changes.items()
+    }
+    prepared = PreparedUpdate(ConnectionRequest)
+    row = ConnectionRequestFactory()
+    for _ in range(2):
+        with transaction.atomic():
+            readable_row = ConnectionRequest.objects.get(pk=row.pk)
+            for name, value in values.items():
+                setattr(readable_row, name, value)
+            with CaptureQueriesContext(connection) as readable:
+                readable_row.save(update_fields=[*reversed(values), "updated_at"])
+            expected = _rows(ConnectionRequest, [row])
+            transaction.set_rollback(True)
+        fast_row = ConnectionRequest.objects.get(pk=row.pk)
+        for name, value in values.items():
+            setattr(fast_row, name, value)
+        with CaptureQueriesContext(connection) as fast:
+            prepared(fast_row, [*values, "updated_at"])
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+        assert len(fast) == 1
+        assert _rows(ConnectionRequest, [row]) == expected
+    assert list(prepared._compiled.values()) and all(prepared._compiled.values())
+
+
+def test_update_of_a_row_gone_and_of_an_expression_as_save_answers():
+    from django.db import DatabaseError
+    from django.db.models import F
+
+    from connect_api.prepared import PreparedUpdate
+
+    prepared = PreparedUpdate(ConnectionRequest)
+    row = ConnectionRequestFactory(version=3)
+    prepared(row, ["version"])  # compiled
+    row.version = F("version") + 1
+    prepared(row, ["version"])
+    row.refresh_from_db()
+    assert row.version == 4
+    gone = ConnectionRequestFactory()
+    ConnectionRequest.objects.filter(pk=gone.pk).delete()
+    gone.contact_name = "Nobody"
+    with pytest.raises(DatabaseError, match="Save with update_fields did not affect any rows"):
+        prepared(gone, ["contact_name"])
+    with pytest.raises(ValueError, match="do not exist in this model"):
+        prepared(row, ["no_such_field"])
