@@ -107,12 +107,13 @@ class PreparedModels:
             # Not compiled; or a query that locks its rows outside a transaction, which
             # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
-        compiler, sql, model, template, converters, _ = compiled
+        compiler, sql, model, template, converters, composite, _ = compiled
         given = self._params(connection, values)
         params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         pinned.get_converters = lambda expressions: converters
+        pinned.has_composite_fields = lambda expressions: composite
         queryset = SimpleNamespace(
             db=connection.alias,
             model=model,
@@ -159,17 +160,18 @@ class PreparedModels:
         found = [slot for slot, _ in template if slot is not None]
         if set(found) != set(range(len(slots))):  # a value the SQL does not use
             return None
-        # What results_iter would look up again for every row set (the columns' converters)
-        converters = compiler.get_converters(
-            [column[0] for column in compiler.select[: compiler.col_count]]
-        )
+        # What results_iter would look up again for every row set (the columns' converters,
+        # whether any column is a composite key's)
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        composite = compiler.has_composite_fields(columns)
         features = connection.features
         locks = bool(
             queryset.query.select_for_update
             and features.has_select_for_update
             and features.supports_transactions
         )
-        return compiler, sql, queryset.model, template, converters, locks
+        return compiler, sql, queryset.model, template, converters, composite, locks
 
 
 class PreparedInsert:

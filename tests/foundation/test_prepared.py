@@ -339,3 +339,31 @@ def test_update_of_a_row_gone_and_of_an_expression_as_save_answers():
         prepared(gone, ["contact_name"])
     with pytest.raises(ValueError, match="do not exist in this model"):
         prepared(row, ["no_such_field"])
+
+
+def test_insert_an_outbox_event_as_create_writes_it(monkeypatch):
+    """JSON columns and a date set on insert (auto_now_add): the same SQL as create()."""
+    from django.db import transaction
+    from django.db.models import fields as model_fields
+
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedInsert
+
+    now = timezone.now()
+    monkeypatch.setattr(model_fields.timezone, "now", lambda: now)
+    fields = {"uuid": UUID(int=9), "name": "connection_request.created"}
+    fields |= {"data": {"a": [1, "é"]}, "refs": {"organizations": [1]}}
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            Event.objects.create(**fields)
+        transaction.set_rollback(True)
+    prepared = PreparedInsert(Event)
+    for _ in range(2):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as fast:
+                (event,) = prepared([Event(**fields)])
+            assert event.pk and event.created == now
+            assert Event.objects.get(pk=event.pk).data == {"a": [1, "é"]}
+            transaction.set_rollback(True)
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+    assert all(prepared._compiled.values())
