@@ -56,6 +56,8 @@ class EventName(TextChoices):
 # Event has no save() signal receivers (tests/connections/test_inserts.py).
 _new_events = PreparedInsert(Event)
 
+_EVENT_NAMES = frozenset(EventName.values)
+
 Subscriber = Callable[[Event], None]
 _subscribers: dict[str, Subscriber] = {}
 
@@ -67,7 +69,7 @@ def event_subscribe(name: str, subscriber: Subscriber) -> None:
 
 def event_publish(*, name: str, data: dict, refs: dict | None = None) -> Event:
     """Record the event in the caller's transaction; dispatch it once that commits."""
-    if name not in EventName.values:
+    if name not in _EVENT_NAMES:
         raise ValueError(f"Unknown event {name!r}: add it to EventName.")
     (event,) = _new_events([Event(name=name, data=data, refs=refs or {})])
     transaction.on_commit(
