@@ -26,6 +26,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from connect_api.models import Event
+from connect_api.prepared import PreparedInsert
 from connect_api.queue import enqueue_or_defer
 
 logger = logging.getLogger("connect_api.events")
@@ -51,6 +52,12 @@ class EventName(TextChoices):
     UPLOAD_CHECKED = "upload.checked", "Uploaded file checked against its spec"
 
 
+# The outbox row's INSERT, compiled once (connect_api.prepared): bulk_create's statement, as
+# Event has no save() signal receivers (tests/connections/test_inserts.py).
+_new_events = PreparedInsert(Event)
+
+_EVENT_NAMES = frozenset(EventName.values)
+
 Subscriber = Callable[[Event], None]
 _subscribers: dict[str, Subscriber] = {}
 
@@ -62,9 +69,9 @@ def event_subscribe(name: str, subscriber: Subscriber) -> None:
 
 def event_publish(*, name: str, data: dict, refs: dict | None = None) -> Event:
     """Record the event in the caller's transaction; dispatch it once that commits."""
-    if name not in EventName.values:
+    if name not in _EVENT_NAMES:
         raise ValueError(f"Unknown event {name!r}: add it to EventName.")
-    event = Event.objects.create(name=name, data=data, refs=refs or {})
+    (event,) = _new_events([Event(name=name, data=data, refs=refs or {})])
     transaction.on_commit(
         lambda: enqueue_or_defer(
             event_dispatch, event.pk, deferred="events wait for events_sweep once it is back"

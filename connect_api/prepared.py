@@ -9,22 +9,26 @@ applies (UUIDs and datetimes on SQLite). `PreparedModels(build, *fields)` does t
 queryset of model instances whose parameters are the values it is called with (the token
 lookup: the token, its user, the membership and organization; a request by its uuid within
 the caller's organizations), building the instances as Django does (`ModelIterable`, with
-the compiled SQL). The answer and the query count are the queryset's
-(tests/foundation/test_prepared.py); a queryset whose parameters are not just the keys is
-simply evaluated as usual.
+the compiled SQL). `PreparedInsert(model)` writes new instances as `bulk_create` does, its
+INSERT compiled once per number of rows; `PreparedUpdate(model)` an instance's changed
+fields as `save(update_fields=...)` does, its UPDATE compiled once per set of fields. The
+answer and the query count are the queryset's (tests/foundation/test_prepared.py); a
+queryset whose parameters are not just the keys is simply evaluated as usual.
 """
 
 import copy
 import functools
 import uuid
 from collections.abc import Callable, Sequence
+from itertools import chain
 from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, QuerySet
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.models import AutoField, Field, Model, QuerySet, signals
 from django.db.models.query import ModelIterable, ValuesListIterable
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
 # range of a 32-bit positive integer field, as Django answers a lookup outside a field's range
@@ -182,13 +186,16 @@ class PreparedModels(_Prepared):
         """The instances (or tuples) `list(build(*values))` answers."""
         connection = connections[DEFAULT_DB_ALIAS]
         compiled = self._lookup(connection, values)
-        if compiled is None:
+        if compiled is None or (compiled[-1] and connection.get_autocommit()):
+            # Not compiled; or a query that locks its rows outside a transaction, which
+            # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
-        compiler, sql, model, template, converters = compiled
+        compiler, sql, model, template, converters, composite, _ = compiled
         params = self._bound(connection, values, template)
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         pinned.get_converters = lambda expressions: converters
+        pinned.has_composite_fields = lambda expressions: composite
         if model is None:  # values_list()
             return list(pinned.results_iter(tuple_expected=True))
         queryset = SimpleNamespace(
@@ -217,11 +224,19 @@ class PreparedModels(_Prepared):
         template = self._template(connection, sentinels, params)
         if template is None:
             return None
-        # What results_iter would look up again for every row set (the columns' converters)
-        converters = compiler.get_converters(
-            [column[0] for column in compiler.select[: compiler.col_count]]
+        # What results_iter would look up again for every row set (the columns' converters,
+        # whether any column is a composite key's)
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(columns)
+        composite = compiler.has_composite_fields(columns)
+        features = connection.features
+        locks = bool(
+            queryset.query.select_for_update
+            and features.has_select_for_update
+            and features.supports_transactions
         )
-        return compiler, sql, None if tuples else queryset.model, template, converters
+        model = None if tuples else queryset.model
+        return compiler, sql, model, template, converters, composite, locks
 
 
 class _Captured(Exception):
@@ -316,6 +331,182 @@ class _PreparedQuerySet(NamedTuple):
         """`list(shaped(queryset, window))`."""
         prepared = self.source._of(PreparedModels, self.source._pages, shaped)
         return prepared(*self.values, window)
+
+
+class PreparedInsert:
+    def __init__(self, model: type[Model]):
+        """New instances of `model` written as `model.objects.bulk_create(objs)` writes them:
+        the same INSERT ... RETURNING, in one statement, the instances given their primary
+        keys; no save() and no signals, as bulk_create. The statement is compiled once per
+        number of rows (and database connection); each call prepares its values as Django
+        does (defaults, each field's conversion) and checks their placeholders are the
+        compiled ones, else (an expression as a value) runs bulk_create itself."""
+        self.model = model
+        self._compiled: dict[tuple[int, int], tuple | None] = {}
+
+    def __call__(self, objs: list[Model]) -> list[Model]:
+        if not objs:
+            return objs
+        connection = connections[DEFAULT_DB_ALIAS]
+        queryset = self.model._default_manager.get_queryset()
+        queryset._prepare_for_bulk_create(objs)  # bulk_create's: defaults, related keys
+        if isinstance(self.model._meta.pk, AutoField) and any(o._is_pk_set() for o in objs):
+            return queryset.bulk_create(objs)  # keys given: bulk_create's other statement
+        shape = (id(connection), len(objs))
+        if shape not in self._compiled:
+            if len(self._compiled) >= 1024:
+                self._compiled.clear()
+            self._compiled[shape] = self._compile(connection, objs)
+        compiled = self._compiled[shape]
+        if compiled is None:
+            return queryset.bulk_create(objs)
+        compiler, fields, sql, by_column, converters = compiled
+        value_rows = [
+            [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
+            for obj in objs
+        ]
+        if any(hasattr(value, "as_sql") for row in value_rows for value in row):
+            return queryset.bulk_create(objs)  # an expression: SQL of its own
+        param_rows = _insert_params(value_rows, by_column)
+        opts, ops = self.model._meta, connection.ops
+        returning = opts.db_returning_fields
+        _, returning_params = ops.return_insert_columns(returning)
+        params = tuple(chain.from_iterable([*param_rows, returning_params]))
+        atomic = transaction.atomic(using=connection.alias, savepoint=False)
+        with atomic, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if len(objs) > 1:
+                rows = ops.fetch_returned_insert_rows(cursor)
+            else:
+                rows = [ops.fetch_returned_insert_columns(cursor, returning_params)]
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        for obj, row in zip(objs, rows, strict=True):
+            for value, field in zip(row, returning, strict=True):
+                setattr(obj, field.attname, value)
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        return objs
+
+    def _compile(self, connection, objs: list[Model]) -> tuple | None:
+        opts, features = self.model._meta, connection.features
+        fields = [
+            f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField)
+        ]
+        if (
+            not features.can_return_rows_from_bulk_insert
+            or any(
+                parent._meta.concrete_model is not opts.concrete_model
+                for parent in opts.all_parents
+            )
+            or connection.ops.bulk_batch_size(fields, objs) < len(objs)
+        ):
+            return None  # bulk_create's other paths (batches, no RETURNING, parents)
+        query = InsertQuery(self.model)
+        query.insert_values(fields, objs)
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = opts.db_returning_fields
+        ((sql, _),) = compiler.as_sql()
+        value_rows = [
+            [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
+            for obj in objs
+        ]
+        # Each value one `%s`, the parameters by row or, in one array per column, by column
+        # (PostgreSQL's UNNEST for several rows) as assemble_as_sql lays them out; else (a
+        # field's placeholder of its own, an expression as a value) not compiled.
+        _, param_rows = compiler.assemble_as_sql(fields, value_rows)
+        param_rows = [list(row) for row in param_rows]
+        by_column = len(objs) > 1 and len(param_rows) == 1
+        if (
+            any(getattr(field, "get_placeholder", None) for field in fields)
+            or any(hasattr(value, "as_sql") for row in value_rows for value in row)
+            or param_rows != _insert_params(value_rows, by_column)
+        ):
+            return None
+        columns = [field.get_col(opts.db_table) for field in opts.db_returning_fields]
+        return compiler, fields, sql, by_column, compiler.get_converters(columns)
+
+
+class PreparedUpdate:
+    def __init__(self, model: type[Model]):
+        """`obj.save(update_fields=...)` of a saved `model` instance: the same UPDATE ... WHERE
+        pk, compiled once per set of fields (and which of their values are null, which the
+        SQL spells NULL). Each call prepares the values as save() does (`pre_save`, each
+        field's conversion). With save() signal receivers for the model, an expression as
+        a value, or a parent model's table, save() itself runs."""
+        self.model = model
+        self._compiled: dict[tuple, tuple | None] = {}
+
+    def __call__(self, obj: Model, update_fields: Sequence[str]) -> None:
+        model, opts = self.model, self.model._meta
+        if (
+            type(obj) is not model
+            or obj._state.adding
+            or not obj._is_pk_set()
+            or signals.pre_save.has_listeners(model)
+            or signals.post_save.has_listeners(model)
+        ):
+            obj.save(update_fields=update_fields)
+            return
+        connection = connections[DEFAULT_DB_ALIAS]
+        names = frozenset(update_fields)
+        fields = [
+            f
+            for f in opts.local_concrete_fields
+            if not f.primary_key and not f.generated and (f.name in names or f.attname in names)
+        ]
+        if not fields or len(fields) != len(names):  # none; an unknown name: save() says which
+            obj.save(update_fields=update_fields)
+            return
+        obj._prepare_related_fields_for_save(operation_name="save")
+        values = [field.pre_save(obj, False) for field in fields]
+        shape = (id(connection), *(f.attname for f in fields), *(v is None for v in values))
+        if shape not in self._compiled:
+            if len(self._compiled) >= 1024:
+                self._compiled.clear()
+            self._compiled[shape] = self._compile(connection, fields, values)
+        compiled = self._compiled[shape]
+        if compiled is None or any(hasattr(value, "resolve_expression") for value in values):
+            obj.save(update_fields=update_fields)
+            return
+        params = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values, strict=True)
+            if value is not None
+        ]
+        params.append(opts.pk.get_db_prep_value(obj.pk, connection, prepared=False))
+        rollback_on_error = transaction.mark_for_rollback_on_error(using=connection.alias)
+        with rollback_on_error, connection.cursor() as cursor:
+            cursor.execute(compiled, params)
+            updated = cursor.rowcount
+        if not updated:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        obj._state.db = connection.alias
+
+    def _compile(self, connection, fields: list[Field], values: list) -> str | None:
+        opts = self.model._meta
+        if opts.parents or any(hasattr(value, "resolve_expression") for value in values):
+            return None
+        sentinel = _sentinel(opts.pk, 0, 0)
+        query = self.model._base_manager.filter(pk=sentinel).query.chain(UpdateQuery)
+        query.add_update_fields([(f, None, v) for f, v in zip(fields, values, strict=True)])
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        expected = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values, strict=True)
+            if value is not None
+        ]
+        expected.append(opts.pk.get_db_prep_value(sentinel, connection, prepared=False))
+        if list(params) != expected or any(getattr(f, "get_placeholder", None) for f in fields):
+            return None
+        return sql
+
+
+def _insert_params(value_rows: list[list], by_column: bool) -> list[list]:
+    if by_column:
+        return [[list(column) for column in zip(*value_rows, strict=True)]]
+    return [list(row) for row in value_rows]
 
 
 def _hashable(value) -> object:

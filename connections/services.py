@@ -4,11 +4,15 @@ from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db import connection as database
+from django.db.models import QuerySet
+from django.db.models.query import MAX_GET_RESULTS
 from django.utils import timezone
 
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
+from connect_api.prepared import PreparedInsert, PreparedModels, PreparedUpdate
 from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction, specs_for
 from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
@@ -54,19 +58,47 @@ def connection_request_uploads_check(*, connection_request: ConnectionRequest) -
     )
 
 
+# The request's save(update_fields=...), its UPDATE compiled once per set of fields.
+_saved_requests = PreparedUpdate(ConnectionRequest)
+
+
 def _save_changed(connection_request: ConnectionRequest, fields: list[str]) -> None:
     """Save `fields` of a locked request as a new version (its ETag and Last-Modified)."""
     connection_request.version += 1
     connection_request.updated_at = timezone.now()
-    connection_request.save(update_fields=[*fields, "version", "updated_at"])
+    _saved_requests(connection_request, [*fields, "version", "updated_at"])
+
+
+def _locking(pk: int) -> QuerySet[ConnectionRequest]:
+    """The request row locked, with its requester: `.get(pk=pk)`'s query."""
+    queryset = (
+        ConnectionRequest.objects.select_for_update(of=("self",))
+        .select_related("requester")
+        .filter(pk=pk)
+        .order_by()
+    )
+    if database.features.supports_select_for_update_with_limit:
+        queryset = queryset[:MAX_GET_RESULTS]
+    return queryset
+
+
+# Compiled once (connect_api.prepared): every PATCH, withdrawal and decision locks the row.
+_locked = PreparedModels(_locking, lambda: ConnectionRequest._meta.pk)
 
 
 def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
-    return (
-        ConnectionRequest.objects.select_for_update(of=("self",))
-        .select_related("requester")
-        .get(pk=connection_request.pk)
-    )
+    """`_locking(pk).get()`: the row, locked and re-read (tests/connections/test_lock.py)."""
+    found = _locked(connection_request.pk)
+    if not found:
+        raise ConnectionRequest.DoesNotExist("ConnectionRequest matching query does not exist.")
+    (locked,) = found  # by its primary key: one row at most
+    return locked
+
+
+# The create's INSERTs, compiled once per number of rows (connect_api.prepared): bulk_create's
+# statements (no save() signals: neither model has receivers, tests/connections/test_inserts.py).
+_new_requests = PreparedInsert(ConnectionRequest)
+_new_integrations = PreparedInsert(Integration)
 
 
 @transaction.atomic
@@ -74,17 +106,23 @@ def connection_request_create(
     *, organization: Organization, user, data: dict[str, Any]
 ) -> ConnectionRequest:
     """The request, its integrations and its file links, all or nothing."""
-    connection_request = ConnectionRequest.objects.create(
-        requester=organization,
-        created_by=user,
-        **{field: data[field] for field in REQUEST_FIELDS if field in data},
+    (connection_request,) = _new_requests(
+        [
+            ConnectionRequest(
+                requester=organization,
+                created_by=user,
+                **{field: data[field] for field in REQUEST_FIELDS if field in data},
+            )
+        ]
     )
-    Integration.objects.bulk_create(
-        Integration(
-            request=connection_request,
-            **{field: item[field] for field in INTEGRATION_FIELDS if field in item},
-        )
-        for item in data.get("integrations", [])
+    _new_integrations(
+        [
+            Integration(
+                request=connection_request,
+                **{field: item[field] for field in INTEGRATION_FIELDS if field in item},
+            )
+            for item in data.get("integrations", [])
+        ]
     )
     if "uploaded_files" in data:
         _attach_uploads(
@@ -173,7 +211,7 @@ def integrations_merge(*, connection_request: ConnectionRequest, items: list[dic
             for field, value in fields.items():
                 setattr(integration, field, value)
             integration.save(update_fields=list(fields))
-    Integration.objects.bulk_create(new)
+    _new_integrations(new)
 
 
 @transaction.atomic

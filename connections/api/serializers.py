@@ -6,11 +6,16 @@ derived from it) built by one `*_data` function from prefetched rows (the reques
 hot read path: `selectors.with_child_rows` is its batch step).
 """
 
-from collections.abc import Mapping
+import functools
+import uuid
+from collections.abc import Callable, Mapping
 from typing import Annotated, NotRequired, TypedDict
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from connect_api.api.booleans import BooleanField
 from connect_api.api.outputs import (
@@ -251,6 +256,213 @@ class ConnectionRequestInputSerializer(AliasedSerializer):
         if len(named) != len(set(named)):
             raise serializers.ValidationError("Each record_uuid may appear only once.")
         return items
+
+
+# The POST and PATCH body checked plainly. DRF validates the create body with a field object
+# per value and a nested serializer per integration (copied, bound and run for every request):
+# most of the input's cost. A body the serializer would accept as it stands (JSON strings,
+# lists and objects; booleans for `delete`) is checked here by the same rules, read from the
+# serializer's declared fields, into the same validated data; anything else (any error, a
+# number where a string goes, a form body) goes through the serializer, so every refusal and
+# its message is DRF's own. Pinned by tests/connections/test_plain_input.py.
+
+_CHAR_FIELD_OWN = (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    ProhibitSurrogateCharactersValidator,
+)
+_UNCHECKED = object()
+"""What a check answers for a value the plain rules do not take: the serializer decides."""
+
+
+def _plain_text(field: serializers.CharField) -> Callable[[object], object]:
+    """A CharField's value for a JSON string it accepts (trimmed, then its validators)."""
+    max_length, blank = field.max_length, field.allow_blank
+    others = [
+        validator for validator in field.validators if not isinstance(validator, _CHAR_FIELD_OWN)
+    ]
+
+    def check(value):
+        if type(value) is not str:
+            return _UNCHECKED
+        value = value.strip()
+        if not value:
+            return "" if blank else _UNCHECKED  # blank: DRF runs no validator either
+        if (max_length is not None and len(value) > max_length) or "\x00" in value:
+            return _UNCHECKED
+        if not value.isascii():
+            try:
+                value.encode()  # a surrogate cannot be
+            except UnicodeEncodeError:
+                return _UNCHECKED
+        for validator in others:
+            try:
+                validator(value)
+            except (serializers.ValidationError, DjangoValidationError):
+                return _UNCHECKED
+        return value
+
+    return check
+
+
+# IntegrationTypeField's reading of a spelling, remembered: from_spelling builds the type's
+# list of values twice per call.
+_integration_type = functools.lru_cache(maxsize=256)(IntegrationType.from_spelling)
+
+
+def _plain_uuid(value):
+    if type(value) is not str:
+        return _UNCHECKED
+    try:
+        return uuid.UUID(hex=value)  # what UUIDField reads a string as
+    except ValueError:
+        return _UNCHECKED
+
+
+def _plain_upload(value):
+    """UploadReferenceField's value: the uuid string, bare or as {"uuid": ...}."""
+    if type(value) is dict:
+        value = value.get("uuid")
+    return value if type(value) is str and value else _UNCHECKED
+
+
+def _plain_list(field: serializers.ListField | serializers.ListSerializer, item):
+    def check(value, partial):
+        if type(value) is not list or (not value and not field.allow_empty):
+            return _UNCHECKED
+        if field.max_length is not None and len(value) > field.max_length:
+            return _UNCHECKED
+        if field.min_length is not None and len(value) < field.min_length:
+            return _UNCHECKED
+        items = []
+        for one in value:
+            checked = item(one, partial)
+            if checked is _UNCHECKED:
+                return _UNCHECKED
+            items.append(checked)
+        return items
+
+    return check
+
+
+def _plain_check(field: serializers.Field) -> Callable:
+    """`check(value, partial)`: what `field` makes of a value it accepts, or _UNCHECKED."""
+    kind = type(field)
+    if kind is BoundedListField and type(field.child) is UploadReferenceField:
+        return _plain_list(field, lambda value, partial: _plain_upload(value))
+    if kind is serializers.ListSerializer and type(field.child) is IntegrationInputSerializer:
+        return _plain_list(field, _plain_integration)
+    if kind in (serializers.CharField, serializers.EmailField):
+        if field.trim_whitespace and field.min_length is None:
+            text = _plain_text(field)
+            return lambda value, partial: text(value)
+    elif not field.validators:
+        if kind is serializers.UUIDField:
+            return lambda value, partial: _plain_uuid(value)
+        if kind is BooleanField:
+            return lambda value, partial: value if type(value) is bool else _UNCHECKED
+        if kind is IntegrationTypeField:
+            return lambda value, partial: (
+                _integration_type(value) or _UNCHECKED if type(value) is str else _UNCHECKED
+            )
+    return lambda value, partial: _UNCHECKED
+
+
+def _plain_shape(serializer_class: type[AliasedSerializer]) -> list[tuple]:
+    """Per declared field: its spellings, its source, whether required, its default, whether
+    null is taken, and its check."""
+    shape = []
+    for name, field in serializer_class._declared_fields.items():
+        if field.read_only:
+            continue
+        spellings = (name, *serializer_class.aliases.get(name, ()))
+        source = field.source or name
+        check = _plain_check(field)
+        shape.append((spellings, source, field.required, field.default, field.allow_null, check))
+    return shape
+
+
+def _plain_object(shape: list[tuple], data, partial: bool):
+    """The attrs a serializer of `shape` validates `data` into, or _UNCHECKED."""
+    if type(data) is not dict:
+        return _UNCHECKED
+    attrs = {}
+    for spellings, source, required, default, allow_null, check in shape:
+        present = [spelling for spelling in spellings if spelling in data]
+        if len(present) > 1:
+            return _UNCHECKED
+        if not present:
+            if partial:
+                continue
+            if default is serializers.empty:
+                if required:
+                    return _UNCHECKED
+                continue
+            if callable(default):
+                return _UNCHECKED
+            attrs[source] = default
+            continue
+        value = data[present[0]]
+        if value is None:
+            if not allow_null:
+                return _UNCHECKED
+            attrs[source] = None
+            continue
+        value = check(value, partial)
+        if value is _UNCHECKED:
+            return _UNCHECKED
+        attrs[source] = value
+    return attrs
+
+
+def _plain_integration(data, partial: bool):
+    """IntegrationInputSerializer's attrs (on PATCH, `partial`, merged by record_uuid)."""
+    if not partial and type(data) is dict and ("record_uuid" in data or "delete" in data):
+        data = {key: value for key, value in data.items() if key not in ("record_uuid", "delete")}
+    attrs = _plain_object(_INTEGRATION_SHAPE, data, partial)
+    if attrs is _UNCHECKED:
+        return _UNCHECKED
+    if attrs.get("update_frequency", "") is None:
+        attrs["update_frequency"] = ""
+    if "time_zone" in attrs and attrs["time_zone"] is None:
+        attrs["time_zone"] = DEFAULT_TIME_ZONE
+    if (
+        partial
+        and "record_uuid" not in attrs
+        and (attrs.get("delete") or "integration_type" not in attrs)
+    ):
+        return _UNCHECKED
+    return attrs
+
+
+_INTEGRATION_SHAPE = _plain_shape(IntegrationInputSerializer)
+_REQUEST_SHAPE = _plain_shape(ConnectionRequestInputSerializer)
+
+
+def plain_request_input(data, *, partial: bool = False) -> dict | None:
+    """ConnectionRequestInputSerializer's validated data for a body it accepts as it stands
+    (`partial`: a PATCH's, integrations merged), or None: ask the serializer."""
+    attrs = _plain_object(_REQUEST_SHAPE, data, partial)
+    if attrs is _UNCHECKED:
+        return None
+    named = [item["record_uuid"] for item in attrs.get("integrations", ()) if "record_uuid" in item]
+    if len(named) != len(set(named)):
+        return None
+    return attrs
+
+
+def connection_request_input(data, *, partial: bool = False) -> dict:
+    """The POST body (`partial`: the PATCH body, integrations merged by record_uuid) as
+    ConnectionRequestInputSerializer validates it: checked plainly when it can be
+    (plain_request_input), else by the serializer, which raises its ValidationError."""
+    attrs = plain_request_input(data, partial=partial)
+    if attrs is not None:
+        return attrs
+    serializer = ConnectionRequestInputSerializer(
+        data=data, partial=partial, context={"merging": partial}
+    )
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class ApproveInputSerializer(serializers.Serializer):

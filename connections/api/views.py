@@ -128,7 +128,7 @@ class ConnectionRequestViewSet(
     )
     def create(self, request):
         organization = active_organization_for(request.user, to="request connections")
-        data = self._valid_input(shapes.ConnectionRequestInputSerializer)
+        data = shapes.connection_request_input(request.data)
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
         )
@@ -156,9 +156,7 @@ class ConnectionRequestViewSet(
         if request.stream is None:
             # No body at all (no Content-Length, or 0): a 204 would claim a change never made.
             raise ParseError("The PATCH has no body: send the fields to change as a JSON object.")
-        data = self._valid_input(
-            shapes.ConnectionRequestInputSerializer, partial=True, context={"merging": True}
-        )
+        data = shapes.connection_request_input(request.data, partial=True)
         services.connection_request_update(
             connection_request=connection_request,
             organization=organization,

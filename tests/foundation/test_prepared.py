@@ -173,4 +173,228 @@ def test_a_count_compiled_once_without_a_query_of_its_own(requests_with_integrat
     # Compiled once per (number of keys, window): three shapes, one build for each, plus the
     # readable calls above.
     assert len(built) == 5 + 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_models_a_locking_query_outside_a_transaction_is_refused_as_django_refuses_it():
+    """A compiled `select_for_update()` query runs in a transaction only: outside, the
+    queryset runs, and Django's TransactionManagementError is the answer."""
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    from connect_api.prepared import PreparedModels
+
+    connection_request = ConnectionRequestFactory()
+    prepared = PreparedModels(
+        lambda pk: ConnectionRequest.objects.select_for_update().filter(pk=pk),
+        lambda: ConnectionRequest._meta.pk,
+    )
+    for _ in range(2):  # compiled in the first transaction, run from it in the second
+        with transaction.atomic(), CaptureQueriesContext(connection) as fast:
+            assert prepared(connection_request.pk) == [connection_request]
+        assert fast[0]["sql"].endswith("FOR UPDATE")
+    assert all(prepared._compiled.values())
+    with pytest.raises(TransactionManagementError):
+        prepared(connection_request.pk)
+
+
+def _rows(model, objs) -> list[tuple]:
+    return [
+        tuple(getattr(obj, f.attname) for f in model._meta.concrete_fields)
+        for obj in model.objects.filter(pk__in=[obj.pk for obj in objs]).order_by("pk")
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3, 1, 3])
+def test_insert_the_same_statement_rows_and_keys_as_bulk_create(count):
+    """The same SQL (values and all) as bulk_create of the same instances, in one query, and
+    the instances given their keys; compiled once per number of rows."""
+    from django.db import transaction
+
+    from connect_api.prepared import PreparedInsert
+
+    parent = ConnectionRequestFactory()
+    now = timezone.now()
+
+    def integrations():
+        return [
+            Integration(
+                request=parent,
+                uuid=UUID(int=index + 1),
+                integration_type="item",
+                update_frequency="0 2 * * *",
+                rules=f"rule {index}",
+                date_created=now,
+            )
+            for index in range(count)
+        ]
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            expected = Integration.objects.bulk_create(integrations())
+        expected_rows = _rows(Integration, expected)
+        transaction.set_rollback(True)
+    with CaptureQueriesContext(connection) as fast:
+        found = _insert(PreparedInsert, Integration, integrations())
+    assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+    assert len(fast) == 1
+    assert all(obj.pk and not obj._state.adding and obj._state.db == "default" for obj in found)
+    strip = lambda rows: [row[1:] for row in rows]  # noqa: E731 (the keys aside)
+    assert strip(_rows(Integration, found)) == strip(expected_rows)
+    assert [obj.rules for obj in found] == [f"rule {index}" for index in range(count)]
+
+
+_inserts: dict = {}
+
+
+def _insert(cls, model, objs):
+    """One PreparedInsert per model across the parametrised runs: the second run of a count
+    comes from the compiled statement."""
+    prepared = _inserts.setdefault(model, cls(model))
+    found = prepared(objs)
+    assert all(prepared._compiled.values())
+    return found
+
+
+def test_insert_one_row_as_create_writes_it():
+    from django.db import transaction
+
+    from connect_api.prepared import PreparedInsert
+    from tests.factories import OrganizationFactory
+
+    requester = OrganizationFactory()
+    now = timezone.now()
+    fields = {
+        "requester": requester,
+        "counterpart_name": "Thomas",
+        "contact_name": "Roger",
+        "uuid": UUID(int=7),
+        "request_date": now,
+        "updated_at": now,
+    }
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            ConnectionRequest.objects.create(**fields)
+        transaction.set_rollback(True)
+    prepared = PreparedInsert(ConnectionRequest)
+    for _ in range(2):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as fast:
+                (created,) = prepared([ConnectionRequest(**fields)])
+            assert created.pk and created.version == 1 and created.status == "PENDING"
+            transaction.set_rollback(True)
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+
+
+def test_insert_an_expression_as_a_value_is_bulk_created():
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    from connect_api.prepared import PreparedInsert
+
+    parent = ConnectionRequestFactory()
+    prepared = PreparedInsert(Integration)
+    prepared([Integration(request=parent, integration_type="item", rules="plain")])
+    (shouted,) = prepared(
+        [Integration(request=parent, integration_type="item", rules=Upper(Value("x")))]
+    )
+    shouted.refresh_from_db()
+    assert shouted.rules == "X"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"contact_phone": "555-0199", "additional_information": "New hours."},
+        {"status": "APPROVED", "decided_at": "now", "counterpart": "organization"},
+        {"decided_at": None, "counterpart": None, "version": 7},
+    ],
+    ids=["text", "a date and a key", "nulls"],
+)
+def test_update_the_same_statement_and_row_as_save_with_update_fields(changes):
+    """The same SQL (values and all) as save(update_fields=...), in one query, twice (the
+    second from the compiled statement); its fields in the model's order, whatever the
+    order named."""
+    from django.db import transaction
+
+    from connect_api.prepared import PreparedUpdate
+    from tests.factories import OrganizationFactory
+
+    organization, now = OrganizationFactory(), timezone.now()
+    values = {
+        name: {"now": now, "organization": organization}.get(value, value)
+        if isinstance(value, str)
+        else value
+        for name, value in changes.items()
+    }
+    prepared = PreparedUpdate(ConnectionRequest)
+    row = ConnectionRequestFactory()
+    for _ in range(2):
+        with transaction.atomic():
+            readable_row = ConnectionRequest.objects.get(pk=row.pk)
+            for name, value in values.items():
+                setattr(readable_row, name, value)
+            with CaptureQueriesContext(connection) as readable:
+                readable_row.save(update_fields=[*reversed(values), "updated_at"])
+            expected = _rows(ConnectionRequest, [row])
+            transaction.set_rollback(True)
+        fast_row = ConnectionRequest.objects.get(pk=row.pk)
+        for name, value in values.items():
+            setattr(fast_row, name, value)
+        with CaptureQueriesContext(connection) as fast:
+            prepared(fast_row, [*values, "updated_at"])
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+        assert len(fast) == 1
+        assert _rows(ConnectionRequest, [row]) == expected
+    assert list(prepared._compiled.values()) and all(prepared._compiled.values())
+
+
+def test_update_of_a_row_gone_and_of_an_expression_as_save_answers():
+    from django.db import DatabaseError
+    from django.db.models import F
+
+    from connect_api.prepared import PreparedUpdate
+
+    prepared = PreparedUpdate(ConnectionRequest)
+    row = ConnectionRequestFactory(version=3)
+    prepared(row, ["version"])  # compiled
+    row.version = F("version") + 1
+    prepared(row, ["version"])
+    row.refresh_from_db()
+    assert row.version == 4
+    gone = ConnectionRequestFactory()
+    ConnectionRequest.objects.filter(pk=gone.pk).delete()
+    gone.contact_name = "Nobody"
+    with pytest.raises(DatabaseError, match="Save with update_fields did not affect any rows"):
+        prepared(gone, ["contact_name"])
+    with pytest.raises(ValueError, match="do not exist in this model"):
+        prepared(row, ["no_such_field"])
+
+
+def test_insert_an_outbox_event_as_create_writes_it(monkeypatch):
+    """JSON columns and a date set on insert (auto_now_add): the same SQL as create()."""
+    from django.db import transaction
+    from django.db.models import fields as model_fields
+
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedInsert
+
+    now = timezone.now()
+    monkeypatch.setattr(model_fields.timezone, "now", lambda: now)
+    fields = {"uuid": UUID(int=9), "name": "connection_request.created"}
+    fields |= {"data": {"a": [1, "é"]}, "refs": {"organizations": [1]}}
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            Event.objects.create(**fields)
+        transaction.set_rollback(True)
+    prepared = PreparedInsert(Event)
+    for _ in range(2):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as fast:
+                (event,) = prepared([Event(**fields)])
+            assert event.pk and event.created == now
+            assert Event.objects.get(pk=event.pk).data == {"a": [1, "é"]}
+            transaction.set_rollback(True)
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
     assert all(prepared._compiled.values())
