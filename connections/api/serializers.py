@@ -156,28 +156,42 @@ class IntegrationInputSerializer(AliasedSerializer):
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping) and not self.context.get("merging", False):
-            data = {
-                key: value for key, value in data.items() if key not in ("record_uuid", "delete")
-            }
-        attrs = super().to_internal_value(data)
-        if attrs.get("update_frequency", "") is None:
-            attrs["update_frequency"] = ""  # stored as no schedule; answered as null
-        if "time_zone" in attrs and attrs["time_zone"] is None:
-            attrs["time_zone"] = DEFAULT_TIME_ZONE
-        return attrs
+            data = _without_merge_keys(data)
+        return _integration_nulls_read(super().to_internal_value(data))
 
     def validate(self, attrs):
-        if not self.context.get("merging", False):
-            return attrs
-        if attrs.get("delete") and "record_uuid" not in attrs:
-            raise serializers.ValidationError(
-                {"delete": ["Name the integration to delete with its record_uuid."]}
-            )
-        if "record_uuid" not in attrs and "integration_type" not in attrs:
-            raise serializers.ValidationError(
-                {"type": ["This field is required for a new integration."]}
-            )
+        refusal = _merge_refusal(attrs) if self.context.get("merging", False) else None
+        if refusal:
+            raise serializers.ValidationError(refusal)
         return attrs
+
+
+def _without_merge_keys(data: Mapping) -> dict:
+    """A POST's integration: `record_uuid` and `delete` are PATCH's, ignored."""
+    return {key: value for key, value in data.items() if key not in ("record_uuid", "delete")}
+
+
+def _integration_nulls_read(attrs: dict) -> dict:
+    """A null schedule is stored as none (answered as null); a null zone is the default."""
+    if attrs.get("update_frequency", "") is None:
+        attrs["update_frequency"] = ""
+    if "time_zone" in attrs and attrs["time_zone"] is None:
+        attrs["time_zone"] = DEFAULT_TIME_ZONE
+    return attrs
+
+
+def _merge_refusal(attrs: dict) -> dict | None:
+    """Why a PATCH's integration cannot be merged (a field's errors), or None."""
+    if attrs.get("delete") and "record_uuid" not in attrs:
+        return {"delete": ["Name the integration to delete with its record_uuid."]}
+    if "record_uuid" not in attrs and "integration_type" not in attrs:
+        return {"type": ["This field is required for a new integration."]}
+    return None
+
+
+def _repeated_record_uuid(items: list[dict]) -> bool:
+    named = [item["record_uuid"] for item in items if "record_uuid" in item]
+    return len(named) != len(set(named))
 
 
 @extend_schema_field(
@@ -252,8 +266,7 @@ class ConnectionRequestInputSerializer(AliasedSerializer):
     )
 
     def validate_integrations(self, items):
-        named = [item["record_uuid"] for item in items if "record_uuid" in item]
-        if len(named) != len(set(named)):
+        if _repeated_record_uuid(items):
             raise serializers.ValidationError("Each record_uuid may appear only once.")
         return items
 
@@ -418,19 +431,12 @@ def _plain_object(shape: list[tuple], data, partial: bool):
 def _plain_integration(data, partial: bool):
     """IntegrationInputSerializer's attrs (on PATCH, `partial`, merged by record_uuid)."""
     if not partial and type(data) is dict and ("record_uuid" in data or "delete" in data):
-        data = {key: value for key, value in data.items() if key not in ("record_uuid", "delete")}
+        data = _without_merge_keys(data)
     attrs = _plain_object(_INTEGRATION_SHAPE, data, partial)
     if attrs is _UNCHECKED:
         return _UNCHECKED
-    if attrs.get("update_frequency", "") is None:
-        attrs["update_frequency"] = ""
-    if "time_zone" in attrs and attrs["time_zone"] is None:
-        attrs["time_zone"] = DEFAULT_TIME_ZONE
-    if (
-        partial
-        and "record_uuid" not in attrs
-        and (attrs.get("delete") or "integration_type" not in attrs)
-    ):
+    attrs = _integration_nulls_read(attrs)
+    if partial and _merge_refusal(attrs):
         return _UNCHECKED
     return attrs
 
@@ -445,8 +451,7 @@ def plain_request_input(data, *, partial: bool = False) -> dict | None:
     attrs = _plain_object(_REQUEST_SHAPE, data, partial)
     if attrs is _UNCHECKED:
         return None
-    named = [item["record_uuid"] for item in attrs.get("integrations", ()) if "record_uuid" in item]
-    if len(named) != len(set(named)):
+    if _repeated_record_uuid(attrs.get("integrations", [])):
         return None
     return attrs
 
