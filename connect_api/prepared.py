@@ -294,16 +294,32 @@ class PreparedList:
     `list(shaped(queryset, window))` for the paginator's own `shaped` (its count's keys, its
     page) as PreparedCount and PreparedModels, compiled once per shape and window. Only this
     very queryset carries it: a queryset derived from it (filtered, ordered ...) is a new
-    QuerySet without the attribute, counted and paged as usual."""
+    QuerySet without the attribute, counted and paged as usual.
+
+    The queryset itself is built only when something reads its query (a page past the exact
+    count's cap, a fallback): the count and page compiled never do, and building it (filters,
+    joins, ordering) cost a twentieth of a whole request. Only a build that leaves nothing but
+    the query different from a new queryset of its class is deferred so (checked on the
+    first call with values of each shape)."""
 
     def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field | None]):
         self.build = build
         self._fields = fields
         self._counts: dict[Callable, PreparedCount] = {}
         self._pages: dict[Callable, PreparedModels] = {}
+        self._deferrable: dict[tuple, tuple[type, type[Model]] | None] = {}
 
     def __call__(self, *values) -> QuerySet:
-        queryset = self.build(*values)
+        shape = tuple(_shape(value) for value in values)
+        deferrable = self._deferrable.get(shape)
+        if deferrable is not None:
+            queryset_class, model = deferrable
+            queryset = _built_on_first_read(queryset_class)(model=model)
+            queryset._build = functools.partial(self.build, *values)
+        else:
+            queryset = self.build(*values)
+            if shape not in self._deferrable and len(self._deferrable) < 1024:
+                self._deferrable[shape] = _deferrable(queryset)
         queryset.prepared = _PreparedQuerySet(self, values)
         return queryset
 
@@ -316,6 +332,42 @@ class PreparedList:
                 lambda: None,  # the window
             )
         return known[shaped]
+
+
+def _deferrable(queryset: QuerySet) -> tuple[type, type[Model]] | None:
+    """(its class, its model) when `queryset` differs from a new queryset of its class in its
+    query only, so the build can wait until the query is read; else None."""
+    queryset_class, model = type(queryset), queryset.model
+    new = queryset_class(model=model)
+    state = {key: value for key, value in vars(queryset).items() if key != "_query"}
+    fresh = {key: value for key, value in vars(new).items() if key != "_query"}
+    return (queryset_class, model) if state == fresh else None
+
+
+@functools.cache
+def _built_on_first_read(queryset_class: type[QuerySet]) -> type[QuerySet]:
+    """`queryset_class` whose instance given `_build` takes the built queryset's state the
+    first time its query is read (or replaced)."""
+
+    def built(queryset):
+        build = queryset.__dict__.pop("_build", None)
+        if build is not None:
+            state = vars(build())
+            queryset.__dict__.update({key: state[key] for key in ("_query", "_db", "_hints")})
+
+    def query_get(queryset):
+        built(queryset)
+        return queryset_class.query.fget(queryset)
+
+    def query_set(queryset, value):
+        built(queryset)
+        queryset_class.query.fset(queryset, value)
+
+    return type(
+        queryset_class.__name__,
+        (queryset_class,),
+        {"query": property(query_get, query_set), "__module__": queryset_class.__module__},
+    )
 
 
 class _PreparedQuerySet(NamedTuple):

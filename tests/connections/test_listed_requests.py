@@ -123,3 +123,24 @@ def test_the_api_answers_the_same_pages_compiled_or_not(token_client, world):
         assert len(compiled_sql) == len(usual_sql)
         assert compiled["pagination"]["total_count"] == 7
         assert "WITHDRAWN" not in {item["status"] for item in compiled["requests"]}
+
+
+def test_the_queryset_is_built_only_when_its_query_is_read(world, monkeypatch):
+    user = as_authenticated(world["member"])
+    paginator = StartLimitPagination()
+    first = selectors.listed_requests_for(user)  # built, and the build found deferrable
+    count_up_to(first, 100)  # compiled
+    paginator._window(first, 0, 3)
+    built = []
+    build = selectors._listed_requests.build
+    monkeypatch.setattr(
+        selectors._listed_requests, "build", lambda *values: built.append(values) or build(*values)
+    )
+    listed = selectors.listed_requests_for(user)
+    assert count_up_to(listed, 100) == 7
+    assert paginator._window(listed, 0, 3) == list(readable(user)[:3])  # no build
+    assert built == []
+    assert str(listed.query) == str(readable(user).query)  # read: built now, the same query
+    assert len(built) == 1
+    assert list(listed) == list(readable(user))
+    assert list(listed.filter(status="PENDING")) == list(readable(user).filter(status="PENDING"))
