@@ -9,21 +9,24 @@ applies (UUIDs and datetimes on SQLite). `PreparedModels(build, *fields)` does t
 queryset of model instances whose parameters are the values it is called with (the token
 lookup: the token, its user, the membership and organization; a request by its uuid within
 the caller's organizations), building the instances as Django does (`ModelIterable`, with
-the compiled SQL). The answer and the query count are the queryset's
-(tests/foundation/test_prepared.py); a queryset whose parameters are not just the keys is
-simply evaluated as usual.
+the compiled SQL), or the rows of a `values_list()` queryset (the outreach POST's checks: a
+type, an id in the site, the highest number, a recent duplicate). The answer and the query
+count are the queryset's (tests/foundation/test_prepared.py); a queryset whose parameters are
+not just the keys is simply evaluated as usual.
 """
 
 import copy
 import functools
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
 # range of a 32-bit positive integer field, as Django answers a lookup outside a field's range
@@ -74,14 +77,21 @@ class Choice(str):
     compiled once (e.g. organizations.querysets.EVERY_ORGANIZATION, staff's rows)."""
 
 
+# How `PreparedModels` turns the compiled query's rows into its answer: Django's own iterables,
+# which only ask the queryset for its compiler (the ones that build dicts or named tuples also
+# read the query's selected names; such a queryset is evaluated as usual).
+_ITERABLES = (ModelIterable, ValuesListIterable, FlatValuesListIterable)
+
+
 class PreparedModels:
     def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field]):
-        """`build(*values)`: a queryset of model instances whose parameters are `values` (and
-        constants of its own); `fields[i]()`: the model field `values[i]` is compared with
-        (it converts the value as Django does, e.g. a UUID to 32 hex digits on SQLite; called
-        once, when the models are loaded). A value may instead be a list of such values (an
-        `__in` lookup), compiled once per length, or a `Choice`, compiled once per choice; a
-        queryset is not compiled (the build is evaluated as usual)."""
+        """`build(*values)`: a queryset of model instances, or a `values_list()` (flat or not),
+        whose parameters are `values` (and constants of its own); `fields[i]()`: the model
+        field `values[i]` is compared with (it converts the value as Django does, e.g. a UUID
+        to 32 hex digits on SQLite; called once, when the models are loaded). A value may
+        instead be a list of such values (an `__in` lookup), compiled once per length, or a
+        `Choice`, compiled once per choice; a queryset is not compiled (the build is evaluated
+        as usual)."""
         self.build = build
         self._fields = fields
         self._compiled: dict[tuple, tuple | None] = {}
@@ -91,7 +101,7 @@ class PreparedModels:
         return [field() for field in self._fields]
 
     def __call__(self, *values) -> list:
-        """The instances `list(build(*values))` answers."""
+        """What `list(build(*values))` answers: instances, or rows."""
         connection = connections[DEFAULT_DB_ALIAS]
         shape = (id(connection), *(_shape(value) for value in values))
         if shape not in self._compiled:
@@ -101,7 +111,7 @@ class PreparedModels:
         compiled = self._compiled[shape]
         if compiled is None:
             return list(self.build(*values))
-        compiler, sql, model, template, converters = compiled
+        compiler, sql, model, iterable, template, converters = compiled
         given = self._params(connection, values)
         params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
         pinned = copy.copy(compiler)
@@ -113,7 +123,7 @@ class PreparedModels:
             query=SimpleNamespace(get_compiler=lambda using=None: pinned),
             _known_related_objects={},
         )
-        return list(ModelIterable(queryset))
+        return list(iterable(queryset))
 
     def _params(self, connection, values) -> list:
         params = []
@@ -138,6 +148,8 @@ class PreparedModels:
         queryset = self.build(*sentinels)
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             return None
+        if queryset._iterable_class not in _ITERABLES:
+            return None
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -157,10 +169,13 @@ class PreparedModels:
         converters = compiler.get_converters(
             [column[0] for column in compiler.select[: compiler.col_count]]
         )
-        return compiler, sql, queryset.model, template, converters
+        return compiler, sql, queryset.model, queryset._iterable_class, template, converters
 
 
 def _hashable(value) -> object:
+    # A JSON value reaches the driver in its wrapper (psycopg2's Json, which holds it as
+    # `adapted`): the value is what names the parameter.
+    value = getattr(value, "adapted", value)
     return (type(value).__name__, value if not isinstance(value, list) else tuple(value))
 
 
@@ -182,6 +197,10 @@ def _sentinel(field: Field, index: int, position: int):
     kind = internal or field.get_internal_type()
     if kind == "UUIDField":
         return uuid.UUID(int=number)
-    if kind in ("CharField", "TextField", "SlugField", "EmailField"):
+    if kind in ("CharField", "TextField", "SlugField", "EmailField", "JSONField"):
         return f"(no row has this value {number})"
+    if kind == "DateTimeField":
+        return datetime.fromtimestamp(number, tz=UTC if settings.USE_TZ else None)
+    if kind == "DateField":
+        return date(3000, 1, 1) + timedelta(days=number - _SENTINEL_NUMBER)
     return number

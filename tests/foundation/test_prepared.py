@@ -142,3 +142,64 @@ def test_the_remembered_basic_caller_as_the_queryset_finds_it():
     member.is_active = False
     member.save(update_fields=["is_active"])
     assert _active_users(member.pk) == []
+
+
+def _events_like(name, since, data):
+    from connect_api.models import Event
+
+    return Event.objects.filter(name=name, created__gte=since, data=data).order_by("-id")
+
+
+def test_models_the_rows_of_a_values_list_with_a_time_and_json_compared():
+    """A values_list (flat or not) answers its rows; a datetime and a JSON document are
+    parameters like any other (each found where its sentinel stands, on SQLite and
+    PostgreSQL)."""
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedModels
+
+    now = timezone.now()
+    payload = {"site": 1, "ids": [3, 1], "note": "a"}
+    for data in (payload, payload, {**payload, "note": "b"}):
+        Event.objects.create(name="x.made", data=data)
+    Event.objects.filter(data__note="b").update(created=now - timedelta(hours=1))
+    fields = (
+        lambda: Event._meta.get_field("name"),
+        lambda: Event._meta.get_field("created"),
+        lambda: Event._meta.get_field("data"),
+    )
+    builds = (
+        lambda *values: _events_like(*values).values_list("id", "name", "created"),
+        lambda *values: _events_like(*values).values_list("uuid", flat=True),
+    )
+    for build in builds:
+        prepared = PreparedModels(build, *fields)
+        since = now - timedelta(minutes=10)
+        for values in (
+            ("x.made", since, payload),
+            ("x.made", since, {**payload, "note": "b"}),
+            ("x.made", now - timedelta(days=1), {**payload, "note": "b"}),
+            ("y.made", since, payload),
+        ):
+            with CaptureQueriesContext(connection) as readable:
+                expected = list(build(*values))
+            with CaptureQueriesContext(connection) as fast:
+                found = prepared(*values)
+            assert found == expected
+            assert len(fast) == len(readable) == 1
+            assert fast[0]["sql"] == readable[0]["sql"]
+        assert prepared("x.made", since, payload), "the two of the last minutes"
+        assert list(prepared._compiled.values()) and all(prepared._compiled.values())
+
+
+def test_models_a_queryset_of_dicts_is_evaluated_as_usual():
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedModels
+
+    Event.objects.create(name="x.made", data={})
+
+    def build(name):
+        return Event.objects.filter(name=name).values("name")
+
+    prepared = PreparedModels(build, lambda: Event._meta.get_field("name"))
+    assert prepared("x.made") == list(build("x.made")) == [{"name": "x.made"}]
+    assert list(prepared._compiled.values()) == [None]
