@@ -114,6 +114,17 @@ class PreparedModels:
         compiler, sql, model, iterable, template, converters = compiled
         given = self._params(connection, values)
         params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
+        if iterable is not ModelIterable:  # rows: what the values_list iterables answer
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            if compiler.has_extra_select:  # columns the query orders by but does not answer
+                rows = [row[: compiler.col_count] for row in rows]
+            if converters:
+                rows = compiler.apply_converters(rows, converters)
+            if iterable is FlatValuesListIterable:
+                return [row[0] for row in rows]
+            return [tuple(row) for row in rows]
         pinned = copy.copy(compiler)
         pinned.as_sql = lambda *args, **kwargs: (sql, params)
         pinned.get_converters = lambda expressions: converters
