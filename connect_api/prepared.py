@@ -114,10 +114,10 @@ class PreparedModels:
         compiler, sql, model, iterable, template, converters = compiled
         given = self._params(connection, values)
         params = tuple(given[slot] if slot is not None else constant for slot, constant in template)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         if iterable is not ModelIterable:  # rows: what the values_list iterables answer
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
             if compiler.has_extra_select:  # columns the query orders by but does not answer
                 rows = [row[: compiler.col_count] for row in rows]
             if converters:
@@ -125,8 +125,10 @@ class PreparedModels:
             if iterable is FlatValuesListIterable:
                 return [row[0] for row in rows]
             return [tuple(row) for row in rows]
+        # Django's ModelIterable builds the instances from the rows fetched (as the compiler
+        # would fetch them, with the converters it would look up) and the compile's columns.
         pinned = copy.copy(compiler)
-        pinned.as_sql = lambda *args, **kwargs: (sql, params)
+        pinned.execute_sql = lambda *args, **kwargs: [rows]
         pinned.get_converters = lambda expressions: converters
         queryset = SimpleNamespace(
             db=connection.alias,
