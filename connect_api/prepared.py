@@ -24,9 +24,10 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Field, Model, QuerySet, signals
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
+from django.db.models.sql import InsertQuery
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
 # range of a 32-bit positive integer field, as Django answers a lookup outside a field's range
@@ -183,6 +184,96 @@ class PreparedModels:
             [column[0] for column in compiler.select[: compiler.col_count]]
         )
         return compiler, sql, queryset.model, queryset._iterable_class, template, converters
+
+
+class PreparedCreate:
+    def __init__(self, model: type[Model]):
+        """`model.objects.create(**values)` with its INSERT compiled once per database
+        connection: one row's statement is the same for every row of a model (its columns,
+        placeholders and RETURNING), only the values change. Each value is prepared by its
+        field as `save()` prepares it (`pre_save`, then `get_db_prep_save`), and the instance
+        gets its primary key and saved state as `create()` gives them. A model `create()` does
+        more for (its own `save()`, save signals' receivers, a parent or an ordering of
+        `order_with_respect_to`, a primary key set or not numbered by the database, an
+        expression as a value, a field with a placeholder of its own) is created by `create()`."""
+        self.model = model
+        self._compiled: dict[int, tuple | None] = {}
+
+    @functools.cached_property
+    def fields(self) -> list[Field]:
+        """The columns `save()` inserts: every concrete field but the generated ones and the
+        primary key (numbered by the database)."""
+        meta = self.model._meta
+        return [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
+
+    def __call__(self, **values) -> Model:
+        """The instance `model.objects.create(**values)` answers, and its row written."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        instance = self.model(**values)
+        if not self._plain(instance):
+            return self.model.objects.create(**values)
+        instance._prepare_related_fields_for_save(operation_name="save")
+        params = []
+        for field in self.fields:
+            value = field.pre_save(instance, add=True)
+            if hasattr(value, "resolve_expression"):  # SQL of its own
+                instance.save(force_insert=True, using=connection.alias)
+                return instance
+            params.append(field.get_db_prep_save(value, connection))
+        if id(connection) not in self._compiled:
+            self._compiled[id(connection)] = self._compile(connection, instance)
+        compiled = self._compiled[id(connection)]
+        if compiled is None:
+            instance.save(force_insert=True, using=connection.alias)
+            return instance
+        sql, returning_fields, compiler, converters = compiled
+        with (
+            transaction.mark_for_rollback_on_error(using=connection.alias),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, params)
+            rows = [connection.ops.fetch_returned_insert_columns(cursor, [])]
+        if converters:
+            rows = list(compiler.apply_converters(rows, converters))
+        for value, field in zip(rows[0], returning_fields, strict=True):
+            setattr(instance, field.attname, value)
+        instance._state.adding = False
+        instance._state.db = connection.alias
+        return instance
+
+    def _plain(self, instance: Model) -> bool:
+        """Whether `create()` would only insert the row (no more than this class does)."""
+        meta = self.model._meta
+        return (
+            type(instance).save is Model.save
+            and not meta.parents
+            and not meta.proxy
+            and meta.order_with_respect_to is None
+            and meta.pk is meta.auto_field
+            and instance.pk is None
+            and not signals.pre_save.has_listeners(self.model)
+            and not signals.post_save.has_listeners(self.model)
+        )
+
+    def _compile(self, connection, instance: Model) -> tuple | None:
+        """The statement of `instance`'s row (whose values are all plain values)."""
+        meta = self.model._meta
+        if not connection.features.can_return_columns_from_insert or any(
+            hasattr(field, "get_placeholder") for field in self.fields
+        ):
+            return None
+        returning_fields = meta.db_returning_fields
+        query = InsertQuery(self.model)
+        query.insert_values(self.fields, [instance], raw=True)  # pre_save has run
+        compiler = query.get_compiler(connection=connection)
+        compiler.returning_fields = returning_fields
+        ((sql, params),) = compiler.as_sql()
+        if compiler.returning_params or len(params) != len(self.fields):
+            return None
+        converters = compiler.get_converters(
+            [field.get_col(meta.db_table) for field in returning_fields]
+        )
+        return sql, returning_fields, compiler, converters
 
 
 def _hashable(value) -> object:

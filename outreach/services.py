@@ -19,7 +19,7 @@ from django.utils import timezone
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
 from connect_api.events import EventName
-from connect_api.prepared import Choice, PreparedModels
+from connect_api.prepared import Choice, PreparedCreate, PreparedModels
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
 from outreach.events import change_request_event_publish, connection_due_event_publish
@@ -136,7 +136,7 @@ def change_request_submit(
         )
         if duplicate is not None:
             return duplicate
-        change_request = ChangeRequest.objects.create(
+        change_request = _change_request_create(
             site=site,
             number=number,
             kind=kind,
@@ -149,6 +149,10 @@ def change_request_submit(
             name=EventName.CHANGE_REQUEST_SUBMITTED, change_request=change_request
         )
         return change_request
+
+
+_change_request_create = PreparedCreate(ChangeRequest)
+"""`ChangeRequest.objects.create`, its INSERT compiled once."""
 
 
 def _recent_duplicate(

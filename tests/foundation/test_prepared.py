@@ -205,3 +205,62 @@ def test_models_a_queryset_of_dicts_is_evaluated_as_usual():
     prepared = PreparedModels(build, lambda: Event._meta.get_field("name"))
     assert prepared("x.made") == list(build("x.made")) == [{"name": "x.made"}]
     assert list(prepared._compiled.values()) == [None]
+
+
+def test_create_the_row_and_instance_of_create_in_one_statement():
+    """PreparedCreate writes the row `create()` writes (defaults, auto_now_add, JSON) with the
+    same INSERT, and answers an instance saved as `create()` leaves it."""
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedCreate
+
+    prepared = PreparedCreate(Event)
+    columns = ("uuid", "name", "data", "refs", "created", "dispatched")
+    for data in ({"site": 1, "ids": [3]}, {"site": 2, "note": None}):
+        with CaptureQueriesContext(connection) as readable:
+            expected = Event.objects.create(name="x.made", data=data, refs={"site": 1})
+        with CaptureQueriesContext(connection) as fast:
+            found = prepared(name="x.made", data=data, refs={"site": 1})
+        assert len(fast) == len(readable) == 1
+        statement = fast[0]["sql"]
+        assert statement.split("VALUES")[0] == readable[0]["sql"].split("VALUES")[0]
+        assert statement.endswith(readable[0]["sql"][-30:])  # the same RETURNING
+        assert found.pk and found.pk != expected.pk
+        assert (found._state.adding, found._state.db) == (False, "default")
+        stored = Event.objects.values(*columns).get(pk=found.pk)
+        assert stored == {column: getattr(found, column) for column in columns}
+        assert {**stored, "uuid": None, "created": None} == {
+            **Event.objects.values(*columns).get(pk=expected.pk),
+            "uuid": None,
+            "created": None,
+        }
+    assert list(prepared._compiled.values()) and all(prepared._compiled.values())
+
+
+def test_create_leaves_to_create_what_it_does_more():
+    """A save signal's receiver, a model's own save() or a value that is an expression: the
+    row is created by `create()`, which does what they ask."""
+    from django.db.models import Value
+    from django.db.models.signals import pre_save
+
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedCreate
+    from outreach.models import Individual
+    from tests.factories import SiteFactory
+
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append(instance.name)
+
+    pre_save.connect(receiver, sender=Event)
+    try:
+        event = PreparedCreate(Event)(name="x.heard", data={})
+    finally:
+        pre_save.disconnect(receiver, sender=Event)
+    assert heard == ["x.heard"] and Event.objects.get(pk=event.pk).name == "x.heard"
+
+    person = PreparedCreate(Individual)(site=SiteFactory(), number=5, first_name=" Ann ")
+    assert Individual.objects.get(pk=person.pk).search_text == person.search_text != ""
+
+    named = PreparedCreate(Event)(name=Value("x.expressed"), data={})
+    assert Event.objects.get(pk=named.pk).name == "x.expressed"

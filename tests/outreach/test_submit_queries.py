@@ -123,3 +123,32 @@ def test_the_rights_on_the_types(world):
         )
     assert dict(permissions._type_rights(world.caller.pk)) == {world.connection_type.pk: "A"}
     assert compiled(permissions._type_rights)
+
+
+def test_the_change_request_written_as_create_writes_it(world):
+    now = timezone.now()
+    columns = [field.attname for field in ChangeRequest._meta.concrete_fields]
+    for number, connection_id in ((7, None), (8, world.connection.pk)):
+        values = {
+            "site": world.site,
+            "kind": ChangeRequestKind.ADD if connection_id is None else ChangeRequestKind.MODIFY,
+            "payload": {"comment": "Test", "response_ids": []},
+            "connection_id": connection_id,
+            "base_version": None if connection_id is None else 1,
+            "submitted_by_id": world.caller.user_id,
+            "submitted_at": now,
+        }
+        with CaptureQueriesContext(connection) as readable, transaction.atomic():
+            expected = ChangeRequest.objects.create(number=number, **values)
+            transaction.set_rollback(True)
+        with CaptureQueriesContext(connection) as fast:
+            found = services._change_request_create(number=number, **values)
+        readable_sql = [query["sql"] for query in readable if "INSERT" in query["sql"]]
+        assert [query["sql"] for query in fast] == readable_sql
+        assert {column: getattr(found, column) for column in columns if column != "id"} == {
+            column: getattr(expected, column) for column in columns if column != "id"
+        }
+        assert ChangeRequest.objects.filter(pk=found.pk).values(*columns).get() == {
+            column: getattr(found, column) for column in columns
+        }
+    assert compiled(services._change_request_create)
