@@ -1,4 +1,4 @@
-"""A hot read's query compiled once and run again with new keys.
+"""A hot path's query compiled once and run again with new keys (or a new row's values).
 
 Django compiles a queryset's SQL on every evaluation; for the small fixed-shape queries every
 request of a hot path runs (a page's children by their parents' keys), compiling cost more than
@@ -12,7 +12,8 @@ the caller's organizations), building the instances as Django does (`ModelIterab
 the compiled SQL), or the rows of a `values_list()` queryset (the outreach POST's checks: a
 type, an id in the site, the highest number, a recent duplicate). The answer and the query
 count are the queryset's (tests/foundation/test_prepared.py); a queryset whose parameters are
-not just the keys is simply evaluated as usual.
+not just the keys is simply evaluated as usual. `PreparedCreate(model)` is `create()` with the
+row's INSERT compiled once (the outreach POST's change request).
 """
 
 import copy
