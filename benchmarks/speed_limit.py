@@ -1128,8 +1128,11 @@ ORDER BY s.number, t.number
 LIMIT 1
 """
 
-SITE_LOCK_SQL = "SELECT id FROM outreach_site WHERE id = %s LIMIT 21 FOR UPDATE"
-NEXT_NUMBER_SQL = "SELECT MAX(number) FROM outreach_changerequest WHERE site_id = %s"
+SITE_LOCK_SQL = "SELECT id FROM outreach_site WHERE id = %s FOR UPDATE"
+NEXT_NUMBER_SQL = """
+SELECT number FROM outreach_changerequest WHERE site_id = %s AND number IS NOT NULL
+ORDER BY number DESC LIMIT 1
+"""
 RECENT_SQL = """
 SELECT number, payload FROM outreach_changerequest
 WHERE site_id = %s AND kind = %s AND submitted_at >= %s AND submitted_by_id = %s
@@ -1277,7 +1280,7 @@ def change_request_body(request, site_number: int) -> tuple[int, bytes, dict]:
                     continue
                 table = spec.row.model._meta.db_table
                 cursor.execute(
-                    f"SELECT 1 FROM {table} WHERE site_id = %s AND number = %s LIMIT 1",
+                    f"SELECT number FROM {table} WHERE site_id = %s AND number = %s LIMIT 1",
                     [site_id, number],
                 )
                 if cursor.fetchone() is None:
@@ -1308,7 +1311,8 @@ def change_request_body(request, site_number: int) -> tuple[int, bytes, dict]:
         with transaction.atomic():  # the service's numbering: a savepoint around the lock
             cursor.execute(SITE_LOCK_SQL, [site_id])
             cursor.execute(NEXT_NUMBER_SQL, [site_id])
-            number = (cursor.fetchone()[0] or 0) + 1
+            highest = cursor.fetchone()
+            number = (highest[0] if highest else 0) + 1
         since = now - settings.OUTREACH_DUPLICATE_WINDOW
         stored_json = orjson.dumps(stored).decode()
         cursor.execute(

@@ -20,14 +20,16 @@ import copy
 import functools
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from types import SimpleNamespace
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import AutoField, Field, Model, QuerySet, signals
-from django.db.models.query import ModelIterable, ValuesListIterable
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 from django.db.models.sql import InsertQuery, UpdateQuery
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
@@ -172,6 +174,12 @@ class _Prepared:
         return tuple(given[slot] if slot is not None else constant for slot, constant in template)
 
 
+# How `PreparedModels` turns the compiled query's rows into its answer: Django's own iterables,
+# which only ask the queryset for its compiler (the ones that build dicts or named tuples also
+# read the query's selected names; such a queryset is evaluated as usual).
+_ITERABLES = (ModelIterable, ValuesListIterable, FlatValuesListIterable)
+
+
 class PreparedModels(_Prepared):
     """`build(*values)`: a queryset of model instances whose parameters are `values` (and
     constants of its own); `fields[i]()`: the model field `values[i]` is compared with (it
@@ -179,32 +187,41 @@ class PreparedModels(_Prepared):
     when the models are loaded; None for a Choice or a Window). A value may instead be a list
     of such values (an `__in` lookup), compiled once per length, or a `Choice` or a `Window`,
     compiled once per value; a queryset is not compiled (the build is evaluated as usual).
-    A `values_list()` queryset (plain tuples) answers its tuples, as Django's
-    ValuesListIterable does."""
+    A `values_list()` queryset (flat or not) answers its rows, as Django's iterables do."""
 
     def __call__(self, *values) -> list:
-        """The instances (or tuples) `list(build(*values))` answers."""
+        """What `list(build(*values))` answers: instances, or rows."""
         connection = connections[DEFAULT_DB_ALIAS]
         compiled = self._lookup(connection, values)
         if compiled is None or (compiled[-1] and connection.get_autocommit()):
             # Not compiled; or a query that locks its rows outside a transaction, which
             # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
-        compiler, sql, model, template, converters, composite, _ = compiled
-        params = self._bound(connection, values, template)
+        compiler, sql, model, iterable, template, converters, composite, _ = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._bound(connection, values, template))
+            rows = cursor.fetchall()
+        if iterable is not ModelIterable:  # rows: what the values_list iterables answer
+            if compiler.has_extra_select:  # columns the query orders by but does not answer
+                rows = [row[: compiler.col_count] for row in rows]
+            if converters:
+                rows = compiler.apply_converters(rows, converters)
+            if iterable is FlatValuesListIterable:
+                return [row[0] for row in rows]
+            return [tuple(row) for row in rows]
+        # Django's ModelIterable builds the instances from the rows fetched (as the compiler
+        # would fetch them, with the converters it would look up) and the compile's columns.
         pinned = copy.copy(compiler)
-        pinned.as_sql = lambda *args, **kwargs: (sql, params)
+        pinned.execute_sql = lambda *args, **kwargs: [rows]
         pinned.get_converters = lambda expressions: converters
         pinned.has_composite_fields = lambda expressions: composite
-        if model is None:  # values_list()
-            return list(pinned.results_iter(tuple_expected=True))
         queryset = SimpleNamespace(
             db=connection.alias,
             model=model,
             query=SimpleNamespace(get_compiler=lambda using=None: pinned),
             _known_related_objects={},
         )
-        return list(ModelIterable(queryset))
+        return list(iterable(queryset))
 
     def _compile(self, connection, values) -> tuple | None:
         sentinels = self._sentinels(values)
@@ -213,9 +230,8 @@ class PreparedModels(_Prepared):
         queryset = self.build(*sentinels)
         if queryset._known_related_objects or queryset._prefetch_related_lookups:
             return None
-        tuples = queryset._iterable_class is ValuesListIterable
-        if not tuples and queryset._iterable_class is not ModelIterable:
-            return None  # values(), named or flat values_list(): evaluated as usual
+        if queryset._iterable_class not in _ITERABLES:
+            return None
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -235,8 +251,8 @@ class PreparedModels(_Prepared):
             and features.has_select_for_update
             and features.supports_transactions
         )
-        model = None if tuples else queryset.model
-        return compiler, sql, model, template, converters, composite, locks
+        iterable = queryset._iterable_class
+        return compiler, sql, queryset.model, iterable, template, converters, composite, locks
 
 
 class _Captured(Exception):
@@ -555,6 +571,35 @@ class PreparedUpdate:
         return sql
 
 
+class PreparedCreate:
+    def __init__(self, model: type[Model]):
+        """`model.objects.create(**values)`, its row written by a PreparedInsert (the INSERT
+        compiled once) when `create()` would only insert it: the model has Django's own
+        `save()`, no save signals' receivers, no parent, no `order_with_respect_to`, and a
+        primary key the database numbers and the values do not set. Otherwise `create()`."""
+        self.model = model
+        self._insert = PreparedInsert(model)
+
+    def __call__(self, **values) -> Model:
+        """The instance `model.objects.create(**values)` answers, and its row written."""
+        instance = self.model(**values)
+        meta = self.model._meta
+        plain = (
+            type(instance).save is Model.save
+            and not meta.parents
+            and not meta.proxy
+            and meta.order_with_respect_to is None
+            and meta.pk is meta.auto_field
+            and instance.pk is None
+            and not signals.pre_save.has_listeners(self.model)
+            and not signals.post_save.has_listeners(self.model)
+        )
+        if not plain:
+            return self.model.objects.create(**values)
+        (created,) = self._insert([instance])
+        return created
+
+
 def _insert_params(value_rows: list[list], by_column: bool) -> list[list]:
     if by_column:
         return [[list(column) for column in zip(*value_rows, strict=True)]]
@@ -562,6 +607,9 @@ def _insert_params(value_rows: list[list], by_column: bool) -> list[list]:
 
 
 def _hashable(value) -> object:
+    # A JSON value reaches the driver in its wrapper (psycopg2's Json, which holds it as
+    # `adapted`): the value is what names the parameter.
+    value = getattr(value, "adapted", value)
     return (type(value).__name__, value if not isinstance(value, list) else tuple(value))
 
 
@@ -587,6 +635,10 @@ def _sentinel(field: "Field | Transformed", index: int, position: int):
     kind = internal or field.get_internal_type()
     if kind == "UUIDField":
         return uuid.UUID(int=number)
-    if kind in ("CharField", "TextField", "SlugField", "EmailField"):
+    if kind in ("CharField", "TextField", "SlugField", "EmailField", "JSONField"):
         return f"(no row has this value {number})"
+    if kind == "DateTimeField":
+        return datetime.fromtimestamp(number, tz=UTC if settings.USE_TZ else None)
+    if kind == "DateField":
+        return date(3000, 1, 1) + timedelta(days=number - _SENTINEL_NUMBER)
     return number

@@ -10,7 +10,13 @@ from rest_framework.permissions import BasePermission
 from connect_api.errors import NotFound, PermissionDenied
 from connect_api.prepared import PreparedModels
 from outreach.choices import Right, SecurityRole
-from outreach.models import Connection, ConnectionType, Site, SiteMembership
+from outreach.models import (
+    Connection,
+    ConnectionType,
+    ConnectionTypeRight,
+    Site,
+    SiteMembership,
+)
 
 RIGHT_FIELDS: dict[str, str] = {
     "CreateChangeRequest": "create_change_request",
@@ -75,9 +81,21 @@ def has_right(membership: SiteMembership, right_name: str) -> bool:
 def _type_rights_by_type_id(membership: SiteMembership) -> dict[int, str]:
     cached = getattr(membership, "_type_rights_by_type_id", None)
     if cached is None:
-        cached = dict(membership.type_rights.values_list("connection_type_id", "right"))
+        cached = dict(_type_rights(membership.pk))
         membership._type_rights_by_type_id = cached
     return cached
+
+
+def _type_rights_of(membership_id: int):
+    """`membership.type_rights.values_list("connection_type_id", "right")`."""
+    rights = ConnectionTypeRight.objects.filter(membership=membership_id)
+    return rights.values_list("connection_type_id", "right")
+
+
+_type_rights = PreparedModels(
+    _type_rights_of, lambda: ConnectionTypeRight._meta.get_field("membership")
+)
+"""The query of `_type_rights_of`, compiled once (every change request checks its rights)."""
 
 
 def type_right(membership: SiteMembership, connection_type: ConnectionType | int) -> str:

@@ -6,18 +6,20 @@ connection row, refuses a connection that moved since submission, and records ev
 field in the connection's history.
 """
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, NotFound, PermissionDenied
 from connect_api.events import EventName
+from connect_api.prepared import Choice, PreparedCreate, PreparedModels
 from outreach import permissions
 from outreach.choices import ChangeRequestKind, ChangeRequestStatus, Right
 from outreach.events import change_request_event_publish, connection_due_event_publish
@@ -50,9 +52,33 @@ def site_number_next(*, site: Site, model: type[models.Model]) -> int:
     call it inside the transaction that saves the new row, so the lock lasts until commit.
     """
     with transaction.atomic():
-        Site.objects.select_for_update().only("pk").get(pk=site.pk)
-        highest = site_rows(model, site).aggregate(highest=Max("number"))["highest"]
-        return (highest or 0) + 1
+        if not _site_locks(site.pk):
+            raise Site.DoesNotExist(f"No site {site.pk}.")
+        highest = _highest_numbers(model)(site.pk)
+        return (highest[0] if highest else 0) + 1
+
+
+def _site_lock(site_id: int) -> QuerySet:
+    return Site.objects.select_for_update().filter(pk=site_id).order_by().values_list("pk")
+
+
+_site_locks = PreparedModels(_site_lock, lambda: Site._meta.get_field("id"))
+"""The Site row locked (its pk): the query of `_site_lock`, compiled once."""
+
+
+def _highest_number(model: type[models.Model], site_id: int) -> QuerySet:
+    """The site's highest number of `model`, if any: the last entry of its (site, number)
+    index (a nullable number, as a webhook endpoint's, has no entry of its own there)."""
+    rows = site_rows(model, site_id).filter(number__isnull=False)
+    return rows.order_by("-number").values_list("number", flat=True)[:1]
+
+
+@functools.cache
+def _highest_numbers(model: type[models.Model]) -> PreparedModels:
+    """The query of `_highest_number` for `model`, compiled once."""
+    return PreparedModels(
+        functools.partial(_highest_number, model), lambda: model._meta.get_field("site")
+    )
 
 
 class StaleChangeRequest(Conflict):
@@ -110,7 +136,7 @@ def change_request_submit(
         )
         if duplicate is not None:
             return duplicate
-        change_request = ChangeRequest.objects.create(
+        change_request = _change_request_create(
             site=site,
             number=number,
             kind=kind,
@@ -125,6 +151,10 @@ def change_request_submit(
         return change_request
 
 
+_change_request_create = PreparedCreate(ChangeRequest)
+"""`ChangeRequest.objects.create`, its INSERT compiled once."""
+
+
 def _recent_duplicate(
     *, membership: SiteMembership, kind: str, connection: Connection | None, stored: dict
 ) -> ChangeRequest | None:
@@ -133,17 +163,43 @@ def _recent_duplicate(
     text, which holds since every payload is written by `to_stored`), so a user who proposed
     hundreds of changes in the window costs one row read, not hundreds of payloads parsed."""
     since = timezone.now() - settings.OUTREACH_DUPLICATE_WINDOW
-    candidates = ChangeRequest.objects.restrict(membership.site_id).filter(
-        submitted_by_id=membership.user_id, kind=kind, submitted_at__gte=since, payload=stored
+    site_id, user_id = membership.site_id, membership.user_id
+    if kind == ChangeRequestKind.ADD:
+        candidates = _recent_adds(site_id, user_id, Choice(kind), since, stored)
+    else:
+        candidates = _recent_changes(site_id, user_id, Choice(kind), since, stored, connection.pk)
+    return next((row for row in candidates if row.payload == stored), None)
+
+
+def _recent_same(site_id, user_id, kind, since, stored, connection_id=None) -> QuerySet:
+    """The latest change request of `kind` with this payload by this user since `since`."""
+    candidates = ChangeRequest.objects.restrict(site_id).filter(
+        submitted_by_id=user_id, kind=kind, submitted_at__gte=since, payload=stored
     )
     if kind != ChangeRequestKind.ADD:  # an applied add points at the connection it made
-        candidates = candidates.filter(connection=connection)
-    return next((row for row in candidates.order_by("-number")[:1] if row.payload == stored), None)
+        candidates = candidates.filter(connection=connection_id)
+    return candidates.order_by("-number")[:1]
+
+
+_RECENT_VALUES = (
+    lambda: ChangeRequest._meta.get_field("site"),
+    lambda: ChangeRequest._meta.get_field("submitted_by"),
+    lambda: ChangeRequest._meta.get_field("kind"),
+    lambda: ChangeRequest._meta.get_field("submitted_at"),
+    lambda: ChangeRequest._meta.get_field("payload"),
+)
+_recent_adds = PreparedModels(_recent_same, *_RECENT_VALUES)
+_recent_changes = PreparedModels(
+    _recent_same, *_RECENT_VALUES, lambda: ChangeRequest._meta.get_field("connection")
+)
+"""The query of `_recent_same` (of an add; of a change of a connection), compiled once per
+kind."""
 
 
 def _connection_type_for_add(*, site, number: int) -> ConnectionType:
     """The type an add names; unknown -> 400 at once (rights cannot be checked on nothing)."""
-    connection_type = ConnectionType.objects.restrict(site).filter(number=number).first()
+    found = _connection_types(site.pk, number)
+    connection_type = found[0] if found else None
     if connection_type is None:
         raise DomainError(
             "Unknown connection type.",
@@ -152,6 +208,19 @@ def _connection_type_for_add(*, site, number: int) -> ConnectionType:
             },
         )
     return connection_type
+
+
+def _connection_type_numbered(site_id: int, number: int) -> QuerySet:
+    """`.first()` of the site's connection types numbered `number`."""
+    return ConnectionType.objects.restrict(site_id).filter(number=number)[:1]
+
+
+_connection_types = PreparedModels(
+    _connection_type_numbered,
+    lambda: ConnectionType._meta.get_field("site"),
+    lambda: ConnectionType._meta.get_field("number"),
+)
+"""The query of `_connection_type_numbered`, compiled once."""
 
 
 def _connection_for_change(*, membership: SiteMembership, number: int) -> Connection:
@@ -188,8 +257,7 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRe
         if spec.row is None or spec.type is not int or spec is FIELD["connection_type_id"]:
             continue  # the type was checked above; the responses are checked below, against it
         number = getattr(payload, spec.stored)
-        rows = spec.row.model.objects.restrict(site)
-        if number is not None and not rows.filter(number=number).exists():
+        if number is not None and not _site_numbers(spec.row.model)(site.pk, number):
             errors[spec.wire] = [f"No {spec.row.noun} {number} in this site."]
     wanted = set(payload.response_ids)
     if wanted:
@@ -205,6 +273,22 @@ def _check_ids_exist(*, site, connection_type: ConnectionType, payload: ChangeRe
             ]
     if errors:
         raise DomainError("Ids not usable in this site: " + ", ".join(errors), errors=errors)
+
+
+def _site_number(model: type[models.Model], site_id: int, number: int) -> QuerySet:
+    """`number` if the site has a row of `model` so numbered (an `exists()`)."""
+    rows = model.objects.restrict(site_id).filter(number=number).order_by()
+    return rows.values_list("number", flat=True)[:1]
+
+
+@functools.cache
+def _site_numbers(model: type[models.Model]) -> PreparedModels:
+    """The query of `_site_number` for `model`, compiled once."""
+    return PreparedModels(
+        functools.partial(_site_number, model),
+        lambda: model._meta.get_field("site"),
+        lambda: model._meta.get_field("number"),
+    )
 
 
 # --- review ------------------------------------------------------------------------------

@@ -398,3 +398,125 @@ def test_insert_an_outbox_event_as_create_writes_it(monkeypatch):
             transaction.set_rollback(True)
         assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
     assert all(prepared._compiled.values())
+
+
+def _events_like(name, since, data):
+    from connect_api.models import Event
+
+    return Event.objects.filter(name=name, created__gte=since, data=data).order_by("-id")
+
+
+def test_models_the_rows_of_a_values_list_with_a_time_and_json_compared():
+    """A values_list (flat or not) answers its rows; a datetime and a JSON document are
+    parameters like any other (each found where its sentinel stands, on SQLite and
+    PostgreSQL)."""
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedModels
+
+    now = timezone.now()
+    payload = {"site": 1, "ids": [3, 1], "note": "a"}
+    for data in (payload, payload, {**payload, "note": "b"}):
+        Event.objects.create(name="x.made", data=data)
+    Event.objects.filter(data__note="b").update(created=now - timedelta(hours=1))
+    fields = (
+        lambda: Event._meta.get_field("name"),
+        lambda: Event._meta.get_field("created"),
+        lambda: Event._meta.get_field("data"),
+    )
+    builds = (
+        lambda *values: _events_like(*values).values_list("id", "name", "created"),
+        lambda *values: _events_like(*values).values_list("uuid", flat=True),
+        # DISTINCT selects the column it orders by too: not part of the rows
+        lambda *values: _events_like(*values).distinct().values_list("name", "created"),
+    )
+    for build in builds:
+        prepared = PreparedModels(build, *fields)
+        since = now - timedelta(minutes=10)
+        for values in (
+            ("x.made", since, payload),
+            ("x.made", since, {**payload, "note": "b"}),
+            ("x.made", now - timedelta(days=1), {**payload, "note": "b"}),
+            ("y.made", since, payload),
+        ):
+            with CaptureQueriesContext(connection) as readable:
+                expected = list(build(*values))
+            with CaptureQueriesContext(connection) as fast:
+                found = prepared(*values)
+            assert found == expected
+            assert len(fast) == len(readable) == 1
+            assert fast[0]["sql"] == readable[0]["sql"]
+        assert prepared("x.made", since, payload), "the two of the last minutes"
+        assert list(prepared._compiled.values()) and all(prepared._compiled.values())
+
+
+def test_models_a_queryset_of_dicts_is_evaluated_as_usual():
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedModels
+
+    Event.objects.create(name="x.made", data={})
+
+    def build(name):
+        return Event.objects.filter(name=name).values("name")
+
+    prepared = PreparedModels(build, lambda: Event._meta.get_field("name"))
+    assert prepared("x.made") == list(build("x.made")) == [{"name": "x.made"}]
+    assert list(prepared._compiled.values()) == [None]
+
+
+def test_create_the_row_and_instance_of_create_in_one_statement():
+    """PreparedCreate writes the row `create()` writes (defaults, auto_now_add, JSON) with the
+    same INSERT, and answers an instance saved as `create()` leaves it."""
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedCreate
+
+    prepared = PreparedCreate(Event)
+    columns = ("uuid", "name", "data", "refs", "created", "dispatched")
+    for data in ({"site": 1, "ids": [3]}, {"site": 2, "note": None}):
+        with CaptureQueriesContext(connection) as readable:
+            expected = Event.objects.create(name="x.made", data=data, refs={"site": 1})
+        with CaptureQueriesContext(connection) as fast:
+            found = prepared(name="x.made", data=data, refs={"site": 1})
+        assert len(fast) == len(readable) == 1
+        statement = fast[0]["sql"]
+        assert statement.split("VALUES")[0] == readable[0]["sql"].split("VALUES")[0]
+        assert statement.endswith(readable[0]["sql"][-30:])  # the same RETURNING
+        assert found.pk and found.pk != expected.pk
+        assert (found._state.adding, found._state.db) == (False, "default")
+        stored = Event.objects.values(*columns).get(pk=found.pk)
+        assert stored == {column: getattr(found, column) for column in columns}
+        assert {**stored, "uuid": None, "created": None} == {
+            **Event.objects.values(*columns).get(pk=expected.pk),
+            "uuid": None,
+            "created": None,
+        }
+    assert list(prepared._insert._compiled.values()) and all(prepared._insert._compiled.values())
+
+
+def test_create_leaves_to_create_what_it_does_more():
+    """A save signal's receiver, a model's own save() or a value that is an expression: the
+    row is created by `create()`, which does what they ask."""
+    from django.db.models import Value
+    from django.db.models.signals import pre_save
+
+    from connect_api.models import Event
+    from connect_api.prepared import PreparedCreate
+    from outreach.models import Individual
+    from tests.factories import SiteFactory
+
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append(instance.name)
+
+    pre_save.connect(receiver, sender=Event)
+    try:
+        event = PreparedCreate(Event)(name="x.heard", data={})
+    finally:
+        pre_save.disconnect(receiver, sender=Event)
+    assert heard == ["x.heard"] and Event.objects.get(pk=event.pk).name == "x.heard"
+
+    person = PreparedCreate(Individual)(site=SiteFactory(), number=5, first_name=" Ann ")
+    assert Individual.objects.get(pk=person.pk).search_text == person.search_text != ""
+
+    named = PreparedCreate(Event)(name=Value("x.expressed"), data={})
+    assert Event.objects.get(pk=named.pk).name == "x.expressed"
