@@ -36,6 +36,7 @@ def same(prepared, readable, *values):
 
 
 def compiled(prepared) -> bool:
+    prepared = getattr(prepared, "_insert", prepared)  # a PreparedCreate's statement
     return bool(prepared._compiled) and all(prepared._compiled.values())
 
 
