@@ -316,11 +316,23 @@ class PreparedList:
     count's cap, a fallback): the count and page compiled never do, and building it (filters,
     joins, ordering) cost a twentieth of a whole request. Only a build that leaves nothing but
     the query different from a new queryset of its class is deferred so (checked on the
-    first call with values of each shape)."""
+    first call with values of each shape).
 
-    def __init__(self, build: Callable[..., QuerySet], *fields: Callable[[], Field | None]):
+    With `columns` and `row`, the compiled page is read as `values_list(*columns)` and each
+    of its rows given as `row(columns' values)`, no instance built: the output must then read
+    such a row as it reads an instance (a page the paginator reads otherwise, from the end
+    of a long list, is instances)."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *fields: Callable[[], Field | None],
+        columns: Sequence[str] = (),
+        row: Callable[[tuple], object] | None = None,
+    ):
         self.build = build
         self._fields = fields
+        self.columns, self.row = tuple(columns), row
         self._counts: dict[Callable, PreparedCount] = {}
         self._pages: dict[Callable, PreparedModels] = {}
         self._deferrable: dict[tuple, tuple[type, type[Model]] | None] = {}
@@ -341,9 +353,14 @@ class PreparedList:
 
     def _of(self, kind: type[_Prepared], known: dict, shaped: Callable) -> _Prepared:
         if shaped not in known:
-            build = self.build
+            build, columns = self.build, self.columns if kind is PreparedModels else ()
+
+            def built(*values):
+                queryset = shaped(build(*values[:-1]), values[-1])
+                return queryset.values_list(*columns) if columns else queryset
+
             known[shaped] = kind(
-                lambda *values: shaped(build(*values[:-1]), values[-1]),
+                built,
                 *self._fields,
                 lambda: None,  # the window
             )
@@ -396,9 +413,11 @@ class _PreparedQuerySet(NamedTuple):
         return prepared(*self.values, window)
 
     def rows(self, shaped: Callable[[QuerySet, Window], QuerySet], window: Window) -> list:
-        """`list(shaped(queryset, window))`."""
+        """`list(shaped(queryset, window))` (or its rows, with the list's `columns`)."""
         prepared = self.source._of(PreparedModels, self.source._pages, shaped)
-        return prepared(*self.values, window)
+        found = prepared(*self.values, window)
+        row = self.source.row
+        return [row(columns) for columns in found] if row is not None else found
 
 
 class PreparedInsert:
