@@ -108,19 +108,87 @@ def with_family_for_contacts(individuals: QuerySet[Individual]) -> QuerySet[Indi
     )
 
 
+class FamilyRow:
+    """A person's family as contact_data reads it (with_contact_rows gives it its lists)."""
+
+    __slots__ = ("number", "pk", "prefetched_addresses", "prefetched_emails", "prefetched_phones")
+
+    def __init__(self, pk: int, number: int):
+        self.pk, self.number = pk, number
+
+
+class IndividualRow:
+    """A person found under Individual's attribute names, from _CONTACT_COLUMNS: contact_data
+    reads it as it reads an instance (`picture` is the file's name, true when there is one),
+    and with_contact_rows gives it and its family their contact lists."""
+
+    __slots__ = (
+        "family",
+        "family_position",
+        "first_name",
+        "goes_by_name",
+        "last_name",
+        "middle_name",
+        "number",
+        "picture",
+        "pk",
+        "prefetched_addresses",
+        "prefetched_emails",
+        "prefetched_phones",
+        "suffix",
+        "title",
+    )
+
+    def __init__(self, columns: tuple):
+        (
+            self.pk,
+            self.number,
+            self.family_position,
+            self.title,
+            self.first_name,
+            self.middle_name,
+            self.last_name,
+            self.goes_by_name,
+            self.suffix,
+            self.picture,
+            family,
+            family_number,
+        ) = columns
+        self.family = None if family is None else FamilyRow(family, family_number)
+
+
+_CONTACT_COLUMNS = (
+    "pk",
+    "number",
+    "family_position",
+    "title",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "goes_by_name",
+    "suffix",
+    "picture",
+    "family__id",
+    "family__number",
+)
+
+
 _individuals_found = PreparedList(
     lambda site_id, words: with_family_for_contacts(
         _individuals_matching(site_id, " ".join(words))
     ),
     lambda: Individual._meta.get_field("site"),
     lambda: Transformed(_like_word),
+    columns=_CONTACT_COLUMNS,
+    row=IndividualRow,
 )
 
 
 def individuals_found(membership: SiteMembership, query: str) -> QuerySet[Individual]:
     """`with_family_for_contacts(individuals_search(membership, query))`: the search's
     count and pages run by queries compiled once per number of words and page
-    (connect_api.prepared.PreparedList); compiling them cost more than running them."""
+    (connect_api.prepared.PreparedList); compiling them cost more than running them. A page
+    read so is IndividualRow's, not instances."""
     return _individuals_found(membership.site_id, query.split())
 
 
