@@ -25,25 +25,23 @@ def connection_requests_for(user) -> QuerySet[ConnectionRequest]:
     return _requests_of(visible_organizations(user))
 
 
+# An organization's profile and discovery columns, which no connection or request output reads.
+ORGANIZATION_PROFILE = (
+    "description",
+    "fulfillment_percentage",
+    "number_of_skus",
+    "discoverable_since",
+    "discovery_catalog_uuid",
+    "discovery_requested_by",
+    "discovery_approved_by",
+)
+
 # The requester's columns a request's outputs, events and services never read (they read its
 # uuid, name, type and status), left unread.
 _REQUESTER_UNREAD = tuple(
     f"requester__{name}"
-    for name in (
-        "website",
-        "created_date",
-        "active_date",
-        "account_manager",
-        "contact",
-        "description",
-        "fulfillment_percentage",
-        "number_of_skus",
-        "discoverable_since",
-        "discovery_catalog_uuid",
-        "discovery_requested_by",
-        "discovery_approved_by",
-    )
-)
+    for name in ("website", "created_date", "active_date", "account_manager", "contact")
+) + tuple(f"requester__{name}" for name in ORGANIZATION_PROFILE)
 
 
 def _requests_of(organizations: Visible) -> QuerySet[ConnectionRequest]:
@@ -351,17 +349,7 @@ def connections_for(user) -> QuerySet[Connection]:
 
 # The organizations' columns no connection output shows (organization_data), left unread.
 _UNSHOWN = tuple(
-    f"{side}__{name}"
-    for side in ("retailer", "supplier")
-    for name in (
-        "description",
-        "fulfillment_percentage",
-        "number_of_skus",
-        "discoverable_since",
-        "discovery_catalog_uuid",
-        "discovery_requested_by",
-        "discovery_approved_by",
-    )
+    f"{side}__{name}" for side in ("retailer", "supplier") for name in ORGANIZATION_PROFILE
 )
 
 
