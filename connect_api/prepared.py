@@ -9,11 +9,14 @@ applies (UUIDs and datetimes on SQLite). `PreparedModels(build, *fields)` does t
 queryset of model instances whose parameters are the values it is called with (the token
 lookup: the token, its user, the membership and organization; a request by its uuid within
 the caller's organizations), building the instances as Django does (`ModelIterable`, with
-the compiled SQL). `PreparedInsert(model)` writes new instances as `bulk_create` does, its
-INSERT compiled once per number of rows; `PreparedUpdate(model)` an instance's changed
-fields as `save(update_fields=...)` does, its UPDATE compiled once per set of fields. The
-answer and the query count are the queryset's (tests/foundation/test_prepared.py); a
-queryset whose parameters are not just the keys is simply evaluated as usual.
+the compiled SQL), or a `values_list()` queryset's rows. `PreparedCount` does the same for a
+queryset's `.count()`, and `PreparedList` gives a paginator a list's count and pages that
+way (each page window compiled once). `PreparedInsert(model)` writes new instances as
+`bulk_create` does, its INSERT compiled once per number of rows; `PreparedCreate(model)` is
+`create()` over it; `PreparedUpdate(model)` writes an instance's changed fields as
+`save(update_fields=...)` does, its UPDATE compiled once per set of fields. The answer and
+the query count are the queryset's (tests/foundation/test_prepared.py); a queryset whose
+parameters are not just the keys is simply evaluated as usual.
 """
 
 import copy
@@ -38,6 +41,16 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 _SENTINEL_NUMBER = 2_146_000_000
 
 
+def _compiled_once(cache: dict, shape: tuple, make: Callable[[], object]):
+    """`cache[shape]`, compiled by `make()` the first time (the cache holds at most 1024
+    shapes; past that it starts again, so shapes that come and go cannot grow it)."""
+    if shape not in cache:
+        if len(cache) >= 1024:
+            cache.clear()
+        cache[shape] = make()
+    return cache[shape]
+
+
 class PreparedRows:
     def __init__(self, build: Callable[[Sequence[int]], QuerySet]):
         """`build(keys)`: a `values_list()` queryset (plain tuples) whose parameters are `keys`."""
@@ -49,12 +62,11 @@ class PreparedRows:
         if not keys:
             return []
         connection = connections[DEFAULT_DB_ALIAS]
-        shape = (id(connection), len(keys))
-        if shape not in self._compiled:
-            if len(self._compiled) >= 1024:
-                self._compiled.clear()
-            self._compiled[shape] = self._compile(connection, len(keys))
-        compiled = self._compiled[shape]
+        compiled = _compiled_once(
+            self._compiled,
+            (id(connection), len(keys)),
+            lambda: self._compile(connection, len(keys)),
+        )
         if compiled is None:
             return [tuple(row) for row in self.build(keys)]
         sql, compiler, converters = compiled
@@ -120,11 +132,7 @@ class _Prepared:
     def _lookup(self, connection, values) -> tuple | None:
         """The compiled query for these values' shape (None: not compiled)."""
         shape = (id(connection), *(_shape(value) for value in values))
-        if shape not in self._compiled:
-            if len(self._compiled) >= 1024:
-                self._compiled.clear()
-            self._compiled[shape] = self._compile(connection, values)
-        return self._compiled[shape]
+        return _compiled_once(self._compiled, shape, lambda: self._compile(connection, values))
 
     def _compile(self, connection, values) -> tuple | None:
         raise NotImplementedError
@@ -439,19 +447,13 @@ class PreparedInsert:
         queryset._prepare_for_bulk_create(objs)  # bulk_create's: defaults, related keys
         if isinstance(self.model._meta.pk, AutoField) and any(o._is_pk_set() for o in objs):
             return queryset.bulk_create(objs)  # keys given: bulk_create's other statement
-        shape = (id(connection), len(objs))
-        if shape not in self._compiled:
-            if len(self._compiled) >= 1024:
-                self._compiled.clear()
-            self._compiled[shape] = self._compile(connection, objs)
-        compiled = self._compiled[shape]
+        compiled = _compiled_once(
+            self._compiled, (id(connection), len(objs)), lambda: self._compile(connection, objs)
+        )
         if compiled is None:
             return queryset.bulk_create(objs)
         compiler, fields, sql, by_column, converters = compiled
-        value_rows = [
-            [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
-            for obj in objs
-        ]
+        value_rows = _value_rows(compiler, fields, objs)
         if any(hasattr(value, "as_sql") for row in value_rows for value in row):
             return queryset.bulk_create(objs)  # an expression: SQL of its own
         param_rows = _insert_params(value_rows, by_column)
@@ -494,10 +496,7 @@ class PreparedInsert:
         compiler = query.get_compiler(connection=connection)
         compiler.returning_fields = opts.db_returning_fields
         ((sql, _),) = compiler.as_sql()
-        value_rows = [
-            [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
-            for obj in objs
-        ]
+        value_rows = _value_rows(compiler, fields, objs)
         # Each value one `%s`, the parameters by row or, in one array per column, by column
         # (PostgreSQL's UNNEST for several rows) as assemble_as_sql lays them out; else (a
         # field's placeholder of its own, an expression as a value) not compiled.
@@ -548,11 +547,9 @@ class PreparedUpdate:
         obj._prepare_related_fields_for_save(operation_name="save")
         values = [field.pre_save(obj, False) for field in fields]
         shape = (id(connection), *(f.attname for f in fields), *(v is None for v in values))
-        if shape not in self._compiled:
-            if len(self._compiled) >= 1024:
-                self._compiled.clear()
-            self._compiled[shape] = self._compile(connection, fields, values)
-        compiled = self._compiled[shape]
+        compiled = _compiled_once(
+            self._compiled, shape, lambda: self._compile(connection, fields, values)
+        )
         if compiled is None or any(hasattr(value, "resolve_expression") for value in values):
             obj.save(update_fields=update_fields)
             return
@@ -617,6 +614,15 @@ class PreparedCreate:
             return self.model.objects.create(**values)
         (created,) = self._insert([instance])
         return created
+
+
+def _value_rows(compiler, fields: list[Field], objs: list[Model]) -> list[list]:
+    """Each row's values as the INSERT's compiler prepares them (pre_save, then the field's
+    conversion), as bulk_create does."""
+    return [
+        [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
+        for obj in objs
+    ]
 
 
 def _insert_params(value_rows: list[list], by_column: bool) -> list[list]:
