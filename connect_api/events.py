@@ -26,7 +26,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from connect_api.models import Event
-from connect_api.prepared import PreparedInsert
+from connect_api.prepared import PreparedCreate
 from connect_api.queue import enqueue_or_defer
 
 logger = logging.getLogger("connect_api.events")
@@ -52,9 +52,8 @@ class EventName(TextChoices):
     UPLOAD_CHECKED = "upload.checked", "Uploaded file checked against its spec"
 
 
-# The outbox row's INSERT, compiled once (connect_api.prepared): bulk_create's statement, as
-# Event has no save() signal receivers (tests/connections/test_inserts.py).
-_new_events = PreparedInsert(Event)
+# The outbox row's `create()`, its INSERT compiled once (connect_api.prepared).
+_new_event = PreparedCreate(Event)
 
 _EVENT_NAMES = frozenset(EventName.values)
 
@@ -71,7 +70,7 @@ def event_publish(*, name: str, data: dict, refs: dict | None = None) -> Event:
     """Record the event in the caller's transaction; dispatch it once that commits."""
     if name not in _EVENT_NAMES:
         raise ValueError(f"Unknown event {name!r}: add it to EventName.")
-    (event,) = _new_events([Event(name=name, data=data, refs=refs or {})])
+    event = _new_event(name=name, data=data, refs=refs or {})
     transaction.on_commit(
         lambda: enqueue_or_defer(
             event_dispatch, event.pk, deferred="events wait for events_sweep once it is back"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from connect_api.conditional import precondition_error
 from connect_api.errors import Conflict, DomainError, PermissionDenied, Unprocessable
 from connect_api.events import EventName
-from connect_api.prepared import PreparedInsert, PreparedModels, PreparedUpdate
+from connect_api.prepared import PreparedCreate, PreparedInsert, PreparedModels, PreparedUpdate
 from connections.choices import ConnectionRequestStatus, ConnectionStatus, ReviewAction, specs_for
 from connections.events import connection_event_publish, request_event_publish
 from connections.models import Connection, ConnectionRequest, Integration, ReviewEntry
@@ -95,9 +95,9 @@ def _lock(connection_request: ConnectionRequest) -> ConnectionRequest:
     return locked
 
 
-# The create's INSERTs, compiled once per number of rows (connect_api.prepared): bulk_create's
-# statements (no save() signals: neither model has receivers, tests/connections/test_inserts.py).
-_new_requests = PreparedInsert(ConnectionRequest)
+# The create's INSERTs, compiled once (connect_api.prepared): the request's `create()`, and the
+# integrations' bulk_create, per number of rows.
+_new_request = PreparedCreate(ConnectionRequest)
 _new_integrations = PreparedInsert(Integration)
 
 
@@ -106,14 +106,10 @@ def connection_request_create(
     *, organization: Organization, user, data: dict[str, Any]
 ) -> ConnectionRequest:
     """The request, its integrations and its file links, all or nothing."""
-    (connection_request,) = _new_requests(
-        [
-            ConnectionRequest(
-                requester=organization,
-                created_by=user,
-                **{field: data[field] for field in REQUEST_FIELDS if field in data},
-            )
-        ]
+    connection_request = _new_request(
+        requester=organization,
+        created_by=user,
+        **{field: data[field] for field in REQUEST_FIELDS if field in data},
     )
     _new_integrations(
         [

@@ -1,7 +1,8 @@
-"""The create's INSERTs (services._new_requests, _new_integrations, the outbox's
-events._new_events) are bulk_create's statements, compiled once: they send no save() signals,
-so none of these models may have receivers (objects.create would have sent them); and the
-create service runs them."""
+"""The create's INSERTs (services._new_request, _new_integrations, the outbox's
+events._new_event) are compiled once and run by the create service. The integrations' is
+bulk_create's statement, which sends no save() signals; the request's and the event's are
+`create()`'s, which falls back to create() itself for a model with receivers. None of these
+models has any (objects.create would have sent them)."""
 
 import pytest
 from django.db.models import signals
@@ -23,7 +24,8 @@ def test_no_save_signal_receivers(model):
 
 def test_the_create_service_runs_the_compiled_inserts():
     membership = OrganizationMembershipFactory()
-    for prepared in (services._new_requests, services._new_integrations, events._new_events):
+    inserts = (services._new_request._insert, services._new_integrations, events._new_event._insert)
+    for prepared in inserts:
         prepared._compiled.clear()
     for _ in range(2):
         created = services.connection_request_create(
@@ -40,9 +42,10 @@ def test_the_create_service_runs_the_compiled_inserts():
             "item",
             "order",
         ]
-    assert list(services._new_requests._compiled) and all(services._new_requests._compiled.values())
+    requests = services._new_request._insert._compiled
+    assert list(requests) and all(requests.values())
     assert len(services._new_integrations._compiled) == 1
-    assert len(events._new_events._compiled) == 1
-    assert all(events._new_events._compiled.values())
+    assert len(events._new_event._insert._compiled) == 1
+    assert all(events._new_event._insert._compiled.values())
     assert Event.objects.filter(refs__connection_request=created.pk).count() == 1
     assert all(services._new_integrations._compiled.values())
