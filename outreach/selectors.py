@@ -84,10 +84,10 @@ def teams_for(membership: SiteMembership) -> QuerySet[Team]:
 
 def individuals_search(membership: SiteMembership, query: str = "") -> QuerySet[Individual]:
     """The site's people matching `query` (`IndividualQuerySet.search`), by name."""
-    return _individuals_matching(membership.site_id, query)
+    return _people_at_site_matching(membership.site_id, query)
 
 
-def _individuals_matching(site_id: int, query: str) -> QuerySet[Individual]:
+def _people_at_site_matching(site_id: int, query: str) -> QuerySet[Individual]:
     return (
         Individual.objects.restrict(site_id)
         .search(query)
@@ -175,7 +175,7 @@ _CONTACT_COLUMNS = (
 
 _individuals_found = PreparedList(
     lambda site_id, words: with_family_for_contacts(
-        _individuals_matching(site_id, " ".join(words))
+        _people_at_site_matching(site_id, " ".join(words))
     ),
     lambda: Individual._meta.get_field("site"),
     lambda: Transformed(_like_word),
