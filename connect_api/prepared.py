@@ -41,9 +41,10 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 _SENTINEL_NUMBER = 2_146_000_000
 
 
-def _compiled_once(cache: dict, shape: tuple, make: Callable[[], object]):
-    """`cache[shape]`, compiled by `make()` the first time (the cache holds at most 1024
-    shapes; past that it starts again, so shapes that come and go cannot grow it)."""
+def once_per_shape(cache: dict, shape: tuple, make: Callable[[], object]):
+    """`cache[shape]`, made by `make()` the first time (a compiled query, or anything else
+    kept per shape of its inputs): the cache holds at most 1024 shapes; past that it starts
+    again, so shapes that come and go cannot grow it."""
     if shape not in cache:
         if len(cache) >= 1024:
             cache.clear()
@@ -57,12 +58,15 @@ class PreparedRows:
         self.build = build
         self._compiled: dict[tuple[int, int], tuple | None] = {}
 
-    def __call__(self, keys: Sequence[int]) -> list[tuple]:
-        """The rows `list(build(keys))` answers, as tuples."""
+    def __call__(self, keys: Sequence[int], cursor=None) -> list[tuple]:
+        """The rows `list(build(keys))` answers, as tuples. `cursor`: an open cursor of the
+        default database to run the query with (a caller running several such queries in a
+        row opens one cursor for them all; each cursor costs about as much as a small query's
+        answer); without it the query opens its own."""
         if not keys:
             return []
-        connection = connections[DEFAULT_DB_ALIAS]
-        compiled = _compiled_once(
+        connection = connections[DEFAULT_DB_ALIAS] if cursor is None else cursor.db
+        compiled = once_per_shape(
             self._compiled,
             (id(connection), len(keys)),
             lambda: self._compile(connection, len(keys)),
@@ -70,7 +74,11 @@ class PreparedRows:
         if compiled is None:
             return [tuple(row) for row in self.build(keys)]
         sql, compiler, converters = compiled
-        with connection.cursor() as cursor:
+        if cursor is None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, list(keys))
+                rows = cursor.fetchall()
+        else:
             cursor.execute(sql, list(keys))
             rows = cursor.fetchall()
         if converters:
@@ -132,7 +140,7 @@ class _Prepared:
     def _lookup(self, connection, values) -> tuple | None:
         """The compiled query for these values' shape (None: not compiled)."""
         shape = (id(connection), *(_shape(value) for value in values))
-        return _compiled_once(self._compiled, shape, lambda: self._compile(connection, values))
+        return once_per_shape(self._compiled, shape, lambda: self._compile(connection, values))
 
     def _compile(self, connection, values) -> tuple | None:
         raise NotImplementedError
@@ -447,7 +455,7 @@ class PreparedInsert:
         queryset._prepare_for_bulk_create(objs)  # bulk_create's: defaults, related keys
         if isinstance(self.model._meta.pk, AutoField) and any(o._is_pk_set() for o in objs):
             return queryset.bulk_create(objs)  # keys given: bulk_create's other statement
-        compiled = _compiled_once(
+        compiled = once_per_shape(
             self._compiled, (id(connection), len(objs)), lambda: self._compile(connection, objs)
         )
         if compiled is None:
@@ -547,7 +555,7 @@ class PreparedUpdate:
         obj._prepare_related_fields_for_save(operation_name="save")
         values = [field.pre_save(obj, False) for field in fields]
         shape = (id(connection), *(f.attname for f in fields), *(v is None for v in values))
-        compiled = _compiled_once(
+        compiled = once_per_shape(
             self._compiled, shape, lambda: self._compile(connection, fields, values)
         )
         if compiled is None or any(hasattr(value, "resolve_expression") for value in values):

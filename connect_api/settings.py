@@ -349,6 +349,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["connect_api.filtering.QueryStringFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "connect_api.api.pagination.StartLimitPagination",
     "DEFAULT_SCHEMA_CLASS": "connect_api.schema.ApiAutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": (
+        "connect_api.api.negotiation.RememberedContentNegotiation"
+    ),
     "EXCEPTION_HANDLER": "connect_api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "connect_api.clientip.AnonRateThrottle",

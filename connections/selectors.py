@@ -9,6 +9,7 @@ from typing import NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from connect_api.prepared import PreparedList, PreparedModels, PreparedRows
@@ -284,6 +285,40 @@ _listed_requests = PreparedList(
 )
 
 
+class ConnectionRequestDetailRow(ConnectionRequestRow):
+    """A request as its detail reads it: the listed columns, with the `version` and
+    `updated_at` its ETag and Last-Modified come from."""
+
+    __slots__ = ("updated_at", "version")
+
+    def __init__(self, columns: tuple):
+        super().__init__(columns[:-2])
+        self.version, self.updated_at = columns[-2:]
+
+
+_request_row_by_uuid = PreparedModels(
+    lambda organizations, uuid: (
+        _requests_of(organizations)
+        .filter(uuid=uuid)
+        .values_list("pk", *_LIST_COLUMNS, "version", "updated_at")
+    ),
+    lambda: ConnectionRequest._meta.get_field("requester"),
+    lambda: ConnectionRequest._meta.get_field("uuid"),
+)
+
+
+def connection_request_row_by_uuid(user, uuid: str | UUID) -> ConnectionRequestDetailRow | None:
+    """`connection_request_by_uuid(user, uuid)` as a row for reading (the detail): the same
+    request, or None, from one query compiled once per kind of caller, reading only what the
+    output and its validators show; no request, requester or account manager instance built
+    (the calls that change a request start from the instance instead)."""
+    try:
+        found = _request_row_by_uuid(visible_organizations(user), uuid)
+    except ValidationError:  # not a uuid: no request has it
+        return None
+    return ConnectionRequestDetailRow(found[0]) if found else None
+
+
 def listed_requests_for(user) -> QuerySet[ConnectionRequest]:
     """`connection_requests_for(user)` as the list shows it with no filter (all but WITHDRAWN),
     its count and pages run by queries compiled once per kind of caller and page
@@ -312,16 +347,19 @@ def with_child_rows(
     uploads: dict[int, list] = {row.pk: [] for row in connection_requests}
     history: dict[int, list] = {row.pk: [] for row in connection_requests}
     keys = list(integrations)
-    for row in _integration_rows(keys):
-        integrations[row[0]].append(IntegrationRow(*row))
-    file_rows = _uploaded_file_rows(keys)
-    checks: dict[int, list] = {row[1]: [] for row in file_rows}
-    for row in _upload_check_rows(list(checks)):
-        checks[row[0]].append(UploadCheckRow(*row))
+    if not keys:
+        return connection_requests
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # one cursor for the four queries
+        for row in _integration_rows(keys, cursor):
+            integrations[row[0]].append(IntegrationRow(*row))
+        file_rows = _uploaded_file_rows(keys, cursor)
+        checks: dict[int, list] = {row[1]: [] for row in file_rows}
+        for row in _upload_check_rows(list(checks), cursor):
+            checks[row[0]].append(UploadCheckRow(*row))
+        for row in _review_entry_rows(keys, cursor):
+            history[row[0]].append(ReviewEntryRow.from_columns(row))
     for row in file_rows:
         uploads[row[0]].append(UploadedFileRow(*row, checks=checks[row[1]]))
-    for row in _review_entry_rows(keys):
-        history[row[0]].append(ReviewEntryRow.from_columns(row))
     for connection_request in connection_requests:
         connection_request.integration_rows = integrations[connection_request.pk]
         connection_request.uploaded_file_rows = uploads[connection_request.pk]

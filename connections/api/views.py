@@ -106,7 +106,11 @@ class ConnectionRequestViewSet(
         return self.get_paginated_response([shapes.connection_request_data(row) for row in page])
 
     def retrieve(self, request, uuid=None):
-        (connection_request,) = selectors.with_child_rows([self.get_object()])
+        found = selectors.connection_request_row_by_uuid(request.user, uuid)
+        if found is None:
+            raise Http404
+        self.check_object_permissions(request, found)
+        (connection_request,) = selectors.with_child_rows([found])
         _refuse_a_body(request)
         data = shapes.connection_request_data(connection_request)
         return conditional_response(

@@ -131,3 +131,23 @@ def test_as_many_queries_as_the_prefetch_they_replace(count, django_assert_num_q
 def test_no_request_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.with_child_rows([]) == []
+
+
+def test_the_four_queries_share_one_cursor(monkeypatch):
+    """Every child query of a page runs on the one cursor `with_child_rows` opens (a cursor
+    costs about as much as a small query's answer), compiled or not."""
+    from django.db import connections
+
+    connection = connections["default"]
+    connection_requests = requests_with_children(2)
+    selectors.with_child_rows(connection_requests)  # compiled now
+    opened = []
+    cursor = type(connection).cursor
+
+    def counted(self, *args, **kwargs):
+        opened.append(self.alias)
+        return cursor(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(connection), "cursor", counted)
+    selectors.with_child_rows(connection_requests)
+    assert opened == ["default"]

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from connect_api.authentication import _token_candidates
 from connections import selectors
+from connections.models import ReviewEntry
 from tests.factories import (
     AccountManagerFactory,
     ConnectionRequestFactory,
@@ -95,3 +96,56 @@ def test_who_sees_what(world):
 def test_an_unknown_or_malformed_uuid_is_none(world):
     assert selectors.connection_request_by_uuid(world["staff"], uuid.uuid4()) is None
     assert selectors.connection_request_by_uuid(world["staff"], "not-a-uuid") is None
+
+
+@pytest.mark.parametrize("loaded", [True, False], ids=["as authenticated", "bare user"])
+def test_the_detail_row_is_the_instance_as_the_detail_shows_it(world, loaded):
+    """`connection_request_row_by_uuid`: the request `connection_request_by_uuid` finds (or
+    None), shown, versioned and dated the same, in as many queries, from a compiled query."""
+    from connections.api.serializers import connection_request_data
+
+    ReviewEntry.objects.create(
+        request=world["mine"], action="APPROVED", message="fine", user=world["staff"]
+    )
+    for _ in range(2):  # the second time from the compiled SQL
+        for name in ("member", "other member", "staff", "no organization"):
+            user = as_authenticated(world[name]) if loaded else world[name]
+            for wanted in ("mine", "theirs"):
+                key = str(world[wanted].uuid)
+                with CaptureQueriesContext(connection) as readable:
+                    instance = selectors.connection_request_by_uuid(user, key)
+                with CaptureQueriesContext(connection) as fast:
+                    row = selectors.connection_request_row_by_uuid(user, key)
+                assert len(fast) == len(readable), name
+                if instance is None:
+                    assert row is None, (name, wanted)
+                    continue
+                assert isinstance(row, selectors.ConnectionRequestDetailRow)
+                assert (row.version, row.updated_at) == (instance.version, instance.updated_at)
+                (instance,) = selectors.with_child_rows([instance])
+                (row,) = selectors.with_child_rows([row])
+                assert connection_request_data(row) == connection_request_data(instance)
+    compiled = {
+        shape[1:] for shape, sql in selectors._request_row_by_uuid._compiled.items() if sql
+    }
+    if loaded:
+        assert compiled == {(1, -1), ("every organization", -1)}
+
+
+def test_an_unknown_or_malformed_uuid_has_no_detail_row(world):
+    assert selectors.connection_request_row_by_uuid(world["staff"], uuid.uuid4()) is None
+    assert selectors.connection_request_row_by_uuid(world["staff"], "not-a-uuid") is None
+
+
+def test_the_detail_answers_from_the_row(token_client, world, monkeypatch):
+    """GET of one request reads the row, never a request instance."""
+    client = token_client(world["member"])
+    monkeypatch.setattr(
+        selectors, "connection_request_by_uuid", lambda *args: pytest.fail("an instance read")
+    )
+    response = client.get(f"/organizations/connections/request/{world['mine'].uuid}/")
+    assert response.status_code == 200
+    assert response.json()["record_uuid"] == str(world["mine"].uuid)
+    assert response["ETag"]
+    other = client.get(f"/organizations/connections/request/{world['theirs'].uuid}/")
+    assert other.status_code == 404
