@@ -125,9 +125,7 @@ def test_the_detail_row_is_the_instance_as_the_detail_shows_it(world, loaded):
                 (instance,) = selectors.with_child_rows([instance])
                 (row,) = selectors.with_child_rows([row])
                 assert connection_request_data(row) == connection_request_data(instance)
-    compiled = {
-        shape[1:] for shape, sql in selectors._request_row_by_uuid._compiled.items() if sql
-    }
+    compiled = {shape[1:] for shape, sql in selectors._request_row_by_uuid._compiled.items() if sql}
     if loaded:
         assert compiled == {(1, -1), ("every organization", -1)}
 
