@@ -313,14 +313,15 @@ def with_contact_rows(individuals: Sequence[Individual]) -> Sequence[Individual]
         if person.family is not None:
             families.setdefault(person.family.pk, []).append(person.family)
     for owners, lists in ((people, _INDIVIDUAL_LISTS), (families, _FAMILY_LISTS)):
-        found = {attribute: {key: [] for key in owners} for attribute, *_ in lists}
+        keys = list(owners)
         for attribute, row_type, read in lists:
-            for values in read(list(owners)):  # no owners: no query
-                found[attribute][values[0]].append(row_type(*values))
-        for key, instances in owners.items():
-            for attribute in found:
+            found: dict[int, list] = {key: [] for key in keys}
+            for values in read(keys):  # no owners: no query
+                found[values[0]].append(row_type._make(values))
+            for key, instances in owners.items():
+                rows = found[key]
                 for instance in instances:
-                    setattr(instance, attribute, found[attribute][key])
+                    setattr(instance, attribute, rows)
     return individuals
 
 

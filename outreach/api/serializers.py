@@ -109,6 +109,65 @@ class IndividualSearchQuerySerializer(PageQuerySerializer):
     )
 
 
+# ASCII digits only: IntegerField also reads " 5", "+5", "5.0", "1_000" and other scripts'
+# digits, which the plain check leaves to it.
+_PLAIN_NUMBER = re.compile("[0-9]{1,10}")
+
+
+def _plain_query_number(params, field: serializers.IntegerField) -> int:
+    if field.field_name not in params:
+        return field.default
+    value = params[field.field_name]
+    if value == "":  # a blank optional number is its default, as in a form
+        return field.default
+    if type(value) is not str or not _PLAIN_NUMBER.fullmatch(value):
+        raise _NotPlain
+    number = int(value)
+    if not field.min_value <= number <= field.max_value:
+        raise _NotPlain
+    return number
+
+
+def _plain_query_text(params, field: serializers.CharField) -> str:
+    if field.field_name not in params:
+        return field.default
+    value = params[field.field_name]
+    if type(value) is not str:
+        raise _NotPlain
+    value = value.strip()  # blank (or only spaces) is "", as allow_blank answers it
+    if value and (len(value) > field.max_length or _REFUSED_CHARACTERS.search(value)):
+        raise _NotPlain
+    return value
+
+
+def individual_search_query(params) -> dict:
+    """IndividualSearchQuerySerializer's validated data for the query string `params`
+    (`pageIndex`, `pageSize` capped at MAX_PAGE_SIZE, `q`, in that order). A query string
+    whose values the fields take as sent (ASCII digits in range, a text within its length)
+    is read without building and running the serializer's fields, most of its cost on the
+    search; any other goes through the serializer, so every refusal is its own 400
+    (tests/outreach/test_search_query.py)."""
+    fields = _SEARCH_QUERY_FIELDS
+    try:
+        return {
+            "pageIndex": _plain_query_number(params, fields["pageIndex"]),
+            "pageSize": min(
+                _plain_query_number(params, fields["pageSize"]),
+                IndividualSearchQuerySerializer.MAX_PAGE_SIZE,
+            ),
+            "q": _plain_query_text(params, fields["q"]),
+        }
+    except _NotPlain:
+        query = IndividualSearchQuerySerializer(data=params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+
+_SEARCH_QUERY_FIELDS = IndividualSearchQuerySerializer().fields
+"""The search's query fields, bound once (their names, defaults and bounds for the plain
+check: the declared ones, so the two cannot drift apart)."""
+
+
 class ConnectionQuerySerializer(serializers.Serializer):
     includeSelf = BooleanField(
         required=False,
