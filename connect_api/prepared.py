@@ -52,20 +52,39 @@ def once_per_shape(cache: dict, shape: tuple, make: Callable[[], object]):
     return cache[shape]
 
 
+def reused_cursor(connection):
+    """An open cursor of `connection` for the compiled reads, the same one each time: making a
+    cursor (Django's wrapper around the driver's) cost about as much as a small query's
+    answer, and a request runs several such reads. A new one is made, through
+    `connection.cursor()`, whenever that one would not do: the connection was closed or
+    opened again, its queries started or stopped being logged (CaptureQueriesContext,
+    DEBUG), or its health check is due (the first query of a request, with
+    CONN_HEALTH_CHECKS). A read runs and fetches its rows before the next starts, so one
+    cursor serves them in turn; what it holds is the last answer fetched."""
+    kept = connection.__dict__.get("_reused_cursor")
+    if (
+        kept is not None
+        and kept[0] is connection.connection
+        and kept[1] == connection.queries_logged
+        and (connection.health_check_done or not connection.health_check_enabled)
+    ):
+        return kept[2]
+    cursor = connection.cursor()
+    connection._reused_cursor = (connection.connection, connection.queries_logged, cursor)
+    return cursor
+
+
 class PreparedRows:
     def __init__(self, build: Callable[[Sequence[int]], QuerySet]):
         """`build(keys)`: a `values_list()` queryset (plain tuples) whose parameters are `keys`."""
         self.build = build
         self._compiled: dict[tuple[int, int], tuple | None] = {}
 
-    def __call__(self, keys: Sequence[int], cursor=None) -> list[tuple]:
-        """The rows `list(build(keys))` answers, as tuples. `cursor`: an open cursor of the
-        default database to run the query with (a caller running several such queries in a
-        row opens one cursor for them all; each cursor costs about as much as a small query's
-        answer); without it the query opens its own."""
+    def __call__(self, keys: Sequence[int]) -> list[tuple]:
+        """The rows `list(build(keys))` answers, as tuples."""
         if not keys:
             return []
-        connection = connections[DEFAULT_DB_ALIAS] if cursor is None else cursor.db
+        connection = connections[DEFAULT_DB_ALIAS]
         compiled = once_per_shape(
             self._compiled,
             (id(connection), len(keys)),
@@ -74,13 +93,9 @@ class PreparedRows:
         if compiled is None:
             return [tuple(row) for row in self.build(keys)]
         sql, compiler, converters = compiled
-        if cursor is None:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, list(keys))
-                rows = cursor.fetchall()
-        else:
-            cursor.execute(sql, list(keys))
-            rows = cursor.fetchall()
+        cursor = reused_cursor(connection)
+        cursor.execute(sql, list(keys))
+        rows = cursor.fetchall()
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
@@ -214,9 +229,9 @@ class PreparedModels(_Prepared):
             # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
         compiler, sql, model, iterable, template, converters, composite, _ = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self._bound(connection, values, template))
-            rows = cursor.fetchall()
+        cursor = reused_cursor(connection)
+        cursor.execute(sql, self._bound(connection, values, template))
+        rows = cursor.fetchall()
         if iterable is not ModelIterable:  # rows: what the values_list iterables answer
             if compiler.has_extra_select:  # columns the query orders by but does not answer
                 rows = [row[: compiler.col_count] for row in rows]
@@ -287,9 +302,9 @@ class PreparedCount(_Prepared):
         if compiled is None:
             return self.build(*values).count()
         sql, template = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self._bound(connection, values, template))
-            (count,) = cursor.fetchone()
+        cursor = reused_cursor(connection)
+        cursor.execute(sql, self._bound(connection, values, template))
+        (count,) = cursor.fetchone()
         return count
 
     def _compile(self, connection, values) -> tuple | None:

@@ -9,7 +9,6 @@ from typing import NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from connect_api.prepared import PreparedList, PreparedModels, PreparedRows
@@ -347,17 +346,14 @@ def with_child_rows(
     uploads: dict[int, list] = {row.pk: [] for row in connection_requests}
     history: dict[int, list] = {row.pk: [] for row in connection_requests}
     keys = list(integrations)
-    if not keys:
-        return connection_requests
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # one cursor for the four queries
-        for row in _integration_rows(keys, cursor):
-            integrations[row[0]].append(IntegrationRow(*row))
-        file_rows = _uploaded_file_rows(keys, cursor)
-        checks: dict[int, list] = {row[1]: [] for row in file_rows}
-        for row in _upload_check_rows(list(checks), cursor):
-            checks[row[0]].append(UploadCheckRow(*row))
-        for row in _review_entry_rows(keys, cursor):
-            history[row[0]].append(ReviewEntryRow.from_columns(row))
+    for row in _integration_rows(keys):
+        integrations[row[0]].append(IntegrationRow(*row))
+    file_rows = _uploaded_file_rows(keys)
+    checks: dict[int, list] = {row[1]: [] for row in file_rows}
+    for row in _upload_check_rows(list(checks)):
+        checks[row[0]].append(UploadCheckRow(*row))
+    for row in _review_entry_rows(keys):
+        history[row[0]].append(ReviewEntryRow.from_columns(row))
     for row in file_rows:
         uploads[row[0]].append(UploadedFileRow(*row, checks=checks[row[1]]))
     for connection_request in connection_requests:

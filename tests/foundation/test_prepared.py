@@ -520,3 +520,86 @@ def test_create_leaves_to_create_what_it_does_more():
 
     named = PreparedCreate(Event)(name=Value("x.expressed"), data={})
     assert Event.objects.get(pk=named.pk).name == "x.expressed"
+
+
+@pytest.fixture
+def cursors_opened(monkeypatch):
+    """The aliases of the cursors `connection.cursor()` makes from here on."""
+    from django.db import connections
+
+    wrapper = connections["default"]
+    opened = []
+    make = type(wrapper).cursor
+
+    def counted(self, *args, **kwargs):
+        opened.append(self.alias)
+        return make(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(wrapper), "cursor", counted)
+    return opened
+
+
+def test_compiled_reads_share_one_cursor(requests_with_integrations, cursors_opened):
+    prepared = PreparedRows(integrations_of)
+    keys = requests_with_integrations
+    prepared(keys)  # compiled
+    cursors_opened.clear()
+    for _ in range(3):
+        assert prepared(keys) == list(integrations_of(keys)) != []
+    # the readable querysets open their own; the three compiled reads one at most, together
+    assert len(cursors_opened) <= 3 + 1
+
+
+def test_the_cursor_is_made_again_when_it_would_not_do(requests_with_integrations, cursors_opened):
+    from django.db import connections
+
+    from connect_api.prepared import reused_cursor
+
+    wrapper = connections["default"]
+    prepared = PreparedRows(integrations_of)
+    keys = requests_with_integrations
+    expected = list(integrations_of(keys))
+    first = reused_cursor(wrapper)
+    assert reused_cursor(wrapper) is first
+    cursors_opened.clear()
+
+    # queries logged from now on: a cursor that logs them, and they are logged
+    with CaptureQueriesContext(connection) as logged:
+        assert prepared(keys) == expected
+    assert len(logged) == 1 and cursors_opened == ["default"]
+    assert reused_cursor(wrapper) is not first  # not logging again: another cursor
+
+    # a health check due (a new request, CONN_HEALTH_CHECKS): through connection.cursor()
+    cursors_opened.clear()
+    reused = reused_cursor(wrapper)
+    health = (wrapper.health_check_enabled, wrapper.health_check_done)
+    try:
+        wrapper.health_check_enabled, wrapper.health_check_done = True, False
+        assert prepared(keys) == expected
+        assert cursors_opened == ["default"]
+        assert reused_cursor(wrapper) is not reused
+    finally:
+        wrapper.health_check_enabled, wrapper.health_check_done = health
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_connection_gets_a_new_cursor(cursors_opened):
+    from django.db import connections
+
+    from connect_api.prepared import reused_cursor
+
+    wrapper = connections["default"]
+    request = ConnectionRequestFactory()
+    IntegrationFactory(request=request)
+    prepared = PreparedRows(integrations_of)
+    expected = list(integrations_of([request.pk]))
+    assert prepared([request.pk]) == expected
+    before = reused_cursor(wrapper)
+    raw = wrapper.connection
+    wrapper.close()
+    if wrapper.connection is raw:
+        pytest.skip("Django never closes an in-memory SQLite database's connection")
+    cursors_opened.clear()
+    assert prepared([request.pk]) == expected  # opened again, through connection.cursor()
+    assert cursors_opened == ["default"]
+    assert reused_cursor(wrapper) is not before
