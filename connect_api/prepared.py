@@ -32,7 +32,12 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import AutoField, Field, Model, QuerySet, signals
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql import InsertQuery, UpdateQuery
 
 # The values a query is compiled with (never run), so its parameters can be recognised: in the
@@ -211,6 +216,46 @@ class _Prepared:
 _ITERABLES = (ModelIterable, ValuesListIterable, FlatValuesListIterable)
 
 
+class _Instances(NamedTuple):
+    """How Django's ModelIterable builds a query's instances from its rows, worked out once
+    per compiled query rather than before each one's first row: the model's columns and
+    their attribute names, the select_related populators (which keep no state between
+    rows), and the annotations' columns."""
+
+    model: type[Model]
+    start: int
+    end: int
+    names: list[str]
+    related: list
+    annotations: dict[str, int]
+
+    @classmethod
+    def of(cls, compiler, alias: str) -> "_Instances":
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return cls(
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            names=[column[0].target.attname for column in select[start:end]],
+            related=get_related_populators(klass_info, select, alias),
+            annotations=compiler.annotation_col_map,
+        )
+
+    def build(self, alias: str, rows) -> list[Model]:
+        """ModelIterable's instances of `rows` (converted), with their related instances."""
+        built = []
+        for row in rows:
+            instance = self.model.from_db(alias, self.names, row[self.start : self.end])
+            for populator in self.related:
+                populator.populate(row, instance)
+            for name, position in self.annotations.items():
+                setattr(instance, name, row[position])
+            built.append(instance)
+        return built
+
+
 class PreparedModels(_Prepared):
     """`build(*values)`: a queryset of model instances whose parameters are `values` (and
     constants of its own); `fields[i]()`: the model field `values[i]` is compared with (it
@@ -228,7 +273,7 @@ class PreparedModels(_Prepared):
             # Not compiled; or a query that locks its rows outside a transaction, which
             # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
-        compiler, sql, model, iterable, template, converters, composite, _ = compiled
+        compiler, sql, model, iterable, template, converters, composite, instances, _ = compiled
         cursor = reused_cursor(connection)
         cursor.execute(sql, self._bound(connection, values, template))
         rows = cursor.fetchall()
@@ -240,8 +285,12 @@ class PreparedModels(_Prepared):
             if iterable is FlatValuesListIterable:
                 return [row[0] for row in rows]
             return [tuple(row) for row in rows]
-        # Django's ModelIterable builds the instances from the rows fetched (as the compiler
-        # would fetch them, with the converters it would look up) and the compile's columns.
+        if instances is not None:
+            if converters:
+                rows = compiler.apply_converters(rows, converters)
+            return instances.build(connection.alias, rows)
+        # A composite key's columns: Django's ModelIterable builds the instances from the rows
+        # fetched (as the compiler would fetch them, with the converters it would look up).
         pinned = copy.copy(compiler)
         pinned.execute_sql = lambda *args, **kwargs: [rows]
         pinned.get_converters = lambda expressions: converters
@@ -283,7 +332,13 @@ class PreparedModels(_Prepared):
             and features.supports_transactions
         )
         iterable = queryset._iterable_class
-        return compiler, sql, queryset.model, iterable, template, converters, composite, locks
+        instances = None
+        if iterable is ModelIterable and not composite:
+            instances = _Instances.of(compiler, connection.alias)
+        return (
+            *(compiler, sql, queryset.model, iterable, template, converters, composite),
+            *(instances, locks),
+        )
 
 
 class _Captured(Exception):

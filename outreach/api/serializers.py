@@ -374,6 +374,23 @@ ChangeRequestInputSerializer._declared_fields = {
 }
 
 
+def change_request_input(data) -> ChangeRequestPayload:
+    """The POST body as ChangeRequestInputSerializer validates it: a JSON object whose values
+    the fields take as sent (`plain_values`) and whose payload rules hold, read without the
+    serializer; any other body goes through it, which raises its own ValidationError
+    (tests/outreach/test_change_request_body.py)."""
+    if type(data) is dict:
+        values = plain_values(data)
+        if values is not None:
+            try:
+                return ChangeRequestPayload.from_fields(values)
+            except PayloadError:
+                pass  # the serializer words the refusal
+    serializer = ChangeRequestInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class ChangeRequestRejectInputSerializer(serializers.Serializer):
     Message = StrictCharField(
         source="message",

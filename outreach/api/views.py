@@ -541,11 +541,9 @@ class ConnectionChangeRequestView(OutreachView):
         examples=[OpenApiExample("Seed 004: add", value=SEED_BODY, request_only=True)],
     )
     def post(self, request, site_number):
-        serializer = shapes.ChangeRequestInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         change_request = services.change_request_submit(
             membership=request.membership,
-            payload=serializer.validated_data,
+            payload=shapes.change_request_input(request.data),
             expected_versions=expected_versions(request),
         )
         return Response(change_request.number)

@@ -603,3 +603,47 @@ def test_a_closed_connection_gets_a_new_cursor(cursors_opened):
     assert prepared([request.pk]) == expected  # opened again, through connection.cursor()
     assert cursors_opened == ["default"]
     assert reused_cursor(wrapper) is not before
+
+
+def test_models_instances_built_as_model_iterable_builds_them_without_it(monkeypatch):
+    """The instances, their select_related objects (a null relation too), deferred fields and
+    annotations, from what the compile worked out: Django's ModelIterable is not run."""
+    from django.db.models import F, Value
+
+    from connect_api.prepared import PreparedModels
+    from tests.factories import AccountManagerFactory
+
+    decided = ConnectionRequestFactory(decided_by=AccountManagerFactory(), status="APPROVED")
+    undecided = ConnectionRequestFactory()
+
+    def build(uuid):
+        return (
+            ConnectionRequest.objects.filter(uuid=uuid)
+            .select_related("requester", "decided_by__person")
+            .defer("requester__website", "additional_information")
+            .annotate(doubled=F("version") * 2, constant=Value("x"))
+        )
+
+    prepared = PreparedModels(build, lambda: ConnectionRequest._meta.get_field("uuid"))
+    prepared(decided.uuid)  # compiled
+    for chosen in (decided, undecided):
+        (expected,) = build(chosen.uuid)
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                "django.db.models.query.ModelIterable.__iter__",
+                lambda self: pytest.fail("ModelIterable ran"),
+            )
+            with CaptureQueriesContext(connection) as fast:
+                (found,) = prepared(chosen.uuid)
+        assert len(fast) == 1
+        assert found == expected and found.__dict__.keys() == expected.__dict__.keys()
+        assert (found.doubled, found.constant) == (expected.doubled, expected.constant)
+        assert found.get_deferred_fields() == expected.get_deferred_fields()
+        assert not found._state.adding and found._state.db == "default"
+        with CaptureQueriesContext(connection) as after:
+            assert found.requester == expected.requester
+            assert found.requester.get_deferred_fields() == {"website"}
+            assert found.decided_by == expected.decided_by
+            if found.decided_by is not None:
+                assert found.decided_by.person == expected.decided_by.person
+        assert len(after) == 0
