@@ -6,7 +6,7 @@ from connect_api.failed_logins import failed_logins_guarded
 from connect_api.health import ReadinessView
 from connect_api.observability import metrics
 from connect_api.routers import mounted
-from connect_api.urlindex import by_first_segment
+from connect_api.urlindex import by_leading_segments
 from connect_api.views import JobStatusView, TokenLogoutView, TokenObtainView, healthz
 from outreach.review import review_site
 
@@ -22,7 +22,7 @@ SUPPLIER_API = [
 the seeds', their v1 docs' and the contract's) and again under `/timp/` (the current public
 docs' spelling; same views, an alias left out of the schema). A module joins by being listed."""
 
-urlpatterns = by_first_segment(
+urlpatterns = by_leading_segments(
     [
         # The admin's password form, under the per-address failed-login budget too.
         re_path(r"^admin/login/$", failed_logins_guarded(admin.site.login)),
@@ -47,7 +47,7 @@ urlpatterns = by_first_segment(
         path("", include("webhooks.api.site_urls")),
     ]
 )
-"""Tried by the path's first segment (connect_api.urlindex): a call tries its own routes,
+"""Tried by the path's first two segments (connect_api.urlindex): a call tries its own routes,
 not every route before them."""
 
 handler400 = "connect_api.views.bad_request"

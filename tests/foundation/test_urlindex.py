@@ -1,6 +1,6 @@
-"""The root URL list tried by the path's first segment (connect_api.urlindex): every path
-resolves to what the plain list resolves it to (view, arguments, route, name), or is a 404
-for both; a path tries only the patterns its first segment can match."""
+"""The root URL list tried by the path's first two segments (connect_api.urlindex): every
+path resolves to what the plain list resolves it to (view, arguments, route, name), or is a
+404 for both; a path tries only the patterns its first two segments can match."""
 
 import uuid
 
@@ -9,7 +9,7 @@ from django.urls import Resolver404, URLResolver, get_resolver, include, path, r
 from django.urls.resolvers import RegexPattern
 
 from connect_api import urls
-from connect_api.urlindex import FirstSegmentResolver, _first_segment
+from connect_api.urlindex import ANY, LeadingSegmentsResolver, leading_segments
 
 
 def view(request):  # pragma: no cover - never called
@@ -19,7 +19,7 @@ def view(request):  # pragma: no cover - never called
 def plain_root() -> URLResolver:
     """The root resolver Django would build over the same list, untried by segment."""
     (indexed,) = urls.urlpatterns
-    assert isinstance(indexed, FirstSegmentResolver)
+    assert isinstance(indexed, LeadingSegmentsResolver)
     return URLResolver(RegexPattern(r"^/"), indexed.url_patterns)
 
 
@@ -87,7 +87,7 @@ def test_every_path_resolves_as_the_plain_list_resolves_it():
             assert answer(indexed, path_[:-1]) == answer(plain, path_[:-1]), path_
 
 
-def test_a_path_tries_only_the_patterns_of_its_first_segment(monkeypatch):
+def tried_routes(monkeypatch, resolver, path_) -> list[str]:
     from django.urls import URLPattern
 
     tried = []
@@ -97,37 +97,61 @@ def test_a_path_tries_only_the_patterns_of_its_first_segment(monkeypatch):
         tried.append(str(self.pattern))
         return resolve(self, path_)
 
+    with monkeypatch.context() as patched:
+        patched.setattr(URLPattern, "resolve", counted)
+        resolver.resolve(path_)
+    return tried
+
+
+def test_a_path_tries_only_the_patterns_of_its_leading_segments(monkeypatch):
     get_resolver().resolve("/organizations/")  # the index is built
-    monkeypatch.setattr(URLPattern, "resolve", counted)
-    match = get_resolver().resolve("/api_accessacs_mobile/v2/12/connections")
-    assert match.url_name == "outreach-connection-change-request"
+    outreach = "/api_accessacs_mobile/v2/12/connections"
+    tried = tried_routes(monkeypatch, get_resolver(), outreach)
     assert tried and all(route.startswith("api_accessacs_mobile/") for route in tried)
-    tried.clear()
-    plain_root().resolve("/api_accessacs_mobile/v2/12/connections")
-    assert any(route.startswith("^organizations") for route in tried)
+    assert any(
+        route.startswith("^organizations")
+        for route in tried_routes(monkeypatch, plain_root(), outreach)
+    )
+    detail = f"/organizations/connections/request/{uuid.UUID(int=5)}/"
+    tried = tried_routes(monkeypatch, get_resolver(), detail)
+    assert tried and all(route.startswith("^connections/") for route in tried), tried
+    assert len(tried) < len(tried_routes(monkeypatch, plain_root(), detail)) / 3
 
 
 @pytest.mark.parametrize(
-    ("pattern", "segment"),
+    ("pattern", "segments"),
     [
-        (re_path(r"^organizations/?$", view), "organizations"),
-        (re_path(r"^api/token/?$", view), "api"),
-        (re_path(r"^a\-b/c$", view), "a-b"),
-        (path("healthz", view), "healthz"),
-        (path("admin/", include([])), "admin"),
-        (path("api_accessacs_mobile/v2/<int:site>/x/", view), "api_accessacs_mobile"),
-        (path("<int:site>/x/", view), None),
-        (path("foo", include([])), None),  # also matches `foobar/...`
-        (re_path(r"^foo/|^bar/", view), None),  # an alternative
-        (re_path(r"^fo{2}/", view), None),
-        (re_path(r"^foo-?/", view), None),
-        (re_path(r"^foo\/bar/", view), None),
-        (re_path(r"(?i)^foo/", view), None),
-        (re_path(r"foo/", view), None),  # not anchored
+        (re_path(r"^organizations/?$", view), ("organizations", {""})),
+        (re_path(r"^organizations/users/all/?$", view), ("organizations", {"users"})),
+        (re_path(r"^api/token/?$", view), ("api", {"token"})),
+        (re_path(r"^organizations/user-login/?$", view), ("organizations", {"user-login"})),
+        (re_path(r"^a\-b/c$", view), ("a-b", {"c"})),
+        (path("healthz", view), ("healthz", {""})),
+        (
+            path("admin/", include([path("x/", view), re_path(r"^y/?$", view)])),
+            ("admin", {"x", "y"}),
+        ),
+        (path("admin/", include([path("x/", view), path("<int:n>/", view)])), ("admin", ANY)),
+        (path("timp/organizations/", include([])), ("timp", {"organizations"})),
+        (path("api_accessacs_mobile/v2/<int:site>/x/", view), ("api_accessacs_mobile", {"v2"})),
+        (path("a/<int:site>/x/", view), ("a", ANY)),
+        (path("<int:site>/x/", view), (ANY, ANY)),
+        (path("foo", include([])), (ANY, ANY)),  # also matches `foobar/...`
+        (path("foo/bar", include([])), ("foo", ANY)),  # also matches `foo/barbaz/...`
+        (re_path(r"^foo/|^bar/", view), (ANY, ANY)),  # an alternative
+        (re_path(r"^fo{2}/", view), (ANY, ANY)),
+        (re_path(r"^foo-?/", view), (ANY, ANY)),
+        (re_path(r"^foo/?bar/", view), (ANY, ANY)),  # also matches `foobar/`
+        (re_path(r"^foo/bar+/", view), ("foo", ANY)),
+        (re_path(r"^foo\/bar/", view), (ANY, ANY)),
+        (re_path(r"(?i)^foo/", view), (ANY, ANY)),
+        (re_path(r"foo/", view), (ANY, ANY)),  # not anchored
+        (re_path(r"^$", view), (ANY, ANY)),
     ],
 )
-def test_the_first_segment_a_pattern_fixes(pattern, segment):
-    assert _first_segment(pattern) == segment
+def test_the_leading_segments_a_pattern_fixes(pattern, segments):
+    first, seconds = segments
+    assert leading_segments(pattern) == (first, None if seconds is ANY else frozenset(seconds))
 
 
 def test_patterns_of_any_segment_keep_their_order():
@@ -136,10 +160,22 @@ def test_patterns_of_any_segment_keep_their_order():
         path("fixed/", view, name="second"),
         re_path(r"^(?P<x>fixed)/$", view, name="third"),
     )
-    resolver = URLResolver(RegexPattern(r"^/"), [FirstSegmentResolver([first, second, third])])
+    resolver = URLResolver(RegexPattern(r"^/"), [LeadingSegmentsResolver([first, second, third])])
     assert resolver.resolve("/fixed/").url_name == "first"
-    resolver = URLResolver(RegexPattern(r"^/"), [FirstSegmentResolver([second, first])])
+    resolver = URLResolver(RegexPattern(r"^/"), [LeadingSegmentsResolver([second, first])])
     assert resolver.resolve("/fixed/").url_name == "second"
     assert resolver.resolve("/other/").url_name == "first"
     with pytest.raises(Resolver404):
         resolver.resolve("/a/b/c/")
+    nested = LeadingSegmentsResolver(
+        [
+            path("a/<int:n>/", view, name="any second"),
+            path("a/", include([path("b/", view, name="b"), path("c/", view, name="c")])),
+        ]
+    )
+    resolver = URLResolver(RegexPattern(r"^/"), [nested])
+    assert resolver.resolve("/a/b/").url_name == "b"
+    assert resolver.resolve("/a/7/").url_name == "any second"
+    assert resolver.resolve("/a/c/").url_name == "c"
+    with pytest.raises(Resolver404):
+        resolver.resolve("/a/d/")
