@@ -90,6 +90,23 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
+def cursors_opened(monkeypatch):
+    """The aliases of the cursors `connection.cursor()` makes from here on."""
+    from django.db import connections
+
+    wrapper = connections["default"]
+    opened = []
+    make = type(wrapper).cursor
+
+    def counted(self, *args, **kwargs):
+        opened.append(self.alias)
+        return make(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(wrapper), "cursor", counted)
+    return opened
+
+
+@pytest.fixture
 def token_client():
     """APIClient authenticated with a real knox token for the given user."""
 

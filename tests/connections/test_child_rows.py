@@ -133,22 +133,14 @@ def test_no_request_no_query(django_assert_num_queries):
         assert selectors.with_child_rows([]) == []
 
 
-def test_the_four_queries_share_one_cursor(monkeypatch):
+def test_the_four_queries_share_one_cursor(cursors_opened):
     """The child queries of a page run on one cursor (connect_api.prepared.reused_cursor),
     compiled or not compiled yet."""
     from django.db import connections
 
-    connection = connections["default"]
     connection_requests = requests_with_children(2)
-    opened = []
-    cursor = type(connection).cursor
-
-    def counted(self, *args, **kwargs):
-        opened.append(self.alias)
-        return cursor(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(connection), "cursor", counted)
-    connection.__dict__.pop("_reused_cursor", None)
+    cursors_opened.clear()
+    connections["default"].__dict__.pop("_reused_cursor", None)
     selectors.with_child_rows(connection_requests)  # compiled now (each compile reads nothing)
     selectors.with_child_rows(connection_requests)
-    assert opened == ["default"]
+    assert cursors_opened == ["default"]

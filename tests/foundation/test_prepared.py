@@ -522,23 +522,6 @@ def test_create_leaves_to_create_what_it_does_more():
     assert Event.objects.get(pk=named.pk).name == "x.expressed"
 
 
-@pytest.fixture
-def cursors_opened(monkeypatch):
-    """The aliases of the cursors `connection.cursor()` makes from here on."""
-    from django.db import connections
-
-    wrapper = connections["default"]
-    opened = []
-    make = type(wrapper).cursor
-
-    def counted(self, *args, **kwargs):
-        opened.append(self.alias)
-        return make(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(wrapper), "cursor", counted)
-    return opened
-
-
 def test_compiled_reads_share_one_cursor(requests_with_integrations, cursors_opened):
     prepared = PreparedRows(integrations_of)
     keys = requests_with_integrations
