@@ -8,8 +8,10 @@ runs that SQL through a cursor with the new keys, applying the same field conver
 applies (UUIDs and datetimes on SQLite). `PreparedModels(build, *fields)` does the same for a
 queryset of model instances whose parameters are the values it is called with (the token
 lookup: the token, its user, the membership and organization; a request by its uuid within
-the caller's organizations), building the instances as Django does (`ModelIterable`, with
-the compiled SQL), or a `values_list()` queryset's rows. `PreparedCount` does the same for a
+the caller's organizations), building the instances as Django's `ModelIterable` does (from
+what the compile worked out once: `_Instances`), or a `values_list()` queryset's rows. The
+compiled reads run on the connection's one reused cursor (`reused_cursor`). `PreparedCount`
+does the same for a
 queryset's `.count()`, and `PreparedList` gives a paginator a list's count and pages that
 way (each page window compiled once). `PreparedInsert(model)` writes new instances as
 `bulk_create` does, its INSERT compiled once per number of rows; `PreparedCreate(model)` is
