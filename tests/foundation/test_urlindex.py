@@ -74,7 +74,10 @@ def answer(resolver: URLResolver, path_: str):
         match = resolver.resolve(path_)
     except Resolver404:
         return "404"
-    return (match.func, match.args, match.kwargs, match.url_name, match.route, match.namespaces)
+    return (
+        *(match.func, match.args, match.kwargs, match.url_name, match.route),
+        *(match.app_names, match.namespaces, match.captured_kwargs, match.extra_kwargs),
+    )
 
 
 def test_every_path_resolves_as_the_plain_list_resolves_it():
