@@ -123,27 +123,13 @@ from organizations.models import (  # noqa: E402
 from outreach import models as outreach_models  # noqa: E402
 from outreach.choices import Right  # noqa: E402
 from tests.conftest import basic_header  # noqa: E402
-from tests.seeds import OUTREACH_SEED_BODY_TEXT  # noqa: E402
+from tests.seeds import OUTREACH_SEED_BODY_TEXT, SUPPLIER_CREATE_BODY  # noqa: E402
 from uploads.models import Upload, UploadCheck, UploadCheckStatus  # noqa: E402
 from uploads.services import specs_key  # noqa: E402
 
 settings.ROOT_URLCONF = "benchmarks.speed_twins"
 TOKEN_RENEWAL = 'UPDATE "knox_authtoken"'  # knox's renewal (Django's SQL and the twin's)
 API = "/organizations/connections/"
-
-# The create body as the platform's docs send it.
-CREATE_BODY = {
-    "organization_name": "Thomas Perkins Co",
-    "primary_contact_name": "Roger Rabbit",
-    "primary_contact_phone": "555-0100",
-    "primary_contact_email": "roger@example.com",
-    "organization_account_number": "TP-0042",
-    "additional_information": "Weekly item feed, daily orders.",
-    "integrations": [
-        {"type": "items", "update_frequency": "0 2 * * *", "file_specs": "CSV"},
-        {"type": "orders", "update_frequency": "0 * * * *", "file_specs": "X12 850"},
-    ],
-}
 
 
 # A PATCH as the seeds send it: contact details changed, nothing else.
@@ -668,7 +654,7 @@ def main() -> None:
         return call
 
     def post(url):
-        body = json.dumps(CREATE_BODY)
+        body = json.dumps(SUPPLIER_CREATE_BODY)
 
         def call():
             response = client.post(url, body, content_type="application/json")

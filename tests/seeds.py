@@ -24,6 +24,20 @@ SUPPLIER_SEED_PATCH_BODY = """{
 }"""
 """Seed 000's PATCH body, byte for byte as its curl sends it."""
 
+SUPPLIER_CREATE_BODY = {
+    "organization_name": "Thomas Perkins Co",
+    "primary_contact_name": "Roger Rabbit",
+    "primary_contact_phone": "555-0100",
+    "primary_contact_email": "roger@example.com",
+    "organization_account_number": "TP-0042",
+    "additional_information": "Weekly item feed, daily orders.",
+    "integrations": [
+        {"type": "items", "update_frequency": "0 2 * * *", "file_specs": "CSV"},
+        {"type": "orders", "update_frequency": "0 * * * *", "file_specs": "X12 850"},
+    ],
+}
+"""The create body as the platform's public docs send it (`POST .../connections/request/`)."""
+
 OUTREACH_SEED_BODY_TEXT = """{
   "ConnectionId": -1,
   "Complete": false,

@@ -11,7 +11,7 @@ import pytest
 
 from connections.api import serializers as shapes
 from tests.connections.conftest import SEED_INTEGRATION_UUID, request_url
-from tests.seeds import SUPPLIER_SEED_PATCH_BODY
+from tests.seeds import SUPPLIER_CREATE_BODY, SUPPLIER_SEED_PATCH_BODY
 
 UUID = "3a438d7e-1234-46e1-96d2-efd9dac561d9"
 
@@ -131,21 +131,7 @@ def test_the_serializers_data_for_every_body_it_takes(partial, others):
 
 
 SEED_BODIES = {
-    "the docs' create body": (
-        {
-            "organization_name": "Thomas Perkins Co",
-            "primary_contact_name": "Roger Rabbit",
-            "primary_contact_phone": "555-0100",
-            "primary_contact_email": "roger@example.com",
-            "organization_account_number": "TP-0042",
-            "additional_information": "Weekly item feed, daily orders.",
-            "integrations": [
-                {"type": "items", "update_frequency": "0 2 * * *", "file_specs": "CSV"},
-                {"type": "orders", "update_frequency": "0 * * * *", "file_specs": "X12 850"},
-            ],
-        },
-        False,
-    ),
+    "the docs' create body": (SUPPLIER_CREATE_BODY, False),
     "seed 000's PATCH": (json.loads(SUPPLIER_SEED_PATCH_BODY), True),
     "the seeds' contact PATCH": (
         {"primary_contact_phone": "555-0199", "additional_information": "New hours."},
