@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from connect_api.prepared import PreparedRows
+from connect_api.prepared import PreparedInsert, PreparedRows
 from connections.models import ConnectionRequest, Integration
 from tests.factories import ConnectionRequestFactory, IntegrationFactory
 
@@ -257,10 +257,28 @@ def _insert(cls, model, objs):
     return found
 
 
-def test_insert_one_row_as_create_writes_it():
+def inserted_as_create_writes_it(model, fields: dict, check) -> PreparedInsert:
+    """A PreparedInsert of `model` writing one row of `fields`, twice (compiling, then
+    compiled): the same SQL as `model.objects.create(**fields)`; `check(instance)` runs on
+    each inserted instance before its transaction is rolled back."""
     from django.db import transaction
 
-    from connect_api.prepared import PreparedInsert
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as readable:
+            model.objects.create(**fields)
+        transaction.set_rollback(True)
+    prepared = PreparedInsert(model)
+    for _ in range(2):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as fast:
+                (instance,) = prepared([model(**fields)])
+            check(instance)
+            transaction.set_rollback(True)
+        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+    return prepared
+
+
+def test_insert_one_row_as_create_writes_it():
     from tests.factories import OrganizationFactory
 
     requester = OrganizationFactory()
@@ -273,18 +291,11 @@ def test_insert_one_row_as_create_writes_it():
         "request_date": now,
         "updated_at": now,
     }
-    with transaction.atomic():
-        with CaptureQueriesContext(connection) as readable:
-            ConnectionRequest.objects.create(**fields)
-        transaction.set_rollback(True)
-    prepared = PreparedInsert(ConnectionRequest)
-    for _ in range(2):
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as fast:
-                (created,) = prepared([ConnectionRequest(**fields)])
-            assert created.pk and created.version == 1 and created.status == "PENDING"
-            transaction.set_rollback(True)
-        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+
+    def check(created):
+        assert created.pk and created.version == 1 and created.status == "PENDING"
+
+    inserted_as_create_writes_it(ConnectionRequest, fields, check)
 
 
 def test_insert_an_expression_as_a_value_is_bulk_created():
@@ -374,29 +385,20 @@ def test_update_of_a_row_gone_and_of_an_expression_as_save_answers():
 
 def test_insert_an_outbox_event_as_create_writes_it(monkeypatch):
     """JSON columns and a date set on insert (auto_now_add): the same SQL as create()."""
-    from django.db import transaction
     from django.db.models import fields as model_fields
 
     from connect_api.models import Event
-    from connect_api.prepared import PreparedInsert
 
     now = timezone.now()
     monkeypatch.setattr(model_fields.timezone, "now", lambda: now)
     fields = {"uuid": UUID(int=9), "name": "connection_request.created"}
     fields |= {"data": {"a": [1, "é"]}, "refs": {"organizations": [1]}}
-    with transaction.atomic():
-        with CaptureQueriesContext(connection) as readable:
-            Event.objects.create(**fields)
-        transaction.set_rollback(True)
-    prepared = PreparedInsert(Event)
-    for _ in range(2):
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as fast:
-                (event,) = prepared([Event(**fields)])
-            assert event.pk and event.created == now
-            assert Event.objects.get(pk=event.pk).data == {"a": [1, "é"]}
-            transaction.set_rollback(True)
-        assert [q["sql"] for q in fast] == [q["sql"] for q in readable]
+
+    def check(event):
+        assert event.pk and event.created == now
+        assert Event.objects.get(pk=event.pk).data == {"a": [1, "é"]}
+
+    prepared = inserted_as_create_writes_it(Event, fields, check)
     assert all(prepared._compiled.values())
 
 
