@@ -633,12 +633,7 @@ class PreparedUpdate:
         if compiled is None or any(hasattr(value, "resolve_expression") for value in values):
             obj.save(update_fields=update_fields)
             return
-        params = [
-            field.get_db_prep_save(value, connection=connection)
-            for field, value in zip(fields, values, strict=True)
-            if value is not None
-        ]
-        params.append(opts.pk.get_db_prep_value(obj.pk, connection, prepared=False))
+        params = _update_params(connection, fields, values, opts.pk, obj.pk)
         rollback_on_error = transaction.mark_for_rollback_on_error(using=connection.alias)
         with rollback_on_error, connection.cursor() as cursor:
             cursor.execute(compiled, params)
@@ -656,15 +651,22 @@ class PreparedUpdate:
         query.add_update_fields([(f, None, v) for f, v in zip(fields, values, strict=True)])
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        expected = [
-            field.get_db_prep_save(value, connection=connection)
-            for field, value in zip(fields, values, strict=True)
-            if value is not None
-        ]
-        expected.append(opts.pk.get_db_prep_value(sentinel, connection, prepared=False))
+        expected = _update_params(connection, fields, values, opts.pk, sentinel)
         if list(params) != expected or any(getattr(f, "get_placeholder", None) for f in fields):
             return None
         return sql
+
+
+def _update_params(connection, fields: list[Field], values: list, pk: Field, key) -> list:
+    """The parameters of the UPDATE of `fields` to `values` (a null value is spelt NULL in
+    the SQL, no parameter) of the row whose primary key is `key`, as save() prepares them."""
+    params = [
+        field.get_db_prep_save(value, connection=connection)
+        for field, value in zip(fields, values, strict=True)
+        if value is not None
+    ]
+    params.append(pk.get_db_prep_value(key, connection, prepared=False))
+    return params
 
 
 class PreparedCreate:
