@@ -125,6 +125,25 @@ class AccountManagerRow(NamedTuple):
     person: PersonRow
 
 
+def _person_columns(path: str) -> list[str]:
+    """The columns of the PersonRow at `path` (`decided_by__person`), in its order."""
+    return [f"{path}__{name}" for name in PersonRow._fields]
+
+
+def _manager_columns(path: str) -> list[str]:
+    """The columns of the AccountManagerRow at `path`: its uuid, then its person's."""
+    return [f"{path}__uuid", *_person_columns(f"{path}__person")]
+
+
+def _person(columns: tuple) -> PersonRow | None:
+    return None if columns[0] is None else PersonRow(*columns)
+
+
+def _manager(columns: tuple) -> AccountManagerRow | None:
+    """The AccountManagerRow of `_manager_columns`' values (None: no manager)."""
+    return None if columns[0] is None else AccountManagerRow(columns[0], PersonRow(*columns[1:]))
+
+
 class UserNameRow(NamedTuple):
     first_name: str
     last_name: str
@@ -147,14 +166,11 @@ class ReviewEntryRow(NamedTuple):
 
     @classmethod
     def from_columns(cls, row: tuple) -> "ReviewEntryRow":
-        manager = None
-        if row[7] is not None:
-            manager = AccountManagerRow(row[7], PersonRow(*row[8:14]))
         user = UserNameRow(*row[14:17]) if row[16] is not None else None
-        return cls(*row[:7], account_manager=manager, user=user)
+        return cls(*row[:7], account_manager=_manager(row[7:14]), user=user)
 
 
-# The two child queries of every request list and detail, compiled once (connect_api.prepared).
+# The child queries of every request list and detail, compiled once (connect_api.prepared).
 _integration_rows = PreparedRows(
     lambda request_ids: (
         Integration.objects.filter(request_id__in=request_ids)
@@ -190,8 +206,7 @@ _review_entry_rows = PreparedRows(
             "message",
             "integrations",
             "uploaded_files",
-            "account_manager__uuid",
-            *(f"account_manager__person__{name}" for name in PersonRow._fields),
+            *_manager_columns("account_manager"),
             *(f"user__{name}" for name in UserNameRow._fields),
         )
     )
@@ -212,8 +227,7 @@ _LIST_COLUMNS = (
     "request_date",
     "status",
     "rejection_reason",
-    "decided_by__uuid",
-    *(f"decided_by__person__{name}" for name in PersonRow._fields),
+    *_manager_columns("decided_by"),
 )
 
 
@@ -264,12 +278,9 @@ class ConnectionRequestRow:
             self.request_date,
             self.status,
             self.rejection_reason,
-            manager,
-        ) = columns[:13]
+        ) = columns[:12]
         self.requester = RequesterRow(org_type)
-        self.decided_by = (
-            None if manager is None else AccountManagerRow(manager, PersonRow(*columns[13:]))
-        )
+        self.decided_by = _manager(columns[12:])
 
     @property
     def is_approved(self) -> bool:
@@ -419,14 +430,6 @@ class ConnectionRow(NamedTuple):
     supplier: OrganizationRow
 
 
-def _person_columns(path: str) -> list[str]:
-    return [f"{path}__{name}" for name in PersonRow._fields]
-
-
-def _manager_columns(path: str) -> list[str]:
-    return [f"{path}__uuid", *_person_columns(f"{path}__person")]
-
-
 def _organization_columns(side: str) -> list[str]:
     own = ("uuid", "name", "website", "org_type", "status", "created_date", "active_date")
     return [
@@ -442,14 +445,6 @@ _CONNECTION_COLUMNS = (
     *_organization_columns("retailer"),
     *_organization_columns("supplier"),
 )
-
-
-def _person(columns: tuple) -> PersonRow | None:
-    return None if columns[0] is None else PersonRow(*columns)
-
-
-def _manager(columns: tuple) -> AccountManagerRow | None:
-    return None if columns[0] is None else AccountManagerRow(columns[0], PersonRow(*columns[1:]))
 
 
 def _organization(columns: tuple) -> OrganizationRow:
