@@ -1,11 +1,16 @@
-"""DRF's content negotiation, its choice remembered.
+"""DRF's content negotiation, its choices remembered.
 
 Every response runs it: DRF parses the Accept header into media types and matches them
 against the view's renderers, the same work for the same header on every call (a client sends
 one Accept, or none). The choice depends on nothing but the renderers' classes, the format
 asked for (`?format=` or a suffix) and the Accept header, so it is kept per such triple: the
 renderer's position in the view's list and the media type chosen. A refusal (406, an unknown
-format's 404) is not kept, and neither is a header longer than `_KEPT_HEADER_LENGTH`.
+format's 404) is not kept, and neither is a header longer than `_KEPT_HEADER_LENGTH`. A request
+without a query string asks for no format: its query dict is not built to find that out.
+
+A body's parser is chosen the same way, by the parsers' classes and the Content-Type header:
+DRF parses both media types of every parser it tries. A Content-Type no parser takes (415) is
+not kept.
 """
 
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -14,6 +19,7 @@ from connect_api.prepared import once_per_shape
 
 _KEPT_HEADER_LENGTH = 256
 _chosen: dict[tuple, tuple[int, str]] = {}
+_parsers: dict[tuple, int] = {}
 
 
 class RememberedContentNegotiation(DefaultContentNegotiation):
@@ -21,8 +27,10 @@ class RememberedContentNegotiation(DefaultContentNegotiation):
         accept = request.META.get("HTTP_ACCEPT", "")
         if len(accept) > _KEPT_HEADER_LENGTH:
             return super().select_renderer(request, renderers, format_suffix)
-        asked = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
-        key = (tuple(type(renderer) for renderer in renderers), asked, accept)
+        asked = format_suffix
+        if not asked and request.META.get("QUERY_STRING"):
+            asked = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        key = (tuple(map(type, renderers)), asked or None, accept)
         chosen = _chosen.get(key)
         if chosen is None:
             renderer, media_type = super().select_renderer(request, renderers, format_suffix)
@@ -32,6 +40,19 @@ class RememberedContentNegotiation(DefaultContentNegotiation):
         index, media_type = chosen
         return renderers[index], media_type
 
+    def select_parser(self, request, parsers):
+        content_type = request.content_type
+        if content_type is None or len(content_type) > _KEPT_HEADER_LENGTH:
+            return super().select_parser(request, parsers)
+        key = (tuple(map(type, parsers)), content_type)
+        index = _parsers.get(key)
+        if index is None:
+            parser = super().select_parser(request, parsers)
+            if parser is None:
+                return None
+            index = once_per_shape(_parsers, key, lambda: _position(parsers, parser))
+        return parsers[index]
 
-def _position(renderers: list, renderer) -> int:
-    return next(index for index, one in enumerate(renderers) if one is renderer)
+
+def _position(choices: list, chosen) -> int:
+    return next(index for index, one in enumerate(choices) if one is chosen)

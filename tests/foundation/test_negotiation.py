@@ -1,16 +1,18 @@
 """RememberedContentNegotiation: DRF's choice of renderer and media type for every Accept
-header and format, the second time from what it remembered; refusals and long headers are
-never remembered."""
+header and format, and of parser for every Content-Type, the second time from what it
+remembered; refusals and long headers are never remembered."""
 
 import pytest
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from connect_api.api import negotiation
 from connect_api.api.negotiation import RememberedContentNegotiation
+from connect_api.api.parsers import OUTREACH_PARSERS, LimitedJSONParser
 from connect_api.renderers import SurrogateSafeJSONRenderer
 
 ACCEPTS = [
@@ -37,8 +39,10 @@ def renderers():
 @pytest.fixture(autouse=True)
 def nothing_remembered():
     negotiation._chosen.clear()
+    negotiation._parsers.clear()
     yield
     negotiation._chosen.clear()
+    negotiation._parsers.clear()
 
 
 @pytest.mark.parametrize("query", ["", "?format=json", "?format=api"])
@@ -119,3 +123,90 @@ def test_the_api_answers_each_accept_as_asked(token_client):
             "application/json"
         )
         assert client.get("/organizations/connections/", HTTP_ACCEPT="image/png").status_code == 406
+
+
+def test_no_query_string_builds_no_query_dict():
+    RememberedContentNegotiation().select_renderer(request_with("application/json"), renderers())
+    request = request_with("application/json")
+    RememberedContentNegotiation().select_renderer(request, renderers())
+    assert "GET" not in request._request.__dict__  # the query dict, built when first read
+
+
+def test_an_empty_format_is_no_format():
+    given = renderers()
+    for query in ("", "?format=", "?page=2"):
+        chosen, media_type = RememberedContentNegotiation().select_renderer(
+            request_with("text/html", query), given
+        )
+        assert chosen is given[1] and media_type == "text/html"
+    assert len(negotiation._chosen) == 1
+
+
+CONTENT_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json;charset=ISO-8859-1",
+    "APPLICATION/JSON",
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=UTF-8",
+    "multipart/form-data; boundary=xyz",
+    "text/plain; charset=ISO-8859-1",
+    "application/xml",
+    "",
+    "application/json; " + "x" * 300,
+]
+PARSER_LISTS = [
+    [LimitedJSONParser],
+    [LimitedJSONParser, FormParser, MultiPartParser],
+    OUTREACH_PARSERS,
+]
+
+
+def post_with(content_type: str) -> Request:
+    factory_request = APIRequestFactory().generic("POST", "/x/", b"{}", content_type=content_type)
+    return Request(factory_request)
+
+
+@pytest.mark.parametrize("parser_classes", PARSER_LISTS, ids=lambda classes: len(classes))
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+def test_drfs_parser_first_and_second_time(content_type, parser_classes):
+    expected_parsers = [parser() for parser in parser_classes]
+    expected = DefaultContentNegotiation().select_parser(post_with(content_type), expected_parsers)
+    for _ in range(2):
+        given = [parser() for parser in parser_classes]
+        chosen = RememberedContentNegotiation().select_parser(post_with(content_type), given)
+        if expected is None:
+            assert chosen is None
+        else:
+            assert chosen is given[expected_parsers.index(expected)]  # the view's own instance
+    kept = expected is not None and len(content_type) <= negotiation._KEPT_HEADER_LENGTH
+    assert len(negotiation._parsers) == (1 if kept else 0)
+
+
+def test_the_parser_is_remembered(monkeypatch):
+    given = [LimitedJSONParser(), FormParser()]
+    RememberedContentNegotiation().select_parser(post_with("application/json"), given)
+    monkeypatch.setattr(
+        DefaultContentNegotiation, "select_parser", lambda *a, **k: pytest.fail("negotiated")
+    )
+    assert (
+        RememberedContentNegotiation().select_parser(post_with("application/json"), given)
+        is (given[0])
+    )
+
+
+@pytest.mark.django_db
+def test_the_api_parses_and_refuses_each_content_type_as_asked(token_client):
+    from tests.factories import OrganizationMembershipFactory
+
+    client = token_client(OrganizationMembershipFactory().user)
+    for _ in range(2):
+        refused = client.post(
+            "/organizations/connections/request/", "<x/>", content_type="application/xml"
+        )
+        assert refused.status_code == 415
+        missing = client.post(
+            "/organizations/connections/request/", "{}", content_type="application/json"
+        )
+        assert missing.status_code == 400
+        assert "organization_name" in missing.json()["errors"]
