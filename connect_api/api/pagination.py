@@ -25,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from connect_api.api.responses import rendered
 from connect_api.prepared import Window
 
 
@@ -239,7 +240,7 @@ class StartLimitPagination(LimitOffsetPagination):
         pagination = {"total_count": self.count, "start": self.offset, "limit": self.limit}
         if self.count_capped:
             pagination["total_count_exact"] = self.count_exact
-        return Response({self.items_key: data, "pagination": pagination})
+        return rendered(self.request, {self.items_key: data, "pagination": pagination})
 
     def get_paginated_response_schema(self, schema):
         return {

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from connect_api.api.outputs import schema_serializer
 from connect_api.api.pagination import StartLimitPagination
+from connect_api.api.responses import rendered
 from connect_api.api.views import SupplierApiMixin
 from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.filtering import names_a_filter
@@ -115,7 +116,7 @@ class ConnectionRequestViewSet(
         data = shapes.connection_request_data(connection_request)
         return conditional_response(
             request,
-            Response(data),
+            rendered(request, data),
             etag=etag_for(version=connection_request.version, data=data),
             last_modified=connection_request.updated_at,
         )
@@ -136,8 +137,10 @@ class ConnectionRequestViewSet(
         created = services.connection_request_create(
             organization=organization, user=request.user, data=data
         )
-        return Response(
-            shapes.connection_request_created_data(created), status=status.HTTP_201_CREATED
+        return rendered(
+            request,
+            shapes.connection_request_created_data(created),
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(
@@ -242,8 +245,9 @@ class ConnectionViewSet(SupplierApiMixin, mixins.ListModelMixin, viewsets.Generi
     def list(self, request):
         _refuse_a_body(request)
         # The output's one builder, without a ListSerializer around it (benchmarks/speed.py)
-        return Response(
-            [shapes.connection_data(row) for row in selectors.connection_list(request.user)]
+        return rendered(
+            request,
+            [shapes.connection_data(row) for row in selectors.connection_list(request.user)],
         )
 
     @extend_schema(

@@ -32,6 +32,7 @@ from connect_api.api.pagination import (
     ReviewPagination,
 )
 from connect_api.api.parsers import OUTREACH_PARSERS, PlainTextLabelledJSONParser
+from connect_api.api.responses import rendered
 from connect_api.api.schema import (
     APPLICATION_ID,
     OUTREACH_TAGS,
@@ -225,8 +226,9 @@ class IndividualSearchView(OutreachView):
         rows, page_count = page.rows_counted_up_to(individuals, outputs.SEARCH_EXACT_COUNT_UP_TO)
         selectors.with_contact_rows(rows)
         links = _links(request, site_number)
-        return Response(
-            page.data([outputs.contact_data(person, links) for person in rows], page_count)
+        return rendered(
+            request,
+            page.data([outputs.contact_data(person, links) for person in rows], page_count),
         )
 
 
@@ -491,7 +493,7 @@ class CommentListView(OutreachView):
             text=body.validated_data["text"],
             family_comment=body.validated_data["family_comment"],
         )
-        return Response(change_request.number)
+        return rendered(request, change_request.number)
 
 
 # --- change requests -----------------------------------------------------------------------
@@ -546,7 +548,7 @@ class ConnectionChangeRequestView(OutreachView):
             payload=shapes.change_request_input(request.data),
             expected_versions=expected_versions(request),
         )
-        return Response(change_request.number)
+        return rendered(request, change_request.number)
 
 
 # The base of both review viewsets (connection and comment change requests): Basic and the

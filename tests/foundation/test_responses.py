@@ -1,0 +1,76 @@
+"""`rendered()` answers what DRF's Response answers (status, headers in their order, bytes)
+for every Accept header and kind of data, without a template response when the JSON renderer
+was negotiated."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.template.response import SimpleTemplateResponse
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from connect_api.api.responses import rendered
+
+DATA = [
+    {"request_uuid": "0b7f3d5e-0000-4000-8000-000000000001", "n": 1},
+    [1, 2, {"a": None}],
+    41,
+    "text",
+    None,
+    {"line": "a\u2028b\u2029c", "surrogate": "\ud800", "café": "é"},
+    {"at": datetime(2026, 12, 6, 17, 0, 1, 5, tzinfo=UTC), "amount": Decimal("1.50")},
+    {1: "a non-string key"},
+    {"big": 2**70},
+]
+ACCEPTS = [
+    None,
+    "*/*",
+    "application/json",
+    "application/json; indent=4",
+    "text/html",
+    "application/*",
+]
+
+
+def view_answering(make):
+    class View(APIView):
+        authentication_classes = []
+        permission_classes = [AllowAny]
+        throttle_classes = []
+
+        def post(self, request):
+            return make(request)
+
+    return View.as_view()
+
+
+def answer(make, accept):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    response = view_answering(make)(APIRequestFactory().post("/x/", **headers))
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()  # what Django's handler does with a template response
+    return response
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+@pytest.mark.parametrize("data", DATA)
+@pytest.mark.parametrize("status", [200, 201])
+def test_the_same_answer_as_a_response(data, accept, status):
+    headers = {"X-Total-Count": "7"}
+    expected = answer(lambda request: Response(data, status=status, headers=headers), accept)
+    got = answer(lambda request: rendered(request, data, status=status, headers=headers), accept)
+    assert got.status_code == expected.status_code == status
+    assert list(got.items()) == list(expected.items())
+    if accept == "text/html":  # the browsable API: DRF's Response (its page holds a new token)
+        assert isinstance(got, Response)
+    else:
+        assert not isinstance(got, SimpleTemplateResponse)
+        assert got.content == expected.content
+
+
+def test_an_empty_body_has_no_content_type():
+    got = answer(lambda request: rendered(request, None, status=200), "application/json")
+    assert got.content == b"" and not got.has_header("Content-Type")
