@@ -74,3 +74,28 @@ def test_the_same_answer_as_a_response(data, accept, status):
 def test_an_empty_body_has_no_content_type():
     got = answer(lambda request: rendered(request, None, status=200), "application/json")
     assert got.content == b"" and not got.has_header("Content-Type")
+
+
+@pytest.mark.django_db
+def test_the_api_answers_json_at_once_and_html_as_a_response(token_client):
+    import json
+
+    from tests.factories import OrganizationMembershipFactory
+    from tests.seeds import SUPPLIER_CREATE_BODY
+
+    client = token_client(OrganizationMembershipFactory().user)
+    body = json.dumps(SUPPLIER_CREATE_BODY)
+    created = client.post(
+        "/organizations/connections/request/", body, content_type="application/json"
+    )
+    assert created.status_code == 201
+    assert not isinstance(created, SimpleTemplateResponse)
+    assert created["Content-Type"] == "application/json"
+    assert created["Allow"] == "GET, POST, HEAD, OPTIONS"
+    assert created["Vary"] == "Accept, origin"  # DRF's, then the CORS middleware's
+    assert set(created.json()) == {"request_uuid", "request_date"}
+    detail = client.get(f"/organizations/connections/request/{created.json()['request_uuid']}/")
+    assert detail.status_code == 200 and not isinstance(detail, SimpleTemplateResponse)
+    assert detail["ETag"] and detail.json()["record_uuid"] == created.json()["request_uuid"]
+    page = client.get("/organizations/connections/request/", HTTP_ACCEPT="text/html")
+    assert isinstance(page, Response) and page["Content-Type"].startswith("text/html")
