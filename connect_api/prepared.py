@@ -81,6 +81,34 @@ def reused_cursor(connection):
     return cursor
 
 
+def fetched(connection, sql: str, params) -> list:
+    """The rows of `sql` with `params`, run on the reused cursor (`reused_cursor`) as Django's
+    cursor runs them, without its layers when nothing reads them.
+
+    Django's cursor runs each query through the connection's execute wrappers, a check that the
+    transaction is not broken, and its error wrapper (the driver's exceptions raised as
+    Django's, and the connection marked for closing after those that can leave it unusable),
+    then wraps `fetchall` in the error wrapper again: about 10 µs of a small query's 30 µs of
+    CPU here, and a search runs nine compiled reads. When no execute wrapper is installed and
+    queries are not logged, this runs the driver's cursor directly, checks the transaction as
+    Django does, and hands a driver error to Django's error wrapper, which raises it as Django
+    would have (the same class, the same flag on the connection). Otherwise it is Django's
+    cursor."""
+    cursor = reused_cursor(connection)
+    if connection.execute_wrappers or connection.queries_logged:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    if connection.needs_rollback:
+        connection.validate_no_broken_transaction()
+    driver_cursor = cursor.cursor
+    try:
+        driver_cursor.execute(sql, params)
+        return driver_cursor.fetchall()
+    except connection.Database.Error:
+        with connection.wrap_database_errors:
+            raise
+
+
 class PreparedRows:
     def __init__(self, build: Callable[[Sequence[int]], QuerySet]):
         """`build(keys)`: a `values_list()` queryset (plain tuples) whose parameters are `keys`."""
@@ -100,9 +128,7 @@ class PreparedRows:
         if compiled is None:
             return [tuple(row) for row in self.build(keys)]
         sql, compiler, converters = compiled
-        cursor = reused_cursor(connection)
-        cursor.execute(sql, list(keys))
-        rows = cursor.fetchall()
+        rows = fetched(connection, sql, list(keys))
         if converters:
             return [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
@@ -276,9 +302,7 @@ class PreparedModels(_Prepared):
             # Django's own compile refuses (TransactionManagementError)
             return list(self.build(*values))
         compiler, sql, model, iterable, template, converters, composite, instances, _ = compiled
-        cursor = reused_cursor(connection)
-        cursor.execute(sql, self._bound(connection, values, template))
-        rows = cursor.fetchall()
+        rows = fetched(connection, sql, self._bound(connection, values, template))
         if iterable is not ModelIterable:  # rows: what the values_list iterables answer
             if compiler.has_extra_select:  # columns the query orders by but does not answer
                 rows = [row[: compiler.col_count] for row in rows]
@@ -359,9 +383,7 @@ class PreparedCount(_Prepared):
         if compiled is None:
             return self.build(*values).count()
         sql, template = compiled
-        cursor = reused_cursor(connection)
-        cursor.execute(sql, self._bound(connection, values, template))
-        (count,) = cursor.fetchone()
+        ((count,),) = fetched(connection, sql, self._bound(connection, values, template))
         return count
 
     def _compile(self, connection, values) -> tuple | None:

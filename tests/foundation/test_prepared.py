@@ -632,3 +632,66 @@ def test_models_instances_built_as_model_iterable_builds_them_without_it(monkeyp
             if found.decided_by is not None:
                 assert found.decided_by.person == expected.decided_by.person
         assert len(after) == 0
+
+
+def test_compiled_reads_run_on_the_drivers_cursor_when_nothing_reads_djangos(
+    requests_with_integrations, monkeypatch
+):
+    """Not logged and no execute wrapper: Django's cursor layers are not run (the same rows,
+    counts and instances); logged or wrapped, they are, so the query is seen."""
+    from django.db import connections
+    from django.db.backends.utils import CursorWrapper
+
+    from connect_api.prepared import PreparedCount
+
+    wrapper = connections["default"]
+    keys = requests_with_integrations
+    rows, count = PreparedRows(integrations_of), PreparedCount(Integration.objects.filter)
+    expected_rows, expected_count = list(integrations_of(keys)), Integration.objects.count()
+    rows(keys), count()  # compiled
+    with monkeypatch.context() as patched:
+        patched.setattr(CursorWrapper, "execute", lambda *a, **k: pytest.fail("Django's cursor"))
+        assert rows(keys) == expected_rows and count() == expected_count
+    seen = []
+
+    def wrapped(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with wrapper.execute_wrapper(wrapped):
+        assert rows(keys) == expected_rows
+    with CaptureQueriesContext(wrapper) as logged:
+        assert count() == expected_count
+    assert len(seen) == 1 and len(logged) == 1
+
+
+def test_a_driver_error_is_raised_as_django_raises_it():
+    """A failing compiled read raises Django's exception class, not the driver's, and marks
+    the connection as Django does (closed at the request's end if unusable)."""
+    from django.db import DatabaseError, connections, transaction
+
+    from connect_api.prepared import fetched
+
+    wrapper = connections["default"]
+    wrapper.errors_occurred = False
+    with pytest.raises(DatabaseError) as raised, transaction.atomic():
+        fetched(wrapper, "SELECT no_such_column FROM connections_integration", [])
+    assert type(raised.value).__module__ == "django.db.utils"
+    assert isinstance(raised.value.__cause__, wrapper.Database.Error)
+    assert wrapper.errors_occurred
+    wrapper.errors_occurred = False
+
+
+def test_a_broken_transaction_is_refused_as_django_refuses_it():
+    from django.db import connections, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from connect_api.prepared import fetched
+
+    wrapper = connections["default"]
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            fetched(wrapper, "SELECT 1", [])
+        transaction.set_rollback(False)
+        assert fetched(wrapper, "SELECT 1", []) == [(1,)]
