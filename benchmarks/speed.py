@@ -4,6 +4,7 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py                    # PostgreSQL, ~1-2 min
     .venv/bin/python benchmarks/speed.py --sqlite           # SQLite (the `make run` default)
     .venv/bin/python benchmarks/speed.py --rounds 7 --calls 100 --profile detail
+    .venv/bin/python benchmarks/speed.py --rounds 31 --calls 30 --steps create
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
@@ -620,6 +621,11 @@ def main() -> None:
         "--profile", help="cProfile one case: `detail` (the endpoint) or `detail:plain`"
     )
     parser.add_argument(
+        "--steps",
+        help="the CPU time of each step of one case, the endpoint beside its plain twin "
+        "(benchmarks/speed_steps.py), e.g. `create`",
+    )
+    parser.add_argument(
         "--server",
         action="store_true",
         help="through gunicorn (2 sync workers) and wrk instead of the test client: list, detail",
@@ -791,6 +797,16 @@ def main() -> None:
     )
 
     warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)
+
+    if args.steps:
+        from benchmarks.speed_steps import run_steps
+
+        run_steps(
+            {variant: cases[args.steps][variant] for variant in ("endpoint", "plain")},
+            rounds=args.rounds,
+            calls=args.calls,
+        )
+        return
 
     if args.profile:
         # CPU time by default: on a busy machine the wall clock is mostly waiting for the database
