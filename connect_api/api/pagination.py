@@ -23,7 +23,6 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.response import Response
 
 from connect_api.api.responses import rendered
 from connect_api.prepared import Window
@@ -271,7 +270,7 @@ class BareListPagination(StartLimitPagination):
     body, the total in `X-Total-Count`."""
 
     def get_paginated_response(self, data):
-        return Response(data, headers={"X-Total-Count": str(self.count)})
+        return rendered(self.request, data, headers={"X-Total-Count": str(self.count)})
 
     def get_paginated_response_schema(self, schema):
         return schema
@@ -284,11 +283,12 @@ class ChangeRequestPagination(StartLimitPagination):
     items_key = "ChangeRequests"
 
     def get_paginated_response(self, data):
-        return Response(
+        return rendered(
+            self.request,
             {
                 self.items_key: data,
                 "Pagination": {"TotalCount": self.count, "Start": self.offset, "Limit": self.limit},
-            }
+            },
         )
 
     def get_paginated_response_schema(self, schema):
@@ -443,6 +443,7 @@ class ReviewPagination(ChangeRequestPagination):
                 raise ValidationError({name: [message] for name in mixed})
             self.page_index = None
             return super().paginate_queryset(queryset, request, view)
+        self.request = request  # as LimitOffsetPagination keeps it, for the answer
         self.page_index = PageIndexPagination.from_request(request)
         rows, self.page_count = self.page_index.rows(queryset)
         return rows
@@ -450,7 +451,7 @@ class ReviewPagination(ChangeRequestPagination):
     def get_paginated_response(self, data):
         if self.page_index is None:
             return super().get_paginated_response(data)
-        return Response(self.page_index.data(data, self.page_count))
+        return rendered(self.request, self.page_index.data(data, self.page_count))
 
     def get_paginated_response_schema(self, schema):
         """Either envelope: the keys each requires tell them apart."""
