@@ -69,10 +69,11 @@ class ConnectionRequestViewSet(
     def get_queryset(self):
         return selectors.connection_requests_for(self.request.user)
 
-    def get_object(self):
+    def get_object(self, lookup=selectors.connection_request_by_uuid):
         """The caller's request with this uuid (404 otherwise): `get_queryset()`'s row, by
-        its query compiled once (selectors.connection_request_by_uuid)."""
-        found = selectors.connection_request_by_uuid(self.request.user, self.kwargs["uuid"])
+        its query compiled once (`lookup`: the instance; the detail reads it as a row,
+        selectors.connection_request_row_by_uuid)."""
+        found = lookup(self.request.user, self.kwargs["uuid"])
         if found is None:
             raise Http404
         self.check_object_permissions(self.request, found)
@@ -107,10 +108,7 @@ class ConnectionRequestViewSet(
         return self.get_paginated_response([shapes.connection_request_data(row) for row in page])
 
     def retrieve(self, request, uuid=None):
-        found = selectors.connection_request_row_by_uuid(request.user, uuid)
-        if found is None:
-            raise Http404
-        self.check_object_permissions(request, found)
+        found = self.get_object(lookup=selectors.connection_request_row_by_uuid)
         (connection_request,) = selectors.with_child_rows([found])
         _refuse_a_body(request)
         data = shapes.connection_request_data(connection_request)
