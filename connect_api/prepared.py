@@ -9,11 +9,11 @@ applies (UUIDs and datetimes on SQLite). `PreparedModels(build, *fields)` does t
 queryset of model instances whose parameters are the values it is called with (the token
 lookup: the token, its user, the membership and organization; a request by its uuid within
 the caller's organizations), building the instances as Django's `ModelIterable` does (from
-what the compile worked out once: `_Instances`), or a `values_list()` queryset's rows. The
-compiled reads run on the connection's one reused cursor (`reused_cursor`). `PreparedCount`
-does the same for a
-queryset's `.count()`, and `PreparedList` gives a paginator a list's count and pages that
-way (each page window compiled once). `PreparedInsert(model)` writes new instances as
+what the compile worked out once: `_Instances`), or a `values_list()` queryset's rows.
+`PreparedCount` does the same for a queryset's `.count()`, and `PreparedList` gives a paginator
+a list's count and pages that way (each page window compiled once). These compiled reads run
+on the connection's one reused cursor (`reused_cursor`), through the driver's own when nothing
+reads Django's (`fetched`). `PreparedInsert(model)` writes new instances as
 `bulk_create` does, its INSERT compiled once per number of rows; `PreparedCreate(model)` is
 `create()` over it; `PreparedUpdate(model)` writes an instance's changed fields as
 `save(update_fields=...)` does, its UPDATE compiled once per set of fields. The answer and
@@ -362,8 +362,15 @@ class PreparedModels(_Prepared):
         if iterable is ModelIterable and not composite:
             instances = _Instances.of(compiler, connection.alias)
         return (
-            *(compiler, sql, queryset.model, iterable, template, converters, composite),
-            *(instances, locks),
+            compiler,
+            sql,
+            queryset.model,
+            iterable,
+            template,
+            converters,
+            composite,
+            instances,
+            locks,
         )
 
 
