@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 import benchmarks.speed_twins as twins
-from connect_api.api import responses
 from connections import services as connection_services
 from connections.api import serializers as connection_shapes
 from connections.api import views as connection_views
@@ -45,7 +44,6 @@ STEPS = [
     (connection_services, "connection_request_create", "    create: service"),
     (outreach_shapes, "change_request_input", "    outreach POST: input"),
     (outreach_services, "change_request_submit", "    outreach POST: service"),
-    (responses, "rendered", "    answer (rendered)"),
     (connection_views, "rendered", "    answer (rendered)"),
     (outreach_views, "rendered", "    answer (rendered)"),
     (twins, "token_user", "    twin: token and throttle"),
