@@ -124,17 +124,17 @@ from organizations.models import (  # noqa: E402
 from outreach import models as outreach_models  # noqa: E402
 from outreach.choices import Right  # noqa: E402
 from tests.conftest import basic_header  # noqa: E402
-from tests.seeds import OUTREACH_SEED_BODY_TEXT, SUPPLIER_CREATE_BODY  # noqa: E402
+from tests.seeds import (  # noqa: E402
+    OUTREACH_SEED_BODY_TEXT,
+    SUPPLIER_CONTACT_PATCH_BODY,
+    SUPPLIER_CREATE_BODY,
+)
 from uploads.models import Upload, UploadCheck, UploadCheckStatus  # noqa: E402
 from uploads.services import specs_key  # noqa: E402
 
 settings.ROOT_URLCONF = "benchmarks.speed_twins"
 TOKEN_RENEWAL = 'UPDATE "knox_authtoken"'  # knox's renewal (Django's SQL and the twin's)
 API = "/organizations/connections/"
-
-
-# A PATCH as the seeds send it: contact details changed, nothing else.
-PATCH_BODY = {"primary_contact_phone": "555-0199", "additional_information": "New hours."}
 
 
 def review_line(request, action: str, minutes_ago: int, **fields) -> ReviewEntry:
@@ -543,7 +543,7 @@ def writes_compare(name: str, answers: dict, made: list[ConnectionRequest], clie
             shapes[variant] = (sorted(data), written(created))
         assert shapes["limit"] == shapes["endpoint"], shapes
         return
-    body = json.dumps(PATCH_BODY)
+    body = json.dumps(SUPPLIER_CONTACT_PATCH_BODY)
     for status, (first, second) in (
         ("PENDING", (made[-4], made[-5])),
         ("CHANGES REQUESTED", (made[-11], made[-21])),
@@ -670,7 +670,7 @@ def main() -> None:
         return call
 
     def patch(url):
-        body = json.dumps(PATCH_BODY)
+        body = json.dumps(SUPPLIER_CONTACT_PATCH_BODY)
 
         def call():
             response = client.patch(url, body, content_type="application/json")

@@ -38,6 +38,12 @@ SUPPLIER_CREATE_BODY = {
 }
 """The create body as the platform's public docs send it (`POST .../connections/request/`)."""
 
+SUPPLIER_CONTACT_PATCH_BODY = {
+    "primary_contact_phone": "555-0199",
+    "additional_information": "New hours.",
+}
+"""A PATCH as the seeds send it: contact details changed, nothing else."""
+
 OUTREACH_SEED_BODY_TEXT = """{
   "ConnectionId": -1,
   "Complete": false,

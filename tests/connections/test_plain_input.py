@@ -11,7 +11,11 @@ import pytest
 
 from connections.api import serializers as shapes
 from tests.connections.conftest import SEED_INTEGRATION_UUID, request_url
-from tests.seeds import SUPPLIER_CREATE_BODY, SUPPLIER_SEED_PATCH_BODY
+from tests.seeds import (
+    SUPPLIER_CONTACT_PATCH_BODY,
+    SUPPLIER_CREATE_BODY,
+    SUPPLIER_SEED_PATCH_BODY,
+)
 
 UUID = "3a438d7e-1234-46e1-96d2-efd9dac561d9"
 
@@ -134,7 +138,7 @@ SEED_BODIES = {
     "the docs' create body": (SUPPLIER_CREATE_BODY, False),
     "seed 000's PATCH": (json.loads(SUPPLIER_SEED_PATCH_BODY), True),
     "the seeds' contact PATCH": (
-        {"primary_contact_phone": "555-0199", "additional_information": "New hours."},
+        SUPPLIER_CONTACT_PATCH_BODY,
         True,
     ),
 }
