@@ -12,6 +12,13 @@ patterns. A pattern whose segments its expression does not fix (one starting wit
 parameter) is tried for every path. Includes at "" (no namespace, no default arguments) are
 looked into, as their patterns see the same path.
 
+Within the patterns of two leading segments, a later segment that many of them fix selects
+among them in the same way: the outreach routes (`api_accessacs_mobile/v2/<site>/connections`)
+are told apart by their fourth segment, after the site's number. A segment is read past
+earlier ones only where the expression fixes how many slashes come before it: literal text and
+named groups that cannot match a slash (what the `int`, `str`, `slug`, `uuid`, `id` and
+`hexkey` converters write).
+
 What a path resolves to (the view, its arguments, the route, the names) is what the plain
 list resolves it to; `reverse()`, the checks and the OpenAPI schema read the plain list.
 """
@@ -33,6 +40,46 @@ in a character class), and escaped punctuation but a slash (`re.escape` writes `
 _END = re.compile(r"(?:/\??)?(?:\$|\\Z)$")
 """The end of the path in a regular expression, after a slash or an optional one: `$`,
 `\\Z`, `/$`, `/?$`, `/?\\Z` ..."""
+
+
+_ONE_SEGMENT_GROUP = re.compile(
+    r"\(\?P<\w+>(?:(?:\[(?:\^/|[^\]\\/^][^\]\\/]*)\]|[A-Za-z0-9_-])(?:[+*?]|\{\d+(?:,\d*)?\})?)+\)"
+)
+"""A named group that matches within one segment: character classes without a slash
+(`[0-9]`, `[-a-zA-Z0-9_]`, `[^/]`) and letters, digits, `_` or `-`, each maybe repeated.
+Anything else (`.+`, an escape, a nested group) is not read as one."""
+
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def segment_at(regex: str, position: int) -> str | None:
+    """The segment at `position` (0: the first) of every path `regex` matches, where the
+    expression fixes it as literal text; else ANY. Earlier segments may hold named groups
+    that cannot match a slash (_ONE_SEGMENT_GROUP); a path that ends before `position` is
+    ANY as well."""
+    if not regex.startswith("^") or "|" in regex:
+        return ANY
+    at, index = 1, 0
+    while True:
+        text, literal = "", True
+        while True:
+            part = _LITERAL.match(regex, at)
+            if part is not None:
+                text += re.sub(r"\\(.)", r"\1", part.group())
+            else:
+                part = _ONE_SEGMENT_GROUP.match(regex, at)
+                if part is None:
+                    break
+                literal = False
+            at = part.end()
+        ended = _END.match(regex, at) is not None
+        slash = regex.startswith("/", at) and regex[at + 1 : at + 2] not in _QUANTIFIERS
+        if index == position:
+            return text if literal and (ended or slash) else ANY
+        if not slash:
+            return ANY
+        at += 1
+        index += 1
 
 
 def _fixed_segments(regex: str) -> tuple[list[str], bool]:
@@ -101,19 +148,61 @@ def leading_segments(pattern) -> tuple[str | None, frozenset[str] | None]:
     return segments[0], frozenset(seconds)
 
 
+FIRST_INDEXED_SEGMENT = 2
+LAST_INDEXED_SEGMENT = 5
+
+
+def _segment_index(patterns: list) -> tuple[int, dict[str, list], list] | None:
+    """(position, {segment: the patterns that may match a path with that segment there},
+    the patterns that may match any other) for the position from the third segment on that
+    the most patterns fix; None when fewer than two patterns fix any. Each list keeps the
+    patterns' order; a pattern that does not fix the segment is in every list."""
+    best = None
+    for position in range(FIRST_INDEXED_SEGMENT, LAST_INDEXED_SEGMENT + 1):
+        segments = [
+            segment_at(p.pattern.regex.pattern, position) if isinstance(p, URLPattern) else ANY
+            for p in patterns
+        ]
+        fixed = sum(segment is not ANY for segment in segments)
+        if fixed >= 2 and (best is None or fixed > best[0]):
+            best = (fixed, position, segments)
+    if best is None:
+        return None
+    _, position, segments = best
+    by_segment = {
+        value: [p for p, s in zip(patterns, segments, strict=True) if s is ANY or s == value]
+        for value in set(segments) - {ANY}
+    }
+    others = [p for p, s in zip(patterns, segments, strict=True) if s is ANY]
+    return position, by_segment, others
+
+
 class _Candidates(URLResolver):
     """A plain resolver at "" over some of the list's patterns, answering a pattern's match
     as it stands (an include's with the include's own route before its route, as a parent
     resolver writes it): wrapping it in another ResolverMatch, as URLResolver does, would
     add nothing (no prefix, arguments, names or namespace) and cost about a third of
-    resolving a path."""
+    resolving a path. Where its patterns fix a later segment (_segment_index), a path tries
+    only those that may match its own; not with `indexed=False`, for paths ending in a
+    newline, before which `$` matches (`^a/b$` matches `a/b\n`, whose second segment is
+    `b\n`)."""
 
-    def __init__(self, patterns: list):
+    def __init__(self, patterns: list, *, indexed: bool = True):
         super().__init__(RoutePattern(""), patterns)
+        self._index = _segment_index(patterns) if indexed else None
+
+    def _tried_for(self, path: str) -> list:
+        if self._index is None:
+            return self.url_patterns
+        position, by_segment, others = self._index
+        segments = path.split("/", position + 1)
+        if len(segments) <= position:
+            return others
+        return by_segment.get(segments[position], others)
 
     def resolve(self, path):
         tried = []
-        for pattern in self.url_patterns:
+        for pattern in self._tried_for(path):
             try:
                 match = pattern.resolve(path)
             except Resolver404 as refused:
@@ -156,7 +245,7 @@ class LeadingSegmentsResolver(URLResolver):
                 },
                 over(lambda f, s, first=first: f is ANY or (f == first and s is ANY)),
             )
-        return by_first, over(lambda f, s: f is ANY), over(lambda f, s: True)
+        return by_first, over(lambda f, s: f is ANY), _Candidates(flat, indexed=False)
 
     def resolve(self, path):
         path = str(path)

@@ -9,7 +9,7 @@ from django.urls import Resolver404, URLResolver, get_resolver, include, path, r
 from django.urls.resolvers import RegexPattern
 
 from connect_api import urls
-from connect_api.urlindex import ANY, LeadingSegmentsResolver, leading_segments
+from connect_api.urlindex import ANY, LeadingSegmentsResolver, leading_segments, segment_at
 
 
 def view(request):  # pragma: no cover - never called
@@ -182,3 +182,70 @@ def test_patterns_of_any_segment_keep_their_order():
     assert resolver.resolve("/a/c/").url_name == "c"
     with pytest.raises(Resolver404):
         resolver.resolve("/a/d/")
+
+
+@pytest.mark.parametrize(
+    ("regex", "position", "segment"),
+    [
+        (
+            r"^api_accessacs_mobile/v2/(?P<site_number>[0-9]{1,10})/connections/?\Z",
+            3,
+            "connections",
+        ),
+        (r"^api_accessacs_mobile/v2/(?P<site_number>[0-9]{1,10})/connections/?\Z", 2, ANY),
+        (r"^api_accessacs_mobile/v2/(?P<site_number>[0-9]{1,10})/connections/?\Z", 4, ANY),
+        (r"^api_accessacs_mobile/v2/accounts/findbyemail/?\Z", 3, "findbyemail"),
+        (r"^a/(?P<x>[^/]+)/b\Z", 2, "b"),  # str
+        (r"^a/(?P<x>[-a-zA-Z0-9_]+)/b\Z", 2, "b"),  # slug
+        (r"^a/(?P<x>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/b\Z", 2, "b"),
+        (r"^a/(?P<x>[0-9a-fA-F]{8}-?[0-9a-fA-F]{4})/b/$", 2, "b"),
+        (r"^a/(?P<x>[0-9a-fA-F-]{36})/b/$", 2, "b"),  # hexkey
+        (r"^a/b/$", 2, ""),
+        (r"^a/b/?$", 2, ANY),  # `a/b` and `a/b/`
+        (r"^a/b$", 2, ANY),  # ends before
+        (r"^a/(?P<x>.+)/b/?\Z", 2, ANY),  # path: may hold slashes
+        (r"^a/(?P<x>[a-z/]+)/b\Z", 2, ANY),
+        (r"^a/(?P<x>[^a]+)/b\Z", 2, ANY),  # a negated class other than [^/]
+        (r"^a/(?P<x>\w+)/b\Z", 2, ANY),  # an escape
+        (r"^a/(?P<x>[0-9]+)?/b\Z", 2, ANY),  # the group may be absent
+        (r"^a/([0-9]+)/b\Z", 2, ANY),  # not a named group
+        (r"^a/x(?P<x>[a-z]+)/b\Z", 1, ANY),  # part literal, part parameter
+        (r"^a/x(?P<x>[a-z]+)/b\Z", 2, "b"),
+        (r"^a/x/?b\Z", 1, ANY),
+        (r"^a/bc+/d\Z", 2, ANY),
+        (r"^a/b/|^c/d/", 1, ANY),
+        (r"(?i)^a/b/", 1, ANY),
+    ],
+)
+def test_the_later_segment_a_pattern_fixes(regex, position, segment):
+    assert segment_at(regex, position) == segment
+
+
+def test_an_outreach_call_tries_the_routes_of_its_fourth_segment(monkeypatch):
+    get_resolver().resolve("/organizations/")  # the index is built
+    tried = tried_routes(monkeypatch, get_resolver(), "/api_accessacs_mobile/v2/12/connections")
+    assert tried[-1] == "api_accessacs_mobile/v2/<id:site_number>/connections/", tried
+    assert all(route.split("/")[3] == "connections" for route in tried), tried
+    assert len(tried) == 5  # teams, assignments, assignments/<id>, connections/<id>: before it
+    tried = tried_routes(monkeypatch, get_resolver(), "/api_accessacs_mobile/v2/12/individuals/7")
+    assert tried and all("/individuals" in route for route in tried), tried
+
+
+def test_a_later_segment_selects_among_patterns_in_their_order():
+    patterns = [
+        path("a/<int:n>/x/", view, name="x"),
+        re_path(r"^a/(?P<rest>.+)$", view, name="anything"),
+        path("a/<int:n>/y/", view, name="y"),
+        path("a/<int:n>/<slug:s>/", view, name="slug"),
+        path("a/<int:n>/x/", view, name="x again"),
+    ]
+    resolver = URLResolver(RegexPattern(r"^/"), [LeadingSegmentsResolver(patterns)])
+    assert resolver.resolve("/a/1/x/").url_name == "x"
+    assert resolver.resolve("/a/1/y/").url_name == "anything"
+    assert resolver.resolve("/a/1/z/").url_name == "anything"
+    plain = URLResolver(RegexPattern(r"^/"), patterns)
+    without_anything = [patterns[0], *patterns[2:]]
+    resolver = URLResolver(RegexPattern(r"^/"), [LeadingSegmentsResolver(without_anything)])
+    plain = URLResolver(RegexPattern(r"^/"), without_anything)
+    for path_ in ["/a/1/x/", "/a/1/y/", "/a/1/z/", "/a/1/", "/a/1", "/a/1/x/\n", "/a/1/y"]:
+        assert answer(resolver, path_) == answer(plain, path_), path_
