@@ -1,7 +1,17 @@
+import functools
+
 import orjson
 from rest_framework.renderers import JSONRenderer
 
 _LINE_SEPARATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+_NOT_ASKED = object()
+
+
+@functools.lru_cache(maxsize=64)
+def _indent_asked(accepted_media_type: str):
+    """The indent `accepted_media_type` asks for (`application/json; indent=4`), as DRF reads
+    it, or _NOT_ASKED."""
+    return JSONRenderer.get_indent(None, accepted_media_type, {"indent": _NOT_ASKED})
 
 
 class SurrogateSafeJSONRenderer(JSONRenderer):
@@ -15,6 +25,15 @@ class SurrogateSafeJSONRenderer(JSONRenderer):
     U+2028 and U+2029 are escaped as DRF escapes them. Error messages quote client input, so
     `"\\ud800"` in a body must not turn a 400 into a 500.
     """
+
+    def get_indent(self, accepted_media_type, renderer_context):
+        """DRF's, with the media type's reading kept per media type: DRF parses it on every
+        call, and an absent indent costs it a KeyError."""
+        if accepted_media_type:
+            indent = _indent_asked(accepted_media_type)
+            if indent is not _NOT_ASKED:
+                return indent
+        return renderer_context.get("indent", None)
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if (

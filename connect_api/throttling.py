@@ -26,6 +26,7 @@ number of workers and instances; the price is that a client can be refused early
 workers leased and did not spend (at most one block, 1% of the limit, per worker).
 """
 
+import functools
 import math
 import threading
 import time
@@ -156,10 +157,20 @@ class Leases:
 LEASES = Leases()
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_rate(rate: str | None) -> tuple[int | None, int | None]:
+    return throttling.SimpleRateThrottle.parse_rate(None, rate)
+
+
 class FixedWindowThrottleMixin:
     """DRF's SimpleRateThrottle (rates, scopes, cache keys) counted by `counter_hit`."""
 
     timer = time.time
+
+    def parse_rate(self, rate):
+        """DRF's reading of a rate (`1200/min`: 1200 requests a 60 s window), kept per rate:
+        DRF makes every throttle anew for each request, which reads its rate again."""
+        return _parsed_rate(rate)
 
     def allow_request(self, request, view):
         if self.rate is None:

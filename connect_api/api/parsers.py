@@ -12,6 +12,10 @@ HttpClient's `StringEntity` default): "Café" arrives as the single byte 0xE9. T
 read in the charset its Content-Type names; without one, as UTF-8, and a body that is not valid
 UTF-8 as ISO-8859-1 (every byte sequence is valid ISO-8859-1, so nothing is lost). The
 foundation's body-size limit still applies and a body that is not JSON is still 400.
+
+Each parser answers DRF's `DataAndFiles` (the JSON, no files), which DRF's request unpacks as
+it is: a bare value, DRF learns to be one by catching the AttributeError of asking it for
+`.data`, on every request with a body.
 """
 
 import codecs
@@ -21,9 +25,10 @@ import ijson
 import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import parse_header_parameters
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import DataAndFiles, JSONParser
 
 from connect_api.exceptions import PayloadTooLarge
 
@@ -134,7 +139,7 @@ class LimitedJSONParser(JSONParser):
             pass  # an unknown charset label: read as UTF-8
         except UnicodeDecodeError as error:
             raise ParseError(f"JSON parse error - the body is not valid {charset}.") from error
-        return json_loads(body)
+        return DataAndFiles(json_loads(body), MultiValueDict())
 
 
 # --- outreach: JSON in the charset it is sent, also labelled as a form ----------------------
@@ -167,7 +172,7 @@ class OutreachJSONParser(LimitedJSONParser):
         body = b"" if stream is None else stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise PayloadTooLarge()
-        return json_loads(body_text(body, media_type))
+        return DataAndFiles(json_loads(body_text(body, media_type)), MultiValueDict())
 
 
 class FormLabelledJSONParser(OutreachJSONParser):

@@ -4,13 +4,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from connect_api.api.converters import UUID_PATTERN
+from connect_api.api.dispatch import ReusedPolicies
 from connect_api.api.parsers import LimitedJSONParser
 from connect_api.authentication import OUTREACH_AUTHENTICATION, SUPPLIER_AUTHENTICATION
 from connect_api.idempotency import IdempotentMixin
 from outreach import permissions as outreach_permissions
 
 
-class SupplierApiMixin(IdempotentMixin):
+class SupplierApiMixin(IdempotentMixin, ReusedPolicies):
     """What every supplier-API view shares (organizations, connections and uploads): token
     authentication first, JSON bodies, uuid lookups, Idempotency-Key on POST and PATCH."""
 
@@ -20,7 +21,7 @@ class SupplierApiMixin(IdempotentMixin):
     lookup_value_regex = UUID_PATTERN
 
 
-class OutreachView(IdempotentMixin, APIView):
+class OutreachView(IdempotentMixin, ReusedPolicies, APIView):
     """Base of every outreach view: Basic first, site membership resolved (404 without),
     Idempotency-Key on POST."""
 

@@ -401,10 +401,13 @@ def _plain_object(shape: list[tuple], data, partial: bool):
         return _UNCHECKED
     attrs = {}
     for spellings, source, required, default, allow_null, check in shape:
-        present = [spelling for spelling in spellings if spelling in data]
-        if len(present) > 1:
-            return _UNCHECKED
-        if not present:
+        present = None
+        for spelling in spellings:
+            if spelling in data:
+                if present is not None:
+                    return _UNCHECKED
+                present = spelling
+        if present is None:
             if partial:
                 continue
             if default is serializers.empty:
@@ -415,7 +418,7 @@ def _plain_object(shape: list[tuple], data, partial: bool):
                 return _UNCHECKED
             attrs[source] = default
             continue
-        value = data[present[0]]
+        value = data[present]
         if value is None:
             if not allow_null:
                 return _UNCHECKED

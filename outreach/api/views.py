@@ -25,6 +25,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connect_api.api.dispatch import ReusedPolicies
 from connect_api.api.pagination import (
     ChangeRequestPagination,
     PageIndexPagination,
@@ -557,7 +558,11 @@ class ConnectionChangeRequestView(OutreachView):
 # output (`item_data`); each declares its own schema. (A comment, not a docstring: the
 # schema would show a docstring as the description of every operation.)
 class ReviewViewSet(
-    IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    IdempotentMixin,
+    ReusedPolicies,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     authentication_classes = OutreachView.authentication_classes
     permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]

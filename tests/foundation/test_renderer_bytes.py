@@ -84,3 +84,25 @@ def test_an_indent_asked_for_is_drfs_indented_output():
     assert SurrogateSafeJSONRenderer().render(data, "application/json", context) == (
         JSONRenderer().render(data, "application/json", context)
     )
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    [
+        None,
+        "",
+        "application/json",
+        "application/json; indent=4",
+        "application/json; indent=0",
+        "application/json; indent=20",
+        "application/json; indent=-3",
+        "application/json; indent=x",
+        "application/json;indent=2; charset=utf-8",
+    ],
+)
+@pytest.mark.parametrize("context", [{}, {"indent": 2}])
+def test_the_indent_drf_reads(media_type, context):
+    for _ in range(2):  # the media type's reading is kept after the first
+        assert SurrogateSafeJSONRenderer().get_indent(media_type, context) == (
+            JSONRenderer().get_indent(media_type, context)
+        )

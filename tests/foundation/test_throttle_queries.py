@@ -214,3 +214,14 @@ def test_outside_a_transaction_postgresql_counts_without_waiting_for_the_wal_onl
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)  # the session's own writes keep waiting
+
+
+@pytest.mark.parametrize("rate", ["1200/min", "5/s", "60/hour", "3/day", "10/m", None])
+def test_a_rate_reads_as_drf_reads_it(rate, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    expected = SimpleRateThrottle.parse_rate(None, rate)
+    user, anonymous = UserRateThrottle(), AnonRateThrottle()
+    assert user.parse_rate(rate) == expected
+    monkeypatch.setattr(SimpleRateThrottle, "parse_rate", None)  # read once: kept since
+    assert anonymous.parse_rate(rate) == expected

@@ -1,0 +1,106 @@
+"""DRF's dispatch, without the work it repeats for nothing on every request.
+
+`ReusedPolicies` is mixed into the base views of both APIs (connect_api.api.views). What a
+request is answered, and every header, stay DRF's; tests/foundation/test_dispatch.py compares
+each part with DRF's own.
+
+- **Parsers and authenticators, made once.** DRF makes a new instance of each class of
+  `parser_classes` and `authentication_classes` for every request. These classes keep nothing
+  on the instance between calls, so one instance of each, per list of classes, serves every
+  request (and every thread). Renderers and throttles are still made per request: the
+  browsable API's renderer and the throttles keep the call's state on the instance.
+- **Allow and Vary, worked out once.** DRF's `default_response_headers` lists the view's
+  methods (a `hasattr` for each of Django's nine) and joins them for `Allow` on every request.
+  What it lists depends only on the view's class, the methods a viewset's route maps to
+  actions, the class's `http_method_names` and whether it has more than one renderer, so the
+  headers are kept per such key (each request gets its own copy, which DRF changes).
+- **Vary, as DRF writes it.** For an answer that is no DRF `Response` (the JSON answers of
+  connect_api.api.responses), DRF's `finalize_response` runs `patch_vary_headers` with the
+  view's `Vary` (`Accept`): it splits the response's Vary, lowercases each name, joins them
+  again. A response without a Vary of its own gets the value that gives for the view's Vary
+  alone, worked out once per value; one with its own Vary still goes through
+  `patch_vary_headers`.
+- **No cycle left behind.** DRF's request and the view refer to each other (`view.request`,
+  `request.parser_context["view"]`), so every request left them, with everything they hold,
+  to the cyclic garbage collector: more collections, each longer. Once an answer that is no
+  template response is final, nothing reads either again, and the references are dropped so
+  that both are freed at once. A DRF `Response` is rendered after the view returns, from its
+  `renderer_context` (which holds both), so it keeps them.
+"""
+
+import functools
+
+from django.http import HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+from django.utils.cache import patch_vary_headers
+from rest_framework.compat import split_header_value
+from rest_framework.response import Response
+
+from connect_api.prepared import once_per_shape
+
+_instances: dict[tuple, tuple] = {}
+_headers: dict[tuple, dict] = {}
+
+
+def shared_instances(classes) -> tuple:
+    """One instance of each class of `classes`, the same ones for every call with those
+    classes (in that order)."""
+    key = tuple(classes)
+    found = _instances.get(key)
+    if found is None:
+        found = once_per_shape(_instances, key, lambda: tuple(cls() for cls in key))
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def vary_alone(vary: str) -> str:
+    """The Vary header `patch_vary_headers` writes for `vary` on a response without one."""
+    response = HttpResponse()
+    patch_vary_headers(response, list(split_header_value(vary)))
+    return response.headers["Vary"]
+
+
+class ReusedPolicies:
+    """For a DRF view (see the module's docstring)."""
+
+    def get_parsers(self):
+        return shared_instances(self.parser_classes)
+
+    def get_authenticators(self):
+        return shared_instances(self.authentication_classes)
+
+    @property
+    def default_response_headers(self):
+        key = (
+            type(self),
+            tuple(self.__dict__.get("action_map", ())),
+            tuple(self.http_method_names),
+            len(self.renderer_classes) > 1,
+        )
+        headers = _headers.get(key)
+        if headers is None:
+            made = super().default_response_headers
+            headers = once_per_shape(_headers, key, lambda: made)
+        return dict(headers)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) or not isinstance(response, HttpResponseBase):
+            return super().finalize_response(request, response, *args, **kwargs)
+        headers = self.headers
+        vary = headers.pop("Vary", None)
+        if vary is not None:
+            if response.has_header("Vary"):
+                patch_vary_headers(response, list(split_header_value(vary)))
+            else:
+                response.headers["Vary"] = vary_alone(vary)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if not isinstance(response, SimpleTemplateResponse):
+            drf_request = self.__dict__.pop("request", None)
+            if drf_request is not None:
+                drf_request.parser_context = None
+        return response

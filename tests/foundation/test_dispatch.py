@@ -1,0 +1,277 @@
+"""`ReusedPolicies` (connect_api.api.dispatch) answers what DRF's own dispatch answers: the
+same headers in the same order, the same parsers and authenticators (one instance of each,
+which holds no state), and leaves no reference cycle behind a JSON answer."""
+
+import ast
+import gc
+import inspect
+import textwrap
+import weakref
+
+import pytest
+from django.http import HttpResponse
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
+
+from connect_api.api.dispatch import ReusedPolicies, shared_instances
+from connect_api.api.parsers import LimitedJSONParser
+from connect_api.api.responses import rendered
+from connect_api.api.views import OutreachView, SupplierApiMixin
+from connect_api.urls import urlpatterns
+from tests.foundation.test_negotiation import ACCEPTS
+
+factory = APIRequestFactory()
+
+
+def answering(make, *, reused: bool):
+    class View(APIView):
+        authentication_classes = []
+        permission_classes = [AllowAny]
+        throttle_classes = []
+
+        def post(self, request):
+            return make(request)
+
+        def get(self, request):
+            return make(request)
+
+    if reused:
+        View = type("ReusedView", (ReusedPolicies, View), {})
+    return View.as_view()
+
+
+def vary_set(value):
+    def make(request):
+        response = HttpResponse(b"{}", content_type="application/json")
+        if value is not None:
+            response["Vary"] = value
+        return response
+
+    return make
+
+
+ANSWERS = {
+    "no Vary": vary_set(None),
+    "Vary: Cookie": vary_set("Cookie"),
+    "Vary: accept": vary_set("accept"),
+    "Vary: *": vary_set("*"),
+    "Vary: Cookie, Origin": vary_set("Cookie, Origin"),
+    "an Allow of its own": lambda request: HttpResponse(headers={"Allow": "PUT"}),
+    "rendered": lambda request: rendered(request, {"a": 1}, status=201),
+    "DRF's Response": lambda request: Response({"a": 1}),
+}
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+@pytest.mark.parametrize("name", ANSWERS)
+def test_the_headers_drf_sets(name, accept):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    answers = []
+    for reused in (False, True):
+        response = answering(ANSWERS[name], reused=reused)(factory.post("/x/", **headers))
+        if hasattr(response, "render"):
+            response.render()
+        # The browsable API's page names the view and holds a CSRF token: its headers only.
+        html = response.get("Content-Type", "").startswith("text/html")
+        answers.append((response.status_code, list(response.items()), html or response.content))
+    assert answers[0] == answers[1]
+
+
+class Things(viewsets.ViewSet):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    def list(self, request):
+        return rendered(request, [])
+
+    def create(self, request):
+        return rendered(request, {}, status=201)
+
+    def retrieve(self, request, pk=None):
+        return rendered(request, {})
+
+    def destroy(self, request, pk=None):
+        return HttpResponse(status=204)
+
+
+class ReusedThings(ReusedPolicies, Things):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("actions", "method"),
+    [
+        ({"get": "list", "post": "create"}, "get"),
+        ({"get": "list", "post": "create"}, "post"),
+        ({"get": "retrieve", "delete": "destroy"}, "get"),
+        ({"get": "retrieve", "delete": "destroy"}, "delete"),
+        ({"post": "create"}, "post"),
+    ],
+)
+def test_each_route_of_a_viewset_allows_its_own_methods(actions, method):
+    """The headers are kept per view class and per route's methods: each route keeps its
+    own Allow, as DRF works it out, the first time and after."""
+    for _ in range(2):
+        answers = [
+            viewset.as_view(dict(actions))(getattr(factory, method)("/x/"), pk=1)
+            for viewset in (Things, ReusedThings)
+        ]
+        assert list(answers[0].items()) == list(answers[1].items())
+        assert answers[1]["Allow"] == ", ".join(
+            [m.upper() for m in ("get", "post", "delete") if m in actions] + ["HEAD", "OPTIONS"]
+            if "get" in actions
+            else [m.upper() for m in ("post", "delete") if m in actions] + ["OPTIONS"]
+        )
+
+
+def test_a_view_changing_its_headers_changes_only_its_own():
+    class Changing(ReusedPolicies, APIView):
+        authentication_classes = []
+        permission_classes = [AllowAny]
+        throttle_classes = []
+
+        def get(self, request):
+            self.headers["X-Once"] = "1"
+            self.headers["Allow"] = "GET"
+            return HttpResponse()
+
+    view = Changing.as_view()
+    first, second = view(factory.get("/x/")), view(factory.get("/x/"))
+    assert first["Allow"] == second["Allow"] == "GET"
+    assert Changing().default_response_headers == {"Allow": "GET, HEAD, OPTIONS", "Vary": "Accept"}
+
+
+def test_one_instance_of_each_parser_and_authenticator_serves_every_request():
+    first, second = OutreachView(), OutreachView()
+    assert first.get_parsers() is second.get_parsers()
+    assert first.get_authenticators() is second.get_authenticators()
+    assert [type(one) for one in first.get_authenticators()] == list(
+        OutreachView.authentication_classes
+    )
+    assert shared_instances([LimitedJSONParser]) == shared_instances((LimitedJSONParser,))
+    assert shared_instances([LimitedJSONParser]) != shared_instances([])
+
+
+def _views_reusing_policies() -> set[type]:
+    found = set()
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+                continue
+            view_class = getattr(pattern.callback, "cls", None)
+            if view_class is not None and issubclass(view_class, ReusedPolicies):
+                found.add(view_class)
+
+    walk(urlpatterns)
+    return found
+
+
+def _assigns_to_self(cls: type) -> list[str]:
+    """`self.<name> = ...` (or augmented) in any method `cls` itself defines."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return []
+    assigned = []
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                assigned.append(f"{cls.__qualname__}.{target.attr}")
+    return assigned
+
+
+def test_the_shared_parsers_and_authenticators_keep_no_state():
+    """One instance serves concurrent requests: no class of theirs (nor any class they
+    inherit from) may set an attribute on the instance."""
+    views = _views_reusing_policies()
+    assert SupplierApiMixin in {base for view in views for base in view.__mro__}
+    assert OutreachView in {base for view in views for base in view.__mro__}
+    classes = {
+        policy for view in views for policy in (*view.parser_classes, *view.authentication_classes)
+    }
+    assert len(classes) >= 5
+    state = [
+        assigned
+        for policy in classes
+        for cls in policy.__mro__
+        if cls is not object
+        for assigned in _assigns_to_self(cls)
+    ]
+    assert state == []
+
+
+def test_the_state_check_sees_an_assignment():
+    class Stateful:
+        def parse(self, stream):
+            self.stream = stream
+
+    assert _assigns_to_self(Stateful) == [f"{Stateful.__qualname__}.stream"]
+
+
+def _kept(reused: bool, make) -> tuple[weakref.ref, weakref.ref]:
+    seen = {}
+
+    def answer(request):
+        seen["request"] = weakref.ref(request)
+        return make(request)
+
+    view = answering(answer, reused=reused)
+    response = view(factory.post("/x/", {"a": 1}, format="json"))
+    if hasattr(response, "render"):
+        response.render()
+    del response
+    return seen["request"]
+
+
+def test_a_json_answer_leaves_no_cycle_to_collect():
+    gc.collect()
+    gc.disable()
+    try:
+        assert _kept(True, lambda request: rendered(request, {"a": 1}))() is None
+        # DRF's own dispatch leaves its request (and the view) to the collector ...
+        drf_request = _kept(False, lambda request: rendered(request, {"a": 1}))
+        assert drf_request() is not None
+        # ... and a DRF Response keeps both, for its renderer.
+        drf_request = _kept(True, lambda request: Response({"a": 1}))
+        assert drf_request() is not None
+    finally:
+        gc.enable()
+    gc.collect()
+    assert drf_request() is None
+
+
+def test_a_json_body_is_read_as_drf_reads_it():
+    seen = {}
+
+    def answer(request):
+        seen["data"], seen["files"] = request.data, request.FILES
+        return rendered(request, None, status=204)
+
+    class View(ReusedPolicies, APIView):
+        authentication_classes = []
+        permission_classes = [AllowAny]
+        throttle_classes = []
+        parser_classes = [LimitedJSONParser]
+
+        def post(self, request):
+            return answer(request)
+
+    response = View.as_view()(factory.post("/x/", {"a": [1, 2]}, format="json"))
+    assert response.status_code == 204
+    assert seen["data"] == {"a": [1, 2]}
+    assert not seen["files"]
