@@ -70,12 +70,19 @@ class AnonRateThrottle(ClientIpMixin, FixedWindowThrottleMixin, throttling.AnonR
     """Anonymous callers (THROTTLE_ANON), keyed by client_ip() instead of the raw
     X-Forwarded-For; one shared counter per address (connect_api/throttling.py)."""
 
+    def get_cache_key(self, request, view):
+        user = request.user  # DRF's, reading the request's user once
+        if user and user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
 
 class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
     """Authenticated users (THROTTLE_USER), one shared counter per user. Anonymous callers are
     AnonRateThrottle's alone, so no request pays for two counters."""
 
     def get_cache_key(self, request, view):
-        if not (request.user and request.user.is_authenticated):
+        user = request.user
+        if not (user and user.is_authenticated):
             return None
-        return super().get_cache_key(request, view)
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}

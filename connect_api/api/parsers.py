@@ -19,6 +19,7 @@ it is: a bare value, DRF learns to be one by catching the AttributeError of aski
 """
 
 import codecs
+import functools
 import json
 
 import ijson
@@ -115,6 +116,18 @@ def json_loads(text: bytes | str):
         raise ParseError(f"JSON parse error - {error}") from None
 
 
+@functools.lru_cache(maxsize=64)
+def _declared_charset(media_type: str) -> str | None:
+    """The charset a JSON Content-Type names, when it is a known one other than UTF-8 (the
+    body is read in it); None for UTF-8, no charset or an unknown label (read as UTF-8)."""
+    _, params = parse_header_parameters(media_type)
+    charset = params.get("charset", "utf-8")
+    try:
+        return None if codecs.lookup(charset).name == "utf-8" else charset
+    except LookupError:
+        return None
+
+
 class LimitedJSONParser(JSONParser):
     """JSONParser that refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE.
 
@@ -130,15 +143,12 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise RequestDataTooBig("Request body is larger than the configured limit.")
-        _, params = parse_header_parameters(media_type or "")
-        charset = params.get("charset", "utf-8")
-        try:
-            if codecs.lookup(charset).name != "utf-8":
+        charset = _declared_charset(media_type or "")
+        if charset is not None:
+            try:
                 body = body.decode(charset)
-        except LookupError:
-            pass  # an unknown charset label: read as UTF-8
-        except UnicodeDecodeError as error:
-            raise ParseError(f"JSON parse error - the body is not valid {charset}.") from error
+            except UnicodeDecodeError as error:
+                raise ParseError(f"JSON parse error - the body is not valid {charset}.") from error
         return DataAndFiles(json_loads(body), MultiValueDict())
 
 

@@ -288,14 +288,14 @@ _UNCHECKED = object()
 """What a check answers for a value the plain rules do not take: the serializer decides."""
 
 
-def _plain_text(field: serializers.CharField) -> Callable[[object], object]:
+def _plain_text(field: serializers.CharField) -> Callable[[object, bool], object]:
     """A CharField's value for a JSON string it accepts (trimmed, then its validators)."""
     max_length, blank = field.max_length, field.allow_blank
     others = [
         validator for validator in field.validators if not isinstance(validator, _CHAR_FIELD_OWN)
     ]
 
-    def check(value):
+    def check(value, partial):
         if type(value) is not str:
             return _UNCHECKED
         value = value.strip()
@@ -367,8 +367,7 @@ def _plain_check(field: serializers.Field) -> Callable:
         return _plain_list(field, _plain_integration)
     if kind in (serializers.CharField, serializers.EmailField):
         if field.trim_whitespace and field.min_length is None:
-            text = _plain_text(field)
-            return lambda value, partial: text(value)
+            return _plain_text(field)
     elif not field.validators:
         if kind is serializers.UUIDField:
             return lambda value, partial: _plain_uuid(value)

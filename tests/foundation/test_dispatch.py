@@ -5,12 +5,14 @@ which holds no state), and leaves no reference cycle behind a JSON answer."""
 import ast
 import gc
 import inspect
+import io
 import textwrap
 import weakref
 
 import pytest
 from django.http import HttpResponse
 from rest_framework import viewsets
+from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
@@ -275,3 +277,25 @@ def test_a_json_body_is_read_as_drf_reads_it():
     assert response.status_code == 204
     assert seen["data"] == {"a": [1, 2]}
     assert not seen["files"]
+
+
+@pytest.mark.parametrize(
+    ("media_type", "body", "expected"),
+    [
+        ("application/json", '{"a": "Café"}'.encode(), {"a": "Café"}),
+        ("application/json; charset=utf-8", '{"a": "Café"}'.encode(), {"a": "Café"}),
+        ("application/json; charset=UTF8", '{"a": "Café"}'.encode(), {"a": "Café"}),
+        ("application/json; charset=ISO-8859-1", '{"a": "Café"}'.encode("latin-1"), {"a": "Café"}),
+        ("application/json;charset=utf-16", '{"a": "Café"}'.encode("utf-16"), {"a": "Café"}),
+        ("application/json; charset=no-such", '{"a": "Café"}'.encode(), {"a": "Café"}),
+        ("application/json; charset=ascii", '{"a": "Café"}'.encode(), "not valid ascii"),
+    ],
+)
+def test_a_json_body_is_read_in_its_declared_charset(media_type, body, expected):
+    for _ in range(2):  # the Content-Type's reading is kept after the first
+        if isinstance(expected, str):
+            with pytest.raises(ParseError, match=expected):
+                LimitedJSONParser().parse(io.BytesIO(body), media_type)
+        else:
+            parsed = LimitedJSONParser().parse(io.BytesIO(body), media_type)
+            assert (parsed.data, dict(parsed.files)) == (expected, {})
