@@ -21,11 +21,12 @@ each part with DRF's own.
   alone, worked out once per value; one with its own Vary still goes through
   `patch_vary_headers`.
 - **No cycle left behind.** DRF's request and the view refer to each other (`view.request`,
-  `request.parser_context["view"]`), so every request left them, with everything they hold,
-  to the cyclic garbage collector: more collections, each longer. Once an answer that is no
-  template response is final, nothing reads either again, and the references are dropped so
-  that both are freed at once. A DRF `Response` is rendered after the view returns, from its
-  `renderer_context` (which holds both), so it keeps them.
+  `request.parser_context["view"]`), and a viewset holds its own bound methods (`view.get`,
+  `view.post`: the route's actions, bound by `as_view`), so every request left the view and
+  the request, with everything they hold, to the cyclic garbage collector: more collections,
+  each longer. Once an answer that is no template response is final, nothing reads these
+  again, and they are dropped so that both are freed at once. A DRF `Response` is rendered
+  after the view returns, from its `renderer_context` (which holds both), so it keeps them.
 """
 
 import functools
@@ -100,7 +101,10 @@ class ReusedPolicies:
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if not isinstance(response, SimpleTemplateResponse):
-            drf_request = self.__dict__.pop("request", None)
+            kept = self.__dict__
+            drf_request = kept.pop("request", None)
             if drf_request is not None:
                 drf_request.parser_context = None
+            for method in kept.get("action_map", ()):
+                kept.pop(method, None)
         return response
