@@ -14,6 +14,13 @@ def _indent_asked(accepted_media_type: str):
     return JSONRenderer.get_indent(None, accepted_media_type, {"indent": _NOT_ASKED})
 
 
+@functools.lru_cache(maxsize=8)
+def _default_of(encoder_class):
+    """The `default` of one instance of `encoder_class` (DRF's encoder keeps no state), for
+    every call instead of an encoder made per call."""
+    return encoder_class().default
+
+
 class SurrogateSafeJSONRenderer(JSONRenderer):
     """Compact UTF-8 JSON, written by orjson with the bytes DRF's renderer writes; a lone
     surrogate (valid in JSON input, not encodable as UTF-8) is escaped.
@@ -43,7 +50,7 @@ class SurrogateSafeJSONRenderer(JSONRenderer):
             try:
                 body = orjson.dumps(
                     data,
-                    default=self.encoder_class().default,
+                    default=_default_of(self.encoder_class),
                     option=orjson.OPT_PASSTHROUGH_DATETIME,
                 )
             except orjson.JSONEncodeError:
