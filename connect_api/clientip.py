@@ -70,6 +70,8 @@ class AnonRateThrottle(ClientIpMixin, FixedWindowThrottleMixin, throttling.AnonR
     """Anonymous callers (THROTTLE_ANON), keyed by client_ip() instead of the raw
     X-Forwarded-For; one shared counter per address (connect_api/throttling.py)."""
 
+    anonymous_only = True  # an authenticated caller is never counted here
+
     def get_cache_key(self, request, view):
         user = request.user  # DRF's, reading the request's user once
         if user and user.is_authenticated:

@@ -14,6 +14,9 @@ each part with DRF's own.
   What it lists depends only on the view's class, the methods a viewset's route maps to
   actions, the class's `http_method_names` and whether it has more than one renderer, so the
   headers are kept per such key (each request gets its own copy, which DRF changes).
+- **Only the throttles that can count the caller.** DRF makes every throttle class of the
+  view for each request and asks each; the anonymous callers' throttle (`anonymous_only`)
+  answers "not mine" for an authenticated user, so for one it is not made at all.
 - **Vary, as DRF writes it.** For an answer that is no DRF `Response` (the JSON answers of
   connect_api.api.responses), DRF's `finalize_response` runs `patch_vary_headers` with the
   view's `Vary` (`Accept`): it splits the response's Vary, lowercases each name, joins them
@@ -69,6 +72,16 @@ class ReusedPolicies:
 
     def get_authenticators(self):
         return shared_instances(self.authentication_classes)
+
+    def get_throttles(self):
+        user = self.request.user
+        if user and user.is_authenticated:
+            return [
+                throttle()
+                for throttle in self.throttle_classes
+                if not getattr(throttle, "anonymous_only", False)
+            ]
+        return super().get_throttles()
 
     @property
     def default_response_headers(self):

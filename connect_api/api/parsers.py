@@ -117,11 +117,16 @@ def json_loads(text: bytes | str):
 
 
 @functools.lru_cache(maxsize=64)
+def _charset_named(content_type: str) -> str | None:
+    """The charset label a Content-Type names, as sent, or None."""
+    return parse_header_parameters(content_type)[1].get("charset")
+
+
+@functools.lru_cache(maxsize=64)
 def _declared_charset(media_type: str) -> str | None:
     """The charset a JSON Content-Type names, when it is a known one other than UTF-8 (the
     body is read in it); None for UTF-8, no charset or an unknown label (read as UTF-8)."""
-    _, params = parse_header_parameters(media_type)
-    charset = params.get("charset", "utf-8")
+    charset = _charset_named(media_type) or "utf-8"
     try:
         return None if codecs.lookup(charset).name == "utf-8" else charset
     except LookupError:
@@ -159,8 +164,7 @@ FALLBACK_CHARSET = "iso-8859-1"
 
 def body_text(body: bytes, content_type: str | None) -> str:
     """The body's text: in the Content-Type's charset, else UTF-8, else ISO-8859-1."""
-    _, params = parse_header_parameters(content_type or "")
-    charset = params.get("charset")
+    charset = _charset_named(content_type or "")
     if charset:
         try:
             return body.decode(charset)

@@ -10,10 +10,12 @@ import textwrap
 import weakref
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from rest_framework import viewsets
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
@@ -22,6 +24,7 @@ from connect_api.api.dispatch import ReusedPolicies, shared_instances
 from connect_api.api.parsers import LimitedJSONParser
 from connect_api.api.responses import rendered
 from connect_api.api.views import OutreachView, SupplierApiMixin
+from connect_api.clientip import AnonRateThrottle, UserRateThrottle
 from connect_api.urls import urlpatterns
 from tests.foundation.test_negotiation import ACCEPTS
 
@@ -282,6 +285,22 @@ def test_a_viewset_leaves_no_cycle_behind_a_json_answer():
         gc.enable()
     gc.collect()
     assert drf_view() is None
+
+
+def test_an_authenticated_caller_is_asked_of_the_throttles_that_count_it():
+    class Throttled(ReusedPolicies, APIView):
+        throttle_classes = [AnonRateThrottle, UserRateThrottle]
+
+    def throttles_for(user):
+        view = Throttled()
+        view.request = Request(factory.get("/x/"))
+        view.request.user = user
+        return [type(throttle) for throttle in view.get_throttles()]
+
+    member = type("Member", (), {"is_authenticated": True, "pk": 1})()
+    assert throttles_for(member) == [UserRateThrottle]
+    assert throttles_for(AnonymousUser()) == [AnonRateThrottle, UserRateThrottle]
+    assert AnonRateThrottle().get_cache_key(Request(factory.get("/x/")), None) is not None
 
 
 def test_a_json_body_is_read_as_drf_reads_it():
