@@ -19,6 +19,8 @@ from django.utils.http import http_date, parse_etags, quote_etag
 from connect_api.errors import DomainError, PreconditionFailed
 
 IF_MATCH = "If-Match"
+IF_MATCH_META = "HTTP_IF_MATCH"
+"""The header's name in the request's META (see connect_api.idempotency.HEADER_META)."""
 
 
 def etag_for(*, version: int, data) -> str:
@@ -62,7 +64,7 @@ def precondition_error(current: int | None = None) -> PreconditionFailed:
 def expected_versions(request) -> Collection[int] | None:
     """The versions an `If-Match` accepts; None without the header or with `*`. An ETag
     that is not one of ours matches nothing (412 in the service), a malformed header is 400."""
-    header = request.headers.get(IF_MATCH)
+    header = request.META.get(IF_MATCH_META)
     if header is None:
         return None
     etags = parse_etags(header)

@@ -41,6 +41,9 @@ from connect_api.errors import DomainError, Unprocessable
 from connect_api.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+HEADER_META = "HTTP_IDEMPOTENCY_KEY"
+"""The header's name in the request's META: read there, a write does not build
+`request.headers` (every header of the request parsed) for one header."""
 REPLAYED_HEADER = "Idempotent-Replayed"
 METHODS = frozenset({"POST", "PATCH"})
 KEPT_HEADERS = ("Location", "ETag", "Last-Modified")
@@ -63,7 +66,7 @@ class _Replay(Exception):
 
 
 def key_from(request) -> str | None:
-    key = request.headers.get(HEADER)
+    key = request.META.get(HEADER_META)
     if key is None:
         return None
     if not KEY_PATTERN.fullmatch(key):

@@ -12,6 +12,7 @@ import weakref
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
+from django.http.request import HttpHeaders
 from rest_framework import viewsets
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
+from connect_api import conditional, idempotency
 from connect_api.api.dispatch import ReusedPolicies, shared_instances
 from connect_api.api.parsers import LimitedJSONParser
 from connect_api.api.responses import rendered
@@ -345,3 +347,8 @@ def test_a_json_body_is_read_in_its_declared_charset(media_type, body, expected)
         else:
             parsed = LimitedJSONParser().parse(io.BytesIO(body), media_type)
             assert (parsed.data, dict(parsed.files)) == (expected, {})
+
+
+def test_the_headers_read_from_meta_are_named_as_their_headers():
+    assert HttpHeaders.parse_header_name(idempotency.HEADER_META) == idempotency.HEADER
+    assert HttpHeaders.parse_header_name(conditional.IF_MATCH_META) == conditional.IF_MATCH
