@@ -5,6 +5,7 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --sqlite           # SQLite (the `make run` default)
     .venv/bin/python benchmarks/speed.py --rounds 7 --calls 100 --profile detail
     .venv/bin/python benchmarks/speed.py --rounds 31 --calls 30 --steps create
+    .venv/bin/python benchmarks/speed.py --rounds 101 --cases create,outreach-post --grouped
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
@@ -45,6 +46,11 @@ Cases:
   Basic as the app sends it, 500 people, a page of 25 with emails, phones and addresses)
 - outreach seed POST (`POST .../v2/<site>/connections`, seed 004's body character for
   character: a PENDING add change request per call)
+Each ratio is printed with the first and third quartiles of its per-round values: this
+machine's speed moves by a tenth within a second, so one round's ratio does too, and a run of
+41 rounds pins its median to about ±0.03. `--grouped` runs each case's variants back to back
+within a round (cases and variants still in a shuffled order), so the blocks a ratio pairs run
+within a second of each other; that narrows the quartiles, and more rounds narrow the median.
 The ratio targets: reads >= 0.9, writes >= 0.8. `--profile <case>` prints cProfile's top
 entries for one endpoint (where the fixed per-request cost goes).
 """
@@ -600,14 +606,25 @@ def outreach_writes_compare(answers: dict, client: Client) -> None:
         assert again[0] == again[1] == first, (url, again, first)
 
 
-def paired(per_round: dict, name: str, variant: str, clock: str) -> float:
-    """The median over rounds of (variant's cost / endpoint's cost) measured in the same round."""
-    return statistics.median(
+def ratios(per_round: dict, name: str, variant: str, clock: str) -> list[float]:
+    """(variant's cost / endpoint's cost) measured in the same round, for each round."""
+    return [
         twin / endpoint
         for twin, endpoint in zip(
             per_round[(name, variant, clock)], per_round[(name, "endpoint", clock)], strict=True
         )
-    )
+    ]
+
+
+def paired(per_round: dict, name: str, variant: str, clock: str) -> float:
+    """The median over rounds of (variant's cost / endpoint's cost) measured in the same round."""
+    return statistics.median(ratios(per_round, name, variant, clock))
+
+
+def quartiles(per_round: dict, name: str, variant: str, clock: str) -> str:
+    """The per-round ratios' first and third quartiles: how much one round's ratio varies."""
+    first, _, third = statistics.quantiles(ratios(per_round, name, variant, clock), n=4)
+    return f"{first:.2f}-{third:.2f}"
 
 
 def main() -> None:
@@ -617,6 +634,12 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=30, help="calls per case per round")
     parser.add_argument("--cases", help="comma-separated subset, e.g. `search,outreach-post`")
     parser.add_argument("--seed", type=int, default=None, help="the shuffle's seed")
+    parser.add_argument(
+        "--grouped",
+        action="store_true",
+        help="each round runs a case's variants back to back (in a shuffled order, the cases "
+        "in a shuffled order too), so that the blocks a ratio pairs run within a second",
+    )
     parser.add_argument(
         "--profile", help="cProfile one case: `detail` (the endpoint) or `detail:plain`"
     )
@@ -835,7 +858,16 @@ def main() -> None:
         (name, variant, clock): [] for name, variant in blocks for clock in ("wall", "cpu")
     }
     for _ in range(args.rounds):
-        shuffler.shuffle(blocks)
+        if args.grouped:  # the cases in a shuffled order, each case's variants back to back
+            names = list(cases)
+            shuffler.shuffle(names)
+            blocks = []
+            for name in names:
+                variants = list(cases[name])
+                shuffler.shuffle(variants)
+                blocks += [(name, variant) for variant in variants]
+        else:
+            shuffler.shuffle(blocks)
         for name, variant in blocks:
             call = cases[name][variant]
             wall, cpu = time.perf_counter(), time.process_time()
@@ -850,7 +882,10 @@ def main() -> None:
         "ms per call, median over rounds [min-max]; ratio = median over rounds of the twin's "
         "cost / the endpoint's in the same round (> 1: the twin is slower)"
     )
-    print(f"  {'case':<15}{'variant':<11}{'wall ms':>16}{'cpu ms':>9}{'ratio wall':>12}{'cpu':>6}")
+    print(
+        f"  {'case':<15}{'variant':<11}{'wall ms':>16}{'cpu ms':>9}{'ratio wall':>12}{'cpu':>6}"
+        f"{'cpu quartiles':>15}"
+    )
     for name, variants in cases.items():
         for variant in variants:
             wall = per_round[(name, variant, "wall")]
@@ -860,6 +895,7 @@ def main() -> None:
                 if variant == "endpoint"
                 else f"{paired(per_round, name, variant, 'wall'):12.2f}"
                 f"{paired(per_round, name, variant, 'cpu'):6.2f}"
+                f"{quartiles(per_round, name, variant, 'cpu'):>15}"
             )
             spread = f"{statistics.median(wall):7.2f} [{min(wall):.1f}-{max(wall):.1f}]"
             print(f"  {name:<15}{variant:<11}{spread:>16}{statistics.median(cpu):9.2f}{ratios}")
