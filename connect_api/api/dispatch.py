@@ -4,6 +4,10 @@
 request is answered, and every header, stay DRF's; tests/foundation/test_dispatch.py compares
 each part with DRF's own.
 
+- **The method and META read as they are.** DRF's request hands every attribute it lacks to
+  Django's through `__getattr__` (a failed lookup, then a second one on the other object);
+  a request reads `method` and `META` seven or eight times. They are set on DRF's request as
+  it is made, the same string and the same dict as Django's.
 - **Parsers and authenticators, made once.** DRF makes a new instance of each class of
   `parser_classes` and `authentication_classes` for every request. These classes keep nothing
   on the instance between calls, so one instance of each, per list of classes, serves every
@@ -66,6 +70,12 @@ def vary_alone(vary: str) -> str:
 
 class ReusedPolicies:
     """For a DRF view (see the module's docstring)."""
+
+    def initialize_request(self, request, *args, **kwargs):
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        drf_request.method = request.method
+        drf_request.META = request.META
+        return drf_request
 
     def get_parsers(self):
         return shared_instances(self.parser_classes)
