@@ -29,25 +29,13 @@ from connect_api.api.views import OutreachView, SupplierApiMixin
 from connect_api.clientip import AnonRateThrottle, UserRateThrottle
 from connect_api.urls import urlpatterns
 from tests.foundation.test_negotiation import ACCEPTS
+from tests.foundation.test_responses import view_answering
 
 factory = APIRequestFactory()
 
 
 def answering(make, *, reused: bool):
-    class View(APIView):
-        authentication_classes = []
-        permission_classes = [AllowAny]
-        throttle_classes = []
-
-        def post(self, request):
-            return make(request)
-
-        def get(self, request):
-            return make(request)
-
-    if reused:
-        View = type("ReusedView", (ReusedPolicies, View), {})
-    return View.as_view()
+    return view_answering(make, bases=(ReusedPolicies,) if reused else ())
 
 
 def vary_set(value):

@@ -28,13 +28,18 @@ DATA = [
 ]
 
 
-def view_answering(make):
-    class View(APIView):
+def view_answering(make, *, bases: tuple = ()):
+    """A view answering GET and POST with `make(request)`; `bases` before APIView."""
+
+    class View(*bases, APIView):
         authentication_classes = []
         permission_classes = [AllowAny]
         throttle_classes = []
 
         def post(self, request):
+            return make(request)
+
+        def get(self, request):
             return make(request)
 
     return View.as_view()
