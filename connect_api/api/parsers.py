@@ -13,9 +13,9 @@ read in the charset its Content-Type names; without one, as UTF-8, and a body th
 UTF-8 as ISO-8859-1 (every byte sequence is valid ISO-8859-1, so nothing is lost). The
 foundation's body-size limit still applies and a body that is not JSON is still 400.
 
-Each parser answers DRF's `DataAndFiles` (the JSON, no files), which DRF's request unpacks as
-it is: a bare value, DRF learns to be one by catching the AttributeError of asking it for
-`.data`, on every request with a body.
+Each parser answers DRF's `DataAndFiles` (the JSON, no files), which DRF's request takes as it
+is. A bare value costs DRF a caught AttributeError on every request with a body: it asks the
+value for `.data` first.
 """
 
 import codecs
