@@ -34,10 +34,14 @@ from ninja import Field, NinjaAPI, Schema, Status
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 from pydantic import BeforeValidator, PlainSerializer, model_serializer
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 
 from benchmarks import speed_limit
 from connect_api.api.outputs import or_null
 from connect_api.api.pagination import PageIndexPagination, matches_up_to
+from connect_api.api.responses import rendered
+from connect_api.api.views import SupplierApiMixin
 from connect_api.authentication import CachedBasicAuthentication, TokenAuthentication
 from connect_api.errors import DomainError
 from connect_api.urlindex import by_leading_segments
@@ -158,17 +162,8 @@ OPTIONAL = {
 }
 
 
-@csrf_exempt
-def plain_request_create(request):
-    """The create body checked by hand (types, required fields, integration types)."""
-    user = token_user(request)
-    if user is None:
-        return unauthorized()
-    organization = active_organization_for(user, to="request connections")
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        return json_response({"detail": "Malformed JSON."}, status=400)
+def create_input(body: dict) -> tuple[dict, dict]:
+    """The create body checked by hand: (data for the service, errors by field)."""
     errors, data = {}, {}
     for name, field in {**REQUIRED, **OPTIONAL}.items():
         value = body.get(name)
@@ -199,9 +194,24 @@ def plain_request_create(request):
                 "file_specs": str(item.get("file_specs", "")),
             }
         )
+    data["integrations"] = integrations
+    return data, errors
+
+
+@csrf_exempt
+def plain_request_create(request):
+    """The create body checked by hand (types, required fields, integration types)."""
+    user = token_user(request)
+    if user is None:
+        return unauthorized()
+    organization = active_organization_for(user, to="request connections")
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return json_response({"detail": "Malformed JSON."}, status=400)
+    data, errors = create_input(body)
     if errors:
         return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
-    data["integrations"] = integrations
     created = services.connection_request_create(organization=organization, user=user, data=data)
     return json_response(
         {"request_uuid": str(created.uuid), "request_date": shapes.iso_utc(created.request_date)},
@@ -299,6 +309,21 @@ def plain_individual_search(request, site_number):
     return json_response(page.data(items, page_count))
 
 
+def change_request_input(body: dict) -> tuple[ChangeRequestPayload | None, dict]:
+    """Each body key checked by hand by its type, then the payload's rules: (the payload,
+    errors by field). The payload's own refusals raise DomainError, as the endpoint's do."""
+    values, errors = {}, {}
+    for spec in CHANGE_REQUEST_FIELDS:
+        if spec.wire in body:
+            try:
+                values[spec.stored] = speed_limit.wire_value(spec, body[spec.wire])
+            except (ValueError, TypeError) as error:
+                errors[spec.wire] = [str(error)]
+    if errors:
+        return None, errors
+    return ChangeRequestPayload.from_fields(values), {}
+
+
 @csrf_exempt
 def plain_change_request(request, site_number):
     """Seed 004's POST: the gate, the body checked key by key, the payload rules, the service."""
@@ -318,17 +343,10 @@ def plain_change_request(request, site_number):
         return json_response({"detail": "Malformed JSON."}, status=400)
     if not isinstance(body, dict):
         return json_response({"detail": "A JSON object is expected."}, status=400)
-    values, errors = {}, {}
-    for spec in CHANGE_REQUEST_FIELDS:
-        if spec.wire in body:
-            try:
-                values[spec.stored] = speed_limit.wire_value(spec, body[spec.wire])
-            except (ValueError, TypeError) as error:
-                errors[spec.wire] = [str(error)]
-    if errors:
-        return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
     try:
-        payload = ChangeRequestPayload.from_fields(values)
+        payload, errors = change_request_input(body)
+        if errors:
+            return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
         change_request = outreach_services.change_request_submit(
             membership=membership, payload=payload
         )
@@ -589,9 +607,38 @@ def ninja_dict_request_detail(request, uuid: str):
     return body
 
 
+# --- DRF's own cost --------------------------------------------------------------------------
+
+
+class DispatchProbe(SupplierApiMixin, APIView):
+    """The least a supplier POST does through DRF: the supplier API's base view (token
+    authentication, the throttles, the JSON parser, negotiation, Allow and Vary, the
+    Idempotency-Key check), the body read, a small answer rendered as the endpoints render
+    theirs. Beside `plain_dispatch_probe`, which does the same in a plain view, it measures
+    what DRF's dispatch costs a request: the part of a write's cost the plain twins skip."""
+
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return rendered(request, {"keys": len(request.data)}, status=201)
+
+
+@csrf_exempt
+def plain_dispatch_probe(request):
+    """`DispatchProbe` as the plain write twins do it: the token and throttle, the body."""
+    user = token_user(request)
+    if user is None:
+        return unauthorized()
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return json_response({"detail": "Malformed JSON."}, status=400)
+    return json_response({"keys": len(body)}, status=201)
+
+
 # The twins' routes beside the real ones, the whole list tried by its first two segments as
 # the real root list is (connect_api.urlindex): with the twins' routes tried first, one by one,
-# every endpoint call would also try their 13 patterns, which the real list never holds.
+# every endpoint call would also try their 15 patterns, which the real list never holds.
 (real_root,) = real_urlpatterns
 urlpatterns = by_leading_segments(
     [
@@ -607,6 +654,8 @@ urlpatterns = by_leading_segments(
             speed_limit.limit_individual_search,
         ),
         path("bench/plain/requests/", plain_request_list),
+        path("bench/dispatch/drf/", DispatchProbe.as_view()),
+        path("bench/dispatch/plain/", plain_dispatch_probe),
         path("bench/plain/requests/create/", plain_request_create),
         path("bench/plain/requests/<uuid>/", plain_request),
         path("bench/plain/connections/", plain_connection_list),
