@@ -266,7 +266,14 @@ def test_query_count_is_constant(retailer_client):
         with CaptureQueriesContext(connection) as captured:
             response = discover(retailer_client, {"pagination": {"limit": 100}})
         assert response.status_code == 200
-        return len(response.json()["suppliers"]), [q["sql"] for q in captured.captured_queries]
+        # The throttle's lease (once per block of hits or clock window) and the token's
+        # renewal (once a minute) fall on whichever request comes at the time: not counted.
+        return len(response.json()["suppliers"]), [
+            query["sql"]
+            for query in captured.captured_queries
+            if "throttlecounter" not in query["sql"]
+            and not query["sql"].startswith('UPDATE "knox_authtoken"')
+        ]
 
     supplier("Supplier 0", contact=PersonFactory())
     discover(retailer_client, b"{}")  # the token's first use extends it: not this test's cost
