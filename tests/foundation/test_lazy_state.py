@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from connect_api.lazy_state import LazyMessageMiddleware, LazySessionMiddleware
+from connect_api.lazy_state import LazyMessageMiddleware, LazySessionMiddleware, never_made
 from organizations.models import Person
 from tests.conftest import basic_header
 from tests.factories import OrganizationMembershipFactory, StaffUserFactory
@@ -163,11 +163,10 @@ def test_the_messages_answer_as_djangos_middleware(does, waiting):
     assert answer(LazyMessageMiddleware) == answer(MessageMiddleware)
 
 
-def test_the_lazy_message_storage_does_not_hold_the_request():
+def test_the_lazy_stores_do_not_hold_the_request():
     """No reference cycle: the request is freed as soon as it is dropped, collector off."""
     request = RequestFactory().get("/")
-    request.session = SessionStore()
-    LazyMessageMiddleware(lambda request: HttpResponse("ok"))(request)
+    LazySessionMiddleware(LazyMessageMiddleware(lambda request: HttpResponse("ok")))(request)
     freed = weakref.ref(request)
 
     gc.disable()
@@ -178,9 +177,16 @@ def test_the_lazy_message_storage_does_not_hold_the_request():
         gc.enable()
 
 
-def test_the_lazy_session_is_djangos_store_once_read():
+def test_once_read_the_request_holds_djangos_objects_themselves():
     request = RequestFactory().get("/")
     LazySessionMiddleware(lambda request: HttpResponse("ok")).process_request(request)
+    LazyMessageMiddleware(lambda request: HttpResponse("ok")).process_request(request)
 
-    assert isinstance(request.session, SessionStore)
-    assert request.session.session_key is None
+    assert never_made(request.__dict__["session"])
+    assert never_made(request.__dict__["_messages"])
+
+    assert request.session.session_key is None  # the first read makes Django's store
+    messages.info(request, "Saved.")
+
+    assert type(request.session) is SessionStore
+    assert type(request._messages).__name__ == "FallbackStorage"
