@@ -21,9 +21,13 @@ class SupplierApiMixin(IdempotentMixin, ReusedPolicies):
     lookup_value_regex = UUID_PATTERN
 
 
-class OutreachView(IdempotentMixin, ReusedPolicies, APIView):
-    """Base of every outreach view: Basic first, site membership resolved (404 without),
-    Idempotency-Key on POST."""
+class OutreachApiMixin(IdempotentMixin, ReusedPolicies):
+    """What every outreach view shares (the app's calls and the review viewsets): Basic first,
+    site membership resolved (404 without), Idempotency-Key on POST."""
 
     authentication_classes = OUTREACH_AUTHENTICATION
     permission_classes = [IsAuthenticated, *outreach_permissions.OUTREACH_PERMISSIONS]
+
+
+class OutreachView(OutreachApiMixin, APIView):
+    """Base of the outreach views that are no viewset."""

@@ -25,7 +25,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from connect_api.api.dispatch import ReusedPolicies
 from connect_api.api.pagination import (
     ChangeRequestPagination,
     PageIndexPagination,
@@ -40,11 +39,10 @@ from connect_api.api.schema import (
     id_parameter,
     outreach_schema,
 )
-from connect_api.api.views import OutreachView
+from connect_api.api.views import OutreachApiMixin, OutreachView
 from connect_api.authentication import OUTREACH_AUTHENTICATION, authenticate_with_lockout
 from connect_api.conditional import conditional_response, etag_for, expected_versions
 from connect_api.errors import NotFound
-from connect_api.idempotency import IdempotentMixin
 from connect_api.jobs import JobOutput, job_data
 from connect_api.schema_headers import ETAG, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from outreach import permissions, selectors, services, tasks
@@ -558,14 +556,12 @@ class ConnectionChangeRequestView(OutreachView):
 # output (`item_data`); each declares its own schema. (A comment, not a docstring: the
 # schema would show a docstring as the description of every operation.)
 class ReviewViewSet(
-    IdempotentMixin,
-    ReusedPolicies,
+    OutreachApiMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    authentication_classes = OutreachView.authentication_classes
-    permission_classes = [*OutreachView.permission_classes, permissions.SiteAdministrator]
+    permission_classes = [*OutreachApiMixin.permission_classes, permissions.SiteAdministrator]
     read_permission_classes = permission_classes
     parser_classes = OUTREACH_PARSERS
     filter_backends = []
@@ -647,7 +643,7 @@ class ChangeRequestViewSet(ReviewViewSet):
     """Reading is every member's (scoped to their own submissions unless Administrator: the
     selector's rule); applying and rejecting is the Administrators'."""
 
-    read_permission_classes = OutreachView.permission_classes
+    read_permission_classes = OutreachApiMixin.permission_classes
     serializer_class = outputs.schema_serializer(shapes.ChangeRequestOutput)
     pagination_class = ChangeRequestPagination
     lookup_url_kwarg = "ConnectionCRId"
