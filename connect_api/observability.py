@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.functional import empty
 from django.views.decorators.cache import never_cache
+from django_prometheus import middleware as prometheus_middleware
 
 from connect_api.request_context import bind_request_id, request_id_from
 
@@ -111,3 +112,28 @@ def metrics(request):
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return ExportToDjangoView(request)
+
+
+class PrometheusAfterMiddleware(prometheus_middleware.PrometheusAfterMiddleware):
+    """django-prometheus's per-request metrics, each labelled child looked up once.
+
+    prometheus_client's `labels()` checks the label names, turns each value into text and
+    takes the metric's lock to find the child for those values; the middleware asks for seven
+    children a request. Its `label_metric` hook (where a project changes the labels) answers
+    here from the children already found, keyed by the metric and the labels as passed. They
+    are prometheus_client's own children, which it keeps for the life of the process anyway:
+    the dict holds what it holds, once more by reference.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._children: dict[tuple, object] = {}
+
+    def label_metric(self, metric, request, response=None, **labels):
+        if not labels:
+            return metric
+        key = (metric, *labels.items())
+        child = self._children.get(key)
+        if child is None:
+            child = self._children.setdefault(key, metric.labels(**labels))
+        return child

@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "connect_api.lazy_state.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "connect_api.observability.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "connect_api.urls"

@@ -7,9 +7,11 @@ import logging
 import subprocess
 
 import pytest
+from django_prometheus.middleware import Metrics
 from pythonjsonlogger.json import JsonFormatter
 from rest_framework.test import APIClient
 
+from connect_api.observability import PrometheusAfterMiddleware
 from connect_api.request_context import RequestIdFilter
 from tests.conftest import basic_header
 from tests.factories import SiteFactory, UserFactory
@@ -178,6 +180,50 @@ class TestMetrics:
         text = response.content.decode()
         assert "django_http_requests_total_by_method_total" in text
         assert "django_http_responses_total_by_status_total" in text
+
+    def test_each_request_counts_once_in_each_labelled_metric(self, api_client, settings):
+        """The labelled children are looked up once per process (PrometheusAfterMiddleware);
+        every request still counts, under its own labels."""
+        settings.METRICS_TOKEN = "m" * 32
+        metrics = Metrics.get_instance()
+
+        def counted() -> dict[str, float]:
+            by_status = metrics.responses_by_status_view_method
+            latency = metrics.requests_latency_by_view_method
+            return {
+                "ok": by_status.labels(status="200", view="healthz", method="GET")._value.get(),
+                "missing": by_status.labels(
+                    status="404", view="<unnamed view>", method="GET"
+                )._value.get(),
+                "by_method": metrics.requests_by_method.labels(method="GET")._value.get(),
+                "latency": latency.labels(view="healthz", method="GET")._sum.get(),
+            }
+
+        before = counted()
+        for _ in range(3):
+            assert api_client.get("/healthz").status_code == 200
+        assert api_client.get("/no-such-path").status_code == 404
+        after = counted()
+
+        assert after["ok"] - before["ok"] == 3
+        assert after["missing"] - before["missing"] == 1
+        assert after["by_method"] - before["by_method"] == 4
+        assert after["latency"] > before["latency"]
+
+    def test_the_children_are_prometheus_clients_own(self):
+        """The same child `labels()` answers, one per set of label values."""
+        metrics = Metrics.get_instance()
+        middleware = PrometheusAfterMiddleware(lambda request: None)
+        metric = metrics.responses_by_status_view_method
+
+        first = middleware.label_metric(metric, None, status="201", view="v", method="POST")
+        again = middleware.label_metric(metric, None, status="201", view="v", method="POST")
+        other = middleware.label_metric(metric, None, status="400", view="v", method="POST")
+
+        assert first is again is metric.labels(status="201", view="v", method="POST")
+        assert other is metric.labels(status="400", view="v", method="POST")
+        assert other is not first
+        assert middleware.label_metric(metrics.requests_ajax, None) is metrics.requests_ajax
 
 
 # The settings module starts Sentry: reading a setting loads it (django.setup() would load
