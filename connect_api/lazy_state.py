@@ -2,11 +2,11 @@
 
 Django's `SessionMiddleware` makes a session store for every request (importing the session
 serializer each time), and `MessageMiddleware` a message storage (a cookie storage with its
-signer, and a session storage): about 25 µs of CPU a request on this project's machine
-(`benchmarks/speed.py --steps`), which a call authenticated by its `Authorization` header
-never uses. Here `request.session` and `request._messages` are lazy objects that make
-Django's own store on the first read and then put it in their place (`MadeOnRead`), so the
-admin, its login and its messages, and a browser using its session get them as before.
+signer, and a session storage), which a call authenticated by its `Authorization` header
+never uses (`benchmarks/middleware_costs.py` measures what making them lazily saves).
+Here `request.session` and `request._messages` are lazy objects that make Django's own store
+on the first read and then put it in their place (`MadeOnRead`), so the admin, its login and
+its messages, and a browser using its session get them as before.
 
 On the way out, a store nobody read is passed over. For a message storage never made,
 Django's `update(response)` would store nothing (nothing was added or read). For a session

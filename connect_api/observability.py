@@ -121,8 +121,8 @@ class PrometheusAfterMiddleware(prometheus_middleware.PrometheusAfterMiddleware)
     takes the metric's lock to find the child for those values; the middleware asks for seven
     children a request. Its `label_metric` hook (where a project changes the labels) answers
     here from the children already found, keyed by the metric and the labels as passed. They
-    are prometheus_client's own children, which it keeps for the life of the process anyway:
-    the dict holds what it holds, once more by reference.
+    are prometheus_client's own children, which it keeps for the life of the process anyway,
+    so the dict adds references to them, not children.
     """
 
     def __init__(self, get_response):
