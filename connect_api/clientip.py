@@ -72,12 +72,6 @@ class AnonRateThrottle(ClientIpMixin, FixedWindowThrottleMixin, throttling.AnonR
 
     anonymous_only = True  # an authenticated caller is never counted here
 
-    def get_cache_key(self, request, view):
-        user = request.user  # DRF's, reading the request's user once
-        if user and user.is_authenticated:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
 
 class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
     """Authenticated users (THROTTLE_USER), one shared counter per user. Anonymous callers are

@@ -42,6 +42,11 @@ _END = re.compile(r"(?:/\??)?(?:\$|\\Z)$")
 `\\Z`, `/$`, `/?$`, `/?\\Z` ..."""
 
 
+def _unescaped(literal: str) -> str:
+    """The text a run of _LITERAL matches."""
+    return re.sub(r"\\(.)", r"\1", literal)
+
+
 _ONE_SEGMENT_GROUP = re.compile(
     r"\(\?P<\w+>(?:(?:\[(?:\^/|[^\]\\/^][^\]\\/]*)\]|[A-Za-z0-9_-])(?:[+*?]|\{\d+(?:,\d*)?\})?)+\)"
 )
@@ -65,7 +70,7 @@ def segment_at(regex: str, position: int) -> str | None:
         while True:
             part = _LITERAL.match(regex, at)
             if part is not None:
-                text += re.sub(r"\\(.)", r"\1", part.group())
+                text += _unescaped(part.group())
             else:
                 part = _ONE_SEGMENT_GROUP.match(regex, at)
                 if part is None:
@@ -96,10 +101,10 @@ def _fixed_segments(regex: str) -> tuple[list[str], bool]:
         literal = _LITERAL.match(regex, at)
         if literal is None:
             return segments, False
-        text, at = re.sub(r"\\(.)", r"\1", literal.group()), literal.end()
+        text, at = _unescaped(literal.group()), literal.end()
         if _END.match(regex, at):
             return [*segments, text, ""], False
-        if not regex.startswith("/", at) or regex[at + 1 : at + 2] in ("?", "*", "+", "{"):
+        if not regex.startswith("/", at) or regex[at + 1 : at + 2] in _QUANTIFIERS:
             return segments, False  # e.g. `fo{2}/`, `foo/?bar`, a literal then a parameter
         segments.append(text)
         at += 1
