@@ -5,7 +5,8 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --sqlite           # SQLite (the `make run` default)
     .venv/bin/python benchmarks/speed.py --rounds 7 --calls 100 --profile detail
     .venv/bin/python benchmarks/speed.py --rounds 31 --calls 30 --steps create
-    .venv/bin/python benchmarks/speed.py --rounds 101 --cases create,outreach-post --grouped
+    .venv/bin/python benchmarks/speed.py --rounds 101 --grouped \\
+        --cases create,outreach-post,dispatch
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
