@@ -660,14 +660,31 @@ def main() -> None:
         help="through gunicorn (2 sync workers) and wrk instead of the test client: list, detail",
     )
     parser.add_argument("--seconds", type=int, default=3, help="--server: wrk run per block")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="each variant's CPU instructions per call under valgrind's callgrind, one process "
+        "per variant (benchmarks/speed_instructions.py); --calls is the count's calls",
+    )
+    parser.add_argument("--instructions-child", help=argparse.SUPPRESS)  # case:variant
+    parser.add_argument("--state", help=argparse.SUPPRESS)  # the parent's prepared data
     args = parser.parse_args()
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
-    token, made = prepare()
-    request_uuid = str(made[-1].uuid)  # the detail: CHANGES REQUESTED, files checked
-    patched_uuid = str(made[-2].uuid)  # PENDING: each PATCH changes its contact fields
-    authorization = f"Token {token}"
+    if args.instructions_child:  # the data the parent prepared
+        state = json.loads(Path(args.state).read_text())
+    else:
+        token, made = prepare()
+        state = {
+            "token": token,
+            "request_uuid": str(made[-1].uuid),  # the detail: CHANGES REQUESTED, files checked
+            "patched_uuid": str(made[-2].uuid),  # PENDING: each PATCH changes its contact fields
+            "basic": prepare_outreach(),
+            "posted_from": 1,
+        }
+    request_uuid, patched_uuid = state["request_uuid"], state["patched_uuid"]
+    authorization = f"Token {state['token']}"
     client = Client(HTTP_AUTHORIZATION=authorization)
-    basic_client = Client(HTTP_AUTHORIZATION=prepare_outreach())
+    basic_client = Client(HTTP_AUTHORIZATION=state["basic"])
     if args.server:
         from benchmarks.speed_server import run_server_rounds
 
@@ -708,7 +725,7 @@ def main() -> None:
 
         return call
 
-    posted = itertools.count(1)
+    posted = itertools.count(state["posted_from"])
 
     def outreach_post(url):
         def call():
@@ -779,6 +796,16 @@ def main() -> None:
             variants.pop("wsgi", None)
     if args.cases:
         cases = {name: cases[name] for name in args.cases.split(",")}
+    if args.instructions_child:
+        from benchmarks.speed_instructions import WARM_CALLS, counted
+
+        name, _, variant = args.instructions_child.partition(":")
+        call = cases[name][variant]
+        for _ in range(WARM_CALLS):
+            call()
+        warm_and_freeze()
+        counted(args.calls, call)
+        return
     trips = {}
     for name, variants in cases.items():  # the same bytes, in the same round trips
         answers, trips[name] = {}, {}
@@ -828,6 +855,12 @@ def main() -> None:
             for name, variants in trips.items()
         ),
     )
+
+    if args.instructions:  # each variant in a process of its own, on the data checked here
+        from benchmarks.speed_instructions import run_instruction_counts
+
+        run_instruction_counts(cases=cases, state=state, calls=args.calls, sqlite=SQLITE)
+        return
 
     warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)
 

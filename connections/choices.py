@@ -38,11 +38,15 @@ class IntegrationType(models.TextChoices):
         if not isinstance(spelling, str):
             return None
         value = spelling.strip().lower()
-        if value in cls.values:
+        if value in _INTEGRATION_TYPE_VALUES:
             return value
-        if value.endswith("s") and value[:-1] in cls.values:
+        if value.endswith("s") and value[:-1] in _INTEGRATION_TYPE_VALUES:
             return value[:-1]
         return None
+
+
+_INTEGRATION_TYPE_VALUES = frozenset(IntegrationType.values)
+"""Read once: `IntegrationType.values` builds its list from the enum's members on every read."""
 
 
 SPECS_BY_INTEGRATION = {

@@ -6,7 +6,6 @@ derived from it) built by one `*_data` function from prefetched rows (the reques
 hot read path: `selectors.with_child_rows` is its batch step).
 """
 
-import functools
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Annotated, NotRequired, TypedDict
@@ -318,11 +317,6 @@ def _plain_text(field: serializers.CharField) -> Callable[[object, bool], object
     return check
 
 
-# IntegrationTypeField's reading of a spelling, remembered: from_spelling builds the type's
-# list of values twice per call.
-_integration_type = functools.lru_cache(maxsize=256)(IntegrationType.from_spelling)
-
-
 def _plain_uuid(value):
     if type(value) is not str:
         return _UNCHECKED
@@ -375,7 +369,9 @@ def _plain_check(field: serializers.Field) -> Callable:
             return lambda value, partial: value if type(value) is bool else _UNCHECKED
         if kind is IntegrationTypeField:
             return lambda value, partial: (
-                _integration_type(value) or _UNCHECKED if type(value) is str else _UNCHECKED
+                IntegrationType.from_spelling(value) or _UNCHECKED
+                if type(value) is str
+                else _UNCHECKED
             )
     return lambda value, partial: _UNCHECKED
 
