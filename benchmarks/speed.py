@@ -7,6 +7,7 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --rounds 31 --calls 30 --steps create
     .venv/bin/python benchmarks/speed.py --rounds 101 --grouped \\
         --cases create,outreach-post,dispatch
+    .venv/bin/python benchmarks/speed.py --instructions --calls 40   # valgrind, ~11 min
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
@@ -58,7 +59,9 @@ within a round (cases and variants still in a shuffled order), so the blocks a r
 within a second of each other; that narrows the quartiles, and more rounds narrow the median.
 The ratio targets (docs/performance.md): the limit twins >= 0.7 on reads and >= 0.6 on
 writes, the plain twins >= 0.95 on writes. `--profile <case>` prints cProfile's top entries
-for one endpoint (where the fixed per-request cost goes).
+for one endpoint (where the fixed per-request cost goes). `--instructions` counts each
+variant's CPU instructions per call instead (benchmarks/speed_instructions.py): no noise, so
+a change of a few µs shows, but no time either.
 """
 
 import argparse
