@@ -4,8 +4,9 @@ callgrind, beside the endpoint's.
 The timed ratios move with the machine: on this one a run of 41 rounds pins a ratio's median to
 about ±0.03, and a difference of a few percent (what a write pays DRF beside its plain twin)
 stays inside that. An instruction count does not move: the same calls run the same instructions,
-whoever else uses the machine, so two counts of the same variant agree within about half a
-percent, and a change of one function shows as a change of its count.
+whoever else uses the machine, so two counts of the same variant agree within about 0.2%
+(every child has the same hash seed), and a change of one function shows as a change of its
+count.
 
 What it counts: the instructions this process runs for `calls` calls of one variant (Python,
 Django, the database driver; not the database server's, nor the kernel's), after 20 calls that
@@ -72,7 +73,10 @@ def run_instruction_counts(*, cases: dict, state: dict, calls: int, sqlite: bool
                 str(calls),
                 *(["--sqlite"] if sqlite else []),
             ]
-            done = subprocess.run(command, capture_output=True, text=True)
+            # One hash seed for every child: dict and set layouts, and so the instructions
+            # spent on them, are the same from process to process.
+            environment = {**os.environ, "PYTHONHASHSEED": "0"}
+            done = subprocess.run(command, capture_output=True, text=True, env=environment)
             found = COLLECTED.findall(done.stderr)
             if done.returncode != 0 or not found:
                 sys.exit(f"{name} {variant}: the counted child failed\n{done.stderr[-3000:]}")
