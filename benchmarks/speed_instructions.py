@@ -50,6 +50,9 @@ def run_instruction_counts(*, cases: dict, state: dict, calls: int, sqlite: bool
         sys.exit(f"--instructions needs valgrind ({', '.join(missing)} not found)")
     script = str(Path(__file__).resolve().parent / "speed.py")
     per_call: dict[tuple[str, str], float] = {}
+    # One hash seed for every child: dict and set layouts, and so the instructions spent on
+    # them, are the same from process to process.
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
     with tempfile.TemporaryDirectory() as scratch:
         state_file = Path(scratch) / "state.json"
         for index, (name, variant) in enumerate(
@@ -73,9 +76,6 @@ def run_instruction_counts(*, cases: dict, state: dict, calls: int, sqlite: bool
                 str(calls),
                 *(["--sqlite"] if sqlite else []),
             ]
-            # One hash seed for every child: dict and set layouts, and so the instructions
-            # spent on them, are the same from process to process.
-            environment = {**os.environ, "PYTHONHASHSEED": "0"}
             done = subprocess.run(command, capture_output=True, text=True, env=environment)
             found = COLLECTED.findall(done.stderr)
             if done.returncode != 0 or not found:

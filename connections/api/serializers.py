@@ -368,11 +368,8 @@ def _plain_check(field: serializers.Field) -> Callable:
         if kind is BooleanField:
             return lambda value, partial: value if type(value) is bool else _UNCHECKED
         if kind is IntegrationTypeField:
-            return lambda value, partial: (
-                IntegrationType.from_spelling(value) or _UNCHECKED
-                if type(value) is str
-                else _UNCHECKED
-            )
+            # from_spelling answers None for anything but a string
+            return lambda value, partial: IntegrationType.from_spelling(value) or _UNCHECKED
     return lambda value, partial: _UNCHECKED
 
 
