@@ -8,6 +8,8 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --rounds 101 --grouped \\
         --cases create,outreach-post,dispatch
     .venv/bin/python benchmarks/speed.py --instructions --calls 40   # valgrind, ~11 min
+    .venv/bin/python benchmarks/speed.py --instructions --calls 100 --cases dispatch \\
+        --without all                                       # DRF's parts, ~5 min
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
@@ -61,7 +63,11 @@ The ratio targets (docs/performance.md): the limit twins >= 0.7 on reads and >= 
 writes, the plain twins >= 0.95 on writes. `--profile <case>` prints cProfile's top entries
 for one endpoint (where the fixed per-request cost goes). `--instructions` counts each
 variant's CPU instructions per call instead (benchmarks/speed_instructions.py): no noise, so
-a change of a few µs shows, but no time either.
+a change of a few µs shows, but no time either. With `--without all` (or some of
+`negotiation,permissions,idempotency,headers,body`) it also counts the dispatch case's endpoint
+with each of those parts of DRF's work taken out, and with all of them
+(benchmarks/speed_ablation.py): what each part costs, and what is left of DRF's cost without
+any of them.
 """
 
 import argparse
@@ -669,9 +675,18 @@ def main() -> None:
         help="each variant's CPU instructions per call under valgrind's callgrind, one process "
         "per variant (benchmarks/speed_instructions.py); --calls is the count's calls",
     )
+    parser.add_argument(
+        "--without",
+        help="with --instructions and the dispatch case: count its endpoint again with each of "
+        "these parts of DRF's work taken out, and with all of them (`all`, or e.g. "
+        "`negotiation,body`; benchmarks/speed_ablation.py)",
+    )
     parser.add_argument("--instructions-child", help=argparse.SUPPRESS)  # case:variant
+    parser.add_argument("--without-child", help=argparse.SUPPRESS)  # parts taken out
     parser.add_argument("--state", help=argparse.SUPPRESS)  # the parent's prepared data
     args = parser.parse_args()
+    if args.without and not args.instructions:
+        parser.error("--without counts instructions: add --instructions")
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     if args.instructions_child:  # the data the parent prepared
         state = json.loads(Path(args.state).read_text())
@@ -803,6 +818,10 @@ def main() -> None:
         from benchmarks.speed_instructions import WARM_CALLS, counted
 
         name, _, variant = args.instructions_child.partition(":")
+        if args.without_child:
+            from benchmarks.speed_ablation import parts_named, take_out
+
+            take_out(parts_named(args.without_child))
         call = cases[name][variant]
         for _ in range(WARM_CALLS):
             call()
@@ -862,7 +881,16 @@ def main() -> None:
     if args.instructions:  # each variant in a process of its own, on the data checked here
         from benchmarks.speed_instructions import run_instruction_counts
 
-        run_instruction_counts(cases=cases, state=state, calls=args.calls, sqlite=SQLITE)
+        without = []
+        if args.without:
+            from benchmarks.speed_ablation import parts_named
+
+            if "dispatch" not in cases:
+                sys.exit("--without counts the dispatch case: add it to --cases")
+            without = parts_named(args.without)
+        run_instruction_counts(
+            cases=cases, state=state, calls=args.calls, sqlite=SQLITE, without=without
+        )
         return
 
     warm_and_freeze()  # as gunicorn's workers do once loaded (gunicorn.conf.py)

@@ -43,21 +43,26 @@ def counted(calls: int, call) -> None:
     subprocess.run(toggle, check=True, stdout=subprocess.DEVNULL)
 
 
-def run_instruction_counts(*, cases: dict, state: dict, calls: int, sqlite: bool) -> None:
-    """In the parent: one child per (case, variant), its count per call, each twin's ratio."""
+def run_instruction_counts(
+    *, cases: dict, state: dict, calls: int, sqlite: bool, without: list[str] = ()
+) -> None:
+    """In the parent: one child per (case, variant), its count per call, each twin's ratio;
+    with `without` (benchmarks/speed_ablation.py), the dispatch case's endpoint again with each
+    of those parts of DRF's work taken out, and with all of them out."""
     missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
     if missing:
         sys.exit(f"--instructions needs valgrind ({', '.join(missing)} not found)")
     script = str(Path(__file__).resolve().parent / "speed.py")
     per_call: dict[tuple[str, str], float] = {}
+    children = [(name, variant, ()) for name, variants in cases.items() for variant in variants]
+    taken_out = [*without, *(["+".join(without)] if len(without) > 1 else [])]
+    children += [("dispatch", "endpoint", tuple(parts.split("+"))) for parts in taken_out]
     # One hash seed for every child: dict and set layouts, and so the instructions spent on
     # them, are the same from process to process.
     environment = {**os.environ, "PYTHONHASHSEED": "0"}
     with tempfile.TemporaryDirectory() as scratch:
         state_file = Path(scratch) / "state.json"
-        for index, (name, variant) in enumerate(
-            (name, variant) for name, variants in cases.items() for variant in variants
-        ):
+        for index, (name, variant, parts) in enumerate(children):
             # Each child's outreach bodies are its own (a repeated one is the duplicate path).
             state_file.write_text(json.dumps({**state, "posted_from": (index + 1) * 10**7}))
             command = [
@@ -75,13 +80,15 @@ def run_instruction_counts(*, cases: dict, state: dict, calls: int, sqlite: bool
                 "--calls",
                 str(calls),
                 *(["--sqlite"] if sqlite else []),
+                *(["--without-child", ",".join(parts)] if parts else []),
             ]
             done = subprocess.run(command, capture_output=True, text=True, env=environment)
             found = COLLECTED.findall(done.stderr)
             if done.returncode != 0 or not found:
                 sys.exit(f"{name} {variant}: the counted child failed\n{done.stderr[-3000:]}")
-            per_call[(name, variant)] = int(found[-1]) / calls
-            print(f"  counted {name} {variant}", file=sys.stderr)
+            label = variant if not parts else f"{variant} without {'+'.join(parts)}"
+            per_call[(name, label)] = int(found[-1]) / calls
+            print(f"  counted {name} {label}", file=sys.stderr)
     print(
         f"CPU instructions per call (callgrind, {calls} calls after {WARM_CALLS}); "
         "ratio = the twin's count / the endpoint's (> 1: the twin runs more)"
@@ -92,3 +99,15 @@ def run_instruction_counts(*, cases: dict, state: dict, calls: int, sqlite: bool
             count = per_call[(name, variant)]
             ratio = "" if variant == "endpoint" else f"{count / per_call[(name, 'endpoint')]:8.3f}"
             print(f"  {name:<15}{variant:<11}{count:14,.0f}{ratio}")
+    if taken_out:
+        endpoint = per_call[("dispatch", "endpoint")]
+        print(
+            "DRF's dispatch, parts taken out (benchmarks/speed_ablation.py): the dispatch "
+            "endpoint's instructions per call without them, what they cost, and the plain "
+            "twin's ratio to what is left"
+        )
+        print(f"  {'without':<55}{'instructions':>14}{'cost':>10}{'plain':>8}")
+        for parts in taken_out:
+            count = per_call[("dispatch", f"endpoint without {parts}")]
+            ratio = per_call[("dispatch", "plain")] / count if "plain" in cases["dispatch"] else 0
+            print(f"  {parts:<55}{count:14,.0f}{endpoint - count:10,.0f}{ratio:8.3f}")
