@@ -10,6 +10,8 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --instructions --calls 40   # valgrind, ~11 min
     .venv/bin/python benchmarks/speed.py --instructions --calls 100 --cases dispatch \\
         --without all                                       # DRF's parts, ~5 min
+    .venv/bin/python benchmarks/speed.py --instructions --calls 100 \\
+        --cases create,outreach-post,dispatch --without together   # ~7 min
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/connect_api_bench,
 data of its own organization); SQLite: /tmp/connect_api_speed.sqlite3 (or SPEED_SQLITE_PATH).
@@ -63,9 +65,9 @@ The ratio targets (docs/performance.md): the limit twins >= 0.7 on reads and >= 
 writes, the plain twins >= 0.95 on writes. `--profile <case>` prints cProfile's top entries
 for one endpoint (where the fixed per-request cost goes). `--instructions` counts each
 variant's CPU instructions per call instead (benchmarks/speed_instructions.py): no noise, so
-a change of a few µs shows, but no time either. With `--without all` (or some of
-`negotiation,permissions,idempotency,headers,body`) it also counts the dispatch case's endpoint
-with each of those parts of DRF's work taken out, and with all of them
+a change of a few µs shows, but no time either. With `--without all` (or `together`, or some
+of `negotiation,permissions,idempotency,headers,body`) it also counts each case's endpoint with
+each of those parts of DRF's work taken out, and with all of them
 (benchmarks/speed_ablation.py): what each part costs, and what is left of DRF's cost without
 any of them.
 """
@@ -677,9 +679,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--without",
-        help="with --instructions and the dispatch case: count its endpoint again with each of "
-        "these parts of DRF's work taken out, and with all of them (`all`, or e.g. "
-        "`negotiation,body`; benchmarks/speed_ablation.py)",
+        help="with --instructions: count each case's endpoint again without parts of DRF's "
+        "work: `all` (each part, then all five), `together` (all five), or parts, e.g. "
+        "`headers,negotiation+body` (benchmarks/speed_ablation.py)",
     )
     parser.add_argument("--instructions-child", help=argparse.SUPPRESS)  # case:variant
     parser.add_argument("--without-child", help=argparse.SUPPRESS)  # parts taken out
@@ -819,9 +821,9 @@ def main() -> None:
 
         name, _, variant = args.instructions_child.partition(":")
         if args.without_child:
-            from benchmarks.speed_ablation import parts_named, take_out
+            from benchmarks.speed_ablation import take_out
 
-            take_out(parts_named(args.without_child))
+            take_out(args.without_child.split("+"))
         call = cases[name][variant]
         for _ in range(WARM_CALLS):
             call()
@@ -883,11 +885,9 @@ def main() -> None:
 
         without = []
         if args.without:
-            from benchmarks.speed_ablation import parts_named
+            from benchmarks.speed_ablation import counts_named
 
-            if "dispatch" not in cases:
-                sys.exit("--without counts the dispatch case: add it to --cases")
-            without = parts_named(args.without)
+            without = counts_named(args.without)
         run_instruction_counts(
             cases=cases, state=state, calls=args.calls, sqlite=SQLITE, without=without
         )

@@ -1,20 +1,24 @@
-"""`speed.py --instructions --without PARTS`: what each part of DRF's dispatch costs a write.
+"""`speed.py --instructions --without PARTS`: what each part of DRF's dispatch costs a request.
 
-The `dispatch` case's endpoint (speed_twins.DispatchProbe: the supplier API's base view, the
-create's body read, a small answer) is counted again, in a process of its own, once with each
-part of DRF's work taken out, and once with every named part out at once. A part's cost is the
-endpoint's count less the count without it: the most any shortcut of that part could save.
-With every part out, what is left beside the plain twin is what a request costs that goes
-through DRF's views at all: DRF's request object and the view instance, authentication and the
-throttle through DRF's hooks, the dispatch itself, the answer.
+Each case's endpoint is counted again, in a process of its own, with parts of DRF's work taken
+out: `all` counts it once without each part and once without all five; `together` only
+without all five; a part's name (or several joined by `+`) without those. A part's cost is
+the endpoint's count less the count without it: the most any shortcut of that part could
+save. With every part out, what is left beside the plain twin is what a request costs that
+goes through DRF's views at all: DRF's request object and the view instance, authentication
+and the throttle through DRF's hooks, the dispatch itself, the answer. The `dispatch` case
+(speed_twins.DispatchProbe: the supplier API's base view, the create's body read, a small
+answer) shows it alone.
 
-Taking a part out changes what the probe does for other callers (no permission check, no
-Idempotency-Key, no Allow or Vary header): the counted calls, a valid token and the create's
-body, still answer 201 with the same body (speed.py's call checks the status).
+Taking a part out changes what the endpoints do for other callers (no permission check, no
+Idempotency-Key, no Allow or Vary header, a body in another charset misread): the counted
+calls, valid credentials and the cases' bodies, still get the status they expect (speed.py's
+calls check it) and the same body.
 
 - `negotiation`: the JSON renderer taken as chosen, without the renderers made and matched
   against the Accept header;
-- `permissions`: no permission objects made or asked;
+- `permissions`: DRF's `IsAuthenticated` not asked, and a view's other permissions (the
+  outreach API's site membership, which the view reads) made once, not for each request;
 - `idempotency`: no Idempotency-Key step (the header looked for, the record's finalize);
 - `headers`: no `Allow` or `Vary` header worked out or set;
 - `body`: the body read as the plain twin reads it (`json.loads(request.body)`), not through
@@ -38,9 +42,21 @@ def _negotiation() -> None:
 
 
 def _permissions() -> None:
+    from rest_framework.permissions import IsAuthenticated
     from rest_framework.views import APIView
 
-    APIView.check_permissions = lambda self, request: None
+    from connect_api.api.dispatch import shared_instances
+
+    def get_permissions(self):
+        return shared_instances(
+            [
+                permission
+                for permission in self.permission_classes
+                if permission is not IsAuthenticated
+            ]
+        )
+
+    APIView.get_permissions = get_permissions
 
 
 def _idempotency() -> None:
@@ -57,13 +73,14 @@ def _headers() -> None:
 
 
 def _body() -> None:
-    from benchmarks.speed_twins import DispatchProbe
-    from connect_api.api.responses import rendered
+    from rest_framework.request import Empty, Request
 
-    def post(self, request):
-        return rendered(request, {"keys": len(json.loads(request._request.body))}, status=201)
+    def data(self):
+        if self._full_data is Empty:
+            self._full_data = json.loads(self._request.body) if self._request.body else {}
+        return self._full_data
 
-    DispatchProbe.post = post
+    Request.data = property(data)
 
 
 _TAKE_OUT = {
@@ -75,13 +92,25 @@ _TAKE_OUT = {
 }
 
 
-def parts_named(names: str) -> list[str]:
-    """`all` or a comma-separated list of PARTS, checked."""
-    parts = list(PARTS) if names == "all" else [name for name in names.split(",") if name]
-    unknown = sorted(set(parts) - set(PARTS))
-    if unknown:
-        raise SystemExit(f"--without: unknown part(s) {', '.join(unknown)}; known: {PARTS}")
-    return parts
+def counts_named(names: str) -> list[tuple[str, ...]]:
+    """What `--without` names: the sets of parts to count an endpoint without, checked."""
+    together = tuple(PARTS)
+    counts = []
+    for name in names.split(","):
+        if name == "all":
+            counts += [(part,) for part in PARTS] + [together]
+        elif name == "together":
+            counts.append(together)
+        elif name:
+            parts = tuple(name.split("+"))
+            unknown = sorted(set(parts) - set(PARTS))
+            if unknown:
+                raise SystemExit(
+                    f"--without: unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}"
+                    ", all, together"
+                )
+            counts.append(parts)
+    return counts
 
 
 def take_out(parts: list[str]) -> None:

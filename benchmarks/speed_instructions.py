@@ -29,6 +29,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.speed_ablation import PARTS
+
 WARM_CALLS = 20
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
@@ -44,19 +46,18 @@ def counted(calls: int, call) -> None:
 
 
 def run_instruction_counts(
-    *, cases: dict, state: dict, calls: int, sqlite: bool, without: list[str] = ()
+    *, cases: dict, state: dict, calls: int, sqlite: bool, without: list[tuple[str, ...]] = ()
 ) -> None:
     """In the parent: one child per (case, variant), its count per call, each twin's ratio;
-    with `without` (benchmarks/speed_ablation.py), the dispatch case's endpoint again with each
-    of those parts of DRF's work taken out, and with all of them out."""
+    with `without` (benchmarks/speed_ablation.py), each case's endpoint again without each of
+    those sets of parts of DRF's work."""
     missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
     if missing:
         sys.exit(f"--instructions needs valgrind ({', '.join(missing)} not found)")
     script = str(Path(__file__).resolve().parent / "speed.py")
     per_call: dict[tuple[str, str], float] = {}
     children = [(name, variant, ()) for name, variants in cases.items() for variant in variants]
-    taken_out = [*without, *(["+".join(without)] if len(without) > 1 else [])]
-    children += [("dispatch", "endpoint", tuple(parts.split("+"))) for parts in taken_out]
+    children += [(name, "endpoint", parts) for name in cases for parts in without]
     # One hash seed for every child: dict and set layouts, and so the instructions spent on
     # them, are the same from process to process.
     environment = {**os.environ, "PYTHONHASHSEED": "0"}
@@ -80,7 +81,7 @@ def run_instruction_counts(
                 "--calls",
                 str(calls),
                 *(["--sqlite"] if sqlite else []),
-                *(["--without-child", ",".join(parts)] if parts else []),
+                *(["--without-child", "+".join(parts)] if parts else []),
             ]
             done = subprocess.run(command, capture_output=True, text=True, env=environment)
             found = COLLECTED.findall(done.stderr)
@@ -99,15 +100,17 @@ def run_instruction_counts(
             count = per_call[(name, variant)]
             ratio = "" if variant == "endpoint" else f"{count / per_call[(name, 'endpoint')]:8.3f}"
             print(f"  {name:<15}{variant:<11}{count:14,.0f}{ratio}")
-    if taken_out:
-        endpoint = per_call[("dispatch", "endpoint")]
+    if without:
         print(
-            "DRF's dispatch, parts taken out (benchmarks/speed_ablation.py): the dispatch "
-            "endpoint's instructions per call without them, what they cost, and the plain "
-            "twin's ratio to what is left"
+            "Parts of DRF's work taken out (benchmarks/speed_ablation.py): the endpoint's "
+            "instructions per call without them, what they cost, and the plain twin's ratio "
+            "to what is left"
         )
-        print(f"  {'without':<55}{'instructions':>14}{'cost':>10}{'plain':>8}")
-        for parts in taken_out:
-            count = per_call[("dispatch", f"endpoint without {parts}")]
-            ratio = per_call[("dispatch", "plain")] / count if "plain" in cases["dispatch"] else 0
-            print(f"  {parts:<55}{count:14,.0f}{endpoint - count:10,.0f}{ratio:8.3f}")
+        print(f"  {'case':<15}{'without':<50}{'instructions':>14}{'cost':>10}{'plain':>8}")
+        for name, variants in cases.items():
+            endpoint = per_call[(name, "endpoint")]
+            for parts in without:
+                count = per_call[(name, f"endpoint without {'+'.join(parts)}")]
+                plain = f"{per_call[(name, 'plain')] / count:8.3f}" if "plain" in variants else ""
+                shown = "+".join(parts) if len(parts) < len(PARTS) else "all five"
+                print(f"  {name:<15}{shown:<50}{count:14,.0f}{endpoint - count:10,.0f}{plain}")
