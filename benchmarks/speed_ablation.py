@@ -13,7 +13,7 @@ answer) shows it alone.
 Taking a part out changes what the endpoints do for other callers (no permission check, no
 Idempotency-Key, no Allow or Vary header, a body in another charset misread): the counted
 calls, valid credentials and the cases' bodies, still get the status they expect (speed.py's
-calls check it) and the same body.
+calls check it).
 
 - `negotiation`: the JSON renderer taken as chosen, without the renderers made and matched
   against the Accept header;
