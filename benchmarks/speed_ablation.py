@@ -77,7 +77,8 @@ def _body() -> None:
 
     def data(self):
         if self._full_data is Empty:
-            self._full_data = json.loads(self._request.body) if self._request.body else {}
+            body = self._request.body
+            self._full_data = json.loads(body) if body else {}
         return self._full_data
 
     Request.data = property(data)

@@ -55,7 +55,7 @@ def run_instruction_counts(
     if missing:
         sys.exit(f"--instructions needs valgrind ({', '.join(missing)} not found)")
     script = str(Path(__file__).resolve().parent / "speed.py")
-    per_call: dict[tuple[str, str], float] = {}
+    per_call: dict[tuple[str, str, tuple[str, ...]], float] = {}  # (case, variant, parts out)
     children = [(name, variant, ()) for name, variants in cases.items() for variant in variants]
     children += [(name, "endpoint", parts) for name in cases for parts in without]
     # One hash seed for every child: dict and set layouts, and so the instructions spent on
@@ -83,13 +83,13 @@ def run_instruction_counts(
                 *(["--sqlite"] if sqlite else []),
                 *(["--without-child", "+".join(parts)] if parts else []),
             ]
+            label = f"{name} {variant}" + (f" without {'+'.join(parts)}" if parts else "")
             done = subprocess.run(command, capture_output=True, text=True, env=environment)
             found = COLLECTED.findall(done.stderr)
             if done.returncode != 0 or not found:
-                sys.exit(f"{name} {variant}: the counted child failed\n{done.stderr[-3000:]}")
-            label = variant if not parts else f"{variant} without {'+'.join(parts)}"
-            per_call[(name, label)] = int(found[-1]) / calls
-            print(f"  counted {name} {label}", file=sys.stderr)
+                sys.exit(f"{label}: the counted child failed\n{done.stderr[-3000:]}")
+            per_call[(name, variant, parts)] = int(found[-1]) / calls
+            print(f"  counted {label}", file=sys.stderr)
     print(
         f"CPU instructions per call (callgrind, {calls} calls after {WARM_CALLS}); "
         "ratio = the twin's count / the endpoint's (> 1: the twin runs more)"
@@ -97,8 +97,10 @@ def run_instruction_counts(
     print(f"  {'case':<15}{'variant':<11}{'instructions':>14}{'ratio':>8}")
     for name, variants in cases.items():
         for variant in variants:
-            count = per_call[(name, variant)]
-            ratio = "" if variant == "endpoint" else f"{count / per_call[(name, 'endpoint')]:8.3f}"
+            count = per_call[(name, variant, ())]
+            ratio = (
+                "" if variant == "endpoint" else f"{count / per_call[(name, 'endpoint', ())]:8.3f}"
+            )
             print(f"  {name:<15}{variant:<11}{count:14,.0f}{ratio}")
     if without:
         print(
@@ -108,9 +110,11 @@ def run_instruction_counts(
         )
         print(f"  {'case':<15}{'without':<50}{'instructions':>14}{'cost':>10}{'plain':>8}")
         for name, variants in cases.items():
-            endpoint = per_call[(name, "endpoint")]
+            endpoint = per_call[(name, "endpoint", ())]
             for parts in without:
-                count = per_call[(name, f"endpoint without {'+'.join(parts)}")]
-                plain = f"{per_call[(name, 'plain')] / count:8.3f}" if "plain" in variants else ""
+                count = per_call[(name, "endpoint", parts)]
+                plain = (
+                    f"{per_call[(name, 'plain', ())] / count:8.3f}" if "plain" in variants else ""
+                )
                 shown = "+".join(parts) if len(parts) < len(PARTS) else "all five"
                 print(f"  {name:<15}{shown:<50}{count:14,.0f}{endpoint - count:10,.0f}{plain}")
