@@ -23,8 +23,10 @@ The twins:
 - `plain` (every case): a Django view, the same auth and throttle, selectors, SQL, dict
   builders and services, `JsonResponse`;
 - `limit` (every case; benchmarks/speed_limit.py): the same authentication, throttle and
-  SQL through a cursor, rows by position, `orjson`, the input rules written plainly; and
-  `wsgi` (list, detail): the same function without Django's handler;
+  SQL through a cursor, rows by position, `orjson`; and `wsgi` (list, detail): the same
+  function without Django's handler; both write twins read a body as the API's parsers do
+  and check it by hand by the input serializer's rules, taking what the endpoint takes into
+  the same rows (tests/benchmarks);
 - `ninja` (list, detail): django-ninja as its users write it over these models: `Schema`
   classes declared with `response=` (nested, aliases and resolvers for renamed and computed
   fields), fed the same prefetched rows (same queries), pydantic validating and dumping every

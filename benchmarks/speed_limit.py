@@ -55,7 +55,7 @@ from rest_framework.exceptions import AuthenticationFailed, ParseError
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from connect_api.api.pagination import MAX_ID
-from connect_api.api.parsers import json_loads
+from connect_api.api.parsers import body_text, declared_charset, json_loads
 from connect_api.authentication import (
     TOKEN_PATTERN,
     CachedBasicAuthentication,
@@ -759,80 +759,100 @@ VALUES (%s, %s, 'RESUBMITTED', NULL, %s, '', '[]'::jsonb, '[]'::jsonb, %s)
 RETURNING id
 """
 
-# The request's text fields: (body name, aliases, column, max length, may be blank). The
-# email is checked as an email too; every value is trimmed as DRF's CharField trims it.
+# The create and PATCH bodies checked by hand (both twins read them so), by the rules of the
+# API's input serializer: aliases (two spellings of one field refused before anything else),
+# strings trimmed as DRF's CharField trims them (a number read as one), lengths, blank and
+# null, NUL and surrogates, the email, the integration type's spellings, the cron and the
+# time zone. Errors are named as the serializer names them. Pinned to the serializer by
+# tests/benchmarks/test_twin_input.py: the same bodies taken, into the same data.
+
+# The request's text fields: (spellings, column, max length, may be blank). The email is
+# checked as an email too.
 REQUEST_TEXT = (
-    ("organization_name", ("org_name",), "counterpart_name", 200, False),
-    ("primary_contact_name", ("org_contact_full_name",), "contact_name", 200, False),
-    ("primary_contact_phone", (), "contact_phone", 20, True),
-    ("primary_contact_email", (), "contact_email", None, True),
+    (("organization_name", "org_name"), "counterpart_name", 200, False),
+    (("primary_contact_name", "org_contact_full_name"), "contact_name", 200, False),
+    (("primary_contact_phone",), "contact_phone", 20, True),
+    (("primary_contact_email",), "contact_email", None, True),
     (
-        "organization_account_number",
-        ("retailer_account_number", "supplier_account_number"),
+        ("organization_account_number", "retailer_account_number", "supplier_account_number"),
         "account_number",
         100,
         True,
     ),
-    ("additional_information", (), "additional_information", None, True),
+    (("additional_information",), "additional_information", None, True),
 )
-INTEGRATION_TEXT = (  # the same for an integration (update_frequency and time_zone aside)
-    ("file_locations", ("feed_source_file_locations",), "file_locations"),
-    ("file_specs", (), "file_specs"),
-    ("rules", (), "rules"),
+INTEGRATIONS = ("integrations", "requested_integrations")
+TYPE = ("type", "integration_type")
+# An integration's schedule: (name, max length, its check, what null reads as).
+SCHEDULE = (
+    ("update_frequency", 100, validate_update_frequency, ""),
+    ("time_zone", 64, validate_time_zone, DEFAULT_TIME_ZONE),
 )
+INTEGRATION_TEXT = (  # (spellings, column): text that may be blank, of any length
+    (("file_locations", "feed_source_file_locations"), "file_locations"),
+    (("file_specs",), "file_specs"),
+    (("rules",), "rules"),
+)
+REQUEST_ALIASED = (
+    *(spellings for spellings, *_ in REQUEST_TEXT if len(spellings) > 1),
+    INTEGRATIONS,
+)
+INTEGRATION_ALIASED = (TYPE, INTEGRATION_TEXT[0][0])
 
 
 def _text(value, max_length: int | None, blank: bool) -> str:
     """A CharField's value: a string (a number is read as one), trimmed; ValueError else."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError("Not a valid string.")
-    value = str(value).strip()
-    if not value and not blank:
+    if type(value) is not str:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("Not a valid string.")
+        value = str(value)
+    value = value.strip()
+    if not value:
+        if blank:
+            return value
         raise ValueError("This field may not be blank.")
     if max_length is not None and len(value) > max_length:
         raise ValueError(f"Ensure this field has no more than {max_length} characters.")
+    if "\x00" in value:  # PostgreSQL cannot store one
+        raise ValueError("Null characters are not allowed.")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise ValueError("Surrogate characters are not allowed.") from None
     return value
 
 
-def _one_spelling(body: dict, name: str, aliases: tuple, errors: dict, prefix: str = ""):
-    """(the spelling the client used, its value) of a field with aliases, or (None, None)."""
-    present = [spelling for spelling in (name, *aliases) if spelling in body]
-    if len(present) > 1:
-        errors[prefix + present[1]] = [
-            f"Give only one of {', '.join(present)}: they name the same field."
-        ]
-        return None, None
-    return (present[0], body[present[0]]) if present else (None, None)
+def _spelling(body: dict, spellings: tuple[str, ...]) -> str | None:
+    """The spelling of a field the body uses (its conflicts already refused), or None."""
+    for spelling in spellings:
+        if spelling in body:
+            return spelling
+    return None
 
 
-REQUEST_ALIASES = {
-    **{name: aliases for name, aliases, _, _, _ in REQUEST_TEXT if aliases},
-    "integrations": ("requested_integrations",),
-}
-INTEGRATION_ALIASES = {
-    "type": ("integration_type",),
-    "file_locations": ("feed_source_file_locations",),
-}
-
-
-def _conflicts(body: dict, aliases: dict, prefix: str = "") -> dict:
-    """Two spellings of one field: reported alone, before anything else is checked (as the
-    input serializer does)."""
+def _conflicts(body: dict, aliased: tuple, at: str | None = None) -> dict:
+    """Two spellings of one field, each reported at the second, alone (as the serializer);
+    `at`: where the object is in the body."""
     errors: dict = {}
-    for name, alternatives in aliases.items():
-        _one_spelling(body, name, alternatives, errors, prefix)
+    for spellings in aliased:
+        present = [spelling for spelling in spellings if spelling in body]
+        if len(present) > 1:
+            name = present[1] if at is None else f"{at}.{present[1]}"
+            errors[name] = [f"Give only one of {', '.join(present)}: they name the same field."]
     return errors
 
 
 def _request_fields(body: dict, errors: dict, *, partial: bool) -> dict:
     """The request's columns the body sets (all required ones unless `partial`)."""
     data = {}
-    for name, aliases, column, max_length, blank in REQUEST_TEXT:
-        spelling, value = _one_spelling(body, name, aliases, errors)
+    for spellings, column, max_length, blank in REQUEST_TEXT:
+        spelling = _spelling(body, spellings)
         if spelling is None:
-            if not blank and not partial and name not in errors:
-                errors[name] = ["This field is required."]
+            if not blank and not partial:
+                errors[spellings[0]] = ["This field is required."]
             continue
+        value = body[spelling]
         if value is None:
             errors[spelling] = ["This field may not be null."]
             continue
@@ -849,37 +869,35 @@ def _request_fields(body: dict, errors: dict, *, partial: bool) -> dict:
 
 def _integration(item, at: str, errors: dict) -> dict | None:
     """One new integration's columns (its record_uuid and delete ignored, as on create)."""
-    if not isinstance(item, dict):
+    if type(item) is not dict:
         errors[at] = [f"Invalid data. Expected a dictionary, but got {type(item).__name__}."]
         return None
-    conflicts = _conflicts(item, INTEGRATION_ALIASES, at + ".")
+    conflicts = _conflicts(item, INTEGRATION_ALIASED, at)
     if conflicts:
         errors.update(conflicts)
         return None
     before = len(errors)
-    spelling, kind = _one_spelling(item, "type", ("integration_type",), errors, at + ".")
     columns = {}
+    spelling = _spelling(item, TYPE)
     if spelling is None:
-        if at + ".integration_type" not in errors:
-            errors[at + ".type"] = ["This field is required."]
+        errors[at + ".type"] = ["This field is required."]
     else:
+        kind = item[spelling]
         columns["integration_type"] = IntegrationType.from_spelling(kind)
         if columns["integration_type"] is None:
             errors[f"{at}.{spelling}"] = [
                 f'"{shown(kind)}" is not a valid integration type: use item, order, '
                 "allocation, tracking or other (plural spellings such as items are accepted)."
             ]
-    for name, max_length, check, null in (
-        ("update_frequency", 100, validate_update_frequency, ""),
-        ("time_zone", 64, validate_time_zone, DEFAULT_TIME_ZONE),
-    ):
+    for name, max_length, check, null in SCHEDULE:
         if name not in item:
             continue
-        if item[name] is None:
+        value = item[name]
+        if value is None:
             columns[name] = null
             continue
         try:
-            columns[name] = check(_text(item[name], max_length, False))
+            columns[name] = check(_text(value, max_length, False))
         except ValueError as error:
             message = str(error)
             if name == "update_frequency" and message == "This field may not be blank.":
@@ -887,11 +905,12 @@ def _integration(item, at: str, errors: dict) -> dict | None:
             errors[f"{at}.{name}"] = [message]
         except DRFValidationError as error:
             errors[f"{at}.{name}"] = [str(detail) for detail in error.detail]
-    for name, aliases, column in INTEGRATION_TEXT:
-        spelling, value = _one_spelling(item, name, aliases, errors, at + ".")
+    for spellings, column in INTEGRATION_TEXT:
+        spelling = _spelling(item, spellings)
         if spelling is None:
             continue
         try:
+            value = item[spelling]
             if value is None:
                 raise ValueError("This field may not be null.")
             columns[column] = _text(value, None, True)
@@ -910,22 +929,77 @@ def _invalid(errors: dict, detail: str | None = None) -> tuple[int, bytes, dict]
     return 400, orjson.dumps({"detail": detail, "code": "invalid", "errors": errors}), {}
 
 
-def _body(request) -> dict:
+SUPPLIER_MEDIA_TYPES = frozenset({"application/json"})
+OUTREACH_MEDIA_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded"})
+
+
+def parsed_body(request, *, outreach: bool = False):
+    """The request's JSON as the API's parsers read it (connect_api.api.parsers): a
+    Content-Type they take (415 else), in the charset it names (the outreach API's: else
+    UTF-8, else ISO-8859-1, as the vendor's app sends it), strict JSON within the value
+    budget; Refused (400, 415) if it is none."""
+    if request.content_type not in (OUTREACH_MEDIA_TYPES if outreach else SUPPLIER_MEDIA_TYPES):
+        raise Refused(415, f'Unsupported media type "{request.content_type}" in request.')
+    content_type = request.META.get("CONTENT_TYPE", "")
     try:
-        body = json_loads(request.body)
+        if outreach:
+            return json_loads(body_text(request.body, content_type))
+        charset = declared_charset(content_type)
+        if charset is None:
+            return json_loads(request.body)
+        try:
+            return json_loads(request.body.decode(charset))
+        except UnicodeDecodeError:
+            raise ParseError(f"JSON parse error - the body is not valid {charset}.") from None
     except (ParseError, DRFValidationError) as error:
         raise Refused(400, str(error.detail)) from None
+
+
+def _object_errors(body, untaken: tuple[str, ...]) -> dict:
+    """What refuses a body before its fields are read: not an object, two spellings of one
+    field, or a field the twins do not take (the benchmark's bodies never send them)."""
     if not isinstance(body, dict):
         message = f"Invalid data. Expected a dictionary, but got {type(body).__name__}."
-        raise Invalid({"non_field_errors": [message]})
-    conflicts = _conflicts(body, REQUEST_ALIASES)
+        return {"non_field_errors": [message]}
+    conflicts = _conflicts(body, REQUEST_ALIASED)
     if conflicts:
-        raise Invalid(conflicts)
-    taken_elsewhere = ("integrations", "uploaded_files") if request.method == "PATCH" else ()
-    unsupported = [name for name in (*taken_elsewhere, "uploaded_files") if name in body]
-    if unsupported:  # the benchmark's bodies never send them; the twin does not take them
-        raise Refused(400, "Not taken by the limit twin: " + ", ".join(sorted(set(unsupported))))
-    return body
+        return conflicts
+    return {name: ["Not taken by the twins."] for name in untaken if name in body}
+
+
+def patch_fields(body) -> tuple[dict, dict]:
+    """A PATCH body checked by hand (the rules above): the request's own fields only (the
+    benchmark's PATCH sends neither integrations nor files, and the twins take neither)."""
+    errors = _object_errors(body, ("integrations", "uploaded_files"))
+    if errors:
+        return {}, errors
+    data = _request_fields(body, errors, partial=True)
+    return data, errors
+
+
+def create_fields(body) -> tuple[dict, dict]:
+    """A create body checked by hand (the rules above): the service's data
+    (`connections.services.connection_request_create`) and the errors by field (none:
+    taken). A body with `uploaded_files` is refused: the benchmark's bodies send none."""
+    errors = _object_errors(body, ("uploaded_files",))
+    if errors:
+        return {}, errors
+    data = _request_fields(body, errors, partial=False)
+    integrations = []
+    spelling = _spelling(body, INTEGRATIONS)
+    if spelling is not None:
+        items = body[spelling]
+        if type(items) is not list:
+            errors[spelling] = [f'Expected a list of items but got type "{type(items).__name__}".']
+        elif len(items) > 50:
+            errors[spelling] = ["Ensure this field has no more than 50 elements."]
+        else:
+            for index, item in enumerate(items):
+                columns = _integration(item, f"{spelling}.{index}", errors)
+                if columns is not None:
+                    integrations.append(columns)
+    data["integrations"] = integrations
+    return data, errors
 
 
 def _active_organization(organization: list, to: str) -> None:
@@ -945,27 +1019,13 @@ def request_create_body(request) -> tuple[int, bytes, dict]:
     try:
         user_id, _, *organization = caller(request.headers.get("Authorization", ""))
         _active_organization(organization, "request connections")
-        body = _body(request)
+        body = parsed_body(request)
     except Refused as refused:
         return _refused(refused)
-    except Invalid as invalid:
-        return _invalid(invalid.errors, invalid.detail)
-    errors: dict = {}
-    data = _request_fields(body, errors, partial=False)
-    integrations = []
-    spelling, items = _one_spelling(body, "integrations", ("requested_integrations",), errors)
-    if spelling is not None:
-        if not isinstance(items, list):
-            errors[spelling] = [f'Expected a list of items but got type "{type(items).__name__}".']
-        elif len(items) > 50:
-            errors[spelling] = ["Ensure this field has no more than 50 elements."]
-        else:
-            for index, item in enumerate(items):
-                columns = _integration(item, f"{spelling}.{index}", errors)
-                if columns is not None:
-                    integrations.append(columns)
+    data, errors = create_fields(body)
     if errors:
         return _invalid(errors)
+    integrations = data["integrations"]
     organization_id, name, org_type, _, organization_uuid = organization
     request_uuid, now = uuid4(), timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -1062,13 +1122,10 @@ def request_patch_body(request, uuid: str) -> tuple[int, bytes, dict]:
         _active_organization(organization, "change connection requests")
         if not request.body:
             raise Refused(400, "The PATCH has no body: send the fields to change as a JSON object.")
-        body = _body(request)
+        body = parsed_body(request)
     except Refused as refused:
         return _refused(refused)
-    except Invalid as invalid:
-        return _invalid(invalid.errors, invalid.detail)
-    errors: dict = {}
-    data = _request_fields(body, errors, partial=True)
+    data, errors = patch_fields(body)
     if errors:
         return _invalid(errors)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -1231,10 +1288,7 @@ def change_request_body(request, site_number: int) -> tuple[int, bytes, dict]:
         if missing:
             raise Refused(403, "Missing rights: " + ", ".join(missing))
         throttled(user_id)
-        try:
-            body = json_loads(request.body)
-        except (ParseError, DRFValidationError) as error:
-            raise Refused(400, str(error.detail)) from None
+        body = parsed_body(request, outreach=True)
         if not isinstance(body, dict):
             message = f"Invalid data. Expected a dictionary, but got {type(body).__name__}."
             raise Invalid({"non_field_errors": [message]})

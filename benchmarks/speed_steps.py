@@ -16,6 +16,7 @@ from django.core.handlers.base import BaseHandler
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+import benchmarks.speed_limit as speed_limit
 import benchmarks.speed_twins as twins
 from connections import services as connection_services
 from connections.api import serializers as connection_shapes
@@ -39,7 +40,7 @@ STEPS = [
     (Request, "_load_data_and_files", "    body (request.data)"),
     (APIView, "finalize_response", "    DRF finalize"),
     (connection_shapes, "connection_request_input", "    create: input"),
-    (twins, "create_input", "    create: input"),
+    (speed_limit, "create_fields", "    create: input"),
     (connection_views, "active_organization_for", "    create: organization"),
     (twins, "active_organization_for", "    create: organization"),
     (connection_services, "connection_request_create", "    create: service"),

@@ -5,8 +5,11 @@
   dict builders, the same JSON bytes as the endpoints (compact, UTF-8); the writes call the
   same services (each one transaction, as the endpoints: no extra `atomic` around them);
 - the limit twins of the request list and detail (benchmarks/speed_limit.py): a cursor, the
-  same SQL text, `orjson`; a hand-written check of the create body applying the same
-  rules (required names, lengths, email, integration type, cron);
+  same SQL text, `orjson`;
+- every write twin reads its body as the API's parsers do (the Content-Type they take, its
+  charset, strict JSON: `speed_limit.parsed_body`) and checks it by hand by the input
+  serializer's rules (`speed_limit.create_fields`, `patch_fields`), so it takes the bodies
+  the endpoint takes, into the same rows, and refuses the others (tests/benchmarks);
 - django-ninja (detail and list), two twins over the same auth and SQL:
   `ninja` is what a django-ninja user writes over these models: `Schema` classes declared with
   `response=` (nested integrations, uploaded files, approved_by with its person), fed the
@@ -15,8 +18,9 @@
   `ninja-dict` returns the plain twin's dicts (ninja's router and renderer cost only);
 - outreach (HTTP Basic, PascalCase): the individual search (the remembered Basic credential,
   the membership and its LocatePerson check, the same selector, page and dict builders) and
-  the seed change-request POST (the same gate, each body key checked by hand by its type,
-  then `ChangeRequestPayload.from_fields` and the same service).
+  the seed change-request POST (the same gate, the body read in the charset the vendor's app
+  sends, each key checked by hand by its type, then `ChangeRequestPayload.from_fields` and
+  the same service).
 """
 
 import json
@@ -25,8 +29,6 @@ from typing import Annotated
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -50,11 +52,10 @@ from connections import selectors, services
 from connections.api import serializers as shapes
 from connections.choices import (
     ConnectionRequestStatus,
-    IntegrationType,
     ReviewAction,
     specs_for,
 )
-from connections.cron import describe_cron, is_valid_cron, next_runs, schedule_warnings
+from connections.cron import describe_cron, next_runs, schedule_warnings
 from organizations.choices import OrganizationType
 from organizations.selectors import active_organization_for
 from outreach import permissions as outreach_permissions
@@ -153,65 +154,29 @@ def plain_connection_list(request):
     return json_response([shapes.connection_data(row) for row in rows], safe=False)
 
 
-REQUIRED = {"organization_name": "counterpart_name", "primary_contact_name": "contact_name"}
-OPTIONAL = {
-    "primary_contact_phone": "contact_phone",
-    "primary_contact_email": "contact_email",
-    "organization_account_number": "account_number",
-    "additional_information": "additional_information",
-}
-
-
-def create_input(body: dict) -> tuple[dict, dict]:
-    """The create body checked by hand: (data for the service, errors by field)."""
-    errors, data = {}, {}
-    for name, field in {**REQUIRED, **OPTIONAL}.items():
-        value = body.get(name)
-        if value is None:
-            if name in REQUIRED:
-                errors[name] = ["This field is required."]
-            continue
-        if not isinstance(value, str) or len(value) > 200:
-            errors[name] = ["Not a valid string."]
-            continue
-        data[field] = value
-    if data.get("contact_email"):
-        try:
-            validate_email(data["contact_email"])
-        except ValidationError:
-            errors["primary_contact_email"] = ["Enter a valid email address."]
-    integrations = []
-    for item in body.get("integrations", []):
-        kind = IntegrationType.from_spelling(item.get("type"))
-        frequency = str(item.get("update_frequency", ""))
-        if kind is None or (frequency and not is_valid_cron(frequency)):
-            errors["integrations"] = ["Unknown type or not a cron expression."]
-            break
-        integrations.append(
-            {
-                "integration_type": kind,
-                "update_frequency": frequency.strip(),
-                "file_specs": str(item.get("file_specs", "")),
-            }
-        )
-    data["integrations"] = integrations
-    return data, errors
+def checked_body(request, fields):
+    """(the service's data, None), or (None, the 400): the body as the API's parsers read it,
+    then checked by hand by `fields` (speed_limit.create_fields or patch_fields)."""
+    try:
+        body = speed_limit.parsed_body(request)
+    except speed_limit.Refused as refused:
+        return None, json_response({"detail": refused.detail}, status=refused.status)
+    data, errors = fields(body)
+    if errors:
+        return None, json_response({"detail": "Invalid input.", "errors": errors}, status=400)
+    return data, None
 
 
 @csrf_exempt
 def plain_request_create(request):
-    """The create body checked by hand (types, required fields, integration types)."""
+    """The create body checked by hand, by the input serializer's rules."""
     user = token_user(request)
     if user is None:
         return unauthorized()
     organization = active_organization_for(user, to="request connections")
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        return json_response({"detail": "Malformed JSON."}, status=400)
-    data, errors = create_input(body)
-    if errors:
-        return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
+    data, refusal = checked_body(request, speed_limit.create_fields)
+    if refusal is not None:
+        return refusal
     created = services.connection_request_create(organization=organization, user=user, data=data)
     return json_response(
         {"request_uuid": str(created.uuid), "request_date": shapes.iso_utc(created.request_date)},
@@ -228,19 +193,9 @@ def plain_request_patch(request, uuid):
     if connection_request is None:
         return json_response({"detail": "Not found."}, status=404)
     organization = active_organization_for(user, to="change connection requests")
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        return json_response({"detail": "Malformed JSON."}, status=400)
-    data, errors = {}, {}
-    for name, value in body.items():
-        field = {**REQUIRED, **OPTIONAL}.get(name)
-        if field is None or not isinstance(value, str) or len(value) > 200:
-            errors[name] = ["Not a valid field or value."]
-        else:
-            data[field] = value
-    if errors:
-        return json_response({"detail": "Invalid input.", "errors": errors}, status=400)
+    data, refusal = checked_body(request, speed_limit.patch_fields)
+    if refusal is not None:
+        return refusal
     services.connection_request_update(
         connection_request=connection_request, organization=organization, data=data, user=user
     )
@@ -338,9 +293,9 @@ def plain_change_request(request, site_number):
     if missing:
         return json_response({"detail": "Missing rights: " + ", ".join(missing)}, status=403)
     try:
-        body = json.loads(request.body)
-    except ValueError:
-        return json_response({"detail": "Malformed JSON."}, status=400)
+        body = speed_limit.parsed_body(request, outreach=True)
+    except speed_limit.Refused as refused:
+        return json_response({"detail": refused.detail}, status=refused.status)
     if not isinstance(body, dict):
         return json_response({"detail": "A JSON object is expected."}, status=400)
     try:
@@ -630,9 +585,9 @@ def plain_dispatch_probe(request):
     if user is None:
         return unauthorized()
     try:
-        body = json.loads(request.body)
-    except ValueError:
-        return json_response({"detail": "Malformed JSON."}, status=400)
+        body = speed_limit.parsed_body(request)
+    except speed_limit.Refused as refused:
+        return json_response({"detail": refused.detail}, status=refused.status)
     return json_response({"keys": len(body)}, status=201)
 
 

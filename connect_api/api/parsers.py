@@ -123,7 +123,7 @@ def _charset_named(content_type: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _declared_charset(media_type: str) -> str | None:
+def declared_charset(media_type: str) -> str | None:
     """The charset a JSON Content-Type names, when it is a known one other than UTF-8 (the
     body is read in it); None for UTF-8, no charset or an unknown label (read as UTF-8)."""
     charset = _charset_named(media_type) or "utf-8"
@@ -148,7 +148,7 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise RequestDataTooBig("Request body is larger than the configured limit.")
-        charset = _declared_charset(media_type or "")
+        charset = declared_charset(media_type or "")
         if charset is not None:
             try:
                 body = body.decode(charset)
