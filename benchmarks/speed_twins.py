@@ -85,6 +85,7 @@ def token_user(request):
         return None
     user, _ = TokenAuthentication().authenticate_credentials(key.encode())
     speed_limit.throttled(user.pk)
+    request.user = user  # as DRF sets it: the request log names the user and organization
     return user
 
 
@@ -221,6 +222,7 @@ def basic_user(request):
     if not found:
         return None
     speed_limit.throttled(found[0].pk)
+    request.user = found[0]
     return found[0]
 
 
