@@ -21,11 +21,9 @@ calls check it).
   outreach API's site membership, which the view reads) made once, not for each request;
 - `idempotency`: no Idempotency-Key step (the header looked for, the record's finalize);
 - `headers`: no `Allow` or `Vary` header worked out or set;
-- `body`: the body read as the plain twin reads it (`json.loads(request.body)`), not through
-  DRF's request data, content type, stream and parser.
+- `body`: the body read as the plain twins read a JSON body (`json_loads(request.body)`, the
+  API's JSON reading), not through DRF's request data, content type, stream and parser.
 """
-
-import json
 
 PARTS = ("negotiation", "permissions", "idempotency", "headers", "body")
 
@@ -75,10 +73,12 @@ def _headers() -> None:
 def _body() -> None:
     from rest_framework.request import Empty, Request
 
+    from connect_api.api.parsers import json_loads
+
     def data(self):
         if self._full_data is Empty:
             body = self._request.body
-            self._full_data = json.loads(body) if body else {}
+            self._full_data = json_loads(body) if body else {}
         return self._full_data
 
     Request.data = property(data)
