@@ -62,7 +62,6 @@ from outreach import permissions as outreach_permissions
 from outreach import selectors as outreach_selectors
 from outreach import services as outreach_services
 from outreach.api import outputs as outreach_outputs
-from outreach.fields import CHANGE_REQUEST_FIELDS
 from outreach.payload import ChangeRequestPayload
 from uploads.models import UploadCheck, UploadCheckStatus
 from uploads.selectors import NO_SPEC_REASON
@@ -269,13 +268,7 @@ def plain_individual_search(request, site_number):
 def change_request_input(body: dict) -> tuple[ChangeRequestPayload | None, dict]:
     """Each body key checked by hand by its type, then the payload's rules: (the payload,
     errors by field). The payload's own refusals raise DomainError, as the endpoint's do."""
-    values, errors = {}, {}
-    for spec in CHANGE_REQUEST_FIELDS:
-        if spec.wire in body:
-            try:
-                values[spec.stored] = speed_limit.wire_value(spec, body[spec.wire])
-            except (ValueError, TypeError) as error:
-                errors[spec.wire] = [str(error)]
+    values, errors = speed_limit.change_request_values(body)
     if errors:
         return None, errors
     return ChangeRequestPayload.from_fields(values), {}

@@ -1,17 +1,21 @@
-"""The benchmark's twins check a create or PATCH body by hand (benchmarks/speed_limit.py
-`create_fields`, `patch_fields`), and are measured against the endpoint as doing its work:
-so they must take the bodies the API's input serializer takes, into the data the service
-reads, and refuse the others. Over the generated bodies of tests/connections/
+"""The benchmark's twins check a write's body by hand (benchmarks/speed_limit.py
+`create_fields`, `patch_fields`, `change_request_values`), and are measured against the
+endpoint as doing its work: so they must take the bodies the API takes, into the data its
+services read, and refuse the others. Over the generated bodies of tests/connections/
 test_plain_input.py (all but those with files, which the twins refuse: the benchmark sends
-none)."""
+none) and the outreach POST bodies of tests/outreach/test_change_request_body.py."""
 
 import random
 
 import pytest
+from rest_framework.exceptions import ValidationError
 
-from benchmarks.speed_limit import create_fields, patch_fields
+from benchmarks.speed_limit import change_request_values, create_fields, patch_fields
 from connections.services import INTEGRATION_FIELDS, REQUEST_FIELDS
+from outreach.api.serializers import change_request_input
+from outreach.payload import ChangeRequestPayload, PayloadError
 from tests.connections.test_plain_input import body, drf
+from tests.outreach.test_change_request_body import bodies as outreach_bodies
 from tests.seeds import SUPPLIER_CONTACT_PATCH_BODY, SUPPLIER_CREATE_BODY
 
 
@@ -77,3 +81,17 @@ def test_the_benchmarks_bodies_are_taken():
     assert by_hand(patch_fields, SUPPLIER_CONTACT_PATCH_BODY) == read_by_the_service(
         drf(SUPPLIER_CONTACT_PATCH_BODY, partial=True)
     )
+
+
+@pytest.mark.parametrize("data", list(outreach_bodies()), ids=lambda data: repr(data)[:80])
+def test_the_outreach_check_takes_what_the_endpoint_takes(data):
+    try:
+        expected = change_request_input(data)
+    except ValidationError:
+        expected = None
+    values, errors = change_request_values(data)
+    try:
+        checked = None if errors else ChangeRequestPayload.from_fields(values)
+    except PayloadError:
+        checked = None
+    assert checked == expected
