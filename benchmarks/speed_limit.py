@@ -970,7 +970,7 @@ def _object_errors(body, untaken: tuple[str, ...]) -> dict:
 def patch_fields(body) -> tuple[dict, dict]:
     """A PATCH body checked by hand (the rules above): the request's own fields only (the
     benchmark's PATCH sends neither integrations nor files, and the twins take neither)."""
-    errors = _object_errors(body, ("integrations", "uploaded_files"))
+    errors = _object_errors(body, (*INTEGRATIONS, "uploaded_files"))
     if errors:
         return {}, errors
     data = _request_fields(body, errors, partial=True)
