@@ -55,7 +55,13 @@ from rest_framework.exceptions import AuthenticationFailed, ParseError
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from connect_api.api.pagination import MAX_ID
-from connect_api.api.parsers import body_text, declared_charset, json_loads
+from connect_api.api.parsers import (
+    OUTREACH_PARSERS,
+    LimitedJSONParser,
+    body_text,
+    declared_json,
+    json_loads,
+)
 from connect_api.authentication import (
     TOKEN_PATTERN,
     CachedBasicAuthentication,
@@ -929,8 +935,8 @@ def _invalid(errors: dict, detail: str | None = None) -> tuple[int, bytes, dict]
     return 400, orjson.dumps({"detail": detail, "code": "invalid", "errors": errors}), {}
 
 
-SUPPLIER_MEDIA_TYPES = frozenset({"application/json"})
-OUTREACH_MEDIA_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded"})
+SUPPLIER_MEDIA_TYPES = frozenset({LimitedJSONParser.media_type})
+OUTREACH_MEDIA_TYPES = frozenset(parser.media_type for parser in OUTREACH_PARSERS)
 
 
 def parsed_body(request, *, outreach: bool = False):
@@ -944,13 +950,7 @@ def parsed_body(request, *, outreach: bool = False):
     try:
         if outreach:
             return json_loads(body_text(request.body, content_type))
-        charset = declared_charset(content_type)
-        if charset is None:
-            return json_loads(request.body)
-        try:
-            return json_loads(request.body.decode(charset))
-        except UnicodeDecodeError:
-            raise ParseError(f"JSON parse error - the body is not valid {charset}.") from None
+        return declared_json(request.body, content_type)
     except (ParseError, DRFValidationError) as error:
         raise Refused(400, str(error.detail)) from None
 

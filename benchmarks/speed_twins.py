@@ -154,13 +154,18 @@ def plain_connection_list(request):
     return json_response([shapes.connection_data(row) for row in rows], safe=False)
 
 
+def refusal_response(refused: speed_limit.Refused) -> HttpResponse:
+    """A body the API's parsers would refuse (400, 415), answered in the API's shape."""
+    return json_response({"detail": refused.detail}, status=refused.status)
+
+
 def checked_body(request, fields):
     """(the service's data, None), or (None, the 400): the body as the API's parsers read it,
     then checked by hand by `fields` (speed_limit.create_fields or patch_fields)."""
     try:
         body = speed_limit.parsed_body(request)
     except speed_limit.Refused as refused:
-        return None, json_response({"detail": refused.detail}, status=refused.status)
+        return None, refusal_response(refused)
     data, errors = fields(body)
     if errors:
         return None, json_response({"detail": "Invalid input.", "errors": errors}, status=400)
@@ -290,7 +295,7 @@ def plain_change_request(request, site_number):
     try:
         body = speed_limit.parsed_body(request, outreach=True)
     except speed_limit.Refused as refused:
-        return json_response({"detail": refused.detail}, status=refused.status)
+        return refusal_response(refused)
     if not isinstance(body, dict):
         return json_response({"detail": "A JSON object is expected."}, status=400)
     try:
@@ -582,7 +587,7 @@ def plain_dispatch_probe(request):
     try:
         body = speed_limit.parsed_body(request)
     except speed_limit.Refused as refused:
-        return json_response({"detail": refused.detail}, status=refused.status)
+        return refusal_response(refused)
     return json_response({"keys": len(body)}, status=201)
 
 

@@ -123,7 +123,7 @@ def _charset_named(content_type: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def declared_charset(media_type: str) -> str | None:
+def _declared_charset(media_type: str) -> str | None:
     """The charset a JSON Content-Type names, when it is a known one other than UTF-8 (the
     body is read in it); None for UTF-8, no charset or an unknown label (read as UTF-8)."""
     charset = _charset_named(media_type) or "utf-8"
@@ -131,6 +131,17 @@ def declared_charset(media_type: str) -> str | None:
         return None if codecs.lookup(charset).name == "utf-8" else charset
     except LookupError:
         return None
+
+
+def declared_json(body: bytes, media_type: str | None):
+    """A JSON body read in the charset its Content-Type declares (UTF-8 without one)."""
+    charset = _declared_charset(media_type or "")
+    if charset is not None:
+        try:
+            body = body.decode(charset)
+        except UnicodeDecodeError as error:
+            raise ParseError(f"JSON parse error - the body is not valid {charset}.") from error
+    return json_loads(body)
 
 
 class LimitedJSONParser(JSONParser):
@@ -148,13 +159,7 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise RequestDataTooBig("Request body is larger than the configured limit.")
-        charset = declared_charset(media_type or "")
-        if charset is not None:
-            try:
-                body = body.decode(charset)
-            except UnicodeDecodeError as error:
-                raise ParseError(f"JSON parse error - the body is not valid {charset}.") from error
-        return DataAndFiles(json_loads(body), MultiValueDict())
+        return DataAndFiles(declared_json(body, media_type), MultiValueDict())
 
 
 # --- outreach: JSON in the charset it is sent, also labelled as a form ----------------------
