@@ -7,6 +7,8 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --rounds 31 --calls 30 --steps create
     .venv/bin/python benchmarks/speed.py --rounds 101 --grouped \\
         --cases create,outreach-post,dispatch
+    .venv/bin/python benchmarks/speed.py --server --rounds 9 \\
+        --cases list,detail,create,outreach-post           # gunicorn + wrk (speed_server.py)
     .venv/bin/python benchmarks/speed.py --instructions --calls 40   # valgrind, ~11 min
     .venv/bin/python benchmarks/speed.py --instructions --calls 100 --cases dispatch \\
         --without all                                       # DRF's parts, ~5 min
@@ -469,7 +471,7 @@ def prepare_outreach() -> str:
     return basic_header(username, password)
 
 
-def outreach_body(number: int) -> str:
+def outreach_body(number: int | str) -> str:
     """Seed 004's body with a comment of its own, so each call creates a change request (the
     same body again within minutes is answered with the stored one: duplicate detection)."""
     return OUTREACH_SEED_BODY_TEXT.replace('"Comment": "Test"', f'"Comment": "Test {number}"')
@@ -670,7 +672,8 @@ def main() -> None:
     parser.add_argument(
         "--server",
         action="store_true",
-        help="through gunicorn (2 sync workers) and wrk instead of the test client: list, detail",
+        help="through gunicorn (2 sync workers) and wrk instead of the test client: list, "
+        "detail by default; --cases also takes create, patch, outreach-post, dispatch",
     )
     parser.add_argument("--seconds", type=int, default=3, help="--server: wrk run per block")
     parser.add_argument(
@@ -708,11 +711,21 @@ def main() -> None:
     client = Client(HTTP_AUTHORIZATION=authorization)
     basic_client = Client(HTTP_AUTHORIZATION=state["basic"])
     if args.server:
-        from benchmarks.speed_server import run_server_rounds
+        from benchmarks.speed_server import NUMBER_MARK, READS, run_server_rounds, server_cases
 
         run_server_rounds(
-            authorization=authorization,
-            request_uuid=request_uuid,
+            cases=server_cases(
+                authorization=authorization,
+                basic=state["basic"],
+                request_uuid=request_uuid,
+                patched_uuid=patched_uuid,
+                create_body=json.dumps(SUPPLIER_CREATE_BODY),
+                patch_body=json.dumps(SUPPLIER_CONTACT_PATCH_BODY),
+                outreach_body=outreach_body(NUMBER_MARK),
+                outreach_site=OUTREACH_SITE,
+                outreach_api=OUTREACH,
+            ),
+            names=args.cases.split(",") if args.cases else list(READS),
             rounds=args.rounds,
             seconds=args.seconds,
             seed=args.seed,

@@ -1,11 +1,18 @@
-"""`speed.py --server`: the request list and detail through gunicorn (2 sync workers, as
-deployed: gunicorn.conf.py) and wrk, endpoint and twins interleaved.
+"""`speed.py --server`: the hot calls through gunicorn (2 sync workers, as deployed:
+gunicorn.conf.py) and wrk, endpoint and twins interleaved.
+
+The cases (`--cases`, by default the request list and detail): `list`, `detail`, and the
+writes `create`, `patch`, `outreach-post` and `dispatch`, each with the bodies the in-process
+run sends. A write's body and headers are set by a wrk script; the outreach POST's script
+gives every request a comment of its own (a prefix per block, then a counter), so that each
+call creates a change request, as in process.
 
 Each round runs one wrk block (`--seconds`, 1 thread, 2 connections: one per worker) per
 (case, variant), in an order shuffled per round. Per block: requests per second and the
 workers' CPU time per request (utime + stime of both workers from /proc, PostgreSQL's own work
 excluded). Ratios are per round, the twin's cost over the endpoint's, then the median over
 rounds: wall = endpoint's requests/s / twin's, cpu = twin's CPU per request / endpoint's.
+A block with any answer other than the case's success status fails the run.
 """
 
 import os
@@ -17,12 +24,119 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 API = "/organizations/connections/"
+READS = ("list", "detail")
+NUMBER_MARK = "@number@"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One (case, variant) as wrk sends it: a GET of `path`, or a write with `body` (JSON).
+    In a numbered body, NUMBER_MARK is replaced by a number of the request's own."""
+
+    path: str
+    authorization: str
+    method: str = "GET"
+    body: str | None = None
+    numbered: bool = False
+
+    def script(self) -> str | None:
+        """The wrk (Lua) script that sends this write, or None for a GET."""
+        if self.body is None:
+            return None
+        assert "]==]" not in self.body
+        if not self.numbered:
+            return (
+                f'wrk.method = "{self.method}"\n'
+                f"wrk.body = [==[{self.body}]==]\n"
+                'wrk.headers["Content-Type"] = "application/json"\n'
+            )
+        head, tail = self.body.split(NUMBER_MARK)
+        return (
+            f"local head, tail = [==[{head}]==], [==[{tail}]==]\n"
+            f'local prefix = "{uuid.uuid4().hex[:12]}-"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            "local counter = 0\n"
+            "request = function()\n"
+            "  counter = counter + 1\n"
+            f'  return wrk.format("{self.method}", nil, nil, '
+            "head .. prefix .. counter .. tail)\n"
+            "end\n"
+        )
+
+
+def server_cases(
+    *,
+    authorization: str,
+    basic: str,
+    request_uuid: str,
+    patched_uuid: str,
+    create_body: str,
+    patch_body: str,
+    outreach_body: str,
+    outreach_site: int,
+    outreach_api: str,
+) -> dict[str, dict[str, Target]]:
+    """Every case the server mode can run, its variants' targets."""
+
+    def reads(path: str, twin: str) -> dict[str, Target]:
+        return {
+            "endpoint": Target(path, authorization),
+            **{
+                variant: Target(f"/bench/{variant}/{twin}", authorization)
+                for variant in ("plain", "limit", "wsgi", "ninja")
+            },
+        }
+
+    def writes(paths: dict[str, str], method: str, body: str) -> dict[str, Target]:
+        return {
+            variant: Target(path, authorization, method, body) for variant, path in paths.items()
+        }
+
+    outreach = {
+        "endpoint": f"{outreach_api}/connections",
+        "plain": f"/bench/plain/outreach/{outreach_site}/connections",
+        "limit": f"/bench/limit/outreach/{outreach_site}/connections",
+    }
+    return {
+        "list": reads(f"{API}request/", "requests/"),
+        "detail": reads(f"{API}request/{request_uuid}/", f"requests/{request_uuid}/"),
+        "create": writes(
+            {
+                "endpoint": f"{API}request/",
+                "plain": "/bench/plain/requests/create/",
+                "limit": "/bench/limit/requests/create/",
+            },
+            "POST",
+            create_body,
+        ),
+        "patch": writes(
+            {
+                "endpoint": f"{API}request/{patched_uuid}/",
+                "plain": f"/bench/plain/requests/{patched_uuid}/",
+                "limit": f"/bench/limit/requests/{patched_uuid}/",
+            },
+            "PATCH",
+            patch_body,
+        ),
+        "outreach-post": {
+            variant: Target(path, basic, "POST", outreach_body, numbered=True)
+            for variant, path in outreach.items()
+        },
+        "dispatch": writes(
+            {"endpoint": "/bench/dispatch/drf/", "plain": "/bench/dispatch/plain/"},
+            "POST",
+            create_body,
+        ),
+    }
 
 
 def free_port() -> int:
@@ -45,14 +159,19 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def _wrk(url: str, authorization: str, seconds: int) -> tuple[float, int]:
-    """(requests per second, requests) of one wrk run; fails on any non-2xx answer."""
-    result = subprocess.run(
-        ["wrk", "-t1", "-c2", f"-d{int(seconds)}s", "-H", f"Authorization: {authorization}", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+def _wrk(base: str, target: Target, seconds: int) -> tuple[float, int]:
+    """(requests per second, requests) of one wrk run; fails on any answer but a 2xx."""
+    command = ["wrk", "-t1", "-c2", f"-d{int(seconds)}s"]
+    command += ["-H", f"Authorization: {target.authorization}"]
+    script = target.script()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
+        if script is not None:
+            file.write(script)
+            file.flush()
+            command += ["-s", file.name]
+        result = subprocess.run(
+            [*command, base + target.path], capture_output=True, text=True, check=True
+        )
     assert "Non-2xx" not in result.stdout, result.stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
     done = int(re.search(r"(\d+) requests in", result.stdout).group(1))
@@ -60,7 +179,12 @@ def _wrk(url: str, authorization: str, seconds: int) -> tuple[float, int]:
 
 
 def run_server_rounds(
-    *, authorization: str, request_uuid: str, rounds: int, seconds: int, seed: int | None
+    *,
+    cases: dict[str, dict[str, Target]],
+    names: list[str],
+    rounds: int,
+    seconds: int,
+    seed: int | None,
 ) -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -87,28 +211,14 @@ def run_server_rounds(
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    cases = {
-        "list": {
-            "endpoint": f"{API}request/",
-            "plain": "/bench/plain/requests/",
-            "limit": "/bench/limit/requests/",
-            "wsgi": "/bench/wsgi/requests/",
-            "ninja": "/bench/ninja/requests/",
-        },
-        "detail": {
-            "endpoint": f"{API}request/{request_uuid}/",
-            "plain": f"/bench/plain/requests/{request_uuid}/",
-            "limit": f"/bench/limit/requests/{request_uuid}/",
-            "wsgi": f"/bench/wsgi/requests/{request_uuid}/",
-            "ninja": f"/bench/ninja/requests/{request_uuid}/",
-        },
-    }
+    ready = cases["detail"]["endpoint"]  # a GET: answers once the workers are up
+    cases = {name: cases[name] for name in names}
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                probe = urllib.request.Request(base + cases["detail"]["endpoint"])
-                probe.add_header("Authorization", authorization)
+                probe = urllib.request.Request(base + ready.path)
+                probe.add_header("Authorization", ready.authorization)
                 urllib.request.urlopen(probe, timeout=5).read()
                 break
             except OSError:
@@ -118,7 +228,7 @@ def run_server_rounds(
         workers = _workers(server.pid)
         blocks = [(name, variant) for name, variants in cases.items() for variant in variants]
         for name, variant in blocks:  # warm every worker on every route
-            _wrk(base + cases[name][variant], authorization, 1)
+            _wrk(base, cases[name][variant], 1)
         shuffler = random.Random(seed)
         rate: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
         cpu: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
@@ -126,7 +236,7 @@ def run_server_rounds(
             shuffler.shuffle(blocks)
             for name, variant in blocks:
                 before = _cpu_seconds(workers)
-                per_second, done = _wrk(base + cases[name][variant], authorization, seconds)
+                per_second, done = _wrk(base, cases[name][variant], seconds)
                 rate[(name, variant)].append(per_second)
                 cpu[(name, variant)].append((_cpu_seconds(workers) - before) / done * 1000)
     finally:
@@ -139,7 +249,7 @@ def run_server_rounds(
         "requests/s and workers' CPU ms per request, medians over rounds; ratios: median over "
         "rounds of the twin's cost / the endpoint's in the same round (> 1: the twin is slower)"
     )
-    print(f"  {'case':<9}{'variant':<10}{'req/s':>8}{'cpu ms':>8}{'ratio wall':>12}{'cpu':>6}")
+    print(f"  {'case':<15}{'variant':<10}{'req/s':>8}{'cpu ms':>8}{'ratio wall':>12}{'cpu':>6}")
     for name, variants in cases.items():
         for variant in variants:
             ratios = ""
@@ -158,6 +268,6 @@ def run_server_rounds(
                 )
                 ratios = f"{wall:12.2f}{cost:6.2f}"
             print(
-                f"  {name:<9}{variant:<10}{statistics.median(rate[(name, variant)]):8.0f}"
+                f"  {name:<15}{variant:<10}{statistics.median(rate[(name, variant)]):8.0f}"
                 f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
             )
