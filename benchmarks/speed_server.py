@@ -12,7 +12,7 @@ Each round runs one wrk block (`--seconds`, 1 thread, 2 connections: one per wor
 workers' CPU time per request (utime + stime of both workers from /proc, PostgreSQL's own work
 excluded). Ratios are per round, the twin's cost over the endpoint's, then the median over
 rounds: wall = endpoint's requests/s / twin's, cpu = twin's CPU per request / endpoint's.
-A block with any answer other than the case's success status fails the run.
+A block with any 4xx or 5xx answer fails the run (wrk counts them as "Non-2xx or 3xx").
 """
 
 import os
@@ -160,7 +160,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def _wrk(base: str, target: Target, seconds: int) -> tuple[float, int]:
-    """(requests per second, requests) of one wrk run; fails on any answer but a 2xx."""
+    """(requests per second, requests) of one wrk run; fails on any 4xx or 5xx answer."""
     command = ["wrk", "-t1", "-c2", f"-d{int(seconds)}s"]
     command += ["-H", f"Authorization: {target.authorization}"]
     script = target.script()
