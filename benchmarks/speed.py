@@ -710,21 +710,22 @@ def main() -> None:
     authorization = f"Token {state['token']}"
     client = Client(HTTP_AUTHORIZATION=authorization)
     basic_client = Client(HTTP_AUTHORIZATION=state["basic"])
-    if args.server:
-        from benchmarks.speed_server import NUMBER_MARK, READS, run_server_rounds, server_cases
+    from benchmarks.speed_server import NUMBER_MARK, READS, run_server_rounds, server_cases
 
+    targets = server_cases(  # the routes of each case's variants, in process and through gunicorn
+        authorization=authorization,
+        basic=state["basic"],
+        request_uuid=request_uuid,
+        patched_uuid=patched_uuid,
+        create_body=json.dumps(SUPPLIER_CREATE_BODY),
+        patch_body=json.dumps(SUPPLIER_CONTACT_PATCH_BODY),
+        outreach_body=outreach_body(NUMBER_MARK),
+        outreach_site=OUTREACH_SITE,
+        outreach_api=OUTREACH,
+    )
+    if args.server:
         run_server_rounds(
-            cases=server_cases(
-                authorization=authorization,
-                basic=state["basic"],
-                request_uuid=request_uuid,
-                patched_uuid=patched_uuid,
-                create_body=json.dumps(SUPPLIER_CREATE_BODY),
-                patch_body=json.dumps(SUPPLIER_CONTACT_PATCH_BODY),
-                outreach_body=outreach_body(NUMBER_MARK),
-                outreach_site=OUTREACH_SITE,
-                outreach_api=OUTREACH,
-            ),
+            cases=targets,
             names=args.cases.split(",") if args.cases else list(READS),
             rounds=args.rounds,
             seconds=args.seconds,
@@ -794,16 +795,8 @@ def main() -> None:
             "plain": get("/bench/plain/connections/"),
             "limit": get("/bench/limit/connections/"),
         },
-        "create": {
-            "endpoint": post(f"{API}request/"),
-            "plain": post("/bench/plain/requests/create/"),
-            "limit": post("/bench/limit/requests/create/"),
-        },
-        "patch": {
-            "endpoint": patch(f"{API}request/{patched_uuid}/"),
-            "plain": patch(f"/bench/plain/requests/{patched_uuid}/"),
-            "limit": patch(f"/bench/limit/requests/{patched_uuid}/"),
-        },
+        "create": {variant: post(target.path) for variant, target in targets["create"].items()},
+        "patch": {variant: patch(target.path) for variant, target in targets["patch"].items()},
         "search": {
             "endpoint": get(f"{OUTREACH}/individuals?q=son&pageSize=25", basic_client),
             "plain": get(
@@ -816,14 +809,10 @@ def main() -> None:
             ),
         },
         "outreach-post": {
-            "endpoint": outreach_post(f"{OUTREACH}/connections"),
-            "plain": outreach_post(f"/bench/plain/outreach/{OUTREACH_SITE}/connections"),
-            "limit": outreach_post(f"/bench/limit/outreach/{OUTREACH_SITE}/connections"),
+            variant: outreach_post(target.path)
+            for variant, target in targets["outreach-post"].items()
         },
-        "dispatch": {
-            "endpoint": post("/bench/dispatch/drf/"),
-            "plain": post("/bench/dispatch/plain/"),
-        },
+        "dispatch": {variant: post(target.path) for variant, target in targets["dispatch"].items()},
     }
     if SQLITE:  # the limit twins are PostgreSQL only (`= ANY(%s)`, UNNEST, FOR UPDATE OF, ::jsonb)
         for variants in cases.values():

@@ -188,6 +188,9 @@ def run_server_rounds(
 ) -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+    unknown = sorted(set(names) - set(cases))
+    if unknown:
+        sys.exit(f"--server: no such case {', '.join(unknown)}; it runs {', '.join(cases)}")
     port = free_port()
     env = {
         **os.environ,
