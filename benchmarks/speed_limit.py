@@ -73,6 +73,7 @@ from connect_api.clientip import UserRateThrottle, client_ip
 from connect_api.conditional import etag_for
 from connect_api.errors import shown
 from connect_api.events import EventName, event_dispatch
+from connect_api.idempotency import HEADER_META as IDEMPOTENCY_HEADER_META
 from connect_api.queue import enqueue_or_defer
 from connections.api.serializers import iso_utc, schedule_data
 from connections.choices import ConnectionRequestStatus, IntegrationType, specs_for
@@ -943,7 +944,11 @@ def parsed_body(request, *, outreach: bool = False):
     """The request's JSON as the API's parsers read it (connect_api.api.parsers): a
     Content-Type they take (415 else), in the charset it names (the outreach API's: else
     UTF-8, else ISO-8859-1, as the vendor's app sends it), strict JSON within the value
-    budget; Refused (400, 415) if it is none."""
+    budget; Refused (400, 415) if it is none. A request with an Idempotency-Key is refused
+    (400): the twins do not keep keys, and a twin answering a retry by writing again would
+    ignore part of the request (the benchmark sends no key)."""
+    if IDEMPOTENCY_HEADER_META in request.META:
+        raise Refused(400, "The twins take no Idempotency-Key.")
     if request.content_type not in (OUTREACH_MEDIA_TYPES if outreach else SUPPLIER_MEDIA_TYPES):
         raise Refused(415, f'Unsupported media type "{request.content_type}" in request.')
     content_type = request.META.get("CONTENT_TYPE", "")

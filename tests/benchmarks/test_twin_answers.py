@@ -131,3 +131,24 @@ def test_the_outreach_twins_read_the_apps_body_as_the_endpoint(basic_client, twi
         assert found.payload["comment"] == comment
         refused = client.generic("POST", url, body.encode(), content_type="text/plain")
         assert refused.status_code == 415, (variant, refused.content)
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_a_retry_by_idempotency_key_is_refused_by_the_twins(retailer_client, twin):
+    """The endpoint answers a retry with its first answer and writes once; the twins keep no
+    keys, so they refuse the key rather than write again (a 2xx that ignores the header)."""
+    headers = {"HTTP_IDEMPOTENCY_KEY": "create-once"}
+    first, again = (
+        retailer_client.post(
+            CREATE_URLS["endpoint"], DOCS_BODY, content_type="application/json", **headers
+        )
+        for _ in range(2)
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    before = ConnectionRequest.objects.count()
+    refused = retailer_client.post(
+        CREATE_URLS[twin], DOCS_BODY, content_type="application/json", **headers
+    )
+    assert refused.status_code == 400, refused.content
+    assert ConnectionRequest.objects.count() == before
