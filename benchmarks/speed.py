@@ -611,14 +611,15 @@ def outreach_written(number: int) -> dict:
     }
 
 
-def outreach_writes_compare(answers: dict, client: Client) -> None:
+def outreach_writes_compare(answers: dict, client: Client, urls: list[str]) -> None:
     """The limit twin's POST stores what the endpoint's stores, and answers a repeat of a body
-    with the change request already stored, as the endpoint does."""
+    with the change request already stored, as the endpoint does (`urls`: the endpoint's and
+    the limit twin's)."""
     numbers = {variant: json.loads(answers[variant].content) for variant in ("endpoint", "limit")}
     assert outreach_written(numbers["limit"]) == outreach_written(numbers["endpoint"]), numbers
     body = outreach_body(0)  # a body of its own, posted twice to each
     first = None
-    for url in (f"{OUTREACH}/connections", f"/bench/limit/outreach/{OUTREACH_SITE}/connections"):
+    for url in urls:
         again = [
             json.loads(client.post(url, body, content_type="application/json").content)
             for _ in range(2)
@@ -856,7 +857,11 @@ def main() -> None:
         if name in ("create", "patch") and "limit" in variants:
             writes_compare(name, answers, made, client)
         if name == "outreach-post" and "limit" in variants:
-            outreach_writes_compare(answers, basic_client)
+            outreach_writes_compare(
+                answers,
+                basic_client,
+                [targets["outreach-post"][variant].path for variant in ("endpoint", "limit")],
+            )
         if name not in WRITES:
             for variant, body in bodies.items():
                 assert body == bodies["endpoint"], (name, variant, body[:200])
