@@ -22,7 +22,8 @@ calls check it).
 - `idempotency`: no Idempotency-Key step (the header looked for, the record's finalize);
 - `headers`: no `Allow` or `Vary` header worked out or set;
 - `body`: the body read as the plain twins read a JSON body (`json_loads(request.body)`, the
-  API's JSON reading), not through DRF's request data, content type, stream and parser.
+  API's JSON reading), not through the request's data (connect_api.api.request: the parser
+  chosen by the Content-Type, its charset, the state DRF keeps; other bodies through DRF's).
 """
 
 PARTS = ("negotiation", "permissions", "idempotency", "headers", "body")
@@ -71,9 +72,10 @@ def _headers() -> None:
 
 
 def _body() -> None:
-    from rest_framework.request import Empty, Request
+    from rest_framework.request import Empty
 
     from connect_api.api.parsers import json_loads
+    from connect_api.api.request import APIRequest
 
     def data(self):
         if self._full_data is Empty:
@@ -81,7 +83,7 @@ def _body() -> None:
             self._full_data = json_loads(body) if body else {}
         return self._full_data
 
-    Request.data = property(data)
+    APIRequest.data = property(data)
 
 
 _TAKE_OUT = {

@@ -8,6 +8,12 @@ each part with DRF's own.
   Django's through `__getattr__` (a failed lookup, then a second one on the other object);
   a request reads `method` and `META` seven or eight times. They are set on DRF's request as
   it is made, the same string and the same dict as Django's.
+- **DRF's request, as an `APIRequest`** (connect_api.api.request): DRF's, with a `data` that
+  hands a JSON body straight to its parser (anything else, and every refusal, goes DRF's
+  way) and a `user` read without DRF's failed lookups and context manager. DRF's APIView
+  makes its `Request` by name, so `initialize_request` is written here: APIView's, with the
+  action a viewset names (ViewSetMixin's), pinned by tests/foundation/test_dispatch.py to
+  what DRF's chain makes for every view of both APIs and every method.
 - **Parsers and authenticators, made once.** DRF makes a new instance of each class of
   `parser_classes` and `authentication_classes` for every request. These classes keep nothing
   on the instance between calls, so one instance of each, per list of classes, serves every
@@ -43,7 +49,9 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 from rest_framework.compat import split_header_value
 from rest_framework.response import Response
+from rest_framework.viewsets import ViewSetMixin
 
+from connect_api.api.request import APIRequest
 from connect_api.prepared import once_per_shape
 
 _instances: dict[tuple, tuple] = {}
@@ -72,9 +80,20 @@ class ReusedPolicies:
     """For a DRF view (see the module's docstring)."""
 
     def initialize_request(self, request, *args, **kwargs):
-        drf_request = super().initialize_request(request, *args, **kwargs)
+        """DRF's `APIView.initialize_request`, and a viewset's, which names the action; the
+        request made is an `APIRequest` (DRF's APIView makes its `Request` by name)."""
+        drf_request = APIRequest(
+            request,
+            parsers=self.get_parsers(),
+            authenticators=self.get_authenticators(),
+            negotiator=self.get_content_negotiator(),
+            parser_context=self.get_parser_context(request),
+        )
         drf_request.method = request.method
         drf_request.META = request.META
+        if isinstance(self, ViewSetMixin):
+            method = request.method.lower()
+            self.action = "metadata" if method == "options" else self.action_map.get(method)
         return drf_request
 
     def get_parsers(self):

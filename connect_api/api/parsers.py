@@ -159,7 +159,13 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise RequestDataTooBig("Request body is larger than the configured limit.")
-        return DataAndFiles(declared_json(body, media_type), MultiValueDict())
+        return DataAndFiles(self.parse_body(body, media_type), MultiValueDict())
+
+    def parse_body(self, body: bytes, media_type: str | None):
+        """The JSON of a whole body within the size limit: what `parse` answers for it, also
+        called by the API's request for a body Django has already read
+        (connect_api.api.request)."""
+        return declared_json(body, media_type)
 
 
 # --- outreach: JSON in the charset it is sent, also labelled as a form ----------------------
@@ -191,7 +197,10 @@ class OutreachJSONParser(LimitedJSONParser):
         body = b"" if stream is None else stream.read(-1 if limit is None else limit + 1)
         if limit is not None and len(body) > limit:
             raise PayloadTooLarge()
-        return DataAndFiles(json_loads(body_text(body, media_type)), MultiValueDict())
+        return DataAndFiles(self.parse_body(body, media_type), MultiValueDict())
+
+    def parse_body(self, body: bytes, media_type: str | None):
+        return json_loads(body_text(body, media_type))
 
 
 class FormLabelledJSONParser(OutreachJSONParser):

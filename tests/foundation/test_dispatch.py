@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from connect_api import conditional, idempotency
 from connect_api.api.dispatch import ReusedPolicies, shared_instances
 from connect_api.api.parsers import LimitedJSONParser
+from connect_api.api.request import APIRequest
 from connect_api.api.responses import rendered
 from connect_api.api.views import OutreachView, SupplierApiMixin
 from connect_api.clientip import AnonRateThrottle, UserRateThrottle
@@ -354,3 +355,68 @@ def test_a_json_body_is_read_in_its_declared_charset(media_type, body, expected)
 def test_the_headers_read_from_meta_are_named_as_their_headers():
     assert HttpHeaders.parse_header_name(idempotency.HEADER_META) == idempotency.HEADER
     assert HttpHeaders.parse_header_name(conditional.IF_MATCH_META) == conditional.IF_MATCH
+
+
+def _routed_views() -> list[tuple[type, dict | None, dict]]:
+    """(view class, a viewset route's actions or None, initkwargs) for every route to a view
+    of both APIs."""
+    found = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+                continue
+            callback = pattern.callback
+            view_class = getattr(callback, "cls", None)
+            if view_class is not None and issubclass(view_class, ReusedPolicies):
+                found.append((view_class, getattr(callback, "actions", None), callback.initkwargs))
+
+    walk(urlpatterns)
+    return found
+
+
+ALL_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+
+
+def test_the_request_made_is_what_drfs_chain_makes_for_every_view_and_method():
+    """ReusedPolicies writes APIView's initialize_request and the action a viewset names
+    (ViewSetMixin's) again, to make an APIRequest: what it makes is compared with what DRF's
+    chain makes (the classes after ReusedPolicies), and no other class in any view's chain may
+    define its own step."""
+    routes = _routed_views()
+    assert any(actions for _, actions, _ in routes) and any(not a for _, a, _ in routes)
+    for view_class, actions, initkwargs in routes:
+        after = view_class.__mro__[view_class.__mro__.index(ReusedPolicies) + 1 :]
+        steps = [cls for cls in after if "initialize_request" in vars(cls)]
+        assert steps == ([viewsets.ViewSetMixin, APIView] if actions else [APIView]), view_class
+        for method in ALL_METHODS:
+            made = {}
+            for ours in (True, False):
+                view = view_class(**initkwargs)
+                if actions:
+                    view.action_map = actions
+                view.args, view.kwargs = (), {"pk": "1"}
+                django = getattr(factory, method)("/x/")
+                if ours:
+                    request = view.initialize_request(django, "a", pk="1")
+                else:
+                    request = super(ReusedPolicies, view).initialize_request(django, "a", pk="1")
+                context = request.parser_context
+                made[ours] = {
+                    "action": view.__dict__.get("action", "none"),
+                    "parsers": request.parsers,
+                    "authenticators": request.authenticators,
+                    "negotiator": type(request.negotiator),
+                    "context": sorted(context),
+                    "context's view, args, kwargs": (
+                        context["view"] is view,
+                        context["args"],
+                        context["kwargs"],
+                    ),
+                    "encoding": context["encoding"],
+                    "Django's request": request._request is django,
+                    "method": request.method,
+                }
+                assert type(request) is (APIRequest if ours else Request)
+            assert made[True] == made[False], (view_class, method)
