@@ -7,7 +7,8 @@ Every view of both APIs gets an `APIRequest` (connect_api.api.dispatch.ReusedPol
 hands the parser a copy of it as a stream; on the way it opens a context manager, works out
 the stream and the Content-Type through properties (the Content-Type three times), parses the
 Content-Type again to see whether it names a form, wraps the body in a BytesIO for the parser
-to read again, and unpacks the parser's answer. About 1% of a create.
+to read again, and unpacks the parser's answer: counted alone in a loop, half as much again
+as the read below (docs/performance.md).
 
 Here, when the parser chosen for the Content-Type is one of the API's JSON parsers
 (`LimitedJSONParser` and those built on it), `data` hands Django's body to that parser's
@@ -53,8 +54,9 @@ class APIRequest(Request):
         return self._full_data
 
     def _json_body_read(self) -> bool:
-        """Reads a JSON body as the module's docstring says; False (nothing read, nothing
-        kept) for anything DRF's own path is to read."""
+        """Reads a JSON body as the module's docstring says; False for anything DRF's own
+        path is to read, with nothing kept but what DRF keeps itself on its way there (the
+        body Django has read, the stream DRF names)."""
         request = self._request
         if request._read_started:
             return False
