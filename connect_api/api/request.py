@@ -76,7 +76,7 @@ class APIRequest(Request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and len(body) > limit:
             return False
-        media_type = meta.get("CONTENT_TYPE", meta.get("HTTP_CONTENT_TYPE", ""))
+        media_type = self.content_type
         try:
             data = parser.parse_body(body, media_type)
         except Exception:
