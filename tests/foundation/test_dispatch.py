@@ -153,19 +153,7 @@ def test_one_instance_of_each_parser_and_authenticator_serves_every_request():
 
 
 def _views_reusing_policies() -> set[type]:
-    found = set()
-
-    def walk(patterns):
-        for pattern in patterns:
-            if hasattr(pattern, "url_patterns"):
-                walk(pattern.url_patterns)
-                continue
-            view_class = getattr(pattern.callback, "cls", None)
-            if view_class is not None and issubclass(view_class, ReusedPolicies):
-                found.add(view_class)
-
-    walk(urlpatterns)
-    return found
+    return {view_class for view_class, _, _ in _routed_views()}
 
 
 def _assigns_to_self(cls: type) -> list[str]:
