@@ -125,6 +125,13 @@ from django.utils import timezone  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
 from benchmarks.speed_limit import wsgi_application  # noqa: E402
+from benchmarks.speed_server import (  # noqa: E402
+    API,
+    NUMBER_MARK,
+    READS,
+    run_server_rounds,
+    server_cases,
+)
 from connect_api.api.outputs import iso_utc  # noqa: E402
 from connect_api.models import Event  # noqa: E402
 from connect_api.throttling import LEASES  # noqa: E402
@@ -161,7 +168,6 @@ from uploads.services import specs_key  # noqa: E402
 
 settings.ROOT_URLCONF = "benchmarks.speed_twins"
 TOKEN_RENEWAL = 'UPDATE "knox_authtoken"'  # knox's renewal (Django's SQL and the twin's)
-API = "/organizations/connections/"
 
 
 def review_line(request, action: str, minutes_ago: int, **fields) -> ReviewEntry:
@@ -711,8 +717,6 @@ def main() -> None:
     authorization = f"Token {state['token']}"
     client = Client(HTTP_AUTHORIZATION=authorization)
     basic_client = Client(HTTP_AUTHORIZATION=state["basic"])
-    from benchmarks.speed_server import NUMBER_MARK, READS, run_server_rounds, server_cases
-
     targets = server_cases(  # the routes of each case's variants, in process and through gunicorn
         authorization=authorization,
         basic=state["basic"],
