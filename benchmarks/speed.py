@@ -735,6 +735,7 @@ def main() -> None:
             rounds=args.rounds,
             seconds=args.seconds,
             seed=args.seed,
+            grouped=args.grouped,
         )
         return
 

@@ -8,10 +8,11 @@ gives every request a comment of its own (a prefix per block, then a counter), s
 call creates a change request, as in process.
 
 Each round runs one wrk block (`--seconds`, 1 thread, 2 connections: one per worker) per
-(case, variant), in an order shuffled per round. Per block: requests per second and the
-workers' CPU time per request (utime + stime of both workers from /proc, PostgreSQL's own work
-excluded). Ratios are per round, the twin's cost over the endpoint's, then the median over
-rounds: wall = endpoint's requests/s / twin's, cpu = twin's CPU per request / endpoint's.
+(case, variant), in an order shuffled per round (with `grouped`, each case's variants back
+to back). Per block: requests per second and the workers' CPU time per request (both
+workers', from the scheduler's count in /proc; PostgreSQL's own work excluded).
+Ratios are per round, the twin's cost over the endpoint's, then the median over rounds:
+wall = endpoint's requests/s / twin's, cpu = twin's CPU per request / endpoint's.
 A block with any 4xx or 5xx answer fails the run (wrk counts them as "Non-2xx or 3xx").
 """
 
@@ -150,13 +151,44 @@ def _workers(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+@dataclass(frozen=True)
+class CPUReading:
+    """The workers' CPU time so far, user and system alike, read two ways: each thread's
+    nanosecond count from the scheduler (`/proc/<pid>/task/<tid>/schedstat`), and the
+    processes' whole clock ticks (`/proc/<pid>/stat`, ended threads included), with the
+    threads there were."""
+
+    threads: frozenset[tuple[int, int]]
+    nanoseconds: int
+    ticks: int
+
+    @classmethod
+    def of(cls, pids: list[int]) -> "CPUReading":
+        threads, nanoseconds, ticks = set(), 0, 0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                try:
+                    nanoseconds += int((task / "schedstat").read_text().split()[0])
+                except FileNotFoundError:  # ended meanwhile: the two readings differ
+                    continue
+                threads.add((pid, int(task.name)))
+        return cls(frozenset(threads), nanoseconds, ticks)
+
+    def seconds_since(self, before: "CPUReading") -> float:
+        """The CPU time between two readings: to the nanosecond when the same threads ran
+        throughout (a gunicorn sync worker has one); else in clock ticks, which round a
+        2-second block's CPU by 1-2% but count a thread that ended. A thread that started and
+        ended between the readings shows as ticks beyond the threads' own count, by more than
+        the four ticks each process's two readings may round by (utime and stime each)."""
+        precise = (self.nanoseconds - before.nanoseconds) / 1e9
+        tick = 1 / os.sysconf("SC_CLK_TCK")
+        coarse = (self.ticks - before.ticks) * tick
+        processes = len({pid for pid, _ in self.threads | before.threads})
+        if self.threads == before.threads and coarse - precise <= 4 * tick * processes:
+            return precise
+        return coarse
 
 
 def _wrk(base: str, target: Target, seconds: int) -> tuple[float, int]:
@@ -185,6 +217,7 @@ def run_server_rounds(
     rounds: int,
     seconds: int,
     seed: int | None,
+    grouped: bool = False,
 ) -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -236,40 +269,56 @@ def run_server_rounds(
         rate: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
         cpu: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
         for _ in range(rounds):
-            shuffler.shuffle(blocks)
+            if grouped:  # the cases in a shuffled order, each case's variants back to back
+                order = list(cases)
+                shuffler.shuffle(order)
+                blocks = []
+                for name in order:
+                    variants = list(cases[name])
+                    shuffler.shuffle(variants)
+                    blocks += [(name, variant) for variant in variants]
+            else:
+                shuffler.shuffle(blocks)
             for name, variant in blocks:
-                before = _cpu_seconds(workers)
+                before = CPUReading.of(workers)
                 per_second, done = _wrk(base, cases[name][variant], seconds)
                 rate[(name, variant)].append(per_second)
-                cpu[(name, variant)].append((_cpu_seconds(workers) - before) / done * 1000)
+                spent = CPUReading.of(workers).seconds_since(before)
+                cpu[(name, variant)].append(spent / done * 1000)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     print(
         f"gunicorn (2 sync workers) + wrk (1 thread, 2 connections), {rounds} rounds x "
-        f"{seconds:g} s per block, shuffled; load average "
+        f"{seconds:g} s per block, shuffled{' (grouped)' if grouped else ''}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
         "requests/s and workers' CPU ms per request, medians over rounds; ratios: median over "
         "rounds of the twin's cost / the endpoint's in the same round (> 1: the twin is slower)"
     )
-    print(f"  {'case':<15}{'variant':<10}{'req/s':>8}{'cpu ms':>8}{'ratio wall':>12}{'cpu':>6}")
+    print(
+        f"  {'case':<15}{'variant':<10}{'req/s':>8}{'cpu ms':>8}{'ratio wall':>12}{'cpu':>7}"
+        f"{'cpu quartiles':>18}"
+    )
     for name, variants in cases.items():
         for variant in variants:
             ratios = ""
             if variant != "endpoint":
-                wall = statistics.median(
+                walls = [
                     endpoint / twin
                     for endpoint, twin in zip(
                         rate[(name, "endpoint")], rate[(name, variant)], strict=True
                     )
-                )
-                cost = statistics.median(
+                ]
+                costs = [
                     twin / endpoint
                     for endpoint, twin in zip(
                         cpu[(name, "endpoint")], cpu[(name, variant)], strict=True
                     )
-                )
-                ratios = f"{wall:12.2f}{cost:6.2f}"
+                ]
+                ratios = f"{statistics.median(walls):12.3f}{statistics.median(costs):7.3f}"
+                if len(costs) > 1:
+                    first, _, third = statistics.quantiles(costs, n=4)
+                    ratios += f"{first:10.3f}-{third:.3f}"
             print(
                 f"  {name:<15}{variant:<10}{statistics.median(rate[(name, variant)]):8.0f}"
                 f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
