@@ -1199,7 +1199,7 @@ RECENT_SQL = """
 SELECT number, payload FROM outreach_changerequest
 WHERE site_id = %s AND kind = %s AND submitted_at >= %s AND submitted_by_id = %s
     AND payload = %s::jsonb
-ORDER BY number DESC LIMIT 1
+ORDER BY submitted_at DESC, number DESC LIMIT 1
 """
 
 CHANGE_REQUEST_SQL = """

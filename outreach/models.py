@@ -693,7 +693,15 @@ class ChangeRequest(ReviewedRequest):
     class Meta:
         ordering = ["site", "-number"]
         constraints = [_site_number_constraint("changerequest")]
-        indexes = [models.Index(fields=["site", "status", "kind"])]
+        indexes = [
+            models.Index(fields=["site", "status", "kind"]),
+            # The duplicate check of a POST: one user's recent change requests of one kind at
+            # a site, however many the site has had (outreach.services._recent_same).
+            models.Index(
+                fields=["site", "submitted_by", "kind", "submitted_at"],
+                name="outreach_cr_recent_same_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Change request {self.number} ({self.get_kind_display()}, {self.status})"

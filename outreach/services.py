@@ -172,13 +172,17 @@ def _recent_duplicate(
 
 
 def _recent_same(site_id, user_id, kind, since, stored, connection_id=None) -> QuerySet:
-    """The latest change request of `kind` with this payload by this user since `since`."""
+    """The latest change request of `kind` with this payload by this user since `since`.
+    Latest by `submitted_at`, the order of the index on (site, submitted_by, kind,
+    submitted_at), which the database walks from the newest to the first match: ordered by
+    `number` alone, a planner that expects many matches walks the site's every change request
+    backwards by number instead, past all of them when none matches (the usual case)."""
     candidates = ChangeRequest.objects.restrict(site_id).filter(
         submitted_by_id=user_id, kind=kind, submitted_at__gte=since, payload=stored
     )
     if kind != ChangeRequestKind.ADD:  # an applied add points at the connection it made
         candidates = candidates.filter(connection=connection_id)
-    return candidates.order_by("-number")[:1]
+    return candidates.order_by("-submitted_at", "-number")[:1]
 
 
 _RECENT_VALUES = (
