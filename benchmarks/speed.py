@@ -9,6 +9,8 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
         --cases create,outreach-post,dispatch
     .venv/bin/python benchmarks/speed.py --server --rounds 9 \\
         --cases list,detail,create,outreach-post           # gunicorn + wrk (speed_server.py)
+    .venv/bin/python benchmarks/speed.py --server --instructions --calls 50 \\
+        --cases create,outreach-post                        # inside a gunicorn worker
     .venv/bin/python benchmarks/speed.py --instructions --calls 40   # valgrind, ~11 min
     .venv/bin/python benchmarks/speed.py --instructions --calls 100 --cases dispatch \\
         --without all                                       # DRF's parts, ~5 min
@@ -129,6 +131,7 @@ from benchmarks.speed_server import (  # noqa: E402
     API,
     NUMBER_MARK,
     READS,
+    run_server_instructions,
     run_server_rounds,
     server_cases,
 )
@@ -728,6 +731,13 @@ def main() -> None:
         outreach_site=OUTREACH_SITE,
         outreach_api=OUTREACH,
     )
+    if args.server and args.instructions:
+        run_server_instructions(
+            cases=targets,
+            names=args.cases.split(",") if args.cases else list(READS),
+            calls=args.calls,
+        )
+        return
     if args.server:
         run_server_rounds(
             cases=targets,

@@ -16,6 +16,9 @@ wall = endpoint's requests/s / twin's, cpu = twin's CPU per request / endpoint's
 A block with any 4xx or 5xx answer fails the run (wrk counts them as "Non-2xx or 3xx").
 """
 
+import contextlib
+import http.client
+import itertools
 import os
 import random
 import re
@@ -210,32 +213,33 @@ def _wrk(base: str, target: Target, seconds: int) -> tuple[float, int]:
     return rate, done
 
 
-def run_server_rounds(
+@contextlib.contextmanager
+def gunicorn(
+    ready: Target,
     *,
-    cases: dict[str, dict[str, Target]],
-    names: list[str],
-    rounds: int,
-    seconds: int,
-    seed: int | None,
-    grouped: bool = False,
-) -> None:
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
-    unknown = sorted(set(names) - set(cases))
-    if unknown:
-        sys.exit(f"--server: no such case {', '.join(unknown)}; it runs {', '.join(cases)}")
+    workers: int = 2,
+    wrapper: tuple[str, ...] = (),
+    boot_seconds: int = 60,
+    environment: dict[str, str] | None = None,
+):
+    """gunicorn serving the benchmark's application (gunicorn.conf.py, as deployed) on a free
+    port, `workers` sync workers, started under `wrapper` (e.g. valgrind); yields (the base
+    URL, the master's pid) once `ready` (a GET) is answered."""
     port = free_port()
     env = {
         **os.environ,
+        **(environment or {}),
         "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
+        "WEB_CONCURRENCY": str(workers),
         "GUNICORN_MAX_REQUESTS": "0",  # no worker recycled mid-run
+        "GUNICORN_TIMEOUT": str(max(30, boot_seconds)),  # a worker under valgrind is slow
         "ALLOWED_HOSTS": "127.0.0.1",
         "THROTTLE_USER": "100000/s",  # the counter still runs, never refuses
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
         [
+            *wrapper,
             str(Path(sys.executable).parent / "gunicorn"),
             "-c",
             str(ROOT / "gunicorn.conf.py"),
@@ -247,21 +251,46 @@ def run_server_rounds(
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    ready = cases["detail"]["endpoint"]  # a GET: answers once the workers are up
-    cases = {name: cases[name] for name in names}
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + boot_seconds
         while True:
             try:
                 probe = urllib.request.Request(base + ready.path)
                 probe.add_header("Authorization", ready.authorization)
-                urllib.request.urlopen(probe, timeout=5).read()
+                urllib.request.urlopen(probe, timeout=boot_seconds).read()
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     sys.exit("gunicorn did not start")
                 time.sleep(0.5)
-        workers = _workers(server.pid)
+        yield base, server.pid
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def _checked_cases(cases: dict, names: list[str]) -> dict[str, dict[str, Target]]:
+    unknown = sorted(set(names) - set(cases))
+    if unknown:
+        sys.exit(f"--server: no such case {', '.join(unknown)}; it runs {', '.join(cases)}")
+    return {name: cases[name] for name in names}
+
+
+def run_server_rounds(
+    *,
+    cases: dict[str, dict[str, Target]],
+    names: list[str],
+    rounds: int,
+    seconds: int,
+    seed: int | None,
+    grouped: bool = False,
+) -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+    ready = cases["detail"]["endpoint"]  # a GET: answers once the workers are up
+    cases = _checked_cases(cases, names)
+    with gunicorn(ready) as (base, master):
+        workers = _workers(master)
         blocks = [(name, variant) for name, variants in cases.items() for variant in variants]
         for name, variant in blocks:  # warm every worker on every route
             _wrk(base, cases[name][variant], 1)
@@ -285,9 +314,6 @@ def run_server_rounds(
                 rate[(name, variant)].append(per_second)
                 spent = CPUReading.of(workers).seconds_since(before)
                 cpu[(name, variant)].append(spent / done * 1000)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     print(
         f"gunicorn (2 sync workers) + wrk (1 thread, 2 connections), {rounds} rounds x "
         f"{seconds:g} s per block, shuffled{' (grouped)' if grouped else ''}; load average "
@@ -323,3 +349,94 @@ def run_server_rounds(
                 f"  {name:<15}{variant:<10}{statistics.median(rate[(name, variant)]):8.0f}"
                 f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
             )
+
+
+def _send(connection: http.client.HTTPConnection, target: Target, number: str) -> None:
+    """One request of `target`, as its wrk script sends it (a numbered body gets `number`),
+    the answer read; a 4xx or 5xx answer fails the run."""
+    headers = {"Authorization": target.authorization}
+    body = None
+    if target.body is not None:
+        text = target.body.replace(NUMBER_MARK, number) if target.numbered else target.body
+        body = text.encode()
+        headers["Content-Type"] = "application/json"
+    connection.request(target.method, target.path, body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    assert response.status < 400, (target.method, target.path, response.status)
+
+
+def run_server_instructions(
+    *, cases: dict[str, dict[str, Target]], names: list[str], calls: int, passes: int = 3
+) -> None:
+    """Each variant's CPU instructions per request inside a gunicorn worker (gunicorn's own
+    HTTP parsing and response writing included), counted by valgrind's callgrind: one sync
+    worker started under it, every route warmed, then per variant and pass, the counters
+    zeroed, `calls` requests sent one after another on one connection with instrumentation
+    on, and the count dumped. The same work as the timed server mode, without the noise of
+    the machine's speed; like `--instructions`, it counts work, not time."""
+    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"--server --instructions needs valgrind ({', '.join(missing)} not found)")
+    ready = cases["detail"]["endpoint"]
+    cases = _checked_cases(cases, names)
+    blocks = [(name, variant) for name, variants in cases.items() for variant in variants]
+    counts: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
+    numbers = (f"{uuid.uuid4().hex[:12]}-{index}" for index in itertools.count())
+    with tempfile.TemporaryDirectory() as scratch:
+        wrapper = (
+            "valgrind",
+            "--tool=callgrind",
+            "--cache-sim=no",
+            "--instr-atstart=no",
+            "--trace-children=yes",
+            f"--callgrind-out-file={scratch}/callgrind.%p",
+        )
+        with gunicorn(
+            ready,
+            workers=1,
+            wrapper=wrapper,
+            boot_seconds=600,
+            environment={"PYTHONHASHSEED": "0"},
+        ) as (base, master):
+            (worker,) = _workers(master)
+            host, port = base.removeprefix("http://").split(":")
+            connection = http.client.HTTPConnection(host, int(port), timeout=600)
+
+            def control(option: str) -> None:
+                subprocess.run(
+                    ["callgrind_control", option, str(worker)],
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+
+            for name, variant in blocks:  # every route warmed, its compiled queries made
+                for _ in range(20):
+                    _send(connection, cases[name][variant], next(numbers))
+            for _ in range(passes):
+                for name, variant in blocks:
+                    control("--zero")
+                    control("--instr=on")
+                    for _ in range(calls):
+                        _send(connection, cases[name][variant], next(numbers))
+                    control("--dump")
+                    control("--instr=off")
+                    dumps = Path(scratch).glob(f"callgrind.{worker}.*")
+                    newest = max(dumps, key=lambda dump: int(dump.suffix[1:]))
+                    totals = re.search(r"^totals:\s*(\d+)", newest.read_text(), re.MULTILINE)
+                    counts[(name, variant)].append(int(totals.group(1)) / calls)
+            connection.close()
+    print(
+        f"CPU instructions per request inside one gunicorn sync worker (callgrind; {calls} "
+        f"requests per count, {passes} passes, after 20 per route); ratio = the twin's count "
+        "/ the endpoint's (> 1: the twin runs more)"
+    )
+    print(f"  {'case':<15}{'variant':<10}{'instructions':>14}{'ratio':>8}   passes")
+    for name, variants in cases.items():
+        endpoint = statistics.mean(counts[(name, "endpoint")])
+        for variant in variants:
+            count = statistics.mean(counts[(name, variant)])
+            ratio = "" if variant == "endpoint" else f"{count / endpoint:8.3f}"
+            each = ", ".join(f"{value:,.0f}" for value in counts[(name, variant)])
+            print(f"  {name:<15}{variant:<10}{count:14,.0f}{ratio:>8}   {each}")

@@ -3,6 +3,7 @@ caller's Authorization, a JSON Content-Type and the body, and for a numbered bod
 each request's own (the outreach POST creates a change request per call only if no two
 comments are the same). Checked against a small HTTP server that keeps what it was sent."""
 
+import http.client
 import json
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from benchmarks.speed_server import NUMBER_MARK, Target, _wrk
+from benchmarks.speed_server import NUMBER_MARK, Target, _send, _wrk
 from tests.seeds import OUTREACH_SEED_BODY_TEXT, SUPPLIER_CREATE_BODY
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
@@ -89,3 +90,22 @@ def test_a_refused_write_fails_the_block(received):
     base, _ = received
     with pytest.raises((AssertionError, subprocess.CalledProcessError)):
         _wrk(base, Target("/missing/", AUTHORIZATION, "DELETE", "{}"), 1)
+
+
+def test_the_instruction_counts_send_what_wrk_sends(received):
+    """`--server --instructions` sends its requests with http.client: the same method, path,
+    Authorization, Content-Type and bytes as the wrk script (a numbered body numbered)."""
+    base, kept = received
+    body = OUTREACH_SEED_BODY_TEXT.replace('"Comment": "Test"', f'"Comment": "{NUMBER_MARK}"')
+    numbered = Target("/connections", AUTHORIZATION, "POST", body, numbered=True)
+    create = Target("/create/", AUTHORIZATION, "POST", json.dumps(SUPPLIER_CREATE_BODY))
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    _send(connection, numbered, "n-1")
+    _send(connection, create, "unused")
+    connection.close()
+    (method, path, headers, sent_body), second = kept
+    assert (method, path, headers["Authorization"]) == ("POST", "/connections", AUTHORIZATION)
+    assert headers["Content-Type"] == "application/json"
+    assert sent_body == body.replace(NUMBER_MARK, "n-1").encode()
+    assert second[3] == json.dumps(SUPPLIER_CREATE_BODY).encode()
