@@ -131,6 +131,7 @@ from benchmarks.speed_server import (  # noqa: E402
     API,
     NUMBER_MARK,
     READS,
+    round_order,
     run_server_instructions,
     run_server_rounds,
     server_cases,
@@ -956,16 +957,7 @@ def main() -> None:
         (name, variant, clock): [] for name, variant in blocks for clock in ("wall", "cpu")
     }
     for _ in range(args.rounds):
-        if args.grouped:  # the cases in a shuffled order, each case's variants back to back
-            names = list(cases)
-            shuffler.shuffle(names)
-            blocks = []
-            for name in names:
-                variants = list(cases[name])
-                shuffler.shuffle(variants)
-                blocks += [(name, variant) for variant in variants]
-        else:
-            shuffler.shuffle(blocks)
+        blocks = round_order(cases, blocks, shuffler, grouped=args.grouped)
         for name, variant in blocks:
             call = cases[name][variant]
             wall, cpu = time.perf_counter(), time.process_time()

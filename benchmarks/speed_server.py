@@ -143,6 +143,25 @@ def server_cases(
     }
 
 
+def round_order(
+    cases: dict, blocks: list[tuple[str, str]], shuffler: random.Random, *, grouped: bool
+) -> list[tuple[str, str]]:
+    """One round's (case, variant) blocks in a shuffled order; `grouped`: the cases in a
+    shuffled order, each case's variants back to back (also shuffled), so that the blocks a
+    ratio pairs run within seconds of each other."""
+    if not grouped:
+        shuffler.shuffle(blocks)
+        return blocks
+    names = list(cases)
+    shuffler.shuffle(names)
+    ordered = []
+    for name in names:
+        variants = list(cases[name])
+        shuffler.shuffle(variants)
+        ordered += [(name, variant) for variant in variants]
+    return ordered
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -298,16 +317,7 @@ def run_server_rounds(
         rate: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
         cpu: dict[tuple[str, str], list[float]] = {block: [] for block in blocks}
         for _ in range(rounds):
-            if grouped:  # the cases in a shuffled order, each case's variants back to back
-                order = list(cases)
-                shuffler.shuffle(order)
-                blocks = []
-                for name in order:
-                    variants = list(cases[name])
-                    shuffler.shuffle(variants)
-                    blocks += [(name, variant) for variant in variants]
-            else:
-                shuffler.shuffle(blocks)
+            blocks = round_order(cases, blocks, shuffler, grouped=grouped)
             for name, variant in blocks:
                 before = CPUReading.of(workers)
                 per_second, done = _wrk(base, cases[name][variant], seconds)
