@@ -144,6 +144,19 @@ def declared_json(body: bytes, media_type: str | None):
     return json_loads(body)
 
 
+def over_limit(body: bytes) -> bool:
+    """Whether a body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE (None: no limit)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return limit is not None and len(body) > limit
+
+
+def read_to_limit(stream) -> bytes:
+    """The stream's body, read to one byte past DATA_UPLOAD_MAX_MEMORY_SIZE at most: enough
+    for `over_limit` to tell, without reading a larger body whole."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return stream.read(-1 if limit is None else limit + 1)
+
+
 class LimitedJSONParser(JSONParser):
     """JSONParser that refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE.
 
@@ -153,11 +166,10 @@ class LimitedJSONParser(JSONParser):
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if stream is None:
             raise ParseError("JSON parse error - the body is empty.")
-        body = stream.read(-1 if limit is None else limit + 1)
-        if limit is not None and len(body) > limit:
+        body = read_to_limit(stream)
+        if over_limit(body):
             raise RequestDataTooBig("Request body is larger than the configured limit.")
         return DataAndFiles(self.parse_body(body, media_type), MultiValueDict())
 
@@ -193,9 +205,8 @@ class OutreachJSONParser(LimitedJSONParser):
     """JSON in any charset as the rules above read it."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = b"" if stream is None else stream.read(-1 if limit is None else limit + 1)
-        if limit is not None and len(body) > limit:
+        body = b"" if stream is None else read_to_limit(stream)
+        if over_limit(body):
             raise PayloadTooLarge()
         return DataAndFiles(self.parse_body(body, media_type), MultiValueDict())
 

@@ -37,11 +37,10 @@ answers.
 
 import functools
 
-from django.conf import settings
 from django.utils.datastructures import MultiValueDict
 from rest_framework.request import Empty, Request, WrappedAttributeError, is_form_media_type
 
-from connect_api.api.parsers import LimitedJSONParser
+from connect_api.api.parsers import LimitedJSONParser, over_limit
 
 _names_a_form = functools.lru_cache(maxsize=64)(is_form_media_type)
 
@@ -73,8 +72,7 @@ class APIRequest(Request):
         if self._stream is Empty:
             self._stream = request  # what DRF names the stream of an unread body
         body = request.body
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and len(body) > limit:
+        if over_limit(body):
             return False
         media_type = self.content_type
         try:
