@@ -705,6 +705,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.without and not args.instructions:
         parser.error("--without counts instructions: add --instructions")
+    if args.without and args.server:
+        parser.error("--without counts the endpoint in process: drop --server")
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     if args.instructions_child:  # the data the parent prepared
         state = json.loads(Path(args.state).read_text())

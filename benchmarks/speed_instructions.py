@@ -45,15 +45,20 @@ def counted(calls: int, call) -> None:
     subprocess.run(toggle, check=True, stdout=subprocess.DEVNULL)
 
 
+def require_valgrind(mode: str) -> None:
+    """Exits naming what is missing unless valgrind and callgrind_control are installed."""
+    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"{mode} needs valgrind ({', '.join(missing)} not found)")
+
+
 def run_instruction_counts(
     *, cases: dict, state: dict, calls: int, sqlite: bool, without: list[tuple[str, ...]] = ()
 ) -> None:
     """In the parent: one child per (case, variant), its count per call, each twin's ratio;
     with `without` (benchmarks/speed_ablation.py), each case's endpoint again without each of
     those sets of parts of DRF's work."""
-    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
-    if missing:
-        sys.exit(f"--instructions needs valgrind ({', '.join(missing)} not found)")
+    require_valgrind("--instructions")
     script = str(Path(__file__).resolve().parent / "speed.py")
     per_call: dict[tuple[str, str, tuple[str, ...]], float] = {}  # (case, variant, parts out)
     children = [(name, variant, ()) for name, variants in cases.items() for variant in variants]

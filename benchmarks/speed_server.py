@@ -35,6 +35,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.speed_instructions import WARM_CALLS, require_valgrind
+
 ROOT = Path(__file__).resolve().parent.parent
 API = "/organizations/connections/"
 READS = ("list", "detail")
@@ -385,9 +387,7 @@ def run_server_instructions(
     zeroed, `calls` requests sent one after another on one connection with instrumentation
     on, and the count dumped. The same work as the timed server mode, without the noise of
     the machine's speed; like `--instructions`, it counts work, not time."""
-    missing = [tool for tool in ("valgrind", "callgrind_control") if shutil.which(tool) is None]
-    if missing:
-        sys.exit(f"--server --instructions needs valgrind ({', '.join(missing)} not found)")
+    require_valgrind("--server --instructions")
     ready = cases["detail"]["endpoint"]
     cases = _checked_cases(cases, names)
     blocks = [(name, variant) for name, variants in cases.items() for variant in variants]
@@ -422,7 +422,7 @@ def run_server_instructions(
                 )
 
             for name, variant in blocks:  # every route warmed, its compiled queries made
-                for _ in range(20):
+                for _ in range(WARM_CALLS):
                     _send(connection, cases[name][variant], next(numbers))
             for _ in range(passes):
                 for name, variant in blocks:
@@ -439,8 +439,8 @@ def run_server_instructions(
             connection.close()
     print(
         f"CPU instructions per request inside one gunicorn sync worker (callgrind; {calls} "
-        f"requests per count, {passes} passes, after 20 per route); ratio = the twin's count "
-        "/ the endpoint's (> 1: the twin runs more)"
+        f"requests per count, {passes} passes, after {WARM_CALLS} per route); ratio = the "
+        "twin's count / the endpoint's (> 1: the twin runs more)"
     )
     print(f"  {'case':<15}{'variant':<10}{'instructions':>14}{'ratio':>8}   passes")
     for name, variants in cases.items():
