@@ -10,7 +10,12 @@ from its regular expression: the literal segments it starts with (`^organization
 and for an include at one literal segment (`organizations/`) the first segments of its
 patterns. A pattern whose segments its expression does not fix (one starting with a
 parameter) is tried for every path. Includes at "" (no namespace, no default arguments) are
-looked into, as their patterns see the same path.
+looked into, as their patterns see the same path. So are includes at a literal prefix
+(`organizations/`, `timp/organizations/`; no parameter, namespace or default arguments): each
+of their patterns stands in the list as itself under the prefix (`_UnderPrefix`), so that a
+call on a connection request resolves its route directly, not through the include's own
+resolver, which would try the prefix again and wrap the route's match in a second
+ResolverMatch.
 
 Within the patterns of two leading segments, a later segment that many of them fix selects
 among them in the same way: the outreach routes (`api_accessacs_mobile/v2/<site>/connections`)
@@ -27,7 +32,7 @@ import functools
 import re
 
 from django.urls import Resolver404, URLPattern, URLResolver
-from django.urls.resolvers import RoutePattern
+from django.urls.resolvers import RegexPattern, RoutePattern
 
 ANY = None
 """What a pattern may have for a segment when its expression does not fix it."""
@@ -124,11 +129,67 @@ def _looked_into(resolver: URLResolver) -> bool:
     )
 
 
+def _prefix_of(resolver: URLResolver) -> str | None:
+    """The literal text an include's route is (`organizations/`), where the include adds
+    nothing else to what its patterns resolve (no parameter, name, namespace or default
+    arguments) and each of its patterns' expressions is anchored at the start (so that the
+    two expressions written one after the other say what a path matching both is); else
+    None."""
+    pattern = resolver.pattern
+    if not (
+        isinstance(pattern, RoutePattern)
+        and not pattern.converters
+        and not resolver.namespace
+        and not resolver.app_name
+        and not resolver.default_kwargs
+    ):
+        return None
+    if not all(child.pattern.regex.pattern.startswith("^") for child in resolver.url_patterns):
+        return None
+    return str(pattern)
+
+
+class _UnderPrefix:
+    """A pattern of an include at a literal prefix, in the include's place in the list: it
+    matches a path that starts with the prefix and whose rest its pattern matches, and
+    answers what the include answers for it (the include's route before the pattern's,
+    nothing else added). Resolving through the include would try its prefix, then build a
+    ResolverMatch around the pattern's own; the list tried by segment holds the pattern
+    itself, with the expression of both (`^organizations/` then `^connections/request/$`)
+    to be indexed by."""
+
+    def __init__(self, prefix: str, include: URLResolver, pattern):
+        self.prefix, self.child = prefix, pattern
+        # What the include's resolve puts before a nested include's own route (URLResolver.
+        # resolve joins a child resolver's route; a URLPattern's match already holds its own).
+        self._child_route = str(pattern.pattern) if isinstance(pattern, URLResolver) else ""
+        self.pattern = RegexPattern(
+            include.pattern.regex.pattern + pattern.pattern.regex.pattern.removeprefix("^")
+        )
+        self.leaf = isinstance(pattern, URLPattern) or getattr(pattern, "leaf", False)
+
+    def resolve(self, path):
+        if not path.startswith(self.prefix):
+            return None
+        match = self.child.resolve(path[len(self.prefix) :])
+        if match:
+            route = URLResolver._join_route(self._child_route, match.route)
+            match.route = URLResolver._join_route(self.prefix, route)
+        return match
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.prefix!r} {self.child!r}>"
+
+
 def _flat(patterns) -> list:
     flat = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver) and _looked_into(pattern):
             flat.extend(_flat(pattern.url_patterns))
+        elif isinstance(pattern, URLResolver) and (prefix := _prefix_of(pattern)) is not None:
+            flat.extend(
+                _UnderPrefix(prefix, pattern, child) for child in _flat(pattern.url_patterns)
+            )
         else:
             flat.append(pattern)
     return flat
@@ -165,7 +226,9 @@ def _segment_index(patterns: list) -> tuple[int, dict[str, list], list] | None:
     best = None
     for position in range(FIRST_INDEXED_SEGMENT, LAST_INDEXED_SEGMENT + 1):
         segments = [
-            segment_at(p.pattern.regex.pattern, position) if isinstance(p, URLPattern) else ANY
+            segment_at(p.pattern.regex.pattern, position)
+            if isinstance(p, URLPattern) or getattr(p, "leaf", False)
+            else ANY
             for p in patterns
         ]
         fixed = sum(segment is not ANY for segment in segments)
