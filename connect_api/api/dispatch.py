@@ -24,6 +24,12 @@ each part with DRF's own.
   What it lists depends only on the view's class, the methods a viewset's route maps to
   actions, the class's `http_method_names` and whether it has more than one renderer, so the
   headers are kept per such key (each request gets its own copy, which DRF changes).
+- **Only the chosen renderer made.** DRF makes one renderer of each class (the JSON one and
+  the browsable API's) for each request, then chooses one. Where a view's class makes its
+  renderers and its negotiator as DRF does, with the API's negotiator, the choice that
+  negotiator kept for the same classes, Accept and format is taken
+  (connect_api.api.negotiation.remembered_renderer) and only that renderer is made; a choice
+  not yet kept goes DRF's way, which keeps it.
 - **Only the throttles that can count the caller.** DRF makes every throttle class of the
   view for each request and asks each; the anonymous callers' throttle (`anonymous_only`)
   answers "not mine" for an authenticated user, so for one it is not made at all.
@@ -33,6 +39,13 @@ each part with DRF's own.
   again. A response without a Vary of its own gets the value that gives for the view's Vary
   alone, worked out once per value; one with its own Vary still goes through
   `patch_vary_headers`.
+- **Allow and Vary written as stored.** Setting a header on a response checks and converts
+  its name and its value (latin-1, no newline) each time; the view's default headers are the
+  same few values for every request of a key above. For a response without a Vary of its
+  own, while the view's headers are still the defaults, the entries a `ResponseHeaders` makes
+  of them (checked and converted once, when the key is first seen) are written into the
+  response's header store: the same names, values and order `response[name] = value` gives.
+  Anything else (a Vary of its own, headers the view changed) is set one by one, as above.
 - **No cycle left behind.** DRF's request and the view refer to each other (`view.request`,
   `request.parser_context["view"]`), and a viewset holds its own bound methods (`view.get`,
   `view.post`: the route's actions, bound by `as_view`), so every request left the view and
@@ -49,13 +62,16 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 from rest_framework.compat import split_header_value
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
+from connect_api.api.negotiation import RememberedContentNegotiation, remembered_renderer
 from connect_api.api.request import APIRequest
 from connect_api.prepared import once_per_shape
 
 _instances: dict[tuple, tuple] = {}
-_headers: dict[tuple, dict] = {}
+_negotiates_by_class: dict[type, bool] = {}
+_headers: dict[tuple, "_DefaultHeaders"] = {}
 
 
 def shared_instances(classes) -> tuple:
@@ -76,8 +92,27 @@ def vary_alone(vary: str) -> str:
     return response.headers["Vary"]
 
 
+class _DefaultHeaders:
+    """A view's default response headers (DRF's dict), and the entries of a response's
+    header store that setting them on a response without a Vary of its own leaves."""
+
+    def __init__(self, headers: dict):
+        self.headers = headers
+        made = HttpResponse()
+        del made["Content-Type"]
+        vary = headers.get("Vary")
+        if vary is not None:
+            made.headers["Vary"] = vary_alone(vary)
+        for name, value in headers.items():
+            if name != "Vary":
+                made[name] = value
+        self.stored = dict(made.headers._store)
+
+
 class ReusedPolicies:
     """For a DRF view (see the module's docstring)."""
+
+    _default_headers: _DefaultHeaders | None = None
 
     def initialize_request(self, request, *args, **kwargs):
         """DRF's `APIView.initialize_request`, and a viewset's, which names the action; the
@@ -102,6 +137,25 @@ class ReusedPolicies:
     def get_authenticators(self):
         return shared_instances(self.authentication_classes)
 
+    def perform_content_negotiation(self, request, force=False):
+        cls = type(self)
+        by_class = _negotiates_by_class.get(cls)
+        if by_class is None:
+            by_class = once_per_shape(
+                _negotiates_by_class,
+                cls,
+                lambda: (
+                    cls.get_renderers is APIView.get_renderers
+                    and cls.get_content_negotiator is APIView.get_content_negotiator
+                    and issubclass(cls.content_negotiation_class, RememberedContentNegotiation)
+                ),
+            )
+        if by_class and self.content_negotiation_class is type(self).content_negotiation_class:
+            chosen = remembered_renderer(request, self.renderer_classes, self.format_kwarg)
+            if chosen is not None:
+                return chosen
+        return super().perform_content_negotiation(request, force)
+
     def get_throttles(self):
         user = self.request.user
         if user and user.is_authenticated:
@@ -120,16 +174,22 @@ class ReusedPolicies:
             tuple(self.http_method_names),
             len(self.renderer_classes) > 1,
         )
-        headers = _headers.get(key)
-        if headers is None:
+        defaults = _headers.get(key)
+        if defaults is None:
             made = super().default_response_headers
-            headers = once_per_shape(_headers, key, lambda: made)
-        return dict(headers)
+            defaults = once_per_shape(_headers, key, lambda: _DefaultHeaders(made))
+        self._default_headers = defaults
+        return dict(defaults.headers)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if isinstance(response, Response) or not isinstance(response, HttpResponseBase):
             return super().finalize_response(request, response, *args, **kwargs)
-        headers = self.headers
+        headers, defaults = self.headers, self._default_headers
+        store = response.headers._store
+        if defaults is not None and "vary" not in store and headers == defaults.headers:
+            headers.pop("Vary", None)  # as DRF leaves the view's headers
+            store.update(defaults.stored)
+            return response
         vary = headers.pop("Vary", None)
         if vary is not None:
             if response.has_header("Vary"):

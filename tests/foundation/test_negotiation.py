@@ -3,14 +3,17 @@ header and format, and of parser for every Content-Type, the second time from wh
 remembered; refusals and long headers are never remembered."""
 
 import pytest
+from django.http import Http404
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from connect_api.api import negotiation
+from connect_api.api.dispatch import ReusedPolicies
 from connect_api.api.negotiation import RememberedContentNegotiation
 from connect_api.api.parsers import OUTREACH_PARSERS, LimitedJSONParser
 from connect_api.renderers import SurrogateSafeJSONRenderer
@@ -210,3 +213,48 @@ def test_the_api_parses_and_refuses_each_content_type_as_asked(token_client):
         )
         assert missing.status_code == 400
         assert "organization_name" in missing.json()["errors"]
+
+
+class _Negotiating(ReusedPolicies, APIView):
+    renderer_classes = [SurrogateSafeJSONRenderer, BrowsableAPIRenderer]
+    content_negotiation_class = RememberedContentNegotiation
+
+
+class _OwnRenderers(_Negotiating):
+    def get_renderers(self):
+        return [JSONRenderer()]
+
+
+def _negotiated(view_class, accept, query):
+    view = view_class()
+    view.format_kwarg = None
+    request = request_with(accept, query)
+    try:
+        renderer, media_type = view.perform_content_negotiation(request)
+    except (NotAcceptable, Http404) as refused:
+        return type(refused)
+    return type(renderer), media_type
+
+
+@pytest.mark.parametrize("query", ["", "?format=json", "?format=api", "?format=xml"])
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_a_view_makes_only_the_renderer_drf_chooses(accept, query, monkeypatch):
+    class Drf(APIView):
+        renderer_classes = _Negotiating.renderer_classes
+
+    expected = _negotiated(Drf, accept, query)
+    made = []
+    for cls in _Negotiating.renderer_classes:
+        monkeypatch.setattr(cls, "__init__", lambda self, cls=cls: made.append(cls), raising=False)
+    for time in ("first", "second"):
+        made.clear()
+        assert _negotiated(_Negotiating, accept, query) == expected, time
+    if not isinstance(
+        expected, type
+    ):  # the second time, from what was kept: the chosen renderer alone
+        assert made == [expected[0]]
+
+
+def test_a_view_with_renderers_of_its_own_is_asked_for_them():
+    for _ in range(2):
+        assert _negotiated(_OwnRenderers, None, "") == (JSONRenderer, "application/json")
