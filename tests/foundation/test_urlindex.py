@@ -249,3 +249,43 @@ def test_a_later_segment_selects_among_patterns_in_their_order():
     plain = URLResolver(RegexPattern(r"^/"), without_anything)
     for path_ in ["/a/1/x/", "/a/1/y/", "/a/1/z/", "/a/1/", "/a/1", "/a/1/x/\n", "/a/1/y"]:
         assert answer(resolver, path_) == answer(plain, path_), path_
+
+
+def test_the_patterns_of_an_include_at_a_literal_prefix_answer_as_through_it():
+    """An include at a literal prefix is looked into: its patterns, nested includes among
+    them (under a prefix of their own, at "", with a namespace, with a parameter), answer
+    what the include answers (route, names, arguments), and a path its patterns refuse is a
+    404 for both."""
+    inner = [
+        path("b/", view, name="b"),
+        re_path(r"^c/(?P<n>[0-9]+)/$", view, name="c"),
+        path("d/", include([path("e/", view, name="e"), path("<int:m>/f/", view, name="f")])),
+        path("", include([path("g/", view, name="g")])),
+        path("h/", include(([path("i/", view, name="i")], "app"), namespace="space")),
+        path("<slug:s>/", include([path("j/", view, name="j")])),
+        path("k/", include([path("l/", view, name="l")]), {"extra": 1}),
+    ]
+    patterns = [path("a/", include(inner)), path("x/y/", include(inner)), path("z", view)]
+    resolver = URLResolver(RegexPattern(r"^/"), [LeadingSegmentsResolver(patterns)])
+    plain = URLResolver(RegexPattern(r"^/"), patterns)
+    paths = ["/a/b/", "/a/c/12/", "/a/c/x/", "/a/d/e/", "/a/d/3/f/", "/a/g/", "/a/h/i/"]
+    paths += ["/a/s-1/j/", "/a/k/l/", "/a/", "/a", "/a/b", "/a/b/\n", "/x/y/d/e/", "/x/y/h/i/"]
+    paths += ["/x/y/c/4/", "/x/b/", "/z", "/a/zz/"]
+    for path_ in paths:
+        assert answer(resolver, path_) == answer(plain, path_), path_
+    assert answer(resolver, "/x/y/d/3/f/")[4] == "x/y/d/<int:m>/f/"
+
+
+def test_a_supplier_call_resolves_without_its_includes_resolver(monkeypatch):
+    get_resolver().resolve("/organizations/")  # the index is built
+    resolved = []
+    resolve = URLResolver.resolve
+
+    def counted(self, path_):
+        resolved.append(str(self.pattern))
+        return resolve(self, path_)
+
+    monkeypatch.setattr(URLResolver, "resolve", counted)
+    match = get_resolver().resolve("/organizations/connections/request/")
+    assert match.url_name == "connection-request-list"
+    assert "organizations/" not in resolved, resolved
