@@ -7,8 +7,12 @@ in one process, interleaved rounds; ratio = twin's cost / endpoint's cost (1.0 =
     .venv/bin/python benchmarks/speed.py --rounds 31 --calls 30 --steps create
     .venv/bin/python benchmarks/speed.py --rounds 101 --grouped \\
         --cases create,outreach-post,dispatch
+    .venv/bin/python benchmarks/speed.py --rounds 81 --calls 15 --interleaved \\
+        --cases create,outreach-post,patch,dispatch         # variants in turns, call by call
     .venv/bin/python benchmarks/speed.py --server --rounds 9 \\
         --cases list,detail,create,outreach-post           # gunicorn + wrk (speed_server.py)
+    .venv/bin/python benchmarks/speed.py --server --interleaved --rounds 31 --seconds 3 \\
+        --cases create,outreach-post,dispatch               # in turns, timed in the worker
     .venv/bin/python benchmarks/speed.py --server --instructions --calls 50 \\
         --cases create,outreach-post                        # inside a gunicorn worker
     .venv/bin/python benchmarks/speed.py --instructions --calls 40   # valgrind, ~11 min
@@ -133,6 +137,7 @@ from benchmarks.speed_server import (  # noqa: E402
     READS,
     round_order,
     run_server_instructions,
+    run_server_interleaved,
     run_server_rounds,
     server_cases,
 )
@@ -659,6 +664,33 @@ def quartiles(per_round: dict, name: str, variant: str, clock: str) -> str:
     return f"{first:.2f}-{third:.2f}"
 
 
+def interleaved_round(cases: dict, per_round: dict, shuffler: random.Random, calls: int) -> None:
+    """One round with each case's variants interleaved call by call: the cases in a shuffled
+    order; for each, `calls` times, every variant called once in a shuffled order, each call
+    timed by the wall clock and by this thread's CPU time. A variant's cost in the round is
+    the mean over its calls, so a change in the machine's speed during the round reaches
+    every variant of the case alike."""
+    names = list(cases)
+    shuffler.shuffle(names)
+    thread_ns, wall_ns = time.thread_time_ns, time.perf_counter_ns
+    for name in names:
+        variants = list(cases[name])
+        totals = {variant: [0, 0] for variant in variants}
+        for _ in range(calls):
+            shuffler.shuffle(variants)
+            for variant in variants:
+                call = cases[name][variant]
+                wall, cpu = wall_ns(), thread_ns()
+                call()
+                cpu, wall = thread_ns() - cpu, wall_ns() - wall
+                total = totals[variant]
+                total[0] += wall
+                total[1] += cpu
+        for variant, (wall, cpu) in totals.items():
+            per_round[(name, variant, "wall")].append(wall / calls / 1e6)
+            per_round[(name, variant, "cpu")].append(cpu / calls / 1e6)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true")
@@ -671,6 +703,13 @@ def main() -> None:
         action="store_true",
         help="each round runs a case's variants back to back (in a shuffled order, the cases "
         "in a shuffled order too), so that the blocks a ratio pairs run within a second",
+    )
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="each round calls a case's variants in turn, call by call (shuffled each turn), "
+        "timing each call by this thread's CPU time: no block of a variant runs apart from "
+        "its twins' blocks",
     )
     parser.add_argument(
         "--profile", help="cProfile one case: `detail` (the endpoint) or `detail:plain`"
@@ -707,6 +746,8 @@ def main() -> None:
         parser.error("--without counts instructions: add --instructions")
     if args.without and args.server:
         parser.error("--without counts the endpoint in process: drop --server")
+    if args.interleaved and (args.grouped or args.instructions):
+        parser.error("--interleaved times calls in turns: drop --grouped and --instructions")
     settings.MEDIA_ROOT = "/tmp/connect_api_speed_media"
     if args.instructions_child:  # the data the parent prepared
         state = json.loads(Path(args.state).read_text())
@@ -739,6 +780,15 @@ def main() -> None:
             cases=targets,
             names=args.cases.split(",") if args.cases else list(READS),
             calls=args.calls,
+        )
+        return
+    if args.server and args.interleaved:
+        run_server_interleaved(
+            cases=targets,
+            names=args.cases.split(",") if args.cases else list(READS),
+            rounds=args.rounds,
+            seconds=args.seconds,
+            seed=args.seed,
         )
         return
     if args.server:
@@ -959,6 +1009,9 @@ def main() -> None:
         (name, variant, clock): [] for name, variant in blocks for clock in ("wall", "cpu")
     }
     for _ in range(args.rounds):
+        if args.interleaved:
+            interleaved_round(cases, per_round, shuffler, args.calls)
+            continue
         blocks = round_order(cases, blocks, shuffler, grouped=args.grouped)
         for name, variant in blocks:
             call = cases[name][variant]
@@ -968,8 +1021,13 @@ def main() -> None:
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             per_round[(name, variant, "wall")].append(wall / args.calls * 1000)
             per_round[(name, variant, "cpu")].append(cpu / args.calls * 1000)
+    order = (
+        "each case's variants in turns, call by call, shuffled each turn; thread CPU"
+        if args.interleaved
+        else "variants shuffled in each"
+    )
     print(
-        f"{connection.vendor}: {args.rounds} rounds (variants shuffled in each) x {args.calls} "
+        f"{connection.vendor}: {args.rounds} rounds ({order}) x {args.calls} "
         f"calls; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
         "ms per call, median over rounds [min-max]; ratio = median over rounds of the twin's "
         "cost / the endpoint's in the same round (> 1: the twin is slower)"

@@ -35,6 +35,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.request_log import RequestLog
 from benchmarks.speed_instructions import WARM_CALLS, require_valgrind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -359,6 +360,164 @@ def run_server_rounds(
                     ratios += f"{first:10.3f}-{third:.3f}"
             print(
                 f"  {name:<15}{variant:<10}{statistics.median(rate[(name, variant)]):8.0f}"
+                f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
+            )
+
+
+def interleaved_script(targets: dict[str, Target], seed: int) -> str:
+    """A wrk (Lua) script that sends `targets`' requests in turns: each turn every variant's
+    request once, in an order shuffled for the turn (Lua's generator, seeded); a numbered
+    body gets a number of the request's own, as the variant's own script gives it."""
+    entries = []
+    for target in targets.values():
+        head, tail = (target.body or "").split(NUMBER_MARK) if target.numbered else ("", "")
+        for text in (target.body or "", head, tail):
+            assert "]==]" not in text
+        headers = f'["Authorization"] = [==[{target.authorization}]==]'
+        if target.body is not None:
+            headers += ', ["Content-Type"] = "application/json"'
+        body = "nil" if target.body is None else f"[==[{target.body}]==]"
+        entries.append(
+            f'  {{method = "{target.method}", path = [==[{target.path}]==], '
+            f"headers = {{{headers}}}, body = {body}, numbered = "
+            f"{'true' if target.numbered else 'false'}, head = [==[{head}]==], "
+            f"tail = [==[{tail}]==]}},"
+        )
+    return (
+        "local variants = {\n" + "\n".join(entries) + "\n}\n"
+        f"math.randomseed({int(seed)})\n"
+        f'local prefix = "{uuid.uuid4().hex[:12]}-"\n'
+        "local order, at, counter = {}, 0, 0\n"
+        "for i = 1, #variants do order[i] = i end\n"
+        "request = function()\n"
+        "  if at == 0 then\n"
+        "    for i = #order, 2, -1 do\n"
+        "      local j = math.random(i)\n"
+        "      order[i], order[j] = order[j], order[i]\n"
+        "    end\n"
+        "  end\n"
+        "  at = at + 1\n"
+        "  local v = variants[order[at]]\n"
+        "  if at == #order then at = 0 end\n"
+        "  local body = v.body\n"
+        "  if v.numbered then\n"
+        "    counter = counter + 1\n"
+        "    body = v.head .. prefix .. counter .. v.tail\n"
+        "  end\n"
+        "  return wrk.format(v.method, v.path, v.headers, body)\n"
+        "end\n"
+    )
+
+
+def per_variant(
+    targets: dict[str, Target], lines: list[tuple[str, str, int, int, int]]
+) -> dict[str, tuple[int, float, float]]:
+    """{variant: (requests, CPU ms per request, wall ms per request)} of a block's lines; a
+    4xx or 5xx answer fails the run."""
+    by_route = {(target.method, target.path): variant for variant, target in targets.items()}
+    totals = {variant: [0, 0, 0] for variant in targets}
+    for method, path, status, cpu, wall in lines:
+        assert status < 400, (method, path, status)
+        total = totals[by_route[(method, path)]]
+        total[0] += 1
+        total[1] += cpu
+        total[2] += wall
+    return {
+        variant: (count, cpu / count / 1e6, wall / count / 1e6)
+        for variant, (count, cpu, wall) in totals.items()
+        if count
+    }
+
+
+def run_server_interleaved(
+    *,
+    cases: dict[str, dict[str, Target]],
+    names: list[str],
+    rounds: int,
+    seconds: int,
+    seed: int | None,
+) -> None:
+    """Each round, per case (in a shuffled order), one wrk block whose requests take the
+    case's variants in turns (`interleaved_script`); each request's CPU and wall time are
+    read inside the worker (benchmarks/speed_wsgi.py). A change in the machine's speed during
+    a block reaches every variant alike, where blocks of one variant each see their own."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+    ready = cases["detail"]["endpoint"]
+    cases = _checked_cases(cases, names)
+    shuffler = random.Random(seed)
+    cpu = {(name, variant): [] for name, variants in cases.items() for variant in variants}
+    wall = {key: [] for key in cpu}
+    done = {key: 0 for key in cpu}
+    with (
+        tempfile.TemporaryDirectory() as logs,
+        gunicorn(ready, environment={"SPEED_REQUEST_LOG": logs}) as (base, _),
+    ):
+        log = RequestLog(logs)
+        log.settled()  # the readiness probe's
+
+        def block(name: str, length: int) -> dict[str, tuple[int, float, float]]:
+            targets = cases[name]
+            script = interleaved_script(targets, shuffler.randrange(1, 2**31))
+            with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
+                file.write(script)
+                file.flush()
+                result = subprocess.run(
+                    ["wrk", "-t1", "-c2", f"-d{length}s", "-s", file.name, base + "/"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+            assert "Non-2xx" not in result.stdout, result.stdout
+            return per_variant(targets, log.settled())
+
+        for name in cases:  # every worker warmed on every route
+            block(name, 1)
+        for _ in range(rounds):
+            names_now = list(cases)
+            shuffler.shuffle(names_now)
+            for name in names_now:
+                measured = block(name, seconds)
+                for variant in cases[name]:
+                    count, spent, took = measured[variant]
+                    cpu[(name, variant)].append(spent)
+                    wall[(name, variant)].append(took)
+                    done[(name, variant)] += count
+    print(
+        f"gunicorn (2 sync workers) + wrk (1 thread, 2 connections), {rounds} rounds x "
+        f"{seconds:g} s per case, each case's variants interleaved request by request "
+        f"(shuffled each turn); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
+        "CPU and wall ms per request inside the worker (from the application's call to the "
+        "answer written), medians over rounds; ratios: median over rounds of the twin's cost / "
+        "the endpoint's in the same round (> 1: the twin is slower)"
+    )
+    print(
+        f"  {'case':<15}{'variant':<10}{'requests':>9}{'wall ms':>9}{'cpu ms':>8}"
+        f"{'ratio wall':>12}{'cpu':>7}{'cpu quartiles':>18}"
+    )
+    for name, variants in cases.items():
+        for variant in variants:
+            ratios = ""
+            if variant != "endpoint":
+                walls = [
+                    twin / endpoint
+                    for endpoint, twin in zip(
+                        wall[(name, "endpoint")], wall[(name, variant)], strict=True
+                    )
+                ]
+                costs = [
+                    twin / endpoint
+                    for endpoint, twin in zip(
+                        cpu[(name, "endpoint")], cpu[(name, variant)], strict=True
+                    )
+                ]
+                ratios = f"{statistics.median(walls):12.3f}{statistics.median(costs):7.3f}"
+                if len(costs) > 1:
+                    first, _, third = statistics.quantiles(costs, n=4)
+                    ratios += f"{first:10.3f}-{third:.3f}"
+            print(
+                f"  {name:<15}{variant:<10}{done[(name, variant)]:9d}"
+                f"{statistics.median(wall[(name, variant)]):9.2f}"
                 f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
             )
 

@@ -12,7 +12,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from benchmarks.speed_server import NUMBER_MARK, Target, _send, _wrk
+from benchmarks.request_log import RequestLog, logged
+from benchmarks.speed_server import (
+    NUMBER_MARK,
+    Target,
+    _send,
+    _wrk,
+    interleaved_script,
+    per_variant,
+)
 from tests.seeds import OUTREACH_SEED_BODY_TEXT, SUPPLIER_CREATE_BODY
 
 pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
@@ -35,7 +43,7 @@ def received():
             self.end_headers()
             self.wfile.write(b"{}")
 
-        do_POST = do_PATCH = _keep
+        do_POST = do_PATCH = do_GET = _keep
 
         def log_message(self, *args):
             pass
@@ -109,3 +117,82 @@ def test_the_instruction_counts_send_what_wrk_sends(received):
     assert headers["Content-Type"] == "application/json"
     assert sent_body == body.replace(NUMBER_MARK, "n-1").encode()
     assert second[3] == json.dumps(SUPPLIER_CREATE_BODY).encode()
+
+
+def test_an_interleaved_block_sends_every_variant_in_turns(received, tmp_path):
+    """`--server --interleaved`: one wrk run sends each variant's request as its own script
+    would (method, path, Authorization, Content-Type, body; a numbered body numbered), the
+    variants in turns, so each is sent as often as the others (but for the turn wrk stops in
+    and the requests in flight)."""
+    base, kept = received
+    body = OUTREACH_SEED_BODY_TEXT.replace('"Comment": "Test"', f'"Comment": "{NUMBER_MARK}"')
+    targets = {
+        "endpoint": Target("/connections", AUTHORIZATION, "POST", body, numbered=True),
+        "plain": Target("/plain/create/", "Token abc", "POST", json.dumps(SUPPLIER_CREATE_BODY)),
+        "limit": Target("/limit/request/", "Token def", "PATCH", '{"a": 1}'),
+        "read": Target("/read/", "Token ghi"),
+    }
+    script = tmp_path / "interleaved.lua"
+    script.write_text(interleaved_script(targets, seed=7))
+    subprocess.run(
+        ["wrk", "-t1", "-c2", "-d1s", "-s", str(script), base + "/"],
+        check=True,
+        capture_output=True,
+    )
+    by_path = {target.path: target for target in targets.values()}
+    counts = dict.fromkeys(by_path, 0)
+    comments = []
+    for method, path, headers, sent_body in kept:
+        target = by_path[path]
+        counts[path] += 1
+        assert (method, headers["Authorization"]) == (target.method, target.authorization)
+        if target.body is None:
+            assert sent_body == b"" and "Content-Type" not in headers
+            continue
+        assert headers["Content-Type"] == "application/json"
+        if target.numbered:
+            values = json.loads(sent_body)
+            comments.append(values.pop("Comment"))
+            assert sent_body == body.replace(NUMBER_MARK, comments[-1]).encode()
+        else:
+            assert sent_body == target.body.encode()
+    assert min(counts.values()) > 10, counts
+    assert max(counts.values()) - min(counts.values()) <= 3, counts
+    assert len(set(comments)) == len(comments)
+
+
+def test_each_request_is_logged_with_its_cost_in_the_worker(tmp_path):
+    """The worker's line (benchmarks/request_log.py): written when the answer is closed, read
+    once, added up per variant; a refused request fails the block."""
+
+    def app(environ, start_response):
+        start_response(environ["answer"], [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    application = logged(app, str(tmp_path))
+    log = RequestLog(str(tmp_path))
+    seen = []
+    answers = [("/e/", "201 Created"), ("/p/", "201 Created"), ("/e/", "200 OK")]
+    for index, (path, answer) in enumerate(answers):
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "answer": answer}
+        body = application(environ, lambda status, headers, exc_info=None: None)
+        assert b"".join(body) == b"{}"
+        seen += log.new_lines()
+        assert len(seen) == index  # this request's line comes with the answer's close()
+        body.close()
+    lines = seen + log.new_lines()
+    assert [line[:3] for line in lines] == [
+        ("POST", "/e/", 201),
+        ("POST", "/p/", 201),
+        ("POST", "/e/", 200),
+    ]
+    assert all(cpu >= 0 and wall > 0 for *_, cpu, wall in lines)
+    assert log.new_lines() == []
+    targets = {
+        "endpoint": Target("/e/", "x", "POST", "{}"),
+        "plain": Target("/p/", "x", "POST", "{}"),
+    }
+    totals = per_variant(targets, lines)
+    assert totals["endpoint"][0] == 2 and totals["plain"][0] == 1
+    with pytest.raises(AssertionError):
+        per_variant(targets, [("POST", "/e/", 409, 1, 1)])

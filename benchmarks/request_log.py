@@ -1,0 +1,89 @@
+"""Each request's cost inside a gunicorn worker, for `speed.py --server --interleaved`: written
+by the worker (`logged`, around the WSGI application; benchmarks/speed_wsgi.py), read by the
+runner (`RequestLog`).
+
+A line per request, in a file of the worker's own (`<pid>.log`): method, path, status, this
+thread's CPU nanoseconds and the wall clock's, from the application's call to the answer's
+`close()`, which gunicorn calls once it has written the body. The line is written after both
+are read, so its writing is in neither."""
+
+import os
+import time
+from pathlib import Path
+
+
+class _Logged:
+    """An answer's body as the application returned it; its `close()` writes the line."""
+
+    def __init__(self, body, line):
+        self.body, self.line = body, line
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.line()
+
+
+def logged(app, directory: str):
+    """`app`, each request's cost written as the module's docstring says."""
+    files = {}
+
+    def logged_application(environ, start_response):
+        cpu, wall = time.thread_time_ns(), time.perf_counter_ns()
+        status = []
+
+        def start(line, headers, exc_info=None):
+            status.append(line[:3])
+            return start_response(line, headers, exc_info)
+
+        def line():
+            spent, took = time.thread_time_ns() - cpu, time.perf_counter_ns() - wall
+            pid = os.getpid()
+            file = files.get(pid)
+            if file is None:
+                file = files[pid] = open(  # noqa: SIM115 - kept open for the worker's life
+                    os.path.join(directory, f"{pid}.log"), "a", buffering=1
+                )
+            method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+            file.write(f"{method} {path} {status[0] if status else '-'} {spent} {took}\n")
+
+        return _Logged(app(environ, start), line)
+
+    return logged_application
+
+
+class RequestLog:
+    """The workers' lines (benchmarks/speed_wsgi.py) in one directory, read on from where the
+    last reading stopped."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+        self._read: dict[Path, int] = {}
+
+    def settled(self) -> list[tuple[str, str, int, int, int]]:
+        """`new_lines()` once the requests in flight are answered: a client that stops (wrk
+        at the end of its run) may leave one per worker, whose line comes after its answer
+        is written, as may a client that has read its answer (the line follows the write)."""
+        time.sleep(0.25)
+        return self.new_lines()
+
+    def new_lines(self) -> list[tuple[str, str, int, int, int]]:
+        """(method, path, status, CPU ns, wall ns) of every request logged since the last
+        call (call it with no request in flight)."""
+        lines = []
+        for file in sorted(self.directory.glob("*.log")):
+            with file.open("rb") as opened:
+                opened.seek(self._read.get(file, 0))
+                text = opened.read()
+            complete = text.rpartition(b"\n")[0]
+            if complete:
+                self._read[file] = self._read.get(file, 0) + len(complete) + 1
+            for line in complete.decode().splitlines():
+                method, path, status, cpu, wall = line.split(" ")
+                lines.append((method, path, int(status), int(cpu), int(wall)))
+        return lines
