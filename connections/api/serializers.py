@@ -374,32 +374,39 @@ def _plain_check(field: serializers.Field) -> Callable:
 
 
 def _plain_shape(serializer_class: type[AliasedSerializer]) -> list[tuple]:
-    """Per declared field: its spellings, its source, whether required, its default, whether
-    null is taken, and its check."""
+    """Per declared field: its name, its aliases, its source, whether required, its default,
+    whether null is taken, and its check."""
     shape = []
     for name, field in serializer_class._declared_fields.items():
         if field.read_only:
             continue
-        spellings = (name, *serializer_class.aliases.get(name, ()))
+        aliases = tuple(serializer_class.aliases.get(name, ()))
         source = field.source or name
         check = _plain_check(field)
-        shape.append((spellings, source, field.required, field.default, field.allow_null, check))
+        shape.append(
+            (name, aliases, source, field.required, field.default, field.allow_null, check)
+        )
     return shape
 
 
+_ABSENT = object()
+
+
 def _plain_object(shape: list[tuple], data, partial: bool):
-    """The attrs a serializer of `shape` validates `data` into, or _UNCHECKED."""
+    """The attrs a serializer of `shape` validates `data` into, or _UNCHECKED (a field given
+    under two of its spellings too)."""
     if type(data) is not dict:
         return _UNCHECKED
     attrs = {}
-    for spellings, source, required, default, allow_null, check in shape:
-        present = None
-        for spelling in spellings:
-            if spelling in data:
-                if present is not None:
+    given = data.get
+    for name, aliases, source, required, default, allow_null, check in shape:
+        value = given(name, _ABSENT)
+        for alias in aliases:
+            if alias in data:
+                if value is not _ABSENT:
                     return _UNCHECKED
-                present = spelling
-        if present is None:
+                value = data[alias]
+        if value is _ABSENT:
             if partial:
                 continue
             if default is serializers.empty:
@@ -410,7 +417,6 @@ def _plain_object(shape: list[tuple], data, partial: bool):
                 return _UNCHECKED
             attrs[source] = default
             continue
-        value = data[present]
         if value is None:
             if not allow_null:
                 return _UNCHECKED
