@@ -23,6 +23,8 @@ and answers it as it always has. An error reading Django's body (too big by its
 Content-Length, a broken stream) is raised as DRF raises it. tests/foundation/test_request_data.py
 compares both for every parser list, Content-Type and kind of body.
 
+**The headers** are Django's request's, read without DRF's failed lookup (see `headers`).
+
 **The user.** DRF's `user` asks `hasattr(self, "_user")` on every read: the first time, before
 authentication, that lookup fails on DRF's request, goes through its `__getattr__` to Django's
 request and fails there too (three AttributeErrors, each with its message formatted), then
@@ -100,3 +102,10 @@ class APIRequest(Request):
         return self._user
 
     user = property(_read_user, Request.user.fset, doc=Request.user.__doc__)
+
+    @property
+    def headers(self):
+        """Django's request's headers. DRF's request has none of its own: every read (the
+        authenticators' `get_authorization_header`, once a request) failed its lookup,
+        formatting an AttributeError, before its `__getattr__` asked Django's request."""
+        return self._request.headers

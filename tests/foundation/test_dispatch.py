@@ -282,18 +282,27 @@ def test_an_authenticated_caller_is_asked_of_the_throttles_that_count_it():
     assert AnonRateThrottle().get_cache_key(Request(factory.get("/x/")), None) is not None
 
 
-def test_the_method_and_meta_are_djangos():
+def test_the_method_meta_and_headers_are_djangos(monkeypatch):
     seen = {}
 
     def answer(request):
         seen.update(method=request.method, META=request.META, django=request._request)
+        seen.update(headers=request.headers)
         return rendered(request, None, status=204)
 
+    asked = []
+    drf_getattr = Request.__getattr__
+    monkeypatch.setattr(
+        Request, "__getattr__", lambda self, name: asked.append(name) or drf_getattr(self, name)
+    )
     for method in ("get", "post"):
         answering(answer, reused=True)(getattr(factory, method)("/x/", HTTP_X_PROBE="1"))
         assert seen["method"] == seen["django"].method == method.upper()
         assert seen["META"] is seen["django"].META
         assert seen["META"]["HTTP_X_PROBE"] == "1"
+        assert seen["headers"] is seen["django"].headers
+        assert seen["headers"]["X-Probe"] == "1"
+    assert asked == []  # none read through DRF's fallback to Django's request
 
 
 def test_a_json_body_is_read_as_drf_reads_it():
