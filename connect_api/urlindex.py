@@ -132,9 +132,7 @@ def _looked_into(resolver: URLResolver) -> bool:
 def _prefix_of(resolver: URLResolver) -> str | None:
     """The literal text an include's route is (`organizations/`), where the include adds
     nothing else to what its patterns resolve (no parameter, name, namespace or default
-    arguments) and each of its patterns' expressions is anchored at the start (so that the
-    two expressions written one after the other say what a path matching both is); else
-    None."""
+    arguments); else None."""
     pattern = resolver.pattern
     if not (
         isinstance(pattern, RoutePattern)
@@ -143,8 +141,6 @@ def _prefix_of(resolver: URLResolver) -> str | None:
         and not resolver.app_name
         and not resolver.default_kwargs
     ):
-        return None
-    if not all(child.pattern.regex.pattern.startswith("^") for child in resolver.url_patterns):
         return None
     return str(pattern)
 
@@ -186,10 +182,15 @@ def _flat(patterns) -> list:
     for pattern in patterns:
         if isinstance(pattern, URLResolver) and _looked_into(pattern):
             flat.extend(_flat(pattern.url_patterns))
-        elif isinstance(pattern, URLResolver) and (prefix := _prefix_of(pattern)) is not None:
-            flat.extend(
-                _UnderPrefix(prefix, pattern, child) for child in _flat(pattern.url_patterns)
-            )
+            continue
+        prefix = _prefix_of(pattern) if isinstance(pattern, URLResolver) else None
+        children = _flat(pattern.url_patterns) if prefix is not None else ()
+        # Each expression anchored at the start: the two written one after the other then
+        # say what a path matching both is (the index reads them so).
+        if prefix is not None and all(
+            child.pattern.regex.pattern.startswith("^") for child in children
+        ):
+            flat.extend(_UnderPrefix(prefix, pattern, child) for child in children)
         else:
             flat.append(pattern)
     return flat

@@ -264,13 +264,14 @@ def test_the_patterns_of_an_include_at_a_literal_prefix_answer_as_through_it():
         path("h/", include(([path("i/", view, name="i")], "app"), namespace="space")),
         path("<slug:s>/", include([path("j/", view, name="j")])),
         path("k/", include([path("l/", view, name="l")]), {"extra": 1}),
+        path("", include([re_path(r"m/", view, name="unanchored")])),
     ]
     patterns = [path("a/", include(inner)), path("x/y/", include(inner)), path("z", view)]
     resolver = URLResolver(RegexPattern(r"^/"), [LeadingSegmentsResolver(patterns)])
     plain = URLResolver(RegexPattern(r"^/"), patterns)
     paths = ["/a/b/", "/a/c/12/", "/a/c/x/", "/a/d/e/", "/a/d/3/f/", "/a/g/", "/a/h/i/"]
     paths += ["/a/s-1/j/", "/a/k/l/", "/a/", "/a", "/a/b", "/a/b/\n", "/x/y/d/e/", "/x/y/h/i/"]
-    paths += ["/x/y/c/4/", "/x/b/", "/z", "/a/zz/"]
+    paths += ["/x/y/c/4/", "/x/b/", "/z", "/a/zz/", "/a/m/", "/a/xm/", "/x/y/b/m/"]
     for path_ in paths:
         assert answer(resolver, path_) == answer(plain, path_), path_
     assert answer(resolver, "/x/y/d/3/f/")[4] == "x/y/d/<int:m>/f/"
