@@ -84,6 +84,7 @@ any of them.
 
 import argparse
 import cProfile
+import functools
 import itertools
 import json
 import os
@@ -782,23 +783,18 @@ def main() -> None:
             calls=args.calls,
         )
         return
-    if args.server and args.interleaved:
-        run_server_interleaved(
-            cases=targets,
-            names=args.cases.split(",") if args.cases else list(READS),
-            rounds=args.rounds,
-            seconds=args.seconds,
-            seed=args.seed,
-        )
-        return
     if args.server:
-        run_server_rounds(
+        timed = (
+            run_server_interleaved
+            if args.interleaved
+            else functools.partial(run_server_rounds, grouped=args.grouped)
+        )
+        timed(
             cases=targets,
             names=args.cases.split(",") if args.cases else list(READS),
             rounds=args.rounds,
             seconds=args.seconds,
             seed=args.seed,
-            grouped=args.grouped,
         )
         return
 

@@ -35,7 +35,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.request_log import RequestLog
+from benchmarks.request_log import Logged, RequestLog
 from benchmarks.speed_instructions import WARM_CALLS, require_valgrind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,6 +298,21 @@ def _checked_cases(cases: dict, names: list[str]) -> dict[str, dict[str, Target]
     return {name: cases[name] for name in names}
 
 
+def per_round(numerators: list[float], denominators: list[float]) -> list[float]:
+    """Each round's ratio: `numerators[i] / denominators[i]`."""
+    return [above / below for above, below in zip(numerators, denominators, strict=True)]
+
+
+def ratio_cells(*, walls: list[float], costs: list[float]) -> str:
+    """A twin's columns: the medians over rounds of its wall and CPU ratios (its cost / the
+    endpoint's), and the CPU ratio's quartiles."""
+    cells = f"{statistics.median(walls):12.3f}{statistics.median(costs):7.3f}"
+    if len(costs) > 1:
+        first, _, third = statistics.quantiles(costs, n=4)
+        cells += f"{first:10.3f}-{third:.3f}"
+    return cells
+
+
 def run_server_rounds(
     *,
     cases: dict[str, dict[str, Target]],
@@ -342,22 +357,10 @@ def run_server_rounds(
         for variant in variants:
             ratios = ""
             if variant != "endpoint":
-                walls = [
-                    endpoint / twin
-                    for endpoint, twin in zip(
-                        rate[(name, "endpoint")], rate[(name, variant)], strict=True
-                    )
-                ]
-                costs = [
-                    twin / endpoint
-                    for endpoint, twin in zip(
-                        cpu[(name, "endpoint")], cpu[(name, variant)], strict=True
-                    )
-                ]
-                ratios = f"{statistics.median(walls):12.3f}{statistics.median(costs):7.3f}"
-                if len(costs) > 1:
-                    first, _, third = statistics.quantiles(costs, n=4)
-                    ratios += f"{first:10.3f}-{third:.3f}"
+                ratios = ratio_cells(
+                    walls=per_round(rate[(name, "endpoint")], rate[(name, variant)]),
+                    costs=per_round(cpu[(name, variant)], cpu[(name, "endpoint")]),
+                )
             print(
                 f"  {name:<15}{variant:<10}{statistics.median(rate[(name, variant)]):8.0f}"
                 f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
@@ -409,23 +412,33 @@ def interleaved_script(targets: dict[str, Target], seed: int) -> str:
     )
 
 
-def per_variant(
-    targets: dict[str, Target], lines: list[tuple[str, str, int, int, int]]
-) -> dict[str, tuple[int, float, float]]:
-    """{variant: (requests, CPU ms per request, wall ms per request)} of a block's lines; a
-    4xx or 5xx answer fails the run."""
+@dataclass(frozen=True)
+class BlockCost:
+    """A variant's requests in one block, and their mean costs in ms (request_log.Logged)."""
+
+    requests: int
+    cpu: float
+    worker_cpu: float
+    wall: float
+
+
+def per_variant(targets: dict[str, Target], lines: list[Logged]) -> dict[str, BlockCost]:
+    """Each variant's requests and mean costs in a block's lines; a 4xx or 5xx answer fails
+    the run."""
     by_route = {(target.method, target.path): variant for variant, target in targets.items()}
-    totals = {variant: [0, 0, 0] for variant in targets}
-    for method, path, status, cpu, wall in lines:
-        assert status < 400, (method, path, status)
-        total = totals[by_route[(method, path)]]
-        total[0] += 1
-        total[1] += cpu
-        total[2] += wall
+    kept: dict[str, list[Logged]] = {variant: [] for variant in targets}
+    for line in lines:
+        assert line.status < 400, line
+        kept[by_route[(line.method, line.path)]].append(line)
     return {
-        variant: (count, cpu / count / 1e6, wall / count / 1e6)
-        for variant, (count, cpu, wall) in totals.items()
-        if count
+        variant: BlockCost(
+            requests=len(mine),
+            cpu=statistics.fmean(line.cpu for line in mine) / 1e6,
+            worker_cpu=statistics.fmean(line.worker_cpu for line in mine) / 1e6,
+            wall=statistics.fmean(line.wall for line in mine) / 1e6,
+        )
+        for variant, mine in kept.items()
+        if mine
     }
 
 
@@ -446,9 +459,9 @@ def run_server_interleaved(
     ready = cases["detail"]["endpoint"]
     cases = _checked_cases(cases, names)
     shuffler = random.Random(seed)
-    cpu = {(name, variant): [] for name, variants in cases.items() for variant in variants}
-    wall = {key: [] for key in cpu}
-    done = {key: 0 for key in cpu}
+    measured: dict[tuple[str, str], list[BlockCost]] = {
+        (name, variant): [] for name, variants in cases.items() for variant in variants
+    }
     with (
         tempfile.TemporaryDirectory() as logs,
         gunicorn(ready, environment={"SPEED_REQUEST_LOG": logs}) as (base, _),
@@ -456,7 +469,7 @@ def run_server_interleaved(
         log = RequestLog(logs)
         log.settled()  # the readiness probe's
 
-        def block(name: str, length: int) -> dict[str, tuple[int, float, float]]:
+        def block(name: str, length: int) -> dict[str, BlockCost]:
             targets = cases[name]
             script = interleaved_script(targets, shuffler.randrange(1, 2**31))
             with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
@@ -477,48 +490,42 @@ def run_server_interleaved(
             names_now = list(cases)
             shuffler.shuffle(names_now)
             for name in names_now:
-                measured = block(name, seconds)
+                costs = block(name, seconds)
                 for variant in cases[name]:
-                    count, spent, took = measured[variant]
-                    cpu[(name, variant)].append(spent)
-                    wall[(name, variant)].append(took)
-                    done[(name, variant)] += count
+                    measured[(name, variant)].append(costs[variant])
     print(
         f"gunicorn (2 sync workers) + wrk (1 thread, 2 connections), {rounds} rounds x "
         f"{seconds:g} s per case, each case's variants interleaved request by request "
         f"(shuffled each turn); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
-        "CPU and wall ms per request inside the worker (from the application's call to the "
-        "answer written), medians over rounds; ratios: median over rounds of the twin's cost / "
-        "the endpoint's in the same round (> 1: the twin is slower)"
+        "per request, medians over rounds: the worker's CPU ms (all it spent on the request: "
+        "the connection, parsing, the application, the answer), the application's CPU ms (its "
+        "call to the answer written) and its wall ms; ratios: median over rounds of the "
+        "twin's cost / the endpoint's in the same round (> 1: the twin is slower): wall and "
+        "worker CPU (its quartiles), then application CPU"
     )
     print(
-        f"  {'case':<15}{'variant':<10}{'requests':>9}{'wall ms':>9}{'cpu ms':>8}"
-        f"{'ratio wall':>12}{'cpu':>7}{'cpu quartiles':>18}"
+        f"  {'case':<15}{'variant':<10}{'requests':>9}{'cpu ms':>8}{'app ms':>8}{'wall ms':>9}"
+        f"{'ratio wall':>12}{'cpu':>7}{'cpu quartiles':>18}{'app cpu':>9}"
     )
     for name, variants in cases.items():
+        endpoint = measured[(name, "endpoint")]
         for variant in variants:
+            mine = measured[(name, variant)]
             ratios = ""
             if variant != "endpoint":
-                walls = [
-                    twin / endpoint
-                    for endpoint, twin in zip(
-                        wall[(name, "endpoint")], wall[(name, variant)], strict=True
-                    )
-                ]
-                costs = [
-                    twin / endpoint
-                    for endpoint, twin in zip(
-                        cpu[(name, "endpoint")], cpu[(name, variant)], strict=True
-                    )
-                ]
-                ratios = f"{statistics.median(walls):12.3f}{statistics.median(costs):7.3f}"
-                if len(costs) > 1:
-                    first, _, third = statistics.quantiles(costs, n=4)
-                    ratios += f"{first:10.3f}-{third:.3f}"
+                ratios = ratio_cells(
+                    walls=per_round([one.wall for one in mine], [one.wall for one in endpoint]),
+                    costs=per_round(
+                        [one.worker_cpu for one in mine], [one.worker_cpu for one in endpoint]
+                    ),
+                )
+                application = per_round([one.cpu for one in mine], [one.cpu for one in endpoint])
+                ratios += f"{statistics.median(application):9.3f}"
             print(
-                f"  {name:<15}{variant:<10}{done[(name, variant)]:9d}"
-                f"{statistics.median(wall[(name, variant)]):9.2f}"
-                f"{statistics.median(cpu[(name, variant)]):8.2f}{ratios}"
+                f"  {name:<15}{variant:<10}{sum(one.requests for one in mine):9d}"
+                f"{statistics.median(one.worker_cpu for one in mine):8.2f}"
+                f"{statistics.median(one.cpu for one in mine):8.2f}"
+                f"{statistics.median(one.wall for one in mine):9.2f}{ratios}"
             )
 
 

@@ -8,11 +8,12 @@ import json
 import shutil
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from benchmarks.request_log import RequestLog, logged
+from benchmarks.request_log import Logged, RequestLog, logged
 from benchmarks.speed_server import (
     NUMBER_MARK,
     Target,
@@ -161,9 +162,18 @@ def test_an_interleaved_block_sends_every_variant_in_turns(received, tmp_path):
     assert len(set(comments)) == len(comments)
 
 
+def _spin(seconds: float) -> None:
+    """CPU spent in this thread, as a worker spends it between two requests' applications."""
+    started = time.thread_time()
+    while time.thread_time() - started < seconds:
+        pass
+
+
 def test_each_request_is_logged_with_its_cost_in_the_worker(tmp_path):
-    """The worker's line (benchmarks/request_log.py): written when the answer is closed, read
-    once, added up per variant; a refused request fails the block."""
+    """The worker's line (benchmarks/request_log.py): written when the answer is closed, with
+    the application's CPU and the worker's (which has what it spent since the previous
+    request's line: a request's connection and parsing), read once, added up per variant; a
+    refused request fails the block."""
 
     def app(environ, start_response):
         start_response(environ["answer"], [("Content-Type", "application/json")])
@@ -174,6 +184,7 @@ def test_each_request_is_logged_with_its_cost_in_the_worker(tmp_path):
     seen = []
     answers = [("/e/", "201 Created"), ("/p/", "201 Created"), ("/e/", "200 OK")]
     for index, (path, answer) in enumerate(answers):
+        _spin(0.02)  # the worker's own work before the application is called
         environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "answer": answer}
         body = application(environ, lambda status, headers, exc_info=None: None)
         assert b"".join(body) == b"{}"
@@ -186,13 +197,17 @@ def test_each_request_is_logged_with_its_cost_in_the_worker(tmp_path):
         ("POST", "/p/", 201),
         ("POST", "/e/", 200),
     ]
-    assert all(cpu >= 0 and wall > 0 for *_, cpu, wall in lines)
+    assert all(0 <= line.cpu < 10**7 and line.wall > 0 for line in lines)
+    first, *later = lines
+    assert first.worker_cpu == first.cpu  # no previous request
+    assert all(line.worker_cpu - line.cpu >= 2 * 10**7 for line in later)
     assert log.new_lines() == []
     targets = {
         "endpoint": Target("/e/", "x", "POST", "{}"),
         "plain": Target("/p/", "x", "POST", "{}"),
     }
-    totals = per_variant(targets, lines)
-    assert totals["endpoint"][0] == 2 and totals["plain"][0] == 1
+    costs = per_variant(targets, lines)
+    assert (costs["endpoint"].requests, costs["plain"].requests) == (2, 1)
+    assert costs["plain"].worker_cpu == later[0].worker_cpu / 1e6
     with pytest.raises(AssertionError):
-        per_variant(targets, [("POST", "/e/", 409, 1, 1)])
+        per_variant(targets, [Logged("POST", "/e/", 409, 1, 1, 1)])
