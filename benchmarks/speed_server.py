@@ -451,9 +451,9 @@ def run_server_interleaved(
     seed: int | None,
 ) -> None:
     """Each round, per case (in a shuffled order), one wrk block whose requests take the
-    case's variants in turns (`interleaved_script`); each request's CPU and wall time are
-    read inside the worker (benchmarks/speed_wsgi.py). A change in the machine's speed during
-    a block reaches every variant alike, where blocks of one variant each see their own."""
+    case's variants in turns (`interleaved_script`); each request's costs are read inside the
+    worker (benchmarks/request_log.py). A change in the machine's speed during a block reaches
+    every variant alike, where blocks of one variant each see their own."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
     ready = cases["detail"]["endpoint"]
