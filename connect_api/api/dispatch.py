@@ -92,20 +92,30 @@ def vary_alone(vary: str) -> str:
     return response.headers["Vary"]
 
 
+def _write_headers(response: HttpResponseBase, headers: dict) -> None:
+    """The view's `headers` on an answer that is no DRF `Response`, as DRF's
+    `finalize_response` sets them: the view's Vary merged into the answer's own (see the
+    module's docstring), then every other header; `headers` is left without its Vary, as
+    DRF leaves it."""
+    vary = headers.pop("Vary", None)
+    if vary is not None:
+        if response.has_header("Vary"):
+            patch_vary_headers(response, list(split_header_value(vary)))
+        else:
+            response.headers["Vary"] = vary_alone(vary)
+    for name, value in headers.items():
+        response[name] = value
+
+
 class _DefaultHeaders:
     """A view's default response headers (DRF's dict), and the entries of a response's
-    header store that setting them on a response without a Vary of its own leaves."""
+    header store that `_write_headers` leaves on a response without a Vary of its own."""
 
     def __init__(self, headers: dict):
         self.headers = headers
         made = HttpResponse()
         del made["Content-Type"]
-        vary = headers.get("Vary")
-        if vary is not None:
-            made.headers["Vary"] = vary_alone(vary)
-        for name, value in headers.items():
-            if name != "Vary":
-                made[name] = value
+        _write_headers(made, dict(headers))
         self.stored = dict(made.headers._store)
 
 
@@ -190,14 +200,7 @@ class ReusedPolicies:
             headers.pop("Vary", None)  # as DRF leaves the view's headers
             store.update(defaults.stored)
             return response
-        vary = headers.pop("Vary", None)
-        if vary is not None:
-            if response.has_header("Vary"):
-                patch_vary_headers(response, list(split_header_value(vary)))
-            else:
-                response.headers["Vary"] = vary_alone(vary)
-        for name, value in headers.items():
-            response[name] = value
+        _write_headers(response, headers)
         return response
 
     def dispatch(self, request, *args, **kwargs):
