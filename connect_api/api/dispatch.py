@@ -160,7 +160,7 @@ class ReusedPolicies:
                     and issubclass(cls.content_negotiation_class, RememberedContentNegotiation)
                 ),
             )
-        if by_class and self.content_negotiation_class is type(self).content_negotiation_class:
+        if by_class and self.content_negotiation_class is cls.content_negotiation_class:
             chosen = remembered_renderer(request, self.renderer_classes, self.format_kwarg)
             if chosen is not None:
                 return chosen
