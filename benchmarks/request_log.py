@@ -80,8 +80,8 @@ def logged(app, directory: str):
 
 
 class RequestLog:
-    """The workers' lines (benchmarks/speed_wsgi.py) in one directory, read on from where the
-    last reading stopped."""
+    """The workers' lines (written by `logged`) in one directory, read on from where the last
+    reading stopped."""
 
     def __init__(self, directory: str):
         self.directory = Path(directory)

@@ -776,12 +776,9 @@ def main() -> None:
         outreach_site=OUTREACH_SITE,
         outreach_api=OUTREACH,
     )
+    server_names = args.cases.split(",") if args.cases else list(READS)
     if args.server and args.instructions:
-        run_server_instructions(
-            cases=targets,
-            names=args.cases.split(",") if args.cases else list(READS),
-            calls=args.calls,
-        )
+        run_server_instructions(cases=targets, names=server_names, calls=args.calls)
         return
     if args.server:
         timed = (
@@ -791,7 +788,7 @@ def main() -> None:
         )
         timed(
             cases=targets,
-            names=args.cases.split(",") if args.cases else list(READS),
+            names=server_names,
             rounds=args.rounds,
             seconds=args.seconds,
             seed=args.seed,

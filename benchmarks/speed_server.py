@@ -216,22 +216,39 @@ class CPUReading:
         return coarse
 
 
-def _wrk(base: str, target: Target, seconds: int) -> tuple[float, int]:
-    """(requests per second, requests) of one wrk run; fails on any 4xx or 5xx answer."""
+def require_wrk() -> None:
+    """Exits naming the package unless wrk is installed."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+
+
+def _run_wrk(url: str, seconds: int, script: str | None, headers: tuple[str, ...] = ()) -> str:
+    """What one wrk run (1 thread, 2 connections) of `url` prints, with `script` (Lua) and
+    `headers` ("Name: value"); fails on any 4xx or 5xx answer."""
     command = ["wrk", "-t1", "-c2", f"-d{int(seconds)}s"]
-    command += ["-H", f"Authorization: {target.authorization}"]
-    script = target.script()
+    for header in headers:
+        command += ["-H", header]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
         if script is not None:
             file.write(script)
             file.flush()
             command += ["-s", file.name]
-        result = subprocess.run(
-            [*command, base + target.path], capture_output=True, text=True, check=True
-        )
+        result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
     assert "Non-2xx" not in result.stdout, result.stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-    done = int(re.search(r"(\d+) requests in", result.stdout).group(1))
+    return result.stdout
+
+
+def _wrk(base: str, target: Target, seconds: int) -> tuple[float, int]:
+    """(requests per second, requests) of one wrk run of `target`; fails on any 4xx or 5xx
+    answer."""
+    printed = _run_wrk(
+        base + target.path,
+        seconds,
+        target.script(),
+        headers=(f"Authorization: {target.authorization}",),
+    )
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", printed).group(1))
+    done = int(re.search(r"(\d+) requests in", printed).group(1))
     return rate, done
 
 
@@ -322,8 +339,7 @@ def run_server_rounds(
     seed: int | None,
     grouped: bool = False,
 ) -> None:
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+    require_wrk()
     ready = cases["detail"]["endpoint"]  # a GET: answers once the workers are up
     cases = _checked_cases(cases, names)
     with gunicorn(ready) as (base, master):
@@ -454,8 +470,7 @@ def run_server_interleaved(
     case's variants in turns (`interleaved_script`); each request's costs are read inside the
     worker (benchmarks/request_log.py). A change in the machine's speed during a block reaches
     every variant alike, where blocks of one variant each see their own."""
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (Debian: apt-get install -y wrk)")
+    require_wrk()
     ready = cases["detail"]["endpoint"]
     cases = _checked_cases(cases, names)
     shuffler = random.Random(seed)
@@ -471,17 +486,7 @@ def run_server_interleaved(
 
         def block(name: str, length: int) -> dict[str, BlockCost]:
             targets = cases[name]
-            script = interleaved_script(targets, shuffler.randrange(1, 2**31))
-            with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
-                file.write(script)
-                file.flush()
-                result = subprocess.run(
-                    ["wrk", "-t1", "-c2", f"-d{length}s", "-s", file.name, base + "/"],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-            assert "Non-2xx" not in result.stdout, result.stdout
+            _run_wrk(base + "/", length, interleaved_script(targets, shuffler.randrange(1, 2**31)))
             return per_variant(targets, log.settled())
 
         for name in cases:  # every worker warmed on every route
