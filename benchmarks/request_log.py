@@ -20,22 +20,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-
-class _Logged:
-    """An answer's body as the application returned it; its `close()` writes the line."""
-
-    def __init__(self, body, line):
-        self.body, self.line = body, line
-
-    def __iter__(self):
-        return iter(self.body)
-
-    def close(self):
-        try:
-            if hasattr(self.body, "close"):
-                self.body.close()
-        finally:
-            self.line()
+from connect_api.request_body import ClosingResponse
 
 
 class Logged(NamedTuple):
@@ -74,7 +59,7 @@ def logged(app, directory: str):
             file.write(f"{method} {path} {code} {now - cpu} {now - since} {took}\n")
             ended[pid] = time.thread_time_ns()
 
-        return _Logged(app(environ, start), line)
+        return ClosingResponse(app(environ, start), line)  # the line once it is closed
 
     return logged_application
 

@@ -127,7 +127,7 @@ class ChunkedRequestBody:
         except BaseException:
             spooled.close()
             raise
-        return _ClosingResponse(response, spooled)
+        return ClosingResponse(response, spooled.close)
 
     @staticmethod
     def _error(start_response, status: int, detail: str, code: str):
@@ -147,12 +147,13 @@ class ChunkedRequestBody:
         return [body]
 
 
-class _ClosingResponse:
-    """The application's response iterable, closing the spooled body after it."""
+class ClosingResponse:
+    """A WSGI application's response iterable, and `then()` run once the server has closed
+    it (here: the spooled body closed), whatever closing the response raised."""
 
-    def __init__(self, response, spooled):
+    def __init__(self, response, then):
         self.response = response
-        self.spooled = spooled
+        self.then = then
 
     def __iter__(self):
         return iter(self.response)
@@ -162,4 +163,4 @@ class _ClosingResponse:
             if hasattr(self.response, "close"):
                 self.response.close()
         finally:
-            self.spooled.close()
+            self.then()
