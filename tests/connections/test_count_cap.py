@@ -3,13 +3,18 @@
 Exact up to the cap; beyond it the planner's estimate (PostgreSQL) raised to what the page
 proves, flagged `total_count_exact: false`; exact again wherever a page reaches the end or lies
 in the last quarter. The cap is lowered here so a handful of rows crosses it; the estimate is pinned
-where a test is about one path, so it runs the same on SQLite and PostgreSQL."""
+where a test is about one path, so it runs the same on SQLite and PostgreSQL.
+
+On PostgreSQL the list without filters is also counted per day, and a page beyond the cap is
+placed by those counts, its total exact (tests/connections/test_shown_days.py); the tests of
+the estimate's paths read the list as a list without those counts (`uncounted`)."""
 
 import pytest
 from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
 
 from connect_api.api.pagination import StartLimitPagination
+from connections.selectors import ShownDays
 from tests.connections.test_queries import REQUEST_LIST_MAX_QUERIES
 from tests.factories import ConnectionRequestFactory, IntegrationFactory, OrganizationFactory
 from tests.supplier_fixtures import member_of
@@ -24,6 +29,12 @@ ROWS = 10
 def cap(settings):
     settings.LIST_EXACT_COUNT_CAP = 3
     return 3
+
+
+@pytest.fixture
+def uncounted(monkeypatch):
+    """The list read as one without counts per day (SQLite, a filtered list)."""
+    monkeypatch.setattr(ShownDays, "place", lambda self, queryset, start: None)
 
 
 @pytest.fixture
@@ -57,7 +68,9 @@ def test_counts_up_to_the_cap_are_exact(token_client, settings):
     assert pagination == {"total_count": ROWS, "start": 0, "limit": 2, "total_count_exact": True}
 
 
-def test_beyond_the_cap_the_first_page_answers_the_estimate_not_exact(listing, cap, monkeypatch):
+def test_beyond_the_cap_the_first_page_answers_the_estimate_not_exact(
+    listing, cap, monkeypatch, uncounted
+):
     client, everything = listing
     estimate_is(monkeypatch, 1000)
 
@@ -67,7 +80,9 @@ def test_beyond_the_cap_the_first_page_answers_the_estimate_not_exact(listing, c
     assert pagination == {"total_count": 1000, "start": 0, "limit": 2, "total_count_exact": False}
 
 
-def test_an_estimate_below_what_the_page_proves_is_raised_to_it(listing, cap, monkeypatch):
+def test_an_estimate_below_what_the_page_proves_is_raised_to_it(
+    listing, cap, monkeypatch, uncounted
+):
     client, everything = listing
     estimate_is(monkeypatch, 0)  # SQLite has no estimate; a stale one can be this low
 
@@ -81,7 +96,7 @@ def test_an_estimate_below_what_the_page_proves_is_raised_to_it(listing, cap, mo
     assert later["total_count"] == cap + 1  # still the cap + 1 (1 + 1 + 1 < cap + 1)
 
 
-def test_a_page_reaching_the_end_makes_the_count_exact(listing, cap, monkeypatch):
+def test_a_page_reaching_the_end_makes_the_count_exact(listing, cap, monkeypatch, uncounted):
     client, everything = listing
     estimate_is(monkeypatch, 1000)
 
@@ -92,7 +107,7 @@ def test_a_page_reaching_the_end_makes_the_count_exact(listing, cap, monkeypatch
 
 
 def test_at_the_middle_the_page_is_read_forward_without_counting_every_row(
-    listing, cap, monkeypatch, django_assert_num_queries
+    listing, cap, monkeypatch, uncounted
 ):
     """An estimate a little under the true total put the middle on the counting side: an exact
     count of every row, then a walk back from the end, costs more than the walk forward."""
@@ -111,7 +126,7 @@ def test_at_the_middle_the_page_is_read_forward_without_counting_every_row(
 
 
 def test_in_the_last_quarter_the_page_is_read_from_the_end_and_counted_exactly(
-    listing, cap, monkeypatch
+    listing, cap, monkeypatch, uncounted
 ):
     client, everything = listing
     estimate_is(monkeypatch, ROWS)
@@ -128,7 +143,9 @@ def test_in_the_last_quarter_the_page_is_read_from_the_end_and_counted_exactly(
 
 
 @pytest.mark.parametrize("estimate", [0, ROWS, 1000])
-def test_start_past_the_end_is_answered_as_the_exact_total(listing, cap, monkeypatch, estimate):
+def test_start_past_the_end_is_answered_as_the_exact_total(
+    listing, cap, monkeypatch, estimate, uncounted
+):
     client, _ = listing
     estimate_is(monkeypatch, estimate)
 
@@ -138,13 +155,17 @@ def test_start_past_the_end_is_answered_as_the_exact_total(listing, cap, monkeyp
     assert pagination == {"total_count": ROWS, "start": ROWS, "limit": 5, "total_count_exact": True}
 
 
+@pytest.mark.parametrize("counts", ["per day", "none"])
 @pytest.mark.parametrize("limit", [3, 5])
 @pytest.mark.parametrize("estimate", [None, 0, 6, 1000])
 def test_paging_as_the_docs_clients_do_reaches_every_row_once(
-    listing, cap, monkeypatch, estimate, limit
+    listing, cap, monkeypatch, estimate, limit, counts, request
 ):
     """Until `start >= total_count`, and until an empty page: both end with every row seen
-    once, whatever the estimate (None: the database's own)."""
+    once, whatever the estimate (None: the database's own), placed by the counts per day
+    (PostgreSQL) or not."""
+    if counts == "none":
+        request.getfixturevalue("uncounted")
     client, everything = listing
     if estimate is not None:
         estimate_is(monkeypatch, estimate)
@@ -165,7 +186,7 @@ def test_paging_as_the_docs_clients_do_reaches_every_row_once(
     assert seen == everything
 
 
-def test_the_planner_estimate_is_used_on_postgresql(listing, cap):
+def test_the_planner_estimate_is_used_on_postgresql(listing, cap, uncounted):
     if connection.vendor != "postgresql":
         pytest.skip("the estimate is PostgreSQL's")
     client, _ = listing
@@ -178,13 +199,17 @@ def test_the_planner_estimate_is_used_on_postgresql(listing, cap):
     assert pagination["total_count"] >= cap + 1
 
 
+@pytest.mark.parametrize("counts", ["per day", "none"])
 @pytest.mark.parametrize("rows", [5, 100])
 @pytest.mark.parametrize("start", [0, 60])
 def test_query_count_beyond_the_cap_is_constant(
-    token_client, django_assert_max_num_queries, cap, rows, start
+    token_client, django_assert_max_num_queries, cap, rows, start, counts, request
 ):
-    """The capped count, the estimate and, in the last quarter, the exact count: two queries more
-    than a list within the cap, at 5 rows and at 100, on the first page and a deep one."""
+    """The capped count, the estimate and, in the last quarter, the exact count (or the
+    counts per day, past the cap): two queries more than a list within the cap, at 5 rows and
+    at 100, on the first page and a deep one."""
+    if counts == "none":
+        request.getfixturevalue("uncounted")
     organization = OrganizationFactory()
     for connection_request in ConnectionRequestFactory.create_batch(rows, requester=organization):
         IntegrationFactory(request=connection_request)
