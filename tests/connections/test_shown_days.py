@@ -190,3 +190,43 @@ def test_a_filtered_list_is_read_as_before(spread, token_client, staff_user):
 
     assert len(uuids) == 5
     assert not any("connections_shownrequestday" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_once_on_the_same_day_each_count(postgresql):
+    """Four writers add to the same organization's day at once, each holding its transaction
+    open after its insert: each waits for the row of counts, and none is lost."""
+    import threading
+    import time
+
+    from django.db import connection as db_connection
+    from django.db import transaction
+
+    organization = OrganizationFactory()
+    barrier = threading.Barrier(4)
+    failures = []
+
+    def write(index):
+        try:
+            barrier.wait()
+            for step in range(5):
+                with transaction.atomic():
+                    made = ConnectionRequestFactory(requester=organization, request_date=LATE)
+                    if step == 4 and index % 2:
+                        made.status = WITHDRAWN
+                        made.save(update_fields=["status"])
+                    time.sleep(0.01)  # the count's row stays locked until this commits
+        except Exception as error:  # reported by the assertion below
+            failures.append(error)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=write, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert counted() == truth() == {(organization.pk, LATE.date()): 18}
