@@ -94,8 +94,9 @@ EXACTNESS = (
     "false when more rows match than the server counts exactly (LIST_EXACT_COUNT_CAP, 10,000 "
     "by default): `total_count` is then PostgreSQL's estimate, never less than the rows up to "
     "this page plus one, so paging until `start >= total_count` or until an empty page still "
-    "reaches every row. Exact again on a page that reaches the end and in the last quarter; "
-    "always exact for the list without filters on PostgreSQL, which counts its rows per day."
+    "reaches every row. Exact again on a page that reaches the end and in the last quarter, "
+    "and, for the list without filters on PostgreSQL (which counts its rows per day), on "
+    "every page from `start` = LIST_EXACT_COUNT_CAP on."
 )
 
 
@@ -173,15 +174,20 @@ class StartLimitPagination(LimitOffsetPagination):
         reaches the end. Past it, the rows are counted exactly and the page is read from the
         nearer end, so no `start` walks more than READ_FORWARD_BEFORE of the rows.
 
-        A list that counts its rows per day is placed by those counts instead (`_placed`):
-        its exact total, and the page read from the start of its day."""
-        placed = self._placed(queryset, offset)
+        A list that counts its rows per day (`queryset.shown_days`, e.g.
+        connections.selectors.ShownDays) is placed by those counts instead from the cap on:
+        its exact total, and the page read from the start of the day that holds `start`, so
+        that no page walks more than the cap or one day's rows."""
+        days = getattr(queryset, "shown_days", None)
+        # Within the cap the walk is short and the first pages answer the estimate, as below.
+        placed = None if days is None or offset < self.exact_count_cap else days.place(offset)
         if placed is not None:
             self.count = placed.total
             self.offset = min(offset, placed.total)
-            if placed.rest is None:
+            if placed.bound is None:
                 return []
-            return self._window(placed.rest, placed.skipped, placed.skipped + self.limit)
+            rows = days.rows_from(queryset, placed)
+            return self._window(rows, placed.skipped, placed.skipped + self.limit)
         estimate = max(self._estimate(queryset), self.exact_count_cap + 1)
         if offset < estimate * self.READ_FORWARD_BEFORE:
             rows = self._window(queryset, offset, offset + self.limit + 1)
@@ -203,15 +209,6 @@ class StartLimitPagination(LimitOffsetPagination):
         # Nearer the end: the same rows, counted from the last one backwards.
         from_end = queryset.reverse()[self.count - end : self.count - self.offset]
         return list(queryset.filter(pk__in=from_end.values("pk")))
-
-    @staticmethod
-    def _placed(queryset: QuerySet, offset: int):
-        """For a list that counts its rows per day (`queryset.shown_days`, e.g.
-        connections.selectors.ShownDays): its exact total and the rows from the day holding
-        `offset` (connections.selectors.Placed), so that no page walks more than one day's
-        rows; else None."""
-        days = getattr(queryset, "shown_days", None)
-        return None if days is None else days.place(queryset, offset)
 
     @staticmethod
     def _estimate(queryset: QuerySet) -> int:

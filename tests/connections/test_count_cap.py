@@ -34,7 +34,7 @@ def cap(settings):
 @pytest.fixture
 def uncounted(monkeypatch):
     """The list read as one without counts per day (SQLite, a filtered list)."""
-    monkeypatch.setattr(ShownDays, "place", lambda self, queryset, start: None)
+    monkeypatch.setattr(ShownDays, "place", lambda self, start: None)
 
 
 @pytest.fixture
@@ -68,9 +68,7 @@ def test_counts_up_to_the_cap_are_exact(token_client, settings):
     assert pagination == {"total_count": ROWS, "start": 0, "limit": 2, "total_count_exact": True}
 
 
-def test_beyond_the_cap_the_first_page_answers_the_estimate_not_exact(
-    listing, cap, monkeypatch, uncounted
-):
+def test_beyond_the_cap_the_first_page_answers_the_estimate_not_exact(listing, cap, monkeypatch):
     client, everything = listing
     estimate_is(monkeypatch, 1000)
 
@@ -80,9 +78,7 @@ def test_beyond_the_cap_the_first_page_answers_the_estimate_not_exact(
     assert pagination == {"total_count": 1000, "start": 0, "limit": 2, "total_count_exact": False}
 
 
-def test_an_estimate_below_what_the_page_proves_is_raised_to_it(
-    listing, cap, monkeypatch, uncounted
-):
+def test_an_estimate_below_what_the_page_proves_is_raised_to_it(listing, cap, monkeypatch):
     client, everything = listing
     estimate_is(monkeypatch, 0)  # SQLite has no estimate; a stale one can be this low
 
@@ -186,7 +182,7 @@ def test_paging_as_the_docs_clients_do_reaches_every_row_once(
     assert seen == everything
 
 
-def test_the_planner_estimate_is_used_on_postgresql(listing, cap, uncounted):
+def test_the_planner_estimate_is_used_on_postgresql(listing, cap):
     if connection.vendor != "postgresql":
         pytest.skip("the estimate is PostgreSQL's")
     client, _ = listing

@@ -118,7 +118,7 @@ def test_the_counts_follow_every_kind_of_write(postgresql):
 @pytest.fixture
 def spread(postgresql, settings):
     """Two organizations' requests over a dozen days (ties on the same instant, some
-    WITHDRAWN), the exact count's cap lowered to 3 so that the list is beyond it."""
+    WITHDRAWN), the exact count's cap lowered to 3 so that nearly every page is placed."""
     settings.LIST_EXACT_COUNT_CAP = 3
     first, second = OrganizationFactory(), OrganizationFactory()
     for index in range(36):
@@ -155,6 +155,8 @@ def test_deep_pages_are_the_rows_of_the_list_with_the_exact_total(
         for start in range(len(everything) + 3):
             uuids, pagination = uuids_of(client, start=start, limit=limit)
             assert uuids == everything[start : start + limit], (start, limit)
+            if start < 3:  # within the cap: read forward, the first pages' estimate
+                continue
             assert pagination == {
                 "total_count": len(everything),
                 "start": min(start, len(everything)),
