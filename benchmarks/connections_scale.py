@@ -1,7 +1,9 @@
 """The connection-request list at scale: p95 of the first page, search, each filter and a deep
 `start`, for a retailer with 100,000 requests and for staff seeing 1,000,000 (PostgreSQL), with
-the `total_count` each answers and whether it is exact (beyond LIST_EXACT_COUNT_CAP the list
-answers an estimate before the last quarter, and counts exactly in it).
+the `total_count` each answers and whether it is exact (beyond LIST_EXACT_COUNT_CAP a filtered
+list answers an estimate before the last quarter, and counts exactly in it; the list without
+filters answers the estimate on its first pages and, from `start` = the cap on, the exact
+total of its counts per day, which place the page: connections.selectors.ShownDays).
 
     .venv/bin/python benchmarks/connections_scale.py [--rounds 15] [--explain] [--only staff]
     # the first run seeds (~5-10 min on a busy 2-core machine); later runs reuse the seeded

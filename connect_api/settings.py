@@ -416,6 +416,9 @@ SPECTACULAR_SETTINGS = {
 # cookies cross origins (CORS_ALLOW_CREDENTIALS false): a browser client sends its
 # `Authorization: Token`/`Basic` header itself.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+# corsheaders' own default, named: the middleware reads it on every request, and a setting
+# left out is a failed lookup (an AttributeError formatted) each time.
+CORS_URLS_REGEX = r"^.*$"
 CORS_ALLOW_CREDENTIALS = False
 CORS_PREFLIGHT_MAX_AGE = env.int("CORS_PREFLIGHT_MAX_AGE", default=86400)
 CORS_ALLOW_HEADERS = (

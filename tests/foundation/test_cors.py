@@ -2,6 +2,10 @@
 preflight is answered without credentials."""
 
 import pytest
+from django.conf import LazySettings
+
+from tests.factories import OrganizationFactory
+from tests.supplier_fixtures import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +70,31 @@ def test_a_401_to_an_allowed_origin_carries_cors_headers_too(allowed, api_client
     response = api_client.get("/organizations/connections/request/", HTTP_ORIGIN=ORIGIN)
     assert response.status_code == 401
     assert response["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_a_call_asks_the_settings_for_nothing_they_lack(monkeypatch, token_client, api_client):
+    """Every setting a request reads is defined: a missing one is looked up again on every
+    request, and fails each time (LazySettings keeps only what it found)."""
+    missed = []
+    looked_up = LazySettings.__getattr__
+
+    def recorded(self, name):
+        try:
+            return looked_up(self, name)
+        except AttributeError:
+            missed.append(name)
+            raise
+
+    monkeypatch.setattr(LazySettings, "__getattr__", recorded)
+    member = token_client(member_of(OrganizationFactory()))
+    calls = [
+        lambda: member.get("/organizations/connections/request/").status_code == 200,
+        lambda: api_client.get(OUTREACH).status_code == 401,
+    ]
+    for call in calls:  # each client's handler reads its middleware's settings once, made
+        assert call()
+    missed.clear()
+
+    for call in calls:
+        assert call()
+    assert missed == [], missed
