@@ -128,51 +128,57 @@ class ConnectionRequest(models.Model):
         return self.status == ConnectionRequestStatus.APPROVED
 
 
-class ShownRequestDay(models.Model):
-    """How many requests an organization shows (every status but WITHDRAWN, what the list
-    shows unless asked otherwise) per UTC day of their `request_date`.
+class ShownPerDay(models.Model):
+    """How many requests are shown (every status but WITHDRAWN, what the list shows unless
+    asked otherwise) on a UTC day of their `request_date`, for what `of` names.
 
     Kept by PostgreSQL itself: statement triggers on the requests' table add what each
     INSERT, UPDATE and DELETE changes, in the same transaction (migration 0012), whoever
-    writes (the ORM, a bulk update, raw SQL). The list reads it to place a deep `start`
+    writes (the ORM, a bulk update, raw SQL). The list reads them to place a deep `start`
     without walking every row before it (connections.selectors.ShownDays). Not kept on
-    SQLite, where the list never reads it.
+    SQLite, where the list never reads them."""
 
-    `requester_id` names the organization without a foreign key: an organization's requests
-    are deleted before it, and their trigger then writes here, which a key to the row being
-    deleted would refuse."""
+    of = ""  # the field that, with the day, names a row
 
-    requester_id = models.BigIntegerField()
     day = models.DateField()
     shown = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.of} {getattr(self, self.of)}, {self.day}: {self.shown}"
+
+
+class ShownRequestDay(ShownPerDay):
+    """An organization's shown requests per day. `requester_id` names the organization
+    without a foreign key: an organization's requests are deleted before it, and their
+    trigger then writes here, which a key to the row being deleted would refuse."""
+
+    of = "requester_id"
+
+    requester_id = models.BigIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["requester_id", "day"], name="shown_request_day_key")
         ]
 
-    def __str__(self):
-        return f"{self.requester_id} {self.day}: {self.shown}"
 
+class ShownRequestDayOfAll(ShownPerDay):
+    """Every organization's shown requests per day (staff's list), in SHOWN_REQUEST_PARTS rows
+    a day (`part`: the requester's id modulo that): one row a day would make every request
+    written that day wait for the one before it to commit, and a row per organization and day
+    would make staff's read as long as the number of organizations."""
 
-class ShownRequestDayOfAll(models.Model):
-    """Every organization's shown requests per UTC day (staff's list), kept as
-    ShownRequestDay is, in SHOWN_REQUEST_PARTS rows a day (`part`: the requester's id modulo
-    that): one row a day would make every request written that day wait for the one before
-    it to commit, and a row per organization and day would make staff's read as long as the
-    number of organizations."""
+    of = "part"
 
     part = models.SmallIntegerField()
-    day = models.DateField()
-    shown = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "part"], name="shown_request_day_of_all_key")
         ]
-
-    def __str__(self):
-        return f"{self.day} ({self.part}): {self.shown}"
 
 
 SHOWN_REQUEST_PARTS = 8
