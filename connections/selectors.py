@@ -302,6 +302,18 @@ _listed_requests = PreparedList(
     row=ConnectionRequestRow,
 )
 
+# The same list from a day's end back (ShownDays.rows_from): the bound is a parameter of the
+# compiled query, so every deep page runs one compile's SQL, read as rows like the first pages.
+_listed_requests_before = PreparedList(
+    lambda organizations, bound: with_list_columns(
+        _requests_of(organizations).listed().filter(request_date__lt=bound)
+    ),
+    lambda: ConnectionRequest._meta.get_field("requester"),
+    lambda: ConnectionRequest._meta.get_field("request_date"),
+    columns=("pk", *_LIST_COLUMNS),
+    row=ConnectionRequestRow,
+)
+
 
 class ConnectionRequestDetailRow(ConnectionRequestRow):
     """A request as its detail reads it: the listed columns, with the `version` and
@@ -412,10 +424,10 @@ class ShownDays:
             before += shown
         return Placed(total, None, 0)
 
-    @staticmethod
-    def rows_from(queryset: QuerySet, placed: Placed) -> QuerySet:
-        """The list's rows from the start of the day `place` found, in the list's order."""
-        return queryset.filter(request_date__lt=placed.bound)
+    def rows_from(self, placed: Placed) -> QuerySet:
+        """The list's rows from the start of the day `place` found, in the list's order: its
+        pages are compiled once per window and read as rows, as the list's own are."""
+        return _listed_requests_before(self.organizations, placed.bound)
 
 
 def with_child_rows(

@@ -186,7 +186,7 @@ class StartLimitPagination(LimitOffsetPagination):
             self.offset = min(offset, placed.total)
             if placed.bound is None:
                 return []
-            rows = days.rows_from(queryset, placed)
+            rows = days.rows_from(placed)
             return self._window(rows, placed.skipped, placed.skipped + self.limit)
         estimate = max(self._estimate(queryset), self.exact_count_cap + 1)
         if offset < estimate * self.READ_FORWARD_BEFORE:

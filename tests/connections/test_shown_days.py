@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.test.utils import CaptureQueriesContext
 
+from connections import selectors
 from connections.choices import ConnectionRequestStatus
 from connections.models import (
     SHOWN_REQUEST_PARTS,
@@ -17,6 +18,7 @@ from connections.models import (
     ShownRequestDay,
     ShownRequestDayOfAll,
 )
+from connections.selectors import ShownDays
 from tests.factories import ConnectionRequestFactory, OrganizationFactory
 from tests.supplier_fixtures import member_of
 
@@ -182,6 +184,38 @@ def test_a_deep_page_reads_the_counts_and_walks_one_day(spread, token_client, st
     )
     (page,) = [sql for sql in statements if '"request_date" <' in sql]
     assert "OFFSET" in page
+
+
+@pytest.mark.parametrize("caller", ["staff", "member"])
+def test_deep_pages_are_read_as_the_first_pages_are(
+    spread, caller, token_client, staff_user, monkeypatch
+):
+    """A placed page runs one compiled query per window, whatever the day's bound (a
+    parameter of it), read as rows: the same items as the list read without its counts."""
+    monkeypatch.setattr(selectors._listed_requests_before, "_pages", {})
+    client = token_client(staff_user if caller == "staff" else member_of(spread))
+    starts = range(3, 27, 2)
+
+    def pages() -> list:
+        found = []
+        for start in starts:
+            response = client.get(URL, {"start": start, "limit": 4})
+            assert response.status_code == 200, response.content
+            found.append(response.json()["requests"])
+        return found
+
+    placed = pages()
+    compiled = {
+        shape[1:]: sql
+        for prepared in selectors._listed_requests_before._pages.values()
+        for shape, sql in prepared._compiled.items()
+    }
+    assert compiled and all(compiled.values())  # none fell back to the queryset's own SQL
+    windows = {window for *_, window in compiled}
+    assert len(compiled) == len(windows) < len(starts)  # one compile a window, for every day
+
+    monkeypatch.setattr(ShownDays, "place", lambda self, start: None)
+    assert placed == pages()
 
 
 def test_a_filtered_list_is_read_as_before(spread, token_client, staff_user):
