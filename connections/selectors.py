@@ -295,23 +295,30 @@ class ConnectionRequestRow:
         return self.status == ConnectionRequestStatus.APPROVED
 
 
-_listed_requests = PreparedList(
-    lambda organizations: with_list_columns(_requests_of(organizations).listed()),
-    lambda: ConnectionRequest._meta.get_field("requester"),
-    columns=("pk", *_LIST_COLUMNS),
-    row=ConnectionRequestRow,
-)
+def _listed(organizations: Visible) -> QuerySet[ConnectionRequest]:
+    """The list with no filter: the shown requests, with the columns it reads."""
+    return with_list_columns(_requests_of(organizations).listed())
+
+
+def _listed_rows(build, *fields) -> PreparedList:
+    """`build(organizations, *values)` (a queryset of `_listed`'s) compiled and read as
+    ConnectionRequestRow; `fields`: the model fields the further values are compared with."""
+    return PreparedList(
+        build,
+        lambda: ConnectionRequest._meta.get_field("requester"),
+        *fields,
+        columns=("pk", *_LIST_COLUMNS),
+        row=ConnectionRequestRow,
+    )
+
+
+_listed_requests = _listed_rows(_listed)
 
 # The same list from a day's end back (ShownDays.rows_from): the bound is a parameter of the
 # compiled query, so every deep page runs one compile's SQL, read as rows like the first pages.
-_listed_requests_before = PreparedList(
-    lambda organizations, bound: with_list_columns(
-        _requests_of(organizations).listed().filter(request_date__lt=bound)
-    ),
-    lambda: ConnectionRequest._meta.get_field("requester"),
+_listed_requests_before = _listed_rows(
+    lambda organizations, bound: _listed(organizations).filter(request_date__lt=bound),
     lambda: ConnectionRequest._meta.get_field("request_date"),
-    columns=("pk", *_LIST_COLUMNS),
-    row=ConnectionRequestRow,
 )
 
 
