@@ -14,6 +14,7 @@ method is a measurement, not the API's code: it takes the path of a request that
 answers what the probe answers, body and headers.
 """
 
+import argparse
 import json
 import os
 import random
@@ -67,8 +68,11 @@ class FoldedProbe(DispatchProbe):
 
 
 def main() -> None:
-    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 200
-    calls = int(sys.argv[sys.argv.index("--calls") + 1]) if "--calls" in sys.argv else 20
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--calls", type=int, default=20, help="calls per variant per round")
+    args = parser.parse_args()
+    rounds, calls = args.rounds, args.calls
     token, _ = speed.prepare()
     body = json.dumps(SUPPLIER_CREATE_BODY)
     factory = RequestFactory()
